@@ -1,0 +1,18 @@
+/** What a command is given to talk to the outside; only cli/main.ts binds it to the process. */
+export interface CommandIo {
+  /** The report itself. */
+  stdout(text: string): void;
+  /** Progress lines, on stderr so that stdout stays the report. */
+  progress(line: string): void;
+  /** A one-line error. */
+  error(line: string): void;
+  /** Aborted on Ctrl-C or SIGTERM. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  help(): string;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}

@@ -1,0 +1,57 @@
+import { UsageError } from './cli-errors.ts';
+
+/**
+ * The rules options are checked against. Each error names the option, the rule and what was
+ * given, in one line, from this one table of wordings.
+ */
+export function integerOption(option: string, raw: string, min: number, max: number): number {
+  const value = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function fractionOption(option: string, raw: string, min: number, max: number): number {
+  const value = /^\d*\.?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`--${option} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function listOption(option: string, raw: string, allowed: readonly string[]): string[] {
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.find((name) => !allowed.includes(name));
+  if (unknown !== undefined) {
+    const hint = closest(unknown, allowed);
+    throw new UsageError(
+      `--${option} ${JSON.stringify(unknown)} is not one of ${allowed.join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`,
+    );
+  }
+  if (new Set(names).size !== names.length) throw new UsageError(`--${option} names a value twice: ${JSON.stringify(raw)}`);
+  return names;
+}
+
+/** The allowed value nearest to a typo, when it is near enough to be a plausible intent. */
+function closest(typed: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of allowed) {
+    const distance = editDistance(typed, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,83 @@
+import { randomInt } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { MAX_KEY_SPACE } from '../harness/session-keys.ts';
+import type { RunConfig } from '../harness/types.ts';
+import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
+import type { DatabaseChoice } from '../stores/postgres/provision.ts';
+import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { fractionOption, integerOption, listOption } from './option-rules.ts';
+import { UsageError } from './cli-errors.ts';
+
+export interface ReproduceOptions {
+  db: DatabaseChoice;
+  scenarios: string[];
+  config: RunConfig;
+  out: string;
+}
+
+/** Defaults, and the help text's table of options, in one place. */
+export const REPRODUCE_OPTIONS = {
+  db: { default: 'auto', help: 'auto | embedded | docker | postgres://user:password@host:port/db' },
+  workers: { default: '4', help: 'worker threads, each with its own connection (1 to 64)' },
+  ops: { default: '2000', help: 'ops per worker (1 to 1,000,000)' },
+  'key-space': { default: '64', help: `distinct session keys (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
+  occupancy: { default: '0.25', help: 'fraction of the key space held by live sessions (0 to 1)' },
+  'max-attempts': { default: '10000', help: 'key draws per op before it ends key_space_exhausted' },
+  seed: { default: 'random', help: 'seed of the key draws (0 to 4294967295)' },
+  scenario: { default: DEFAULT_SCENARIOS.join(','), help: `comma-separated: ${Object.keys(BUILT_IN_SCENARIOS).join(', ')}, or all` },
+  out: { default: './racelab-report', help: 'directory for report.json' },
+} as const;
+
+type OptionName = keyof typeof REPRODUCE_OPTIONS;
+
+/** Parses and checks every option before anything starts. Throws UsageError on the first bad one. */
+export function parseReproduceOptions(args: readonly string[]): ReproduceOptions {
+  const raw = parseStrict(args);
+  const value = (name: OptionName) => raw[name] ?? REPRODUCE_OPTIONS[name].default;
+  const names = Object.keys(BUILT_IN_SCENARIOS);
+  const scenarioArg = value('scenario');
+  return {
+    db: parseDb(value('db')),
+    scenarios: scenarioArg === 'all' ? names : listOption('scenario', scenarioArg, names),
+    config: {
+      workers: integerOption('workers', value('workers'), 1, 64),
+      opsPerWorker: integerOption('ops', value('ops'), 1, 1_000_000),
+      keySpace: integerOption('key-space', value('key-space'), 1, MAX_KEY_SPACE),
+      occupancy: fractionOption('occupancy', value('occupancy'), 0, 1),
+      maxDraws: integerOption('max-attempts', value('max-attempts'), 1, 1_000_000),
+      seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : integerOption('seed', raw.seed, 0, 2 ** 32 - 1),
+    },
+    out: nonEmpty('out', value('out')),
+  };
+}
+
+function parseStrict(args: readonly string[]): Partial<Record<OptionName, string>> {
+  const options = Object.fromEntries(Object.keys(REPRODUCE_OPTIONS).map((name) => [name, { type: 'string' as const }]));
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as Partial<Record<OptionName, string>>;
+  } catch (error) {
+    // node:util's wording names the option already; keep its first sentence, in our form.
+    const message = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
+    throw new UsageError(`${message} (see racelab reproduce --help)`);
+  }
+}
+
+function parseDb(raw: string): DatabaseChoice {
+  if (raw === 'auto' || raw === 'embedded' || raw === 'docker') return raw;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--db must be auto, embedded, docker or a postgres:// URL, got ${JSON.stringify(redactUrl(raw))}`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UsageError(`--db URL must start with postgres:// or postgresql://, got ${JSON.stringify(url.protocol + '//…')}`);
+  }
+  if (url.hostname === '') throw new UsageError('--db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db');
+  return { url: raw };
+}
+
+function nonEmpty(option: string, raw: string): string {
+  if (raw.trim() === '') throw new UsageError(`--${option} must not be empty`);
+  return raw;
+}

@@ -1,0 +1,38 @@
+/**
+ * The messages between the engine and its worker threads: plain data only, since `postMessage`
+ * keeps nothing else.
+ */
+import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } from './types.ts';
+
+/** One worker's share of a run. */
+export interface WorkerTask {
+  /** URL of a module whose default export is a scenario made with `defineScenario`. */
+  scenarioModule: string;
+  /** URL of a module whose default export opens a `SessionStore` (an `OpenStore`). */
+  storeModule: string;
+  target: StoreTarget;
+  config: RunConfig;
+  /** This worker's index, from 0. */
+  worker: number;
+  /** Live sessions this worker keeps; past it, it expires its oldest. */
+  liveQuota: number;
+  /** The start barrier and the stop flag, shared by every worker of the run (see control.ts). */
+  control: SharedArrayBuffer;
+}
+
+/** What a worker sends back: counts and a bounded sample, never one record per op. */
+export interface WorkerReport {
+  worker: number;
+  ops: number;
+  outcomes: OutcomeCounts;
+  /** Collisions the scenario absorbed by retrying with a new key. */
+  retries: number;
+  /** Keys drawn, over all ops. */
+  draws: number;
+  /** The first few ops of each failing outcome, in the order they happened. */
+  samples: OpSample[];
+  /** Milliseconds from the barrier's release to the worker's last op. */
+  elapsedMs: number;
+  /** Set when the worker could not do its share: the store, the scenario or the barrier failed. */
+  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire'; error: ErrorRecord };
+}

@@ -1,0 +1,17 @@
+import type { Finding } from './finding.ts';
+import type { Database, RunConfig } from './types.ts';
+
+/** Everything a renderer needs to describe one invocation. Renderers read it and decide nothing. */
+export interface ReportInput {
+  tool: { name: string; version: string };
+  /** The command line that reruns this invocation with the same config and seed. */
+  replayCommand: string;
+  /** Why this database was chosen, e.g. "no container runtime (tried …)". */
+  database: { kind: Database['kind']; version: string; reason: string };
+  config: RunConfig;
+  schedule: string;
+  startedAt: Date;
+  findings: readonly Finding[];
+  /** True when Ctrl-C stopped the run: the findings cover only what ran. */
+  interrupted: boolean;
+}

@@ -1,0 +1,165 @@
+/**
+ * The harness's public types. Scenarios, stores and reports depend on this file; it depends on
+ * nothing of theirs.
+ */
+
+/** How one op ended. The first seven come from the op itself, the last two from the audit. */
+export type Outcome =
+  | 'ok'
+  | 'integrity_error'
+  | 'serialization_failure'
+  | 'deadlock'
+  | 'key_space_exhausted'
+  | 'indeterminate'
+  | 'error';
+
+/** Outcomes that mean the op's caller saw a failure of the job itself: the property is violated. */
+export const VIOLATIONS = [
+  'integrity_error',
+  'serialization_failure',
+  'deadlock',
+  'key_space_exhausted',
+] as const satisfies readonly Outcome[];
+
+/**
+ * Outcomes that say nothing about the race: the harness, the scenario or the database failed.
+ * A run with any of them has no trustworthy verdict.
+ */
+export const HARNESS_FAILURES = ['indeterminate', 'error'] as const satisfies readonly Outcome[];
+
+export const OUTCOMES = ['ok', ...VIOLATIONS, ...HARNESS_FAILURES] as const satisfies readonly Outcome[];
+
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** What a scenario declares it should show: `unsafe` ones are expected to reproduce the race. */
+export type Expectation = 'safe' | 'unsafe';
+
+/**
+ * An error as plain data. Errors cross the worker-thread boundary this way because
+ * `postMessage` drops the fields of an `Error`; the database's own words are kept verbatim.
+ */
+export interface ErrorRecord {
+  /** SQLSTATE from the server, or a Node error code such as `ECONNRESET`. */
+  code?: string;
+  message: string;
+  severity?: string;
+  detail?: string;
+  hint?: string;
+  constraint?: string;
+  table?: string;
+  schema?: string;
+  /** Stack of a non-database error: a bug in a scenario or the harness. */
+  stack?: string;
+}
+
+/** One op that did not end `ok`, kept as evidence. */
+export interface OpSample {
+  outcome: Outcome;
+  scenario: string;
+  worker: number;
+  /** Index of the op within its worker, from 0. */
+  op: number;
+  /** The session key the op was saving when it ended, if it had drawn one. */
+  key?: string;
+  /** Milliseconds since the workers were released from the start barrier. */
+  atMs: number;
+  error: ErrorRecord;
+}
+
+/** A row of the session table, shaped like Django's `django_session`. */
+export interface SessionRow {
+  key: string;
+  /** Names the op that wrote it (`w<worker>:op<n>`), so a row can be traced to its writer. */
+  data: string;
+  expireDate: Date;
+}
+
+/** Where a run's rows live: a connection string and the run's own schema. */
+export interface StoreTarget {
+  url: string;
+  schema: string;
+}
+
+/**
+ * The session-table primitives a scenario composes. Implemented by a store; opened once per
+ * worker, on that worker's own connection.
+ * WARNING: every method sends real statements; errors are the database's own and must be left
+ * to propagate unless the scenario means to handle them.
+ */
+export interface SessionStore {
+  /** `SELECT 1 … WHERE session_key = $1`: Django's `exists()`. */
+  exists(key: string): Promise<boolean>;
+  /** A plain INSERT. A taken key fails with the server's unique violation (SQLSTATE 23505). */
+  insert(row: SessionRow): Promise<void>;
+  /** Deletes the row only if it still holds this data, so a worker never expires another's session. */
+  deleteOwned(row: SessionRow): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens a store on a worker thread. A store module default-exports one of these. */
+export type OpenStore = (target: StoreTarget) => Promise<SessionStore>;
+
+/** How one op of a scenario ended, as the scenario reports it. Thrown errors are classified instead. */
+export type OpResult =
+  | { saved: SessionRow }
+  | { exhausted: { draws: number } };
+
+/** What an op is handed. One context serves one op. */
+export interface OpContext {
+  readonly store: SessionStore;
+  /**
+   * Draws the next random session key, or `undefined` once this op has drawn `maxDraws` keys:
+   * the cap that keeps a full key space from hanging the run.
+   */
+  drawKey(): string | undefined;
+  /** The row this op saves under `key`: its data names the op. */
+  session(key: string): SessionRow;
+  /** Counts a collision the scenario absorbed by retrying, for the report. */
+  retried(): void;
+  saved(row: SessionRow): OpResult;
+  /** Ends the op as `key_space_exhausted`: no usable key within the draw cap. */
+  exhausted(): OpResult;
+}
+
+/** A scenario as its author writes it, passed to `defineScenario`. */
+export interface ScenarioDefinition {
+  /** Lower-case words joined by dashes: how users select it. */
+  name: string;
+  expect: Expectation;
+  /** One line: why it is expected safe or unsafe. */
+  why: string;
+  /** Where the pattern comes from, e.g. the code it mirrors. */
+  origin: string;
+  /** One attempt to save a new session. Throw (or let the store throw) to fail it. */
+  op(ctx: OpContext): Promise<OpResult>;
+}
+
+export interface Scenario extends ScenarioDefinition {
+  readonly kind: 'racelab.scenario';
+}
+
+/** The knobs of a run, identical for every scenario in one invocation. */
+export interface RunConfig {
+  workers: number;
+  opsPerWorker: number;
+  keySpace: number;
+  /** Target fraction of the key space held by live sessions; workers expire their oldest to keep it. */
+  occupancy: number;
+  /** Key draws one op may make before it ends `key_space_exhausted`. */
+  maxDraws: number;
+  seed: number;
+}
+
+/** A database racelab can run on, started or reached by a store's provisioning. */
+export interface Database {
+  /** `embedded`: started here from npm binaries; `container`: testcontainers; `server`: the user's. */
+  readonly kind: 'embedded' | 'container' | 'server';
+  /** The server's own `server_version`. */
+  readonly version: string;
+  /** Creates a fresh schema `racelab_<runId>` holding an empty session table. */
+  createRunSchema(runId: string): Promise<StoreTarget>;
+  /** Drops what createRunSchema made. */
+  dropRunSchema(target: StoreTarget): Promise<void>;
+  /** Closes connections and stops and removes what was started. Idempotent. */
+  stop(): Promise<void>;
+}

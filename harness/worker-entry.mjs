@@ -1,0 +1,8 @@
+// The worker thread's entry. Node 20 cannot strip types, and loader hooks registered with
+// `--import tsx` reach a worker's own module but not the modules it imports dynamically (the
+// scenario and the store, loaded by URL). Registering tsx inside the thread covers both.
+import { register } from 'tsx/esm/api';
+
+register();
+
+export default (await import('./worker.ts')).default;

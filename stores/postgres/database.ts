@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Database, StoreTarget } from '../../harness/types.ts';
+import { createSchemaSql, dropSchemaSql, runSchemaName } from './session-table.ts';
+
+/** Something started for the run that must be stopped and removed afterwards. */
+export interface StartedInstance {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A `Database` over a reachable server: an admin connection that creates and drops the runs'
+ * schemas, and, for an instance racelab started, that instance's shutdown.
+ * Schemas it created and did not drop yet are dropped by `stop()`, so an error between the two
+ * leaves nothing behind.
+ */
+export async function connectDatabase(
+  kind: Database['kind'],
+  url: string,
+  instance?: StartedInstance,
+): Promise<Database> {
+  const admin = new pg.Client({ connectionString: url, application_name: 'racelab-admin' });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    await instance?.stop();
+    throw error;
+  }
+  const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  const openSchemas = new Set<string>();
+  let stopped = false;
+
+  const drop = async (schema: string) => {
+    await admin.query(dropSchemaSql(schema));
+    openSchemas.delete(schema);
+  };
+
+  return {
+    kind,
+    version,
+    async createRunSchema(runId: string): Promise<StoreTarget> {
+      const schema = runSchemaName(runId);
+      openSchemas.add(schema);
+      await admin.query(createSchemaSql(schema));
+      return { url, schema };
+    },
+    dropRunSchema: (target) => drop(target.schema),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        for (const schema of [...openSchemas]) await drop(schema);
+      } finally {
+        await admin.end().catch(() => undefined);
+        await instance?.stop();
+      }
+    },
+  };
+}

