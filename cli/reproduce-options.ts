@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { MAX_KEY_SPACE } from '../harness/session-keys.ts';
 import type { RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
 import type { DatabaseChoice } from '../stores/postgres/provision.ts';
 import { redactUrl } from '../stores/postgres/redact-url.ts';
 import { fractionOption, integerOption, listOption } from './option-rules.ts';
+import { parseFlags } from './parse-flags.ts';
 import { UsageError } from './cli-errors.ts';
 
 export interface ReproduceOptions {
@@ -32,7 +32,7 @@ type OptionName = keyof typeof REPRODUCE_OPTIONS;
 
 /** Parses and checks every option before anything starts. Throws UsageError on the first bad one. */
 export function parseReproduceOptions(args: readonly string[]): ReproduceOptions {
-  const raw = parseStrict(args);
+  const raw = parseFlags('reproduce', args, Object.keys(REPRODUCE_OPTIONS) as OptionName[]);
   const value = (name: OptionName) => raw[name] ?? REPRODUCE_OPTIONS[name].default;
   const names = Object.keys(BUILT_IN_SCENARIOS);
   const scenarioArg = value('scenario');
@@ -49,17 +49,6 @@ export function parseReproduceOptions(args: readonly string[]): ReproduceOptions
     },
     out: nonEmpty('out', value('out')),
   };
-}
-
-function parseStrict(args: readonly string[]): Partial<Record<OptionName, string>> {
-  const options = Object.fromEntries(Object.keys(REPRODUCE_OPTIONS).map((name) => [name, { type: 'string' as const }]));
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as Partial<Record<OptionName, string>>;
-  } catch (error) {
-    // node:util's wording names the option already; keep its first sentence, in our form.
-    const message = (error as Error).message.split('. ')[0]!.replace(/\.$/, '');
-    throw new UsageError(`${message} (see racelab reproduce --help)`);
-  }
 }
 
 function parseDb(raw: string): DatabaseChoice {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlags } from './parse-flags.ts';
+import { UsageError } from './cli-errors.ts';
+
+describe('parseFlags', () => {
+  const known = ['workers', 'key-space'] as const;
+
+  it('reads both spellings, and values that start with a dash', () => {
+    expect(parseFlags('reproduce', ['--workers', '3', '--key-space=-1'], known)).toEqual({ workers: '3', 'key-space': '-1' });
+  });
+
+  it.each([
+    [['--nope', '1'], 'unknown option --nope (see racelab reproduce --help)'],
+    [['stray'], 'unexpected argument "stray" (see racelab reproduce --help)'],
+    [['--workers'], '--workers needs a value (see racelab reproduce --help)'],
+    [['--workers', '1', '--workers', '2'], '--workers is given twice'],
+  ])('%j → %s', (args, message) => {
+    expect(() => parseFlags('reproduce', args, known)).toThrow(new UsageError(message));
+  });
+});

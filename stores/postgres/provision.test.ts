@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { planDatabase } from './provision.ts';
+import type { RuntimeProbe } from './container-runtime.ts';
+
+const noRuntime = async (): Promise<RuntimeProbe> => ({ found: false, tried: ['unix:///var/run/docker.sock: ENOENT'] });
+const runtime = async (): Promise<RuntimeProbe> => ({ found: true, endpoint: 'unix:///var/run/docker.sock' });
+
+describe('planDatabase: the rule of DESIGN.md', () => {
+  it('takes an explicit URL over everything, and never prints its password', async () => {
+    const plan = await planDatabase({ url: 'postgres://u:pw@127.0.0.1:5432/x' }, { DATABASE_URL: 'postgres://other/y' }, runtime);
+    expect(plan).toEqual({ kind: 'server', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
+  });
+
+  it('auto: DATABASE_URL before a container runtime', async () => {
+    expect(await planDatabase('auto', { DATABASE_URL: 'postgres://127.0.0.1/y' }, runtime)).toMatchObject({
+      kind: 'server',
+      url: 'postgres://127.0.0.1/y',
+    });
+  });
+
+  it('auto: a container runtime before the embedded cluster', async () => {
+    expect(await planDatabase('auto', {}, runtime)).toEqual({
+      kind: 'container',
+      reason: 'container runtime at unix:///var/run/docker.sock',
+    });
+  });
+
+  it('auto: the embedded cluster when no runtime answers, saying what was tried', async () => {
+    expect(await planDatabase('auto', {}, noRuntime)).toEqual({
+      kind: 'embedded',
+      reason: 'no container runtime answered (unix:///var/run/docker.sock: ENOENT)',
+    });
+  });
+
+  it('auto with the real probe and a DOCKER_HOST that points nowhere falls back to embedded', async () => {
+    expect(await planDatabase('auto', { DOCKER_HOST: 'tcp://127.0.0.1:1' })).toMatchObject({ kind: 'embedded' });
+  });
+
+  it('docker: refuses to fall back silently when asked for a container', async () => {
+    await expect(planDatabase('docker', {}, noRuntime)).rejects.toThrow(
+      '--db docker: no container runtime answered (tried unix:///var/run/docker.sock: ENOENT); start Docker or Podman, or use --db embedded',
+    );
+  });
+
+  it('embedded: asks no runtime', async () => {
+    const probe = async (): Promise<RuntimeProbe> => {
+      throw new Error('must not be called');
+    };
+    expect(await planDatabase('embedded', {}, probe)).toEqual({ kind: 'embedded', reason: '--db embedded' });
+  });
+});

@@ -1,0 +1,22 @@
+import { reproduce } from '../harness/reproduce.ts';
+import type { Finding } from '../harness/finding.ts';
+import type { Database, RunConfig } from '../harness/types.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+
+export const SESSION_STORE = new URL('../stores/postgres/session-store.ts', import.meta.url).href;
+
+export const fixture = (name: string) => new URL(`./fixtures/${name}.ts`, import.meta.url).href;
+
+export const builtIn = (name: string) => BUILT_IN_SCENARIOS[name]!;
+
+const DEFAULTS: RunConfig = { workers: 4, opsPerWorker: 500, keySpace: 16, occupancy: 0.25, maxDraws: 10_000, seed: 7 };
+
+/** Runs scenarios through the real engine and worker threads; returns their findings by name. */
+export async function runScenarios(
+  database: Database,
+  modules: readonly string[],
+  config: Partial<RunConfig> = {},
+): Promise<Record<string, Finding>> {
+  const result = await reproduce({ database, scenarioModules: modules, storeModule: SESSION_STORE, config: { ...DEFAULTS, ...config } });
+  return Object.fromEntries(result.findings.map((f) => [f.scenario.name, f]));
+}
