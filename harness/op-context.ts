@@ -3,38 +3,55 @@ import type { OpContext, OpResult, SessionRow, SessionStore } from './types.ts';
 /** Two weeks, Django's default `SESSION_COOKIE_AGE`. */
 const SESSION_AGE_MS = 1_209_600_000;
 
-/** What an op's context records for the worker loop once the op is over. */
-export interface OpTally {
-  draws: number;
-  retries: number;
+/**
+ * The context a worker hands to each of its ops, and what the op did with it. One instance
+ * serves every op of a worker, reset between ops: it sits on the per-op path.
+ */
+export class WorkerOpContext implements OpContext {
+  /** Keys drawn by the current op. */
+  draws = 0;
+  /** Collisions the current op absorbed. */
+  retries = 0;
   /** The last key drawn: the key an op that failed was saving. */
   lastKey: string | undefined;
-}
+  private data = '';
 
-/** Builds the context of op `op` of worker `worker`, and the tally it fills in. */
-export function createOpContext(
-  store: SessionStore,
-  draw: () => string,
-  maxDraws: number,
-  worker: number,
-  op: number,
-): { ctx: OpContext; tally: OpTally } {
-  const tally: OpTally = { draws: 0, retries: 0, lastKey: undefined };
-  const data = `{"owner":"w${worker}:op${op}"}`;
-  const ctx: OpContext = {
-    store,
-    drawKey() {
-      if (tally.draws >= maxDraws) return undefined;
-      tally.draws++;
-      tally.lastKey = draw();
-      return tally.lastKey;
-    },
-    session: (key: string): SessionRow => ({ key, data, expireDate: new Date(Date.now() + SESSION_AGE_MS) }),
-    retried() {
-      tally.retries++;
-    },
-    saved: (row: SessionRow): OpResult => ({ saved: row }),
-    exhausted: (): OpResult => ({ exhausted: { draws: tally.draws } }),
-  };
-  return { ctx, tally };
+  constructor(
+    readonly store: SessionStore,
+    private readonly draw: () => string,
+    private readonly maxDraws: number,
+    private readonly worker: number,
+  ) {}
+
+  /** Prepares the context for op number `op` of this worker. */
+  begin(op: number): this {
+    this.draws = 0;
+    this.retries = 0;
+    this.lastKey = undefined;
+    this.data = `{"owner":"w${this.worker}:op${op}"}`;
+    return this;
+  }
+
+  drawKey(): string | undefined {
+    if (this.draws >= this.maxDraws) return undefined;
+    this.draws++;
+    this.lastKey = this.draw();
+    return this.lastKey;
+  }
+
+  session(key: string): SessionRow {
+    return { key, data: this.data, expireDate: new Date(Date.now() + SESSION_AGE_MS) };
+  }
+
+  retried(): void {
+    this.retries++;
+  }
+
+  saved(row: SessionRow): OpResult {
+    return { saved: row };
+  }
+
+  exhausted(): OpResult {
+    return { exhausted: { draws: this.draws } };
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createControl, requestStop } from './control.ts';
+import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotas } from './occupancy.ts';
@@ -47,9 +47,11 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       if (signal?.aborted) break;
       request.onScenario?.({ name: scenario.name, phase: 'start' });
       const target = await database.createRunSchema(newRunId());
-      const control = createControl();
-      const stop = () => requestStop(control);
+      const control = createControlBuffer();
+      const stop = () => new RunControl(control).requestStop();
       signal?.addEventListener('abort', stop);
+      // An abort while the schema was being created fired no listener yet.
+      if (signal?.aborted) stop();
       try {
         const tasks = quotas.map(
           (liveQuota, worker): WorkerTask => ({

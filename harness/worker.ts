@@ -4,14 +4,14 @@
  * end becomes part of its report.
  */
 import { classifyError } from './classify.ts';
-import { arriveAndWait, arrivals, requestStop, stopRequested } from './control.ts';
+import { RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
 import { loadScenario, loadStoreOpener } from './load-module.ts';
 import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { deriveSeed, seededRandom } from './random.ts';
 import { keyDrawer } from './session-keys.ts';
+import { WorkerOpContext } from './op-context.ts';
 import { OUTCOMES, type ErrorRecord, type Outcome, type OutcomeCounts, type Scenario, type SessionRow, type SessionStore } from './types.ts';
-import { createOpContext } from './op-context.ts';
 
 /** Failing ops kept per outcome per worker: enough for evidence, flat in memory. */
 const SAMPLES_PER_OUTCOME = 3;
@@ -27,6 +27,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
     samples: [],
     elapsedMs: 0,
   };
+  const control = new RunControl(task.control);
   let store: SessionStore | undefined;
   try {
     let phase: 'load' | 'connect' = 'load';
@@ -40,15 +41,15 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
       report.failure = { phase, error: toErrorRecord(thrown) };
       // The run cannot be whole without this worker: stop the others rather than let them
       // wait out the barrier's budget.
-      requestStop(task.control);
+      control.requestStop();
       return report;
     }
-    if (!arriveAndWait(task.control, task.config.workers, BARRIER_TIMEOUT_MS)) {
-      const message = `start barrier: ${arrivals(task.control)} of ${task.config.workers} workers arrived within ${BARRIER_TIMEOUT_MS} ms`;
+    if (!control.arriveAndWait(task.config.workers, BARRIER_TIMEOUT_MS)) {
+      const message = `start barrier: ${control.arrivals} of ${task.config.workers} workers arrived within ${BARRIER_TIMEOUT_MS} ms`;
       report.failure = { phase: 'barrier', error: { message } };
       return report;
     }
-    await runOps(task, scenario, store, report);
+    await runOps(task, control, scenario, store, report);
     return report;
   } finally {
     await store?.close().catch(() => undefined);
@@ -57,6 +58,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
 
 async function runOps(
   task: WorkerTask,
+  control: RunControl,
   scenario: Scenario,
   store: SessionStore,
   report: WorkerReport,
@@ -76,8 +78,9 @@ async function runOps(
     report.samples.push(key === undefined ? sample : { ...sample, key });
   };
 
-  for (let op = 0; op < config.opsPerWorker && !stopRequested(task.control); op++) {
-    const { ctx, tally } = createOpContext(store, draw, config.maxDraws, worker, op);
+  const ctx = new WorkerOpContext(store, draw, config.maxDraws, worker);
+  for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
+    ctx.begin(op);
     report.ops++;
     try {
       const result = await scenario.op(ctx);
@@ -85,23 +88,23 @@ async function runOps(
         report.outcomes.ok++;
         live.push(result.saved);
       } else {
-        keep('key_space_exhausted', op, tally.lastKey, {
+        keep('key_space_exhausted', op, ctx.lastKey, {
           message: `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`,
         });
       }
     } catch (thrown) {
       const error = toErrorRecord(thrown);
-      keep(classifyError(error), op, tally.lastKey, error);
+      keep(classifyError(error), op, ctx.lastKey, error);
     } finally {
-      report.draws += tally.draws;
-      report.retries += tally.retries;
+      report.draws += ctx.draws;
+      report.retries += ctx.retries;
     }
     try {
       // Sessions expire as in production, so the key space stays near its target occupancy.
       while (live.length > task.liveQuota) await store.deleteOwned(live.shift()!);
     } catch (thrown) {
       report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
-      requestStop(task.control);
+      control.requestStop();
       break;
     }
   }

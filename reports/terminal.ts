@@ -83,6 +83,6 @@ function errorLines(sample: OpSample): string[] {
   const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];
   if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
   if (sample.key) lines.push(`  session key: ${sample.key}`);
-  if (error.stack && !error.code?.match(/^[0-9A-Z]{5}$/)) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
+  if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;
 }

@@ -47,7 +47,9 @@ export const reproduceCommand: Command = {
         storeModule: SESSION_STORE,
         config: options.config,
         signal: io.signal,
-        onScenario: ({ name, phase }) => phase === 'start' && io.progress(`running ${name}…`),
+        onScenario: ({ name, phase }) => {
+          if (phase === 'start') io.progress(`running ${name}…`);
+        },
       });
     } catch (error) {
       throw new InfrastructureError(`run failed: ${(error as Error).message}`);
