@@ -20,6 +20,12 @@ export function fractionOption(option: string, raw: string, min: number, max: nu
   return value;
 }
 
+export function choiceOption<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  const hint = closest(raw, allowed);
+  throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}${hint ? ` (did you mean ${hint}?)` : ''}`);
+}
+
 export function listOption(option: string, raw: string, allowed: readonly string[]): string[] {
   const names = raw.split(',').map((name) => name.trim());
   const unknown = names.find((name) => !allowed.includes(name));

@@ -11,8 +11,9 @@ export function replayCommand(options: ReproduceOptions): string {
     `--scenario ${options.scenarios.join(',')}`,
     `--workers ${config.workers}`,
     `--ops ${config.opsPerWorker}`,
-    `--key-space ${config.keySpace}`,
-    `--occupancy ${config.occupancy}`,
+    `--keys ${config.keys}`,
+    ...(config.keys === 'shrunk' ? [`--key-space ${config.keySpace}`, `--occupancy ${config.occupancy}`] : []),
+    `--isolation ${config.isolation}`,
     `--max-attempts ${config.maxDraws}`,
     `--seed ${config.seed}`,
   ].join(' ');

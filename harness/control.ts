@@ -1,13 +1,18 @@
 /**
  * A block of shared memory that every worker of a run sees: a start barrier, so that the workers
- * begin together and contend from their first op, and a stop flag the engine raises on Ctrl-C.
+ * begin together and contend from their first op; a finish barrier, so that the final audit reads
+ * the table only once nobody writes to it; and a stop flag the engine raises on Ctrl-C.
  * The buffer crosses threads in the task; each side wraps it once.
  */
-const ARRIVED = 0;
-const STOP = 1;
+const STARTED = 0;
+const FINISHED = 1;
+const STOP = 2;
+
+export type Barrier = 'start' | 'finish';
+const CELL: Record<Barrier, number> = { start: STARTED, finish: FINISHED };
 
 export function createControlBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 export class RunControl {
@@ -19,36 +24,42 @@ export class RunControl {
 
   requestStop(): void {
     Atomics.store(this.cells, STOP, 1);
-    // Wakes workers still at the barrier, so they see the flag at once.
-    Atomics.notify(this.cells, ARRIVED);
+    // Wakes workers still at the start barrier, so they see the flag at once.
+    Atomics.notify(this.cells, STARTED);
   }
 
   get stopRequested(): boolean {
     return Atomics.load(this.cells, STOP) === 1;
   }
 
-  /** How many workers reached the barrier: for the message when it times out. */
-  get arrivals(): number {
-    return Atomics.load(this.cells, ARRIVED);
+  /** How many workers reached a barrier: for the message when it times out. */
+  arrivals(barrier: Barrier): number {
+    return Atomics.load(this.cells, CELL[barrier]);
+  }
+
+  /** Counts this worker in at a barrier without waiting: for a worker that leaves early. */
+  arrive(barrier: Barrier): number {
+    const arrived = Atomics.add(this.cells, CELL[barrier], 1) + 1;
+    Atomics.notify(this.cells, CELL[barrier]);
+    return arrived;
   }
 
   /**
-   * Blocks this thread until `parties` workers have arrived or a stop is requested.
+   * Counts this worker in and blocks its thread until `parties` workers have arrived. A stop
+   * request releases the start barrier at once; the finish barrier waits for everyone, since every
+   * worker arrives there on every path.
    * WARNING: it blocks the whole event loop, so call it only when nothing else is pending on it.
    * Returns false when the budget ran out first.
    */
-  arriveAndWait(parties: number, timeoutMs: number): boolean {
+  arriveAndWait(barrier: Barrier, parties: number, timeoutMs: number): boolean {
+    const cell = CELL[barrier];
     const deadline = Date.now() + timeoutMs;
-    let arrived = Atomics.add(this.cells, ARRIVED, 1) + 1;
-    if (arrived >= parties) {
-      Atomics.notify(this.cells, ARRIVED);
-      return true;
-    }
-    while (arrived < parties && !this.stopRequested) {
+    let arrived = this.arrive(barrier);
+    while (arrived < parties && !(barrier === 'start' && this.stopRequested)) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
-      Atomics.wait(this.cells, ARRIVED, arrived, remaining);
-      arrived = Atomics.load(this.cells, ARRIVED);
+      Atomics.wait(this.cells, cell, arrived, remaining);
+      arrived = Atomics.load(this.cells, cell);
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioDefinition } from './types.ts';
+import { ISOLATIONS, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -33,7 +33,30 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (typeof why !== 'string' || why.trim() === '') return `${name}: why must say why it is ${expect}`;
   if (typeof origin !== 'string' || origin.trim() === '') return `${name}: origin must say where the pattern comes from`;
   if (typeof op !== 'function') return `${name}: op must be an async function`;
+  const { isolation, expectUnder } = definition;
+  if (isolation !== undefined && isolation !== 'configured' && !ISOLATIONS.includes(isolation)) {
+    return `${name}: isolation must be 'configured' or one of ${ISOLATIONS.join(', ')}`;
+  }
+  if (expectUnder !== undefined) {
+    if (isolation !== 'configured') return `${name}: expectUnder needs isolation: 'configured'`;
+    for (const [level, override] of Object.entries(expectUnder)) {
+      if (!(ISOLATIONS as readonly string[]).includes(level)) return `${name}: expectUnder has an unknown level ${JSON.stringify(level)}`;
+      if (override.expect !== 'safe' && override.expect !== 'unsafe') return `${name}: expectUnder.${level}.expect must be 'safe' or 'unsafe'`;
+      if (typeof override.why !== 'string' || override.why.trim() === '') return `${name}: expectUnder.${level}.why must say why`;
+    }
+  }
   return undefined;
+}
+
+/** What a scenario is expected to show under the run's isolation level, and the level it runs at. */
+export function expectationUnder(
+  scenario: ScenarioDefinition,
+  configured: Isolation,
+): { expect: Expectation; why: string; isolation: Isolation | 'autocommit' } {
+  if (scenario.isolation === undefined) return { expect: scenario.expect, why: scenario.why, isolation: 'autocommit' };
+  if (scenario.isolation !== 'configured') return { expect: scenario.expect, why: scenario.why, isolation: scenario.isolation };
+  const override = scenario.expectUnder?.[configured];
+  return { ...(override ?? { expect: scenario.expect, why: scenario.why }), isolation: configured };
 }
 
 export function isScenario(value: unknown): value is Scenario {

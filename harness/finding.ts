@@ -1,9 +1,13 @@
 import type { WorkerReport } from './protocol.ts';
+import { expectationUnder } from './define-scenario.ts';
 import {
   HARNESS_FAILURES,
+  LOUD_VIOLATIONS,
   OUTCOMES,
+  SILENT_VIOLATIONS,
   VIOLATIONS,
   type Expectation,
+  type Isolation,
   type OpSample,
   type OutcomeCounts,
   type Scenario,
@@ -24,16 +28,22 @@ export interface WorkerFailure {
 
 /** The property's verdict over one run of one scenario. */
 export interface Finding {
-  scenario: { name: string; expect: Expectation; why: string; origin: string };
+  /** The scenario as it ran: its expectation is the one for the isolation level it ran at. */
+  scenario: { name: string; expect: Expectation; why: string; origin: string; isolation: Isolation | 'autocommit' };
   property: string;
   ops: number;
   outcomes: OutcomeCounts;
-  /** Ops whose caller saw the job fail: the outcomes in VIOLATIONS. */
+  /** Ops that violate the property: the outcomes in VIOLATIONS, loud or silent. */
   violations: number;
   /** Violations per op, with its 95% Wilson interval. */
   rate: Rate;
   /** IntegrityErrors (SQLSTATE 23505) per op, with its 95% Wilson interval. */
   integrityErrorRate: Rate;
+  /** Violations no caller saw (`overwritten`, `lost`) per op, with its 95% Wilson interval. */
+  silentRate: Rate;
+  /** Violations a caller saw as an error. */
+  loudViolations: number;
+  silentViolations: number;
   /** Collisions the scenario absorbed by retrying: the race happened, the caller never saw it. */
   retries: number;
   draws: number;
@@ -41,6 +51,13 @@ export interface Finding {
   matchesExpectation: boolean;
   /** The earliest violation, with the database's error exactly as reported. */
   firstViolation?: OpSample;
+  /** The earliest violation a caller saw as an error, with the database's own words. */
+  firstLoudViolation?: OpSample;
+  /**
+   * The earliest violation no caller saw: whose session, whose data, which key. An overwrite is
+   * preferred to a loss, since it names the op that took the session.
+   */
+  firstSilentViolation?: OpSample;
   /** The earliest op that failed for a reason that is not a race: it taints the verdict. */
   firstHarnessFailure?: OpSample;
   workerFailures: WorkerFailure[];
@@ -49,7 +66,7 @@ export interface Finding {
 }
 
 /** Folds the workers' reports of one run into the property's verdict. Pure: the checker. */
-export function toFinding(scenario: Scenario, reports: readonly WorkerReport[]): Finding {
+export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], configured: Isolation): Finding {
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
   let ops = 0;
   let retries = 0;
@@ -63,29 +80,38 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[]):
     draws += report.draws;
     elapsedMs = Math.max(elapsedMs, report.elapsedMs);
     for (const outcome of OUTCOMES) outcomes[outcome] += report.outcomes[outcome];
-    samples.push(...report.samples);
+    samples.push(...report.samples.map((sample) => ({ ...sample, scenario: scenario.name })));
     if (report.failure) workerFailures.push({ worker: report.worker, ...report.failure });
   }
   samples.sort((a, b) => a.atMs - b.atMs);
-  const violations = VIOLATIONS.reduce((sum, outcome) => sum + outcomes[outcome], 0);
+  const sum = (list: readonly (keyof OutcomeCounts)[]) => list.reduce((total, outcome) => total + outcomes[outcome], 0);
+  const violations = sum(VIOLATIONS);
+  const silentViolations = sum(SILENT_VIOLATIONS);
   const verdict: Verdict = violations > 0 ? 'reproduced' : 'holds';
-  const isViolation = (s: OpSample) => (VIOLATIONS as readonly string[]).includes(s.outcome);
-  const isHarnessFailure = (s: OpSample) => (HARNESS_FAILURES as readonly string[]).includes(s.outcome);
-  const firstViolation = samples.find(isViolation);
-  const firstHarnessFailure = samples.find(isHarnessFailure);
+  const isIn = (list: readonly string[]) => (s: OpSample) => list.includes(s.outcome);
+  const firstViolation = samples.find(isIn(VIOLATIONS));
+  const firstLoudViolation = samples.find(isIn(LOUD_VIOLATIONS));
+  const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
+  const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
+  const expected = expectationUnder(scenario, configured);
   return {
-    scenario: { name: scenario.name, expect: scenario.expect, why: scenario.why, origin: scenario.origin },
+    scenario: { name: scenario.name, origin: scenario.origin, ...expected },
     property: PROPERTY,
     ops,
     outcomes,
     violations,
     rate: wilson(violations, ops),
     integrityErrorRate: wilson(outcomes.integrity_error, ops),
+    silentRate: wilson(silentViolations, ops),
+    loudViolations: sum(LOUD_VIOLATIONS),
+    silentViolations,
     retries,
     draws,
     verdict,
-    matchesExpectation: (verdict === 'reproduced') === (scenario.expect === 'unsafe'),
+    matchesExpectation: (verdict === 'reproduced') === (expected.expect === 'unsafe'),
     ...(firstViolation && { firstViolation }),
+    ...(firstLoudViolation && { firstLoudViolation }),
+    ...(firstSilentViolation && { firstSilentViolation }),
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
     elapsedMs,

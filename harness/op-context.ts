@@ -1,4 +1,4 @@
-import type { OpContext, OpResult, SessionRow, SessionStore } from './types.ts';
+import type { Isolation, OpContext, OpResult, SessionRow, SessionStore } from './types.ts';
 
 /** Two weeks, Django's default `SESSION_COOKIE_AGE`. */
 const SESSION_AGE_MS = 1_209_600_000;
@@ -21,6 +21,7 @@ export class WorkerOpContext implements OpContext {
     private readonly draw: () => string,
     private readonly maxDraws: number,
     private readonly worker: number,
+    readonly isolation: Isolation,
   ) {}
 
   /** Prepares the context for op number `op` of this worker. */

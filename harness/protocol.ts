@@ -4,6 +4,9 @@
  */
 import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } from './types.ts';
 
+/** A sample as a worker sends it; the engine adds the scenario's name. */
+export type WorkerSample = Omit<OpSample, 'scenario'>;
+
 /** One worker's share of a run. */
 export interface WorkerTask {
   /** URL of a module whose default export is a scenario made with `defineScenario`. */
@@ -30,9 +33,9 @@ export interface WorkerReport {
   /** Keys drawn, over all ops. */
   draws: number;
   /** The first few ops of each failing outcome, in the order they happened. */
-  samples: OpSample[];
-  /** Milliseconds from the barrier's release to the worker's last op. */
+  samples: WorkerSample[];
+  /** Milliseconds from the start barrier's release to the end of the worker's last op. */
   elapsedMs: number;
   /** Set when the worker could not do its share: the store, the scenario or the barrier failed. */
-  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire'; error: ErrorRecord };
+  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire' | 'audit'; error: ErrorRecord };
 }

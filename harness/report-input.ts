@@ -1,3 +1,4 @@
+import type { AnalyticExpectation } from './analytic.ts';
 import type { Finding } from './finding.ts';
 import type { Database, RunConfig } from './types.ts';
 
@@ -12,6 +13,8 @@ export interface ReportInput {
   schedule: string;
   startedAt: Date;
   findings: readonly Finding[];
+  /** What chance predicts for this config, and for production with the real key space. */
+  expectation: AnalyticExpectation;
   /** True when Ctrl-C stopped the run: the findings cover only what ran. */
   interrupted: boolean;
 }

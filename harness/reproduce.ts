@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
-import { liveQuotas } from './occupancy.ts';
+import { liveQuotasFor } from './occupancy.ts';
+import { newRunId } from './run-id.ts';
 import type { WorkerTask } from './protocol.ts';
 import type { Database, RunConfig } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
@@ -39,7 +39,7 @@ export const SCHEDULE =
 export async function reproduce(request: ReproduceRequest): Promise<ReproduceResult> {
   const { database, config, signal } = request;
   const scenarios = await Promise.all(request.scenarioModules.map((url) => loadScenario(url)));
-  const quotas = liveQuotas(config.keySpace, config.occupancy, config.workers);
+  const quotas = liveQuotasFor(config);
   const pool = createWorkerPool(config.workers);
   const findings: Finding[] = [];
   try {
@@ -65,7 +65,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           }),
         );
         const reports = await Promise.all(tasks.map((task) => pool.run(task)));
-        findings.push(toFinding(scenario, reports));
+        findings.push(toFinding(scenario, reports, config.isolation));
       } finally {
         signal?.removeEventListener('abort', stop);
         await database.dropRunSchema(target);
@@ -76,9 +76,4 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     await pool.destroy();
   }
   return { findings, schedule: SCHEDULE, interrupted: signal?.aborted ?? false };
-}
-
-/** A run id fit for a schema name: time-ordered, lower-case, unique enough to never clash. */
-function newRunId(): string {
-  return `${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }

@@ -1,7 +1,7 @@
 import { seededRandom, type Random } from './random.ts';
 
 /** Django's `VALID_KEY_CHARS`: lowercase ASCII letters and digits. */
-const KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export const KEY_LENGTH = 32;
 /** The tail that spells the key's index in base 36 keeps every key of a key space distinct. */
 const INDEX_WIDTH = 8;

@@ -11,15 +11,26 @@ export type Outcome =
   | 'deadlock'
   | 'key_space_exhausted'
   | 'indeterminate'
-  | 'error';
+  | 'error'
+  | 'overwritten'
+  | 'lost';
 
-/** Outcomes that mean the op's caller saw a failure of the job itself: the property is violated. */
-export const VIOLATIONS = [
+/** Violations the op's caller saw: the job failed with an error. */
+export const LOUD_VIOLATIONS = [
   'integrity_error',
   'serialization_failure',
   'deadlock',
   'key_space_exhausted',
 ] as const satisfies readonly Outcome[];
+
+/**
+ * Violations no caller saw: the op was told `ok`, and the audit found its session later holding
+ * another op's data (`overwritten`) or gone without its owner deleting it (`lost`).
+ */
+export const SILENT_VIOLATIONS = ['overwritten', 'lost'] as const satisfies readonly Outcome[];
+
+/** Every outcome that violates the property. */
+export const VIOLATIONS = [...LOUD_VIOLATIONS, ...SILENT_VIOLATIONS] as const satisfies readonly Outcome[];
 
 /**
  * Outcomes that say nothing about the race: the harness, the scenario or the database failed.
@@ -52,6 +63,14 @@ export interface ErrorRecord {
   stack?: string;
 }
 
+/** What the audit found in place of an op's session. */
+export interface AuditFinding {
+  /** The data the op wrote: it names the op. */
+  wrote: string;
+  /** The data the row holds now, naming the op that overwrote it; null when the row is gone. */
+  found: string | null;
+}
+
 /** One op that did not end `ok`, kept as evidence. */
 export interface OpSample {
   outcome: Outcome;
@@ -61,9 +80,11 @@ export interface OpSample {
   op: number;
   /** The session key the op was saving when it ended, if it had drawn one. */
   key?: string;
-  /** Milliseconds since the workers were released from the start barrier. */
+  /** Milliseconds since the workers were released from the start barrier; for audit outcomes, when the audit saw it. */
   atMs: number;
   error: ErrorRecord;
+  /** For `overwritten` and `lost`: what the audit found. */
+  audit?: AuditFinding;
 }
 
 /** A row of the session table, shaped like Django's `django_session`. */
@@ -81,6 +102,21 @@ export interface StoreTarget {
 }
 
 /**
+ * Where session keys come from:
+ * - `shrunk`: K distinct keys, so collisions happen in seconds;
+ * - `django`: the real key space, 32 characters of [a-z0-9] (36^32 ≈ 6.3·10^49 keys), each worker
+ *   with its own generator, as Django's `get_random_string` behaves;
+ * - `same-seed`: the real key space, but every worker's generator seeded alike, the
+ *   fork-after-seeding bug that makes long keys collide in production.
+ */
+export type KeyMode = 'shrunk' | 'django' | 'same-seed';
+export const KEY_MODES = ['shrunk', 'django', 'same-seed'] as const satisfies readonly KeyMode[];
+
+/** Transaction isolation levels, as racelab's options spell them. */
+export type Isolation = 'read-committed' | 'repeatable-read' | 'serializable';
+export const ISOLATIONS = ['read-committed', 'repeatable-read', 'serializable'] as const satisfies readonly Isolation[];
+
+/**
  * The session-table primitives a scenario composes. Implemented by a store; opened once per
  * worker, on that worker's own connection.
  * WARNING: every method sends real statements; errors are the database's own and must be left
@@ -89,15 +125,46 @@ export interface StoreTarget {
 export interface SessionStore {
   /** `SELECT 1 … WHERE session_key = $1`: Django's `exists()`. */
   exists(key: string): Promise<boolean>;
+  /** `SELECT … FOR UPDATE` on the key: locks the row if there is one, and nothing if there is not. */
+  existsForUpdate(key: string): Promise<boolean>;
   /** A plain INSERT. A taken key fails with the server's unique violation (SQLSTATE 23505). */
   insert(row: SessionRow): Promise<void>;
+  /** `INSERT … ON CONFLICT DO NOTHING RETURNING`: true when this call inserted the row. */
+  insertIfAbsent(row: SessionRow): Promise<boolean>;
+  /** Django `Model.save()`'s first statement: UPDATE by key. Returns the number of rows changed. */
+  update(row: SessionRow): Promise<number>;
+  /** `pg_advisory_xact_lock` on the key's hash: held until the transaction ends. */
+  lockKey(key: string): Promise<void>;
+  begin(isolation: Isolation): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** True between `begin` and `commit`/`rollback`, so the harness can end what a failed op left open. */
+  readonly inTransaction: boolean;
+  /** The session data now stored under each key; absent keys are missing from the map. */
+  read(keys: readonly string[]): Promise<Map<string, string>>;
   /** Deletes the row only if it still holds this data, so a worker never expires another's session. */
   deleteOwned(row: SessionRow): Promise<boolean>;
   close(): Promise<void>;
 }
 
+/** One statement a store sent, as seen by a tracer: the SQL, its parameters and its result. */
+export interface StatementTrace {
+  /** The primitive that sent it, e.g. `exists`. */
+  primitive: string;
+  text: string;
+  values: readonly unknown[];
+  /** Rows returned or changed, when it succeeded. */
+  rowCount?: number;
+  error?: ErrorRecord;
+}
+
+export interface StoreOptions {
+  /** Told about every statement after it completes. Costs nothing when absent. */
+  onStatement?: (trace: StatementTrace) => void;
+}
+
 /** Opens a store on a worker thread. A store module default-exports one of these. */
-export type OpenStore = (target: StoreTarget) => Promise<SessionStore>;
+export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<SessionStore>;
 
 /** How one op of a scenario ended, as the scenario reports it. Thrown errors are classified instead. */
 export type OpResult =
@@ -107,6 +174,8 @@ export type OpResult =
 /** What an op is handed. One context serves one op. */
 export interface OpContext {
   readonly store: SessionStore;
+  /** The isolation level configured for the run (`--isolation`), for scenarios that take it. */
+  readonly isolation: Isolation;
   /**
    * Draws the next random session key, or `undefined` once this op has drawn `maxDraws` keys:
    * the cap that keeps a full key space from hanging the run.
@@ -130,6 +199,16 @@ export interface ScenarioDefinition {
   why: string;
   /** Where the pattern comes from, e.g. the code it mirrors. */
   origin: string;
+  /**
+   * The transactions the op opens: `configured` when it takes `--isolation` (ctx.isolation), a
+   * level when it always uses that one; absent when it runs in autocommit. Reports show it.
+   */
+  isolation?: 'configured' | Isolation;
+  /**
+   * Where the expectation changes with the configured isolation level, the expectation and why
+   * for that level. Only for scenarios with `isolation: 'configured'`.
+   */
+  expectUnder?: Partial<Record<Isolation, { expect: Expectation; why: string }>>;
   /** One attempt to save a new session. Throw (or let the store throw) to fail it. */
   op(ctx: OpContext): Promise<OpResult>;
 }
@@ -142,12 +221,20 @@ export interface Scenario extends ScenarioDefinition {
 export interface RunConfig {
   workers: number;
   opsPerWorker: number;
+  /** Where keys come from; see key-modes.ts. */
+  keys: KeyMode;
+  /** Distinct keys: K with `keys: 'shrunk'`, 36^32 for the modes that draw from the real key space. */
   keySpace: number;
-  /** Target fraction of the key space held by live sessions; workers expire their oldest to keep it. */
+  /**
+   * Target fraction of a shrunk key space held by live sessions; workers expire their oldest to
+   * keep it. Ignored with a real key space, where every session lives through the run.
+   */
   occupancy: number;
   /** Key draws one op may make before it ends `key_space_exhausted`. */
   maxDraws: number;
   seed: number;
+  /** The level of scenarios whose transactions take the configured isolation. */
+  isolation: Isolation;
 }
 
 /** A database racelab can run on, started or reached by a store's provisioning. */

@@ -1,34 +1,30 @@
 /**
  * The worker thread: a thin loop that loads its scenario and store by module URL, runs its ops,
- * and answers with counts and a bounded sample. No exception escapes it: every way a worker can
- * end becomes part of its report.
+ * audits the sessions it was told it saved, and answers with counts and a bounded sample. No
+ * exception escapes it: every way a worker can end becomes part of its report.
  */
 import { classifyError } from './classify.ts';
 import { RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
+import { LiveSessions } from './live-sessions.ts';
 import { loadScenario, loadStoreOpener } from './load-module.ts';
-import type { WorkerReport, WorkerTask } from './protocol.ts';
-import { deriveSeed, seededRandom } from './random.ts';
-import { keyDrawer } from './session-keys.ts';
 import { WorkerOpContext } from './op-context.ts';
-import { OUTCOMES, type ErrorRecord, type Outcome, type OutcomeCounts, type Scenario, type SessionRow, type SessionStore } from './types.ts';
+import type { WorkerReport, WorkerTask } from './protocol.ts';
+import { keyDrawerFor } from './key-modes.ts';
+import type { Scenario, SessionStore } from './types.ts';
+import { WorkerTally } from './worker-tally.ts';
 
-/** Failing ops kept per outcome per worker: enough for evidence, flat in memory. */
-const SAMPLES_PER_OUTCOME = 3;
-const BARRIER_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 30_000;
+/** How long a worker that is done waits for the slowest before the final audit. */
+const FINISH_TIMEOUT_MS = 10 * 60_000;
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerReport> {
-  const report: WorkerReport = {
-    worker: task.worker,
-    ops: 0,
-    outcomes: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as OutcomeCounts,
-    retries: 0,
-    draws: 0,
-    samples: [],
-    elapsedMs: 0,
-  };
   const control = new RunControl(task.control);
+  const tally = new WorkerTally(task.worker);
+  const { report } = tally;
+  const parties = task.config.workers;
   let store: SessionStore | undefined;
+  let atFinish = false;
   try {
     let phase: 'load' | 'connect' = 'load';
     let scenario: Scenario;
@@ -40,18 +36,34 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
     } catch (thrown) {
       report.failure = { phase, error: toErrorRecord(thrown) };
       // The run cannot be whole without this worker: stop the others rather than let them
-      // wait out the barrier's budget.
+      // wait out the start barrier's budget.
       control.requestStop();
       return report;
     }
-    if (!control.arriveAndWait(task.config.workers, BARRIER_TIMEOUT_MS)) {
-      const message = `start barrier: ${control.arrivals} of ${task.config.workers} workers arrived within ${BARRIER_TIMEOUT_MS} ms`;
+    if (!control.arriveAndWait('start', parties, START_TIMEOUT_MS)) {
+      const message = `start barrier: ${control.arrivals('start')} of ${parties} workers arrived within ${START_TIMEOUT_MS} ms`;
       report.failure = { phase: 'barrier', error: { message } };
       return report;
     }
-    await runOps(task, control, scenario, store, report);
+    tally.start();
+    const live = new LiveSessions(store, task.liveQuota, tally);
+    await runOps(task, control, scenario, store, live, tally);
+
+    atFinish = true;
+    if (!control.arriveAndWait('finish', parties, FINISH_TIMEOUT_MS)) {
+      const message = `finish barrier: ${control.arrivals('finish')} of ${parties} workers finished within ${FINISH_TIMEOUT_MS} ms; the final audit was skipped`;
+      report.failure = { phase: 'audit', error: { message } };
+      return report;
+    }
+    try {
+      await live.auditAll();
+    } catch (thrown) {
+      report.failure = { phase: 'audit', error: toErrorRecord(thrown) };
+    }
     return report;
   } finally {
+    // Every path counts in at the finish barrier, or the others would wait for this worker.
+    if (!atFinish) control.arrive('finish');
     await store?.close().catch(() => undefined);
   }
 }
@@ -61,52 +73,41 @@ async function runOps(
   control: RunControl,
   scenario: Scenario,
   store: SessionStore,
-  report: WorkerReport,
+  live: LiveSessions,
+  tally: WorkerTally,
 ): Promise<void> {
   const { config, worker } = task;
-  const draw = keyDrawer(config.keySpace, seededRandom(deriveSeed(config.seed, worker)));
-  const live: SessionRow[] = [];
-  const samplesTaken = new Map<Outcome, number>();
-  const started = performance.now();
-
-  const keep = (outcome: Outcome, op: number, key: string | undefined, error: ErrorRecord) => {
-    report.outcomes[outcome]++;
-    const taken = samplesTaken.get(outcome) ?? 0;
-    if (taken >= SAMPLES_PER_OUTCOME) return;
-    samplesTaken.set(outcome, taken + 1);
-    const sample = { outcome, scenario: scenario.name, worker, op, atMs: performance.now() - started, error };
-    report.samples.push(key === undefined ? sample : { ...sample, key });
-  };
-
-  const ctx = new WorkerOpContext(store, draw, config.maxDraws, worker);
+  const { report } = tally;
+  const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
     ctx.begin(op);
     report.ops++;
     try {
       const result = await scenario.op(ctx);
+      if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
       if ('saved' in result) {
         report.outcomes.ok++;
-        live.push(result.saved);
+        live.add(result.saved, op);
       } else {
-        keep('key_space_exhausted', op, ctx.lastKey, {
-          message: `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`,
-        });
+        const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;
+        tally.record('key_space_exhausted', op, ctx.lastKey, { message });
       }
     } catch (thrown) {
+      // A failed op must not leave its transaction open under the next one.
+      if (store.inTransaction) await store.rollback().catch(() => undefined);
       const error = toErrorRecord(thrown);
-      keep(classifyError(error), op, ctx.lastKey, error);
+      tally.record(classifyError(error), op, ctx.lastKey, error);
     } finally {
       report.draws += ctx.draws;
       report.retries += ctx.retries;
     }
     try {
-      // Sessions expire as in production, so the key space stays near its target occupancy.
-      while (live.length > task.liveQuota) await store.deleteOwned(live.shift()!);
+      await live.expireBeyondQuota();
     } catch (thrown) {
       report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
       control.requestStop();
       break;
     }
   }
-  report.elapsedMs = performance.now() - started;
+  report.elapsedMs = tally.now();
 }

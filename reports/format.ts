@@ -14,3 +14,20 @@ export function rateWithInterval(rate: Rate): string {
 export function count(value: number): string {
   return value.toLocaleString('en');
 }
+
+/** A quantity of any size: grouped digits up to a million, then 6.3·10^49 style; tiny ones likewise. */
+export function magnitude(value: number): string {
+  if (!Number.isFinite(value)) return '∞';
+  if (value === 0) return '0';
+  if (value >= 1e6 || value < 1e-3) {
+    const [mantissa, exponent] = value.toExponential(1).split('e');
+    return `${mantissa}·10^${Number(exponent)}`;
+  }
+  return value >= 100 ? count(Math.round(value)) : String(Number(value.toPrecision(3)));
+}
+
+/** Lines of cells padded to their column's width. */
+export function alignColumns(table: readonly (readonly string[])[], gap = '   '): string[] {
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join(gap).trimEnd());
+}

@@ -7,6 +7,8 @@ import type { ReportInput } from '../harness/report-input.ts';
 export const SCHEMA_VERSION = 1;
 
 export function toJsonReport(input: ReportInput) {
+  const { config } = input;
+  const shrunk = config.keys === 'shrunk';
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: input.tool,
@@ -15,30 +17,40 @@ export function toJsonReport(input: ReportInput) {
     replayCommand: input.replayCommand,
     database: input.database,
     config: {
-      workers: input.config.workers,
-      opsPerWorker: input.config.opsPerWorker,
-      keySpace: input.config.keySpace,
-      occupancy: input.config.occupancy,
-      maxAttempts: input.config.maxDraws,
-      seed: input.config.seed,
+      workers: config.workers,
+      opsPerWorker: config.opsPerWorker,
+      keys: config.keys,
+      keySpace: config.keySpace,
+      // Occupancy means nothing for the real key space: every session lives through the run.
+      occupancy: shrunk ? config.occupancy : null,
+      isolation: config.isolation,
+      maxAttempts: config.maxDraws,
+      seed: config.seed,
       schedule: input.schedule,
     },
+    expectation: input.expectation,
     scenarios: input.findings.map((finding) => ({
       name: finding.scenario.name,
       expect: finding.scenario.expect,
       why: finding.scenario.why,
       origin: finding.scenario.origin,
+      isolation: finding.scenario.isolation,
       property: finding.property,
       ops: finding.ops,
       outcomes: finding.outcomes,
       violations: finding.violations,
+      loudViolations: finding.loudViolations,
+      silentViolations: finding.silentViolations,
       rate: finding.rate,
       integrityErrorRate: finding.integrityErrorRate,
+      silentRate: finding.silentRate,
       retries: finding.retries,
       keysDrawn: finding.draws,
       verdict: finding.verdict,
       matchesExpectation: finding.matchesExpectation,
       firstViolation: finding.firstViolation ?? null,
+      firstLoudViolation: finding.firstLoudViolation ?? null,
+      firstSilentViolation: finding.firstSilentViolation ?? null,
       firstHarnessFailure: finding.firstHarnessFailure ?? null,
       workerFailures: finding.workerFailures,
       elapsedMs: Math.round(finding.elapsedMs),

@@ -1,10 +1,17 @@
 /**
- * The catalogue of built-in scenarios: name → module URL. Workers load a scenario by URL, so the
- * catalogue hands out URLs rather than imported objects.
+ * The catalogue of built-in scenarios: name → module URL, in the order `racelab list` shows them.
+ * Workers load a scenario by URL, so the catalogue hands out URLs rather than imported objects.
  */
+const scenario = (file: string) => new URL(`./${file}.ts`, import.meta.url).href;
+
 export const BUILT_IN_SCENARIOS: Readonly<Record<string, string>> = {
-  'naive-save': new URL('./naive-save.ts', import.meta.url).href,
-  'atomic-create': new URL('./atomic-create.ts', import.meta.url).href,
+  'naive-save': scenario('naive-save'),
+  'naive-upsert': scenario('naive-upsert'),
+  'select-for-update': scenario('select-for-update'),
+  'serializable-save': scenario('serializable-save'),
+  'on-conflict': scenario('on-conflict'),
+  'advisory-lock': scenario('advisory-lock'),
+  'atomic-create': scenario('atomic-create'),
 };
 
 /** The ticket's pair: the naive save beside the fixed create. */

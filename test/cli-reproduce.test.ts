@@ -105,7 +105,10 @@ describe('racelab usage errors: one line naming the option and the rule, exit 2,
     [['reproduce', '--occupancy', '2'], '--occupancy must be a number from 0 to 1, got "2"'],
     [['reproduce', '--max-attempts', '0'], '--max-attempts must be a whole number from 1 to 1,000,000, got "0"'],
     [['reproduce', '--seed', '4294967296'], '--seed must be a whole number from 0 to 4,294,967,295, got "4294967296"'],
-    [['reproduce', '--scenario', 'naive-sav'], '--scenario "naive-sav" is not one of naive-save, atomic-create (did you mean naive-save?)'],
+    [
+      ['reproduce', '--scenario', 'naive-sav'],
+      '--scenario "naive-sav" is not one of naive-save, naive-upsert, select-for-update, serializable-save, on-conflict, advisory-lock, atomic-create (did you mean naive-save?)',
+    ],
     [['reproduce', '--scenario', 'naive-save,naive-save'], '--scenario names a value twice: "naive-save,naive-save"'],
     [['reproduce', '--db', 'mysql://root@localhost/x'], '--db URL must start with postgres:// or postgresql://, got "mysql://…"'],
     [['reproduce', '--db', 'sqlite'], '--db must be auto, embedded, docker or a postgres:// URL, got "sqlite"'],
@@ -115,6 +118,11 @@ describe('racelab usage errors: one line naming the option and the rule, exit 2,
     [['reproduce', '--workers', '2', '--workers=3'], '--workers is given twice'],
     [['reproduce', '--occupancy=-0.5'], '--occupancy must be a number from 0 to 1, got "-0.5"'],
     [['reproduce', '--out', ''], '--out must not be empty'],
+    [['reproduce', '--keys', 'long'], '--keys must be one of shrunk, django, same-seed, got "long"'],
+    [['reproduce', '--keys', 'django', '--key-space', '16'], '--key-space applies only to --keys shrunk; --keys django draws from the real key space'],
+    [['reproduce', '--keys', 'same-seed', '--occupancy', '0.5'], '--occupancy applies only to --keys shrunk; --keys same-seed draws from the real key space'],
+    [['reproduce', '--isolation', 'serialisable'], '--isolation must be one of read-committed, repeatable-read, serializable, got "serialisable" (did you mean serializable?)'],
+    [['reproduce', '--rate', '0'], '--rate must be a whole number from 1 to 1,000,000,000, got "0"'],
   ];
   it.each(cases)('%j', async (args, message) => {
     const result = await runCli(args, { cwd: work });
@@ -131,6 +139,19 @@ describe('racelab usage errors: one line naming the option and the rule, exit 2,
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`racelab reproduce: --out must be a directory, but ${file} is a file\n`);
     expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
+  it('list: --db without --sql', async () => {
+    const result = await runCli(['list', '--db', 'embedded']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('racelab list: --db goes with --sql NAME\n');
+  });
+
+  it('list: an unknown scenario for --sql', async () => {
+    const result = await runCli(['list', '--sql', 'on-conflicts']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--sql "on-conflicts" is not one of');
+    expect(result.stderr).toContain('(did you mean on-conflict?)');
   });
 
   it('an unknown command', async () => {

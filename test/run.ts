@@ -3,13 +3,22 @@ import type { Finding } from '../harness/finding.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 
-export const SESSION_STORE = new URL('../stores/postgres/session-store.ts', import.meta.url).href;
+import { SESSION_STORE } from '../stores/postgres/index.ts';
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}.ts`, import.meta.url).href;
 
 export const builtIn = (name: string) => BUILT_IN_SCENARIOS[name]!;
 
-const DEFAULTS: RunConfig = { workers: 4, opsPerWorker: 500, keySpace: 16, occupancy: 0.25, maxDraws: 10_000, seed: 7 };
+const DEFAULTS: RunConfig = {
+  workers: 4,
+  opsPerWorker: 500,
+  keys: 'shrunk',
+  keySpace: 16,
+  occupancy: 0.25,
+  maxDraws: 10_000,
+  seed: 7,
+  isolation: 'read-committed',
+};
 
 /** Runs scenarios through the real engine and worker threads; returns their findings by name. */
 export async function runScenarios(

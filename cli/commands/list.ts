@@ -1,23 +1,85 @@
 import { loadScenario } from '../../harness/load-module.ts';
+import { traceOp } from '../../harness/trace-op.ts';
+import type { Scenario, StatementTrace } from '../../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
+import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { listOption } from '../option-rules.ts';
+import { openCommandDatabase } from '../open-database.ts';
+import { parseFlags } from '../parse-flags.ts';
+import { parseDb } from '../reproduce-options.ts';
 import { UsageError } from '../cli-errors.ts';
-import type { Command } from './command.ts';
+import { newRunId } from '../../harness/run-id.ts';
+import type { DatabaseChoice } from '../../stores/postgres/provision.ts';
+import type { Command, CommandIo } from './command.ts';
 
 export const listCommand: Command = {
   name: 'list',
-  summary: 'print the scenario catalogue: what each does and what it is expected to show',
-  help: () => 'usage: racelab list',
+  summary: 'print the scenario catalogue; --sql NAME prints the statements one op of NAME sends',
+  help: () =>
+    [
+      'usage: racelab list [--sql NAME [--db auto|embedded|docker|postgres://…]]',
+      '',
+      '  --sql NAME   run one op of scenario NAME on an empty table and print its statements, in order',
+      '  --db         where to run it (default auto, as for reproduce)',
+    ].join('\n'),
   async run(args, io) {
-    if (args.length > 0) throw new UsageError(`racelab list takes no arguments, got ${JSON.stringify(args[0])}`);
-    const lines: string[] = [];
-    for (const [name, url] of Object.entries(BUILT_IN_SCENARIOS)) {
-      const scenario = await loadScenario(url);
-      const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(name);
-      lines.push(`${name}  (expected ${scenario.expect}${isDefault ? ', runs by default' : ''})`);
-      lines.push(`  why:    ${scenario.why}`, `  origin: ${scenario.origin}`, '');
+    const flags = parseFlags('list', args, ['sql', 'db']);
+    const names = Object.keys(BUILT_IN_SCENARIOS);
+    if (flags.sql === undefined) {
+      // --db alone is a mistake worth naming rather than ignoring.
+      if (flags.db !== undefined) throw new UsageError('--db goes with --sql NAME');
+      const lines: string[] = [];
+      for (const name of names) lines.push(...describe(await loadScenario(BUILT_IN_SCENARIOS[name]!)), '');
+      io.stdout(lines.join('\n'));
+      return EXIT.ok;
     }
-    io.stdout(lines.join('\n'));
-    return EXIT.ok;
+    const [name] = listOption('sql', flags.sql, names);
+    return listSql(name!, parseDb(flags.db ?? 'auto'), io);
   },
 };
+
+function describe(scenario: Scenario): string[] {
+  const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(scenario.name);
+  const isolation = scenario.isolation === undefined ? 'autocommit' : scenario.isolation === 'configured' ? 'takes --isolation' : scenario.isolation;
+  const lines = [
+    `${scenario.name}  (expected ${scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
+    `  why:    ${scenario.why}`,
+    `  origin: ${scenario.origin}`,
+  ];
+  for (const [level, override] of Object.entries(scenario.expectUnder ?? {})) {
+    lines.push(`  under ${level}: expected ${override.expect}: ${override.why}`);
+  }
+  return lines;
+}
+
+async function listSql(name: string, db: DatabaseChoice, io: CommandIo): Promise<number> {
+  const { database } = await openCommandDatabase(db, io);
+  try {
+    const target = await database.createRunSchema(newRunId());
+    try {
+      const config = {
+        workers: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxDraws: 10, seed: 1, isolation: 'read-committed',
+      } as const;
+      const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, SESSION_STORE, target, config);
+      io.stdout(render(name, database.version, statements));
+    } finally {
+      await database.dropRunSchema(target);
+    }
+  } finally {
+    await database.stop();
+  }
+  return EXIT.ok;
+}
+
+function render(name: string, version: string, statements: readonly StatementTrace[]): string {
+  const lines = [`${name}: the statements of one op on an empty table (PostgreSQL ${version}), in order:`, ''];
+  statements.forEach((s, i) => {
+    lines.push(`${String(i + 1).padStart(2)}. ${s.text}`);
+    const values = s.values.map((v, j) => `$${j + 1} = ${v instanceof Date ? `'${v.toISOString()}'` : JSON.stringify(v)}`);
+    const result = s.error ? `ERROR ${s.error.code ?? ''} ${s.error.message}` : `${s.rowCount} row${s.rowCount === 1 ? '' : 's'}`;
+    lines.push(`    ${values.length > 0 ? `${values.join(', ')} ` : ''}→ ${result}`);
+  });
+  lines.push('', 'On an empty table every check finds its key free; under contention the op loops as its source shows.');
+  return `${lines.join('\n')}\n`;
+}

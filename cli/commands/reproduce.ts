@@ -1,19 +1,20 @@
+import { analyticExpectation } from '../../harness/analytic.ts';
 import { reproduce, type ReproduceResult } from '../../harness/reproduce.ts';
+import type { Finding } from '../../harness/finding.ts';
 import type { ReportInput } from '../../harness/report-input.ts';
-import type { Database } from '../../harness/types.ts';
+import { count, magnitude, percent } from '../../reports/format.ts';
 import { renderJson } from '../../reports/json.ts';
 import { renderTerminal } from '../../reports/terminal.ts';
 import { BUILT_IN_SCENARIOS } from '../../scenarios/index.ts';
-import { openDatabase, planDatabase, type DatabasePlan } from '../../stores/postgres/provision.ts';
+import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { openCommandDatabase } from '../open-database.ts';
 import { checkOutDir, writeReports } from '../out-dir.ts';
 import { replayCommand } from '../replay-command.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
 import { TOOL } from '../tool-info.ts';
 import { InfrastructureError } from '../cli-errors.ts';
 import type { Command, CommandIo } from './command.ts';
-
-const SESSION_STORE = new URL('../../stores/postgres/session-store.ts', import.meta.url).href;
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
@@ -30,16 +31,8 @@ export const reproduceCommand: Command = {
     await checkOutDir(options.out);
     const startedAt = new Date();
 
-    let plan: DatabasePlan;
-    let database: Database;
+    const { plan, database } = await openCommandDatabase(options.db, io);
     let result: ReproduceResult;
-    try {
-      plan = await planDatabase(options.db);
-      io.progress(`database: ${plan.kind} (${plan.reason})`);
-      database = await openDatabase(plan);
-    } catch (error) {
-      throw new InfrastructureError(`database: ${(error as Error).message}`);
-    }
     try {
       result = await reproduce({
         database,
@@ -65,16 +58,17 @@ export const reproduceCommand: Command = {
       schedule: result.schedule,
       startedAt,
       findings: result.findings,
+      expectation: analyticExpectation(options.config, options.rate),
       interrupted: result.interrupted,
     };
     const [reportPath] = await writeReports(options.out, { 'report.json': renderJson(input) });
     io.stdout(renderTerminal(input, reportPath!));
-    return exitCode(result, io);
+    return exitCode(result, input, io);
   },
 };
 
 /** Interrupted beats a harness failure, which beats a verdict: a verdict is only as good as its run. */
-function exitCode(result: ReproduceResult, io: CommandIo): number {
+function exitCode(result: ReproduceResult, input: ReportInput, io: CommandIo): number {
   if (result.interrupted) return EXIT.interrupted;
   const tainted = result.findings.filter(
     (f) => f.workerFailures.length > 0 || f.outcomes.error > 0 || f.outcomes.indeterminate > 0,
@@ -84,9 +78,18 @@ function exitCode(result: ReproduceResult, io: CommandIo): number {
     return EXIT.infrastructure;
   }
   const mismatched = result.findings.filter((f) => !f.matchesExpectation);
-  if (mismatched.length > 0) {
-    io.error(`verdict does not match expectation: ${mismatched.map((f) => `${f.scenario.name} ${f.verdict}, expected ${f.scenario.expect}`).join('; ')}`);
-    return EXIT.mismatch;
+  for (const finding of mismatched) io.error(mismatchMessage(finding, input));
+  return mismatched.length > 0 ? EXIT.mismatch : EXIT.ok;
+}
+
+/** One line that says which way the verdict missed, and what to do about it. */
+function mismatchMessage(finding: Finding, input: ReportInput): string {
+  const name = finding.scenario.name;
+  if (finding.scenario.expect === 'safe') {
+    return `${name} is expected safe but reproduced (${percent(finding.rate.value)} of ${count(finding.ops)} ops): see its first violation above`;
   }
-  return EXIT.ok;
+  if (input.config.keys === 'django') {
+    return `${name} is expected unsafe but held: with the real key space chance alone predicts ≈${magnitude(input.expectation.racingDrawsBound)} same-key draws in this run; use --keys shrunk or --keys same-seed to see the race`;
+  }
+  return `${name} is expected unsafe but held in ${count(finding.ops)} ops: this run lacked the power to show the race; raise --ops or shrink --key-space`;
 }

@@ -3,27 +3,77 @@
  * the run's table. The harness loads this module by URL; its default export is an `OpenStore`.
  */
 import pg from 'pg';
-import type { OpenStore, SessionRow, SessionStore, StoreTarget } from '../../harness/types.ts';
-import { sessionStatements } from './session-table.ts';
+import { toErrorRecord } from '../../harness/error-record.ts';
+import type { Isolation, OpenStore, SessionRow, SessionStore, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { BEGIN, sessionStatements } from './session-table.ts';
 
-const openSessionStore: OpenStore = async (target: StoreTarget): Promise<SessionStore> => {
+type Statement = { name?: string; text: string };
+
+const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<SessionStore> => {
   const client = new pg.Client({ connectionString: target.url, application_name: 'racelab' });
   // A connection lost while idle is reported here; the next query then fails on its own and
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   client.on('error', () => undefined);
   await client.connect();
   const sql = sessionStatements(target.schema);
+  const { onStatement } = options;
+
+  const run = async (primitive: string, statement: Statement, values: unknown[] = []) => {
+    if (onStatement === undefined) return client.query({ ...statement, values });
+    try {
+      const result = await client.query({ ...statement, values });
+      onStatement({ primitive, text: statement.text, values, rowCount: result.rowCount ?? 0 });
+      return result;
+    } catch (error) {
+      onStatement({ primitive, text: statement.text, values, error: toErrorRecord(error) });
+      throw error;
+    }
+  };
+
+  let inTransaction = false;
+  /** COMMIT and ROLLBACK end the transaction whether they succeed or fail. */
+  const end = async (primitive: 'commit' | 'rollback') => {
+    try {
+      await run(primitive, { text: primitive.toUpperCase() });
+    } finally {
+      inTransaction = false;
+    }
+  };
+
   return {
     async exists(key: string) {
-      const result = await client.query({ ...sql.exists, values: [key] });
-      return result.rowCount !== 0;
+      return (await run('exists', sql.exists, [key])).rowCount !== 0;
+    },
+    async existsForUpdate(key: string) {
+      return (await run('existsForUpdate', sql.existsForUpdate, [key])).rowCount !== 0;
     },
     async insert(row: SessionRow) {
-      await client.query({ ...sql.insert, values: [row.key, row.data, row.expireDate] });
+      await run('insert', sql.insert, [row.key, row.data, row.expireDate]);
+    },
+    async insertIfAbsent(row: SessionRow) {
+      return (await run('insertIfAbsent', sql.insertIfAbsent, [row.key, row.data, row.expireDate])).rowCount === 1;
+    },
+    async update(row: SessionRow) {
+      return (await run('update', sql.update, [row.key, row.data, row.expireDate])).rowCount ?? 0;
+    },
+    async lockKey(key: string) {
+      await run('lockKey', sql.lockKey, [key]);
+    },
+    async begin(isolation: Isolation) {
+      await run('begin', { text: BEGIN[isolation] });
+      inTransaction = true;
+    },
+    commit: () => end('commit'),
+    rollback: () => end('rollback'),
+    get inTransaction() {
+      return inTransaction;
+    },
+    async read(keys: readonly string[]) {
+      const result = await run('read', sql.read, [keys]);
+      return new Map(result.rows.map((row: { session_key: string; session_data: string }) => [row.session_key, row.session_data]));
     },
     async deleteOwned(row: SessionRow) {
-      const result = await client.query({ ...sql.deleteOwned, values: [row.key, row.data] });
-      return result.rowCount === 1;
+      return (await run('deleteOwned', sql.deleteOwned, [row.key, row.data])).rowCount === 1;
     },
     close: () => client.end(),
   };

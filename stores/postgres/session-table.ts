@@ -35,16 +35,38 @@ export function dropSchemaSql(schema: string): string {
   return `DROP SCHEMA IF EXISTS ${quotedSchema(schema)} CASCADE`;
 }
 
-/** The statements, named so each connection prepares them once. */
+/**
+ * The statements, named so each connection prepares them once. Where Django sends the statement,
+ * the comment names the call that sends it.
+ */
 export function sessionStatements(schema: string) {
   const t = table(schema);
   return {
-    // Django: SessionModel.objects.filter(session_key=key).exists()
+    // SessionModel.objects.filter(session_key=key).exists()
     exists: { name: 'racelab_exists', text: `SELECT 1 AS "a" FROM ${t} WHERE "session_key" = $1 LIMIT 1` },
-    // Django: obj.save(force_insert=True)
+    // SessionModel.objects.select_for_update().filter(session_key=key).exists()
+    existsForUpdate: {
+      name: 'racelab_exists_for_update',
+      text: `SELECT 1 AS "a" FROM ${t} WHERE "session_key" = $1 LIMIT 1 FOR UPDATE`,
+    },
+    // obj.save(force_insert=True), and the INSERT of Model.save() after an UPDATE that changed nothing
     insert: {
       name: 'racelab_insert',
       text: `INSERT INTO ${t} ("session_key", "session_data", "expire_date") VALUES ($1, $2, $3)`,
+    },
+    insertIfAbsent: {
+      name: 'racelab_insert_if_absent',
+      text: `INSERT INTO ${t} ("session_key", "session_data", "expire_date") VALUES ($1, $2, $3) ON CONFLICT ("session_key") DO NOTHING RETURNING "session_key"`,
+    },
+    // Model.save() on an instance with a primary key: UPDATE first
+    update: {
+      name: 'racelab_update',
+      text: `UPDATE ${t} SET "session_data" = $2, "expire_date" = $3 WHERE "session_key" = $1`,
+    },
+    lockKey: { name: 'racelab_lock_key', text: 'SELECT pg_advisory_xact_lock(hashtext($1))' },
+    read: {
+      name: 'racelab_read',
+      text: `SELECT "session_key", "session_data" FROM ${t} WHERE "session_key" = ANY($1::text[])`,
     },
     deleteOwned: {
       name: 'racelab_delete_owned',
@@ -52,3 +74,10 @@ export function sessionStatements(schema: string) {
     },
   } as const;
 }
+
+/** BEGIN with the isolation level spelled as PostgreSQL wants it. */
+export const BEGIN = {
+  'read-committed': 'BEGIN ISOLATION LEVEL READ COMMITTED',
+  'repeatable-read': 'BEGIN ISOLATION LEVEL REPEATABLE READ',
+  serializable: 'BEGIN ISOLATION LEVEL SERIALIZABLE',
+} as const;

@@ -1,0 +1,57 @@
+import type { SessionRow, SessionStore } from './types.ts';
+import type { WorkerTally } from './worker-tally.ts';
+
+/** Keys read per statement by the final audit: a real key space keeps every session of the run. */
+const AUDIT_BATCH = 10_000;
+
+interface Acknowledged {
+  row: SessionRow;
+  op: number;
+}
+
+/**
+ * The sessions a worker was told it saved and has not yet expired, oldest first. Expiring one is
+ * also auditing it: the delete names the data the op wrote, so a row that no longer holds it was
+ * overwritten or lost by someone else, and no extra statement is spent when all is well.
+ */
+export class LiveSessions {
+  private readonly live: Acknowledged[] = [];
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly quota: number,
+    private readonly tally: WorkerTally,
+  ) {}
+
+  add(row: SessionRow, op: number): void {
+    this.live.push({ row, op });
+  }
+
+  /** Sessions expire as in production, so the key space stays near its target occupancy. */
+  async expireBeyondQuota(): Promise<void> {
+    while (this.live.length > this.quota) {
+      const oldest = this.live.shift()!;
+      if (await this.store.deleteOwned(oldest.row)) continue;
+      const found = (await this.store.read([oldest.row.key])).get(oldest.row.key);
+      if (found !== oldest.row.data) this.flag(oldest, found);
+    }
+  }
+
+  /** Audits every session still live: call it once no worker writes any more. */
+  async auditAll(): Promise<void> {
+    for (let start = 0; start < this.live.length; start += AUDIT_BATCH) {
+      const batch = this.live.slice(start, start + AUDIT_BATCH);
+      const stored = await this.store.read(batch.map((s) => s.row.key));
+      for (const session of batch) {
+        const found = stored.get(session.row.key);
+        if (found !== session.row.data) this.flag(session, found);
+      }
+    }
+    this.live.length = 0;
+  }
+
+  private flag(session: Acknowledged, found: string | undefined): void {
+    const audit = { wrote: session.row.data, found: found ?? null };
+    this.tally.demote(found === undefined ? 'lost' : 'overwritten', session.op, session.row.key, audit);
+  }
+}

@@ -1,0 +1,60 @@
+import type { WorkerReport } from './protocol.ts';
+import { OUTCOMES, type AuditFinding, type ErrorRecord, type Outcome, type OutcomeCounts } from './types.ts';
+
+/** Failing ops kept per outcome per worker: enough for evidence, flat in memory. */
+const SAMPLES_PER_OUTCOME = 3;
+
+/** A worker's counts and its bounded sample of failing ops, as they accrue. */
+export class WorkerTally {
+  readonly report: WorkerReport;
+  private readonly sampled = new Map<Outcome, number>();
+  private started = performance.now();
+
+  constructor(worker: number) {
+    this.report = {
+      worker,
+      ops: 0,
+      outcomes: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as OutcomeCounts,
+      retries: 0,
+      draws: 0,
+      samples: [],
+      elapsedMs: 0,
+    };
+  }
+
+  /** Marks the release from the start barrier: the zero of every sample's time. */
+  start(): void {
+    this.started = performance.now();
+  }
+
+  /** Milliseconds since this worker was released to run. */
+  now(): number {
+    return performance.now() - this.started;
+  }
+
+  record(outcome: Outcome, op: number, key: string | undefined, error: ErrorRecord, audit?: AuditFinding): void {
+    this.report.outcomes[outcome]++;
+    const taken = this.sampled.get(outcome) ?? 0;
+    if (taken >= SAMPLES_PER_OUTCOME) return;
+    this.sampled.set(outcome, taken + 1);
+    this.report.samples.push({
+      outcome,
+      worker: this.report.worker,
+      op,
+      atMs: this.now(),
+      error,
+      ...(key !== undefined && { key }),
+      ...(audit !== undefined && { audit }),
+    });
+  }
+
+  /** An op told `ok` that the audit later found overwritten or lost: it moves out of `ok`. */
+  demote(outcome: 'overwritten' | 'lost', op: number, key: string, audit: AuditFinding): void {
+    this.report.outcomes.ok--;
+    const message =
+      audit.found === null
+        ? `session ${audit.wrote} was acknowledged, then its row was gone though its owner never deleted it`
+        : `session ${audit.wrote} was acknowledged, then its row held ${audit.found}`;
+    this.record(outcome, op, key, { message }, audit);
+  }
+}

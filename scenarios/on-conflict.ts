@@ -1,0 +1,20 @@
+import { defineScenario } from '../harness/define-scenario.ts';
+
+/**
+ * One statement that checks and inserts at once: `INSERT … ON CONFLICT DO NOTHING RETURNING`.
+ * The unique index decides atomically; an empty result means the key was taken, so draw again.
+ */
+export default defineScenario({
+  name: 'on-conflict',
+  expect: 'safe',
+  why: 'the check and the insert are one statement decided by the unique index: there is no gap between them to race in',
+  origin: 'PostgreSQL 9.5+ INSERT … ON CONFLICT; Django bulk_create(ignore_conflicts=True) and get_or_create patterns built on it',
+  async op(ctx) {
+    for (let key = ctx.drawKey(); key !== undefined; key = ctx.drawKey()) {
+      const row = ctx.session(key);
+      if (await ctx.store.insertIfAbsent(row)) return ctx.saved(row);
+      ctx.retried();
+    }
+    return ctx.exhausted();
+  },
+});

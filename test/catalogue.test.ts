@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Finding } from '../harness/finding.ts';
+import type { Database } from '../harness/types.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+import { connect, describeEachServer } from './databases.ts';
+import { builtIn, fixture, runScenarios } from './run.ts';
+
+describeEachServer('the race catalogue at K=16 with 4 workers', (server) => {
+  let database: Database;
+  let findings: Record<string, Finding>;
+  beforeAll(async () => {
+    database = await connect(server);
+    findings = await runScenarios(database, Object.values(BUILT_IN_SCENARIOS), { opsPerWorker: 400 });
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+
+  it('every verdict matches its scenario', () => {
+    const verdicts = Object.fromEntries(Object.values(findings).map((f) => [f.scenario.name, f.verdict]));
+    expect(verdicts).toEqual({
+      'naive-save': 'reproduced',
+      'naive-upsert': 'reproduced',
+      'select-for-update': 'reproduced',
+      'serializable-save': 'holds',
+      'on-conflict': 'holds',
+      'advisory-lock': 'holds',
+      'atomic-create': 'holds',
+    });
+    for (const finding of Object.values(findings)) expect(finding.matchesExpectation).toBe(true);
+  });
+
+  it('naive-upsert overwrites sessions silently: the audit finds them, no error was raised for them', () => {
+    const upsert = findings['naive-upsert']!;
+    expect(upsert.outcomes.overwritten).toBeGreaterThan(0);
+    expect(upsert.silentViolations).toBe(upsert.outcomes.overwritten + upsert.outcomes.lost);
+    const example = upsert.firstSilentViolation!;
+    expect(example.outcome).toMatch(/^(overwritten|lost)$/);
+    expect(example.audit!.wrote).toBe(`{"owner":"w${example.worker}:op${example.op}"}`);
+    expect(example.audit!.found).not.toBe(example.audit!.wrote);
+    expect(example.error.code).toBeUndefined();
+  });
+
+  it('select-for-update fails with IntegrityError: FOR UPDATE locked no row', () => {
+    expect(findings['select-for-update']!.outcomes.integrity_error).toBeGreaterThan(0);
+    expect(findings['select-for-update']!.scenario.isolation).toBe('read-committed');
+  });
+
+  it('the safe scenarios absorb the race and report how they did', () => {
+    for (const name of ['serializable-save', 'on-conflict', 'advisory-lock', 'atomic-create']) {
+      const finding = findings[name]!;
+      expect(finding.violations).toBe(0);
+      expect(finding.outcomes.ok).toBe(finding.ops);
+    }
+    expect(findings['serializable-save']!.retries).toBeGreaterThan(0);
+    expect(findings['serializable-save']!.scenario.isolation).toBe('serializable');
+    expect(findings['on-conflict']!.retries).toBeGreaterThan(0);
+  });
+
+  it('the loud scenarios are never audited into silent violations', () => {
+    for (const name of ['naive-save', 'select-for-update']) expect(findings[name]!.silentViolations).toBe(0);
+  });
+});
+
+describeEachServer('isolation levels', (server) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await connect(server);
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+
+  it('advisory-lock breaks under REPEATABLE READ: the lock statement took the snapshot before the lock', async () => {
+    const finding = (await runScenarios(database, [builtIn('advisory-lock')], { isolation: 'repeatable-read', opsPerWorker: 300 }))[
+      'advisory-lock'
+    ]!;
+    expect(finding.scenario).toMatchObject({ isolation: 'repeatable-read', expect: 'unsafe' });
+    expect(finding.outcomes.integrity_error).toBeGreaterThan(0);
+    expect(finding.matchesExpectation).toBe(true);
+  });
+
+  it('under SERIALIZABLE PostgreSQL refuses the racing select-for-update with 40001, not 23505', async () => {
+    const finding = (await runScenarios(database, [builtIn('select-for-update')], { isolation: 'serializable', opsPerWorker: 300 }))[
+      'select-for-update'
+    ]!;
+    expect(finding.outcomes.serialization_failure).toBeGreaterThan(0);
+    expect(finding.firstLoudViolation?.error.code).toBe('40001');
+    expect(finding.verdict).toBe('reproduced');
+  });
+});
+
+describeEachServer('the audit', (server) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await connect(server);
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+
+  const oneWorker = { workers: 1, opsPerWorker: 2 } as const;
+  const overwrite = { wrote: '{"owner":"w0:op0"}', found: '{"owner":"w0:op1"}' };
+
+  it('detects a planted overwrite when the session expires: whose session, whose data, which key', async () => {
+    // One live session allowed: op 0's session is expired, and audited, right after op 1.
+    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 1 }))[
+      'plant-overwrite'
+    ]!;
+    expect(finding.outcomes).toMatchObject({ ok: 1, overwritten: 1, lost: 0 });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', worker: 0, op: 0, audit: overwrite });
+    expect(finding.firstSilentViolation!.key).toMatch(/^[a-z0-9]{32}$/);
+    expect(finding.verdict).toBe('reproduced');
+  });
+
+  it('detects a planted overwrite at the final audit of the sessions still live', async () => {
+    // Two live sessions allowed: nothing expires, so only the final audit reads op 0's row.
+    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 2, occupancy: 1 }))[
+      'plant-overwrite'
+    ]!;
+    expect(finding.outcomes).toMatchObject({ ok: 1, overwritten: 1, lost: 0 });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', op: 0, audit: overwrite });
+  });
+
+  it('does not flag a session its owner expired before the key was used again', async () => {
+    // No live sessions allowed: op 0 deletes its own row before op 1 saves under the same key.
+    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 0 }))[
+      'plant-overwrite'
+    ]!;
+    expect(finding.outcomes).toMatchObject({ ok: 2, overwritten: 0, lost: 0 });
+  });
+
+  it('detects a planted loss: the row is gone though its owner never deleted it', async () => {
+    const finding = (await runScenarios(database, [fixture('plant-loss')], { ...oneWorker, keySpace: 1, occupancy: 1 }))['plant-loss']!;
+    expect(finding.outcomes).toMatchObject({ ok: 0, lost: 1, key_space_exhausted: 1 });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'lost', op: 0, audit: { wrote: '{"owner":"w0:op0"}', found: null } });
+  });
+});
+
+describeEachServer('key modes', (server) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await connect(server);
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+
+  it('same-seed: with the real key space, identically seeded workers still collide on naive-save', async () => {
+    const finding = (await runScenarios(database, [builtIn('naive-save')], { keys: 'same-seed', keySpace: 36 ** 32, opsPerWorker: 200 }))[
+      'naive-save'
+    ]!;
+    expect(finding.outcomes.integrity_error).toBeGreaterThan(0);
+    expect(finding.firstLoudViolation!.key).toMatch(/^[a-z0-9]{32}$/);
+  });
+
+  it('django: with the real key space and independent generators, naive-save does not collide', async () => {
+    const finding = (await runScenarios(database, [builtIn('naive-save')], { keys: 'django', keySpace: 36 ** 32, opsPerWorker: 200 }))[
+      'naive-save'
+    ]!;
+    expect(finding.verdict).toBe('holds');
+    expect(finding.draws).toBe(finding.ops); // no draw was ever taken
+  });
+});
