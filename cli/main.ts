@@ -4,11 +4,12 @@
  */
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
+import { exploreCommand } from './commands/explore.ts';
 import { listCommand } from './commands/list.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COMMANDS: readonly Command[] = [reproduceCommand, listCommand];
+const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, listCommand];
 
 function usage(): string {
   return [

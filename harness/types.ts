@@ -15,13 +15,8 @@ export type Outcome =
   | 'overwritten'
   | 'lost';
 
-/** Violations the op's caller saw: the job failed with an error. */
-export const LOUD_VIOLATIONS = [
-  'integrity_error',
-  'serialization_failure',
-  'deadlock',
-  'key_space_exhausted',
-] as const satisfies readonly Outcome[];
+/** Violations the op's caller saw: the race surfaced as an error from the database. */
+export const LOUD_VIOLATIONS = ['integrity_error', 'serialization_failure', 'deadlock'] as const satisfies readonly Outcome[];
 
 /**
  * Violations no caller saw: the op was told `ok`, and the audit found its session later holding
@@ -33,12 +28,19 @@ export const SILENT_VIOLATIONS = ['overwritten', 'lost'] as const satisfies read
 export const VIOLATIONS = [...LOUD_VIOLATIONS, ...SILENT_VIOLATIONS] as const satisfies readonly Outcome[];
 
 /**
+ * `key_space_exhausted` is neither a race nor a harness failure: the key space was too small for
+ * the load (or a schedule kept the key's holder from finishing). It is counted and shown, but it
+ * is no evidence either way, so it does not decide a verdict.
+ */
+export const CAPACITY = ['key_space_exhausted'] as const satisfies readonly Outcome[];
+
+/**
  * Outcomes that say nothing about the race: the harness, the scenario or the database failed.
  * A run with any of them has no trustworthy verdict.
  */
 export const HARNESS_FAILURES = ['indeterminate', 'error'] as const satisfies readonly Outcome[];
 
-export const OUTCOMES = ['ok', ...VIOLATIONS, ...HARNESS_FAILURES] as const satisfies readonly Outcome[];
+export const OUTCOMES = ['ok', ...VIOLATIONS, ...CAPACITY, ...HARNESS_FAILURES] as const satisfies readonly Outcome[];
 
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -140,6 +142,8 @@ export interface SessionStore {
   rollback(): Promise<void>;
   /** True between `begin` and `commit`/`rollback`, so the harness can end what a failed op left open. */
   readonly inTransaction: boolean;
+  /** The server process serving this connection: how explore mode asks the server whether it waits on a lock. */
+  readonly backendPid: number;
   /** The session data now stored under each key; absent keys are missing from the map. */
   read(keys: readonly string[]): Promise<Map<string, string>>;
   /** Deletes the row only if it still holds this data, so a worker never expires another's session. */
@@ -247,6 +251,10 @@ export interface Database {
   createRunSchema(runId: string): Promise<StoreTarget>;
   /** Drops what createRunSchema made. */
   dropRunSchema(target: StoreTarget): Promise<void>;
+  /** Deletes every row of the run's table: a fresh table for the next explore run, at a fraction of a new schema's cost. */
+  emptyRunTable(target: StoreTarget): Promise<void>;
+  /** Of these server processes, those waiting for a lock another one holds (`pg_blocking_pids`). */
+  blockedBackends(pids: readonly number[]): Promise<Set<number>>;
   /** Closes connections and stops and removes what was started. Idempotent. */
   stop(): Promise<void>;
 }

@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 
+/** Stress mode: one task per worker per run. */
 export default (await import('./worker.ts')).default;
+/** Explore mode: one long-lived task per worker for a whole exploration. */
+export const explore = (await import('./explore/explore-worker.ts')).default;

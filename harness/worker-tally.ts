@@ -9,8 +9,11 @@ export class WorkerTally {
   readonly report: WorkerReport;
   private readonly sampled = new Map<Outcome, number>();
   private started = performance.now();
+  /** Each op's outcome by index, when tracked. */
+  readonly opOutcomes: Outcome[] | undefined;
 
-  constructor(worker: number) {
+  constructor(worker: number, trackOps = false) {
+    this.opOutcomes = trackOps ? [] : undefined;
     this.report = {
       worker,
       ops: 0,
@@ -32,8 +35,14 @@ export class WorkerTally {
     return performance.now() - this.started;
   }
 
-  record(outcome: Outcome, op: number, key: string | undefined, error: ErrorRecord, audit?: AuditFinding): void {
+  /**
+   * Counts an op's outcome; failing ones are sampled with their error. With `trackOps` (explore
+   * mode, a few ops) every op's outcome is also kept by index.
+   */
+  record(outcome: Outcome, op: number, key: string | undefined, error: ErrorRecord | undefined, audit?: AuditFinding): void {
     this.report.outcomes[outcome]++;
+    if (this.opOutcomes) this.opOutcomes[op] = outcome;
+    if (error === undefined) return;
     const taken = this.sampled.get(outcome) ?? 0;
     if (taken >= SAMPLES_PER_OUTCOME) return;
     this.sampled.set(outcome, taken + 1);

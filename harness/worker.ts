@@ -3,7 +3,6 @@
  * audits the sessions it was told it saved, and answers with counts and a bounded sample. No
  * exception escapes it: every way a worker can end becomes part of its report.
  */
-import { classifyError } from './classify.ts';
 import { RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
 import { LiveSessions } from './live-sessions.ts';
@@ -11,6 +10,7 @@ import { loadScenario, loadStoreOpener } from './load-module.ts';
 import { WorkerOpContext } from './op-context.ts';
 import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { keyDrawerFor } from './key-modes.ts';
+import { runOneOp } from './run-op.ts';
 import type { Scenario, SessionStore } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
@@ -80,27 +80,7 @@ async function runOps(
   const { report } = tally;
   const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
-    ctx.begin(op);
-    report.ops++;
-    try {
-      const result = await scenario.op(ctx);
-      if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
-      if ('saved' in result) {
-        report.outcomes.ok++;
-        live.add(result.saved, op);
-      } else {
-        const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;
-        tally.record('key_space_exhausted', op, ctx.lastKey, { message });
-      }
-    } catch (thrown) {
-      // A failed op must not leave its transaction open under the next one.
-      if (store.inTransaction) await store.rollback().catch(() => undefined);
-      const error = toErrorRecord(thrown);
-      tally.record(classifyError(error), op, ctx.lastKey, error);
-    } finally {
-      report.draws += ctx.draws;
-      report.retries += ctx.retries;
-    }
+    await runOneOp(scenario, ctx, store, config, op, live, tally);
     try {
       await live.expireBeyondQuota();
     } catch (thrown) {

@@ -89,6 +89,13 @@ function evidence(findings: readonly Finding[]): string[] {
           : '';
       lines.push(`${finding.scenario.name}: no violation in ${count(finding.ops)} ops; its rate is below ${percent(finding.rate.high)} at 95% confidence.${absorbed}`, '');
     }
+    const exhausted = finding.outcomes.key_space_exhausted;
+    if (exhausted > 0) {
+      lines.push(
+        `${finding.scenario.name}: ${count(exhausted)} ops found no free key within the draw cap: the key space is too small for this load (capacity, not a race; they do not count as violations).`,
+        '',
+      );
+    }
     const harness = finding.firstHarnessFailure;
     if (harness) lines.push(`HARNESS FAILURE, not a race (${describe(harness)}):`, ...errorLines(harness), '');
     for (const failure of finding.workerFailures) {

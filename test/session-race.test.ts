@@ -73,7 +73,8 @@ describeEachServer('the ticket #18344 race', (server) => {
       expect(finding.draws).toBe(1 + 3 * 25);
       expect(finding.firstViolation?.error.message).toBe('no free session key after 25 draws from a key space of 1');
     }
-    expect(findings['atomic-create']!.verdict).toBe('reproduced');
+    // Capacity is no evidence of a race: the verdict rests on the one op that could race.
+    expect(findings['atomic-create']!.verdict).toBe('holds');
   });
 
   it('reports a scenario that throws as a harness failure with its stack, not as a race', async () => {

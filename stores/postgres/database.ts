@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, StoreTarget } from '../../harness/types.ts';
-import { createSchemaSql, dropSchemaSql, runSchemaName } from './session-table.ts';
+import { createSchemaSql, dropSchemaSql, emptyTableSql, runSchemaName } from './session-table.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -47,6 +47,16 @@ export async function connectDatabase(
       return { url, schema };
     },
     dropRunSchema: (target) => drop(target.schema),
+    async emptyRunTable(target) {
+      await admin.query(emptyTableSql(target.schema));
+    },
+    async blockedBackends(pids) {
+      const { rows } = await admin.query<{ pid: number }>(
+        'SELECT pid FROM unnest($1::int[]) AS pid WHERE cardinality(pg_blocking_pids(pid)) > 0',
+        [pids],
+      );
+      return new Set(rows.map((row) => row.pid));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -15,6 +15,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   client.on('error', () => undefined);
   await client.connect();
+  const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const sql = sessionStatements(target.schema);
   const { onStatement } = options;
 
@@ -68,6 +69,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     get inTransaction() {
       return inTransaction;
     },
+    backendPid,
     async read(keys: readonly string[]) {
       const result = await run('read', sql.read, [keys]);
       return new Map(result.rows.map((row: { session_key: string; session_data: string }) => [row.session_key, row.session_data]));

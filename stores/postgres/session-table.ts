@@ -31,6 +31,10 @@ CREATE TABLE ${table(schema)} (
 CREATE INDEX "django_session_expire_date" ON ${table(schema)} ("expire_date");`;
 }
 
+export function emptyTableSql(schema: string): string {
+  return `DELETE FROM ${table(schema)}`;
+}
+
 export function dropSchemaSql(schema: string): string {
   return `DROP SCHEMA IF EXISTS ${quotedSchema(schema)} CASCADE`;
 }

@@ -1,0 +1,114 @@
+import { expectationUnder } from '../../harness/define-scenario.ts';
+import { enumerateInterleavings, TooManyInterleavings } from '../../harness/explore/exhaustive.ts';
+import { Explorer, type ExploreRun } from '../../harness/explore/explorer.ts';
+import { HarnessFailure } from '../../harness/explore/harness-failure.ts';
+import { raceViolations } from '../../harness/explore/race-outcomes.ts';
+import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
+import { searchForRace } from '../../harness/explore/search.ts';
+import { PROPERTY } from '../../harness/finding.ts';
+import type { Isolation, Scenario } from '../../harness/types.ts';
+import { exhaustiveLine, headerLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
+import { count } from '../../reports/format.ts';
+import { BUILT_IN_SCENARIOS } from '../../scenarios/index.ts';
+import { SESSION_STORE } from '../../stores/postgres/index.ts';
+import { InfrastructureError, UsageError } from '../cli-errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
+import { openCommandDatabase } from '../open-database.ts';
+import { TOOL } from '../tool-info.ts';
+import type { Command, CommandIo } from './command.ts';
+
+/** Explore keeps a worker per possible participant warm: the most any input can use. */
+const MAX_WORKERS = 8;
+
+export const exploreCommand: Command = {
+  name: 'explore',
+  summary: 'search interleavings of steps with fast-check and shrink a race to its smallest form',
+  help: () =>
+    [
+      'usage: racelab explore SCENARIO [options]',
+      '       racelab explore SCENARIO --exhaustive [--workers 2] [--ops 1] [--key-space 1]',
+      '       racelab explore SCENARIO --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"',
+      '',
+      ...Object.entries(EXPLORE_OPTIONS).map(([name, o]) => `  --${name.padEnd(11)} ${o.help} (default ${o.default})`),
+      '  --exhaustive  run every interleaving of one small input, one line each',
+    ].join('\n'),
+
+  async run(args, io) {
+    const options = parseExploreOptions(args);
+    const scenarioModule = BUILT_IN_SCENARIOS[options.scenario]!;
+    const { database } = await openCommandDatabase(options.db, io);
+    try {
+      const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
+      const explorer = await Explorer.start(database, scenarioModule, SESSION_STORE, workers);
+      try {
+        io.stdout(`${headerLines({ tool: TOOL, scenario: options.scenario, database, property: PROPERTY }).join('\n')}\n`);
+        return await runMode(explorer, options.scenario, options.mode, io);
+      } finally {
+        await explorer.close();
+      }
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new UsageError(error.message);
+      if (error instanceof TooManyInterleavings) throw new UsageError(`--exhaustive: ${error.message}`);
+      if (error instanceof HarnessFailure) throw new InfrastructureError(`explore: ${error.message}`);
+      throw error;
+    } finally {
+      await database.stop();
+    }
+  },
+};
+
+function workersOf(mode: Exclude<ExploreMode, { kind: 'search' }>): number {
+  return mode.kind === 'replay' ? mode.schedule.workers : mode.input.workers;
+}
+
+async function runMode(explorer: Explorer, name: string, mode: ExploreMode, io: CommandIo): Promise<number> {
+  const scenario = explorer.scenario;
+  const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation).isolation;
+  switch (mode.kind) {
+    case 'search': {
+      io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
+      const result = await searchForRace(explorer, mode);
+      io.stdout(`${searchLines(name, result, isolationOf).join('\n')}\n`);
+      const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
+      return verdict(scenario, result.failed, levels, io);
+    }
+    case 'replay': {
+      const { order, ...input } = mode.schedule;
+      const run = await explorer.run(input, orderPolicy(order));
+      io.stdout(`replaying ${shape(run, isolationOf(run))}:\n${runLines(run).join('\n')}\n`);
+      return verdict(scenario, raceViolations(run) > 0, [input.isolation], io);
+    }
+    case 'exhaustive': {
+      let violating = 0;
+      let first: ExploreRun | undefined;
+      const total = await enumerateInterleavings(explorer, mode.input, (run, index) => {
+        const violations = raceViolations(run);
+        if (violations > 0) violating++;
+        first ??= run;
+        io.stdout(`${exhaustiveLine(run, index, violations)}\n`);
+      });
+      io.stdout(`\n${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property\n`);
+      return verdict(scenario, violating > 0, [mode.input.isolation], io);
+    }
+  }
+}
+
+function explored(scenario: Scenario, isolations: readonly Isolation[]): Isolation[] {
+  return scenario.isolation === 'configured' ? [...isolations] : ['read-committed'];
+}
+
+/**
+ * Compares what was found with what the scenario expects at the levels explored: a race found
+ * at a level where it is expected unsafe, or nothing found where it is expected safe, matches.
+ */
+function verdict(scenario: Scenario, reproduced: boolean, levels: readonly Isolation[], io: CommandIo): number {
+  const expectations = levels.map((level) => ({ level, ...expectationUnder(scenario, level) }));
+  const matches = reproduced
+    ? expectations.every((e) => e.expect === 'unsafe')
+    : expectations.every((e) => e.expect === 'safe');
+  const word = reproduced ? 'reproduced' : 'holds';
+  const expected = [...new Set(expectations.map((e) => `${e.expect}${scenario.isolation === 'configured' ? ` under ${e.level}` : ''}`))].join(', ');
+  io.stdout(`verdict: ${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})\n`);
+  return matches ? EXIT.ok : EXIT.mismatch;
+}

@@ -1,0 +1,94 @@
+import { ISOLATIONS, type Isolation } from '../harness/types.ts';
+import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+import type { DatabaseChoice } from '../stores/postgres/provision.ts';
+import { UsageError } from './cli-errors.ts';
+import { choiceOption, integerOption, listOption } from './option-rules.ts';
+import { parseFlags } from './parse-flags.ts';
+import { parseDb } from './reproduce-options.ts';
+
+export const EXPLORE_OPTIONS = {
+  runs: { default: '100', help: 'inputs to try before the property is taken to hold (1 to 100,000)' },
+  seed: { default: 'random', help: "fast-check's seed, printed with every result" },
+  path: { default: 'none', help: 'with --seed: replay exactly the failing input fast-check reported' },
+  schedule: { default: 'none', help: 'replay one interleaving, as printed after a counterexample' },
+  isolation: { default: 'all levels', help: `explore only this level: ${ISOLATIONS.join(' | ')}` },
+  workers: { default: '2', help: 'with --exhaustive: workers (2 to 8)' },
+  ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
+  'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
+  db: { default: 'auto', help: 'auto | embedded | docker | postgres://…, as for reproduce' },
+} as const;
+
+type OptionName = keyof typeof EXPLORE_OPTIONS;
+
+export type ExploreMode =
+  | { kind: 'search'; runs: number; seed?: number; path?: string; isolations: Isolation[] }
+  | { kind: 'replay'; schedule: ScheduleSpec }
+  | { kind: 'exhaustive'; input: Omit<ScheduleSpec, 'order'> };
+
+export interface ExploreOptions {
+  scenario: string;
+  mode: ExploreMode;
+  db: DatabaseChoice;
+}
+
+const EXHAUSTIVE_ONLY = ['workers', 'ops', 'key-space'] as const satisfies readonly OptionName[];
+const SEARCH_ONLY = ['runs', 'seed', 'path'] as const satisfies readonly OptionName[];
+
+export function parseExploreOptions(args: readonly string[]): ExploreOptions {
+  const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive'], positionals: 1 });
+  const [name] = raw.positionals;
+  if (name === undefined) throw new UsageError(`needs a scenario: racelab explore NAME (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')})`);
+  const [scenario] = listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
+  const given = (names: readonly OptionName[]) => names.find((option) => raw[option] !== undefined);
+  const db = parseDb(raw.db ?? 'auto');
+  const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ISOLATIONS);
+
+  if (raw.schedule !== undefined) {
+    const conflicting = raw.flags.has('exhaustive') ? 'exhaustive' : (given([...SEARCH_ONLY, ...EXHAUSTIVE_ONLY]) ?? (isolation && 'isolation'));
+    if (conflicting) throw new UsageError(`--schedule replays one interleaving and cannot go with --${conflicting}`);
+    try {
+      return { scenario: scenario!, db, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (raw.flags.has('exhaustive')) {
+    const conflicting = given(SEARCH_ONLY);
+    if (conflicting) throw new UsageError(`--${conflicting} belongs to the property search and cannot go with --exhaustive`);
+    return {
+      scenario: scenario!,
+      db,
+      mode: {
+        kind: 'exhaustive',
+        input: {
+          workers: integerOption('workers', raw.workers ?? '2', 2, 8),
+          opsPerWorker: integerOption('ops', raw.ops ?? '1', 1, 20),
+          keySpace: integerOption('key-space', raw['key-space'] ?? '1', 1, 64),
+          isolation: isolation ?? 'read-committed',
+          keySeed: 0,
+        },
+      },
+    };
+  }
+  const misplaced = given(EXHAUSTIVE_ONLY);
+  if (misplaced) throw new UsageError(`--${misplaced} applies to --exhaustive; the property search generates it`);
+  if (raw.path !== undefined && raw.seed === undefined) throw new UsageError('--path replays a run of one seed: give --seed too');
+  return {
+    scenario: scenario!,
+    db,
+    mode: {
+      kind: 'search',
+      runs: integerOption('runs', raw.runs ?? '100', 1, 100_000),
+      ...(raw.seed !== undefined && { seed: integerOption('seed', raw.seed, 0, 2 ** 32 - 1) }),
+      ...(raw.path !== undefined && { path: checkPath(raw.path) }),
+      isolations: isolation ? [isolation] : [...ISOLATIONS],
+    },
+  };
+}
+
+function checkPath(raw: string): string {
+  if (!/^\d+(:\d+)*$/.test(raw)) throw new UsageError(`--path must be numbers joined by colons, as fast-check prints it, got ${JSON.stringify(raw)}`);
+  return raw;
+}

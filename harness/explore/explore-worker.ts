@@ -1,0 +1,87 @@
+/**
+ * A worker thread in explore mode: it stays up for the whole exploration with one warm
+ * connection, and serves run after run. Within a run every statement waits at the turnstile.
+ */
+import { once } from 'node:events';
+import type { MessagePort } from 'node:worker_threads';
+import { toErrorRecord } from '../error-record.ts';
+import { keyDrawerFor } from '../key-modes.ts';
+import { LiveSessions } from '../live-sessions.ts';
+import { loadScenario, loadStoreOpener } from '../load-module.ts';
+import { WorkerOpContext } from '../op-context.ts';
+import { runOneOp } from '../run-op.ts';
+import type { RunConfig, Scenario, SessionStore } from '../types.ts';
+import { WorkerTally } from '../worker-tally.ts';
+import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
+import { SteppingStore } from './stepping-store.ts';
+import { TurnstileGate } from './turnstile.ts';
+
+export default async function exploreWorker(task: ExploreTask): Promise<void> {
+  const { port, worker } = task;
+  const send = (message: FromWorker) => port.postMessage(message);
+  const inbox = messages(port);
+  let store: SessionStore | undefined;
+  try {
+    let scenario: Scenario;
+    try {
+      scenario = await loadScenario(task.scenarioModule);
+      store = await (await loadStoreOpener(task.storeModule))(task.target);
+    } catch (thrown) {
+      send({ type: 'failed', error: toErrorRecord(thrown) });
+      return;
+    }
+    const stepping = new SteppingStore(store, new TurnstileGate(task.turnstile, worker), worker);
+    send({ type: 'ready', backendPid: store.backendPid });
+    for (;;) {
+      const message = await inbox.next();
+      if (message.type === 'quit') return;
+      if (message.type !== 'run') continue;
+      const { tally, live } = await runOnce(scenario, stepping, message.config, worker);
+      // The coordinator sends 'audit' once every participant is done writing.
+      while ((await inbox.next()).type !== 'audit');
+      stepping.gating = false;
+      try {
+        await live.auditAll();
+      } catch (thrown) {
+        tally.report.failure = { phase: 'audit', error: toErrorRecord(thrown) };
+      }
+      send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [] });
+    }
+  } finally {
+    port.close();
+    await store?.close().catch(() => undefined);
+  }
+}
+
+async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunConfig, worker: number) {
+  const tally = new WorkerTally(worker, true);
+  // Explore keeps no session beyond the op that made it: each worker expires its previous
+  // session before its next op, so only sessions in flight hold keys.
+  const live = new LiveSessions(stepping, 0, tally);
+  const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
+  stepping.gating = true;
+  for (let op = 0; op < config.opsPerWorker; op++) {
+    stepping.op = op;
+    try {
+      if (op > 0) await live.expireBeyondQuota();
+    } catch (thrown) {
+      tally.report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
+      break;
+    }
+    await runOneOp(scenario, ctx, stepping, config, op, live, tally);
+  }
+  stepping.finish();
+  return { tally, live };
+}
+
+/** The port's messages as a queue to await one by one. */
+function messages(port: MessagePort): { next(): Promise<ToWorker> } {
+  const queue: ToWorker[] = [];
+  port.on('message', (message: ToWorker) => queue.push(message));
+  return {
+    async next() {
+      while (queue.length === 0) await once(port, 'message');
+      return queue.shift()!;
+    },
+  };
+}

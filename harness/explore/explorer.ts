@@ -1,0 +1,213 @@
+/**
+ * The coordinator of explore mode. It keeps one long-lived worker per possible participant, each
+ * with a warm connection, and runs one interleaving at a time: it lets exactly one pending step
+ * through, waits until every released step has finished or is provably blocked inside
+ * PostgreSQL (`pg_blocking_pids`), and only then decides the next one. So an interleaving is the
+ * same every time its decisions are.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { loadScenario } from '../load-module.ts';
+import { newRunId } from '../run-id.ts';
+import type { Database, Outcome, RunConfig, Scenario, StoreTarget } from '../types.ts';
+import type { WorkerSample } from '../protocol.ts';
+import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
+import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
+import type { StepRecord } from './step-log.ts';
+import { createTurnstileBuffer, TurnstileControl, WorkerState } from './turnstile.ts';
+import { HarnessFailure } from './harness-failure.ts';
+
+const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url).href;
+/** How long a released step may run before the server is asked whether it is blocked. */
+const SETTLE_POLL_MS = 1;
+/** A run that makes no progress for this long is stuck: a scenario that hangs, or a lost server. */
+const STUCK_MS = 30_000;
+/** How long close() lets workers finish on their own. */
+const CLOSE_GRACE_MS = 5_000;
+
+/** One interleaving as it ran. */
+export interface ExploreRun {
+  input: Omit<ExploreInput, 'choices'>;
+  /** The workers released, in order: replaying it gives the same interleaving. */
+  order: number[];
+  /** The pending workers at each decision, for exhaustive enumeration. */
+  pendingAt: number[][];
+  steps: StepRecord[];
+  /** Each worker's op outcomes, by op index. */
+  outcomes: Outcome[][];
+  /** The failing ops' evidence, as the workers sampled it. */
+  samples: WorkerSample[];
+  elapsedMs: number;
+}
+
+interface Participant {
+  port: MessagePort;
+  backendPid: number;
+  inbox: FromWorker[];
+  waiters: ((message: FromWorker) => void)[];
+}
+
+export class Explorer {
+  private constructor(
+    readonly scenario: Scenario,
+    private readonly database: Database,
+    private readonly target: StoreTarget,
+    private readonly pool: Piscina,
+    private readonly tasks: Promise<unknown>[],
+    private readonly participants: Participant[],
+    private readonly turnstile: TurnstileControl,
+  ) {}
+
+  /** Starts `maxWorkers` explore workers on a fresh schema and waits until each is connected. */
+  static async start(database: Database, scenarioModule: string, storeModule: string, maxWorkers: number): Promise<Explorer> {
+    const scenario = await loadScenario(scenarioModule);
+    const target = await database.createRunSchema(newRunId());
+    const buffer = createTurnstileBuffer(maxWorkers);
+    const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: maxWorkers, maxThreads: maxWorkers, idleTimeout: Number.POSITIVE_INFINITY });
+    const participants: Participant[] = [];
+    const tasks: Promise<unknown>[] = [];
+    for (let worker = 0; worker < maxWorkers; worker++) {
+      const { port1, port2 } = new MessageChannel();
+      const participant: Participant = { port: port1, backendPid: 0, inbox: [], waiters: [] };
+      port1.on('message', (message: FromWorker) => {
+        const waiter = participant.waiters.shift();
+        if (waiter) waiter(message);
+        else participant.inbox.push(message);
+      });
+      participants.push(participant);
+      const task: ExploreTask = { scenarioModule, storeModule, target, worker, turnstile: buffer, port: port2 };
+      tasks.push(pool.run(task, { name: 'explore', transferList: [port2] }));
+    }
+    const explorer = new Explorer(scenario, database, target, pool, tasks, participants, new TurnstileControl(buffer));
+    try {
+      for (const participant of participants) {
+        const message = await explorer.receive(participant);
+        if (message.type === 'failed') throw new HarnessFailure(`explore worker could not start: ${message.error.message}`);
+        if (message.type === 'ready') participant.backendPid = message.backendPid;
+      }
+    } catch (error) {
+      await explorer.close();
+      throw error;
+    }
+    return explorer;
+  }
+
+  /** Runs one interleaving of `input` on an empty table, deciding with `policy`. */
+  async run(input: Omit<ExploreInput, 'choices'>, policy: SchedulePolicy): Promise<ExploreRun> {
+    const started = performance.now();
+    const active = this.participants.slice(0, input.workers);
+    const config: RunConfig = {
+      workers: input.workers,
+      opsPerWorker: input.opsPerWorker,
+      keys: 'shrunk',
+      keySpace: input.keySpace,
+      occupancy: 0,
+      // Enough to find a free key when one exists; a key space smaller than the load ends the
+      // op key_space_exhausted quickly instead of spinning through thousands of steps.
+      maxDraws: 2 * input.keySpace + 2,
+      seed: input.keySeed,
+      isolation: input.isolation,
+    };
+    await this.database.emptyRunTable(this.target);
+    this.turnstile.reset(input.workers);
+    for (const participant of active) this.send(participant, { type: 'run', config });
+
+    const order: number[] = [];
+    const pendingAt: number[][] = [];
+    let last: number | undefined;
+    // A schedule that does not fit is reported after the run is driven to its end, so that no
+    // worker is left waiting at the turnstile and the explorer stays usable.
+    let refused: unknown;
+    for (;;) {
+      await this.settle(input.workers);
+      const states = active.map((_, worker) => this.turnstile.state(worker));
+      if (states.every((state) => state === WorkerState.Done)) break;
+      const pending = states.flatMap((state, worker) => (state === WorkerState.Pending ? [worker] : []));
+      if (pending.length === 0) {
+        // Everyone left is blocked on everyone else: PostgreSQL's deadlock detector will end it.
+        this.waitForChange(STUCK_MS);
+        continue;
+      }
+      let worker: number;
+      try {
+        worker = refused === undefined ? policy.choose(pending, order.length, last) : roundRobin(pending, last);
+      } catch (error) {
+        refused = error;
+        worker = roundRobin(pending, last);
+      }
+      pendingAt.push(pending);
+      order.push(worker);
+      this.turnstile.release(worker);
+      last = worker;
+    }
+
+    for (const participant of active) this.send(participant, { type: 'audit' });
+    const results = await Promise.all(active.map((participant) => this.receive(participant)));
+    const steps: StepRecord[] = [];
+    const outcomes: Outcome[][] = [];
+    const samples: WorkerSample[] = [];
+    for (const result of results) {
+      if (result.type !== 'result') throw new HarnessFailure(`explore worker answered ${result.type} instead of its result`);
+      if (result.report.failure) {
+        throw new HarnessFailure(`worker ${result.report.worker + 1} failed at ${result.report.failure.phase}: ${result.report.failure.error.message}`);
+      }
+      steps.push(...result.steps);
+      outcomes.push(result.opOutcomes);
+      samples.push(...result.report.samples);
+    }
+    if (refused !== undefined) throw refused;
+    steps.sort((a, b) => a.releasedAt - b.releasedAt);
+    return { input, order, pendingAt, steps, outcomes, samples, elapsedMs: performance.now() - started };
+  }
+
+  /** Stops the workers, closes their connections and drops the schema. */
+  async close(): Promise<void> {
+    for (const participant of this.participants) this.send(participant, { type: 'quit' });
+    // A worker stuck inside a statement never reads 'quit': past the grace period its thread is
+    // terminated, which closes its connection too.
+    await Promise.race([Promise.allSettled(this.tasks), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
+    await this.pool.destroy();
+    await this.database.dropRunSchema(this.target);
+  }
+
+  /**
+   * Returns once every participant is at a step boundary, done, or running a statement that
+   * PostgreSQL says waits for another's lock.
+   */
+  private async settle(workers: number): Promise<void> {
+    const deadline = Date.now() + STUCK_MS;
+    for (;;) {
+      const seen = this.turnstile.changes();
+      const moving: number[] = [];
+      for (let worker = 0; worker < workers; worker++) {
+        const state = this.turnstile.state(worker);
+        if (state === WorkerState.Running || state === WorkerState.Idle) moving.push(worker);
+      }
+      if (moving.length === 0) return;
+      if (this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
+      if (moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
+        const pids = moving.map((worker) => this.participants[worker]!.backendPid);
+        const blocked = await this.database.blockedBackends(pids);
+        if (pids.every((pid) => blocked.has(pid))) return;
+      }
+      if (Date.now() > deadline) throw new HarnessFailure(`no step finished within ${STUCK_MS} ms: workers ${moving.map((w) => w + 1).join(', ')} are stuck`);
+    }
+  }
+
+  private waitForChange(timeoutMs: number): void {
+    if (!this.turnstile.waitForChange(this.turnstile.changes(), timeoutMs)) {
+      throw new HarnessFailure(`every remaining worker waited on a lock for ${timeoutMs} ms`);
+    }
+  }
+
+  private send(participant: Participant, message: ToWorker): void {
+    participant.port.postMessage(message);
+  }
+
+  private receive(participant: Participant): Promise<FromWorker> {
+    const queued = participant.inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => participant.waiters.push(resolve));
+  }
+}

@@ -1,0 +1,41 @@
+import { KEY_LENGTH } from '../session-keys.ts';
+import type { ExploreRun } from './explorer.ts';
+import type { StepRecord } from './step-log.ts';
+
+/** `k0` for the key at index 0 of the shrunk key space: its tail spells the index in base 36. */
+export function keyLabel(key: string): string {
+  return key.length === KEY_LENGTH ? `k${Number.parseInt(key.slice(-8), 36)}` : key;
+}
+
+function call(step: StepRecord): string {
+  return `w${step.worker + 1} ${step.step}${step.key === undefined ? '' : `(${keyLabel(step.key)})`}`;
+}
+
+/**
+ * The run's steps in the order they happened, one per line, in the manner of PostgreSQL's
+ * isolation tester: a step that another release overtook was waiting inside the server, and is
+ * shown where it was released (`<waiting ...>`) and again where it completed.
+ */
+export function interleavingLines(run: ExploreRun): string[] {
+  const events: { at: number; line: string }[] = [];
+  for (const step of run.steps) {
+    const waited = run.steps.some((other) => other.releasedAt > step.releasedAt && other.releasedAt < step.completedAt);
+    if (waited) {
+      events.push({ at: step.releasedAt, line: `${call(step)} <waiting ...>` });
+      events.push({ at: step.completedAt, line: `${call(step)} <... completed> → ${step.result}` });
+    } else {
+      events.push({ at: step.releasedAt, line: `${call(step)} → ${step.result}` });
+    }
+  }
+  return events.sort((a, b) => a.at - b.at).map((event) => event.line);
+}
+
+/** The same steps on one line, joined by ` · `. */
+export function interleavingLine(run: ExploreRun): string {
+  return interleavingLines(run).join(' · ');
+}
+
+/** `w1 op1 ok · w2 op1 integrity_error`. */
+export function outcomesLine(run: ExploreRun): string {
+  return run.outcomes.flatMap((ops, worker) => ops.map((outcome, op) => `w${worker + 1} op${op + 1} ${outcome}`)).join(' · ');
+}

@@ -1,0 +1,29 @@
+/**
+ * The messages between the explore coordinator and its long-lived workers. Per-step traffic goes
+ * through the turnstile's shared memory; these carry only what happens once per run.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ErrorRecord, Outcome, RunConfig, StoreTarget } from '../types.ts';
+import type { StepRecord } from './step-log.ts';
+import type { WorkerReport } from '../protocol.ts';
+
+export interface ExploreTask {
+  scenarioModule: string;
+  storeModule: string;
+  target: StoreTarget;
+  worker: number;
+  turnstile: SharedArrayBuffer;
+  /** The worker's end of its channel to the coordinator (transferred). */
+  port: MessagePort;
+}
+
+export type ToWorker =
+  | { type: 'run'; config: RunConfig }
+  /** Every participant is done: audit what is still live, then report. */
+  | { type: 'audit' }
+  | { type: 'quit' };
+
+export type FromWorker =
+  | { type: 'ready'; backendPid: number }
+  | { type: 'failed'; error: ErrorRecord }
+  | { type: 'result'; report: WorkerReport; steps: StepRecord[]; opOutcomes: Outcome[] };

@@ -1,0 +1,23 @@
+/** One step as a worker ran it in explore mode: plain data, sent to the coordinator after the run. */
+export interface StepRecord {
+  worker: number;
+  op: number;
+  /** The primitive, or the name a scenario gave its own step. */
+  step: string;
+  /** The session key the step was about, if any. */
+  key?: string;
+  /** Clock value of the release and of the completion, on the run's shared clock. */
+  releasedAt: number;
+  completedAt: number;
+  /** What the step returned, briefly (`false`, `1 row`, `ok`), or the error it raised. */
+  result: string;
+  error?: { code?: string; message: string };
+}
+
+/** How an op ended, placed on the run's clock after its last step. */
+export interface OpEnd {
+  worker: number;
+  op: number;
+  outcome: string;
+  at: number;
+}

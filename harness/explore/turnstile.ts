@@ -1,0 +1,119 @@
+/**
+ * The turnstile: shared memory through which one coordinator releases the steps of several worker
+ * threads one at a time. A worker arriving at a step boundary says so and blocks; the coordinator
+ * picks one pending worker and lets exactly that one through.
+ *
+ * Layout (Int32Array): [clock, changes, then per worker: state, go, releasedAt].
+ * - clock: orders every release and every completion of a run, across threads;
+ * - changes: bumped on every worker state change, so the coordinator can sleep until one;
+ * - go: bumped by the coordinator to release that worker's pending step.
+ */
+export const WorkerState = {
+  Idle: 0,
+  /** At a step boundary, waiting to be released. */
+  Pending: 1,
+  /** Released: running its step (possibly blocked inside PostgreSQL). */
+  Running: 2,
+  /** Finished all its ops for this run. */
+  Done: 3,
+} as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
+
+/** How long the coordinator spins before it sleeps on a change. */
+const SPIN_MS = 0.3;
+
+const CLOCK = 0;
+const CHANGES = 1;
+const HEADER = 2;
+const SLOT = 3;
+const STATE = 0;
+const GO = 1;
+const RELEASED_AT = 2;
+
+export function createTurnstileBuffer(workers: number): SharedArrayBuffer {
+  return new SharedArrayBuffer((HEADER + workers * SLOT) * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** The worker's side: one per worker thread. */
+export class TurnstileGate {
+  private readonly cells: Int32Array;
+  private readonly base: number;
+
+  constructor(buffer: SharedArrayBuffer, worker: number) {
+    this.cells = new Int32Array(buffer);
+    this.base = HEADER + worker * SLOT;
+  }
+
+  /**
+   * Announces a step and blocks until the coordinator releases it. Returns the clock value of
+   * the release. WARNING: blocks this thread's event loop; call it only between statements.
+   */
+  awaitRelease(): number {
+    const go = Atomics.load(this.cells, this.base + GO);
+    this.setState(WorkerState.Pending);
+    while (Atomics.load(this.cells, this.base + GO) === go) Atomics.wait(this.cells, this.base + GO, go);
+    return Atomics.load(this.cells, this.base + RELEASED_AT);
+  }
+
+  /** Stamps the completion of a step on the shared clock. */
+  completed(): number {
+    return Atomics.add(this.cells, CLOCK, 1) + 1;
+  }
+
+  finish(): void {
+    this.setState(WorkerState.Done);
+  }
+
+  private setState(state: WorkerState): void {
+    Atomics.store(this.cells, this.base + STATE, state);
+    Atomics.add(this.cells, CHANGES, 1);
+    Atomics.notify(this.cells, CHANGES);
+  }
+}
+
+/** The coordinator's side. */
+export class TurnstileControl {
+  private readonly cells: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  state(worker: number): WorkerState {
+    return Atomics.load(this.cells, HEADER + worker * SLOT + STATE) as WorkerState;
+  }
+
+  /** Resets the participants for a new run: idle, and the clock back to zero. */
+  reset(workers: number): void {
+    Atomics.store(this.cells, CLOCK, 0);
+    for (let w = 0; w < workers; w++) Atomics.store(this.cells, HEADER + w * SLOT + STATE, WorkerState.Idle);
+  }
+
+  /** Lets `worker`'s pending step through. Returns the clock value of the release. */
+  release(worker: number): number {
+    const base = HEADER + worker * SLOT;
+    const at = Atomics.add(this.cells, CLOCK, 1) + 1;
+    Atomics.store(this.cells, base + RELEASED_AT, at);
+    Atomics.store(this.cells, base + STATE, WorkerState.Running);
+    Atomics.add(this.cells, base + GO, 1);
+    Atomics.notify(this.cells, base + GO);
+    return at;
+  }
+
+  /** The change counter, to wait on with `waitForChange`. */
+  changes(): number {
+    return Atomics.load(this.cells, CHANGES);
+  }
+
+  /**
+   * Blocks the calling thread until a worker changes state after `seen`, or `timeoutMs` passes.
+   * Returns false on timeout.
+   */
+  waitForChange(seen: number, timeoutMs: number): boolean {
+    // A released step usually finishes within a few hundred microseconds: spin that long before
+    // asking the kernel to put this thread to sleep, which costs as much again to wake from.
+    const spinUntil = performance.now() + SPIN_MS;
+    while (performance.now() < spinUntil) if (Atomics.load(this.cells, CHANGES) !== seen) return true;
+    return Atomics.wait(this.cells, CHANGES, seen, timeoutMs) !== 'timed-out';
+  }
+}

@@ -1,0 +1,46 @@
+import { classifyError } from './classify.ts';
+import { toErrorRecord } from './error-record.ts';
+import type { LiveSessions } from './live-sessions.ts';
+import type { WorkerOpContext } from './op-context.ts';
+import type { Outcome, RunConfig, Scenario, SessionStore } from './types.ts';
+import type { WorkerTally } from './worker-tally.ts';
+
+/**
+ * Runs op number `op` of a scenario and records how it ended. Shared by stress and explore
+ * mode, so both judge an op the same way. Never throws: a thrown error is the op's outcome.
+ */
+export async function runOneOp(
+  scenario: Scenario,
+  ctx: WorkerOpContext,
+  store: SessionStore,
+  config: RunConfig,
+  op: number,
+  live: LiveSessions,
+  tally: WorkerTally,
+): Promise<Outcome> {
+  const { report } = tally;
+  ctx.begin(op);
+  report.ops++;
+  try {
+    const result = await scenario.op(ctx);
+    if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
+    if ('saved' in result) {
+      tally.record('ok', op, undefined, undefined);
+      live.add(result.saved, op);
+      return 'ok';
+    }
+    const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;
+    tally.record('key_space_exhausted', op, ctx.lastKey, { message });
+    return 'key_space_exhausted';
+  } catch (thrown) {
+    // A failed op must not leave its transaction open under the next one.
+    if (store.inTransaction) await store.rollback().catch(() => undefined);
+    const error = toErrorRecord(thrown);
+    const outcome = classifyError(error);
+    tally.record(outcome, op, ctx.lastKey, error);
+    return outcome;
+  } finally {
+    report.draws += ctx.draws;
+    report.retries += ctx.retries;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * What `racelab explore` prints: the minimal counterexample as an interleaving with what each step
+ * returned, and the commands that replay it; or how much held.
+ */
+import type { ExploreRun } from '../harness/explore/explorer.ts';
+import { interleavingLine, interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import type { SearchResult } from '../harness/explore/search.ts';
+import { formatSchedule } from '../harness/explore/schedule.ts';
+import { count } from './format.ts';
+
+export interface ExploreHeader {
+  tool: { name: string; version: string };
+  scenario: string;
+  database: { kind: string; version: string };
+  property: string;
+}
+
+export function headerLines(header: ExploreHeader): string[] {
+  return [
+    `${header.tool.name} ${header.tool.version} explore ${header.scenario} · PostgreSQL ${header.database.version} (${header.database.kind})`,
+    `property: ${header.property} (no integrity_error, serialization_failure, deadlock, overwritten or lost op)`,
+    '',
+  ];
+}
+
+/**
+ * `2 workers × 1 op, key space 1, read-committed`. `isolation` is the level the scenario really
+ * ran at: its own fixed level, or autocommit, when it does not take the configured one.
+ */
+export function shape(run: ExploreRun, isolation: string = run.input.isolation): string {
+  const { workers, opsPerWorker, keySpace } = run.input;
+  return `${workers} workers × ${opsPerWorker} op${opsPerWorker === 1 ? '' : 's'}, key space ${keySpace}, ${isolation}`;
+}
+
+export function replayCommand(scenario: string, run: ExploreRun): string {
+  return `racelab explore ${scenario} --schedule "${formatSchedule({ ...run.input, order: run.order })}"`;
+}
+
+export function runLines(run: ExploreRun): string[] {
+  return [...interleavingLines(run).map((line) => `  ${line}`), `outcomes: ${outcomesLine(run)}`];
+}
+
+export function searchLines(scenario: string, result: SearchResult, isolationOf: (run: ExploreRun) => string): string[] {
+  if (!result.failed) {
+    return [
+      `held for ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings); seed ${result.seed}`,
+    ];
+  }
+  return [
+    `counterexample after ${count(result.numRuns)} input${result.numRuns === 1 ? '' : 's'}, shrunk ${count(result.numShrinks)} times to ${shape(result.run, isolationOf(result.run))}:`,
+    ...runLines(result.run),
+    '',
+    `replay:   racelab explore ${scenario} --seed ${result.seed} --path "${result.path}"`,
+    `schedule: ${replayCommand(scenario, result.run)}`,
+  ];
+}
+
+/** One line per interleaving, numbered, for --exhaustive. */
+export function exhaustiveLine(run: ExploreRun, index: number, violations: number): string {
+  return `${String(index + 1).padStart(4)}. ${interleavingLine(run)}  ⇒  ${outcomesLine(run)}${violations > 0 ? '  ✗' : ''}`;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runCli } from './cli-process.ts';
+
+const db = () => ['--db', inject('embeddedUrl')];
+
+describe('racelab explore', () => {
+  it('naive-save: finds the race, shrinks it to the four-step interleaving, prints both replay commands, exits 0', async () => {
+    const result = await runCli(['explore', 'naive-save', ...db()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('shrunk');
+    expect(result.stdout).toContain(
+      [
+        'times to 2 workers × 1 op, key space 1, autocommit:',
+        '  w1 exists(k0) → false',
+        '  w2 exists(k0) → false',
+        '  w1 insert(k0) → ok',
+        '  w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"',
+        'outcomes: w1 op1 ok · w2 op1 integrity_error',
+      ].join('\n'),
+    );
+    expect(result.stdout).toMatch(/^replay: {3}racelab explore naive-save --seed \d+ --path "[\d:]+"$/m);
+    expect(result.stdout).toContain('schedule: racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+    expect(result.stdout).toContain('verdict: reproduced (as expected');
+  });
+
+  it('the printed schedule replays the same interleaving', async () => {
+    const result = await runCli(['explore', 'naive-save', '--schedule', 'workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2', ...db()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('replaying 2 workers × 1 op, key space 1, autocommit:');
+    expect(result.stdout).toContain('outcomes: w1 op1 ok · w2 op1 integrity_error');
+  });
+
+  it('on-conflict holds for 100 inputs and says how many interleavings held', async () => {
+    const result = await runCli(['explore', 'on-conflict', ...db()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/held for 100 inputs \(\d+ distinct interleavings\); seed \d+/);
+    expect(result.stdout).toContain('verdict: holds (as expected');
+  });
+
+  it('serializable-save --exhaustive prints every interleaving of 2 workers × 1 op with its outcome', async () => {
+    const result = await runCli(['explore', 'serializable-save', '--exhaustive', ...db()]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n').filter((line) => /^ *\d+\. /.test(line));
+    const total = Number(/^(\d+) interleavings of 2 workers × 1 op, key space 1, serializable: 0 violate the property$/m.exec(result.stdout)?.[1]);
+    expect(lines).toHaveLength(total);
+    expect(total).toBeGreaterThan(10);
+    for (const line of lines) expect(line).toMatch(/ ⇒ {2}w1 op1 \w+ · w2 op1 \w+$/);
+    expect(result.stdout).toContain('40001 could not serialize access');
+  });
+
+  it('a schedule that does not fit the run: one line, exit 2', async () => {
+    const result = await runCli(['explore', 'naive-save', '--schedule', 'workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,1,1', ...db()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('racelab explore: --schedule step 3 releases w1, but only w2 can move then\n');
+  });
+
+  it.each([
+    [['explore'], 'needs a scenario: racelab explore NAME'],
+    [['explore', 'naive-sav'], '--scenario "naive-sav" is not one of'],
+    [['explore', 'naive-save', '--path', '1:2'], '--path replays a run of one seed: give --seed too'],
+    [['explore', 'naive-save', '--workers', '3'], '--workers applies to --exhaustive; the property search generates it'],
+    [['explore', 'naive-save', '--exhaustive', '--runs', '5'], '--runs belongs to the property search and cannot go with --exhaustive'],
+    [['explore', 'naive-save', '--schedule', 'x', '--seed', '1'], '--schedule replays one interleaving and cannot go with --seed'],
+    [['explore', 'naive-save', '--schedule', 'workers=2'], '--schedule needs ops=…'],
+  ])('usage error %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
