@@ -1,6 +1,7 @@
 import type { WorkerReport } from './protocol.ts';
 import { expectationUnder } from './define-scenario.ts';
 import {
+  CAPACITY,
   HARNESS_FAILURES,
   LOUD_VIOLATIONS,
   OUTCOMES,
@@ -58,6 +59,8 @@ export interface Finding {
    * preferred to a loss, since it names the op that took the session.
    */
   firstSilentViolation?: OpSample;
+  /** The earliest op that found no free key: capacity, not a race. */
+  firstCapacityFailure?: OpSample;
   /** The earliest op that failed for a reason that is not a race: it taints the verdict. */
   firstHarnessFailure?: OpSample;
   workerFailures: WorkerFailure[];
@@ -93,6 +96,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const firstLoudViolation = samples.find(isIn(LOUD_VIOLATIONS));
   const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
   const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
+  const firstCapacityFailure = samples.find(isIn(CAPACITY));
   const expected = expectationUnder(scenario, configured);
   return {
     scenario: { name: scenario.name, origin: scenario.origin, ...expected },
@@ -112,6 +116,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     ...(firstViolation && { firstViolation }),
     ...(firstLoudViolation && { firstLoudViolation }),
     ...(firstSilentViolation && { firstSilentViolation }),
+    ...(firstCapacityFailure && { firstCapacityFailure }),
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
     elapsedMs,

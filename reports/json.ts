@@ -51,6 +51,7 @@ export function toJsonReport(input: ReportInput) {
       firstViolation: finding.firstViolation ?? null,
       firstLoudViolation: finding.firstLoudViolation ?? null,
       firstSilentViolation: finding.firstSilentViolation ?? null,
+      firstCapacityFailure: finding.firstCapacityFailure ?? null,
       firstHarnessFailure: finding.firstHarnessFailure ?? null,
       workerFailures: finding.workerFailures,
       elapsedMs: Math.round(finding.elapsedMs),
