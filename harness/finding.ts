@@ -22,6 +22,7 @@ export type Verdict = 'reproduced' | 'holds';
 
 /** A worker that could not do its share, and why. */
 export interface WorkerFailure {
+  /** The worker's number, counted from 1. */
   worker: number;
   phase: NonNullable<WorkerReport['failure']>['phase'];
   error: NonNullable<WorkerReport['failure']>['error'];
@@ -45,7 +46,10 @@ export interface Finding {
   /** Violations a caller saw as an error. */
   loudViolations: number;
   silentViolations: number;
-  /** Collisions the scenario absorbed by retrying: the race happened, the caller never saw it. */
+  /**
+   * Refusals the scenario absorbed by retrying with a new key (an INSERT that found the key taken,
+   * a transaction PostgreSQL refused): the caller never saw them.
+   */
   retries: number;
   draws: number;
   verdict: Verdict;
@@ -84,7 +88,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     elapsedMs = Math.max(elapsedMs, report.elapsedMs);
     for (const outcome of OUTCOMES) outcomes[outcome] += report.outcomes[outcome];
     samples.push(...report.samples.map((sample) => ({ ...sample, scenario: scenario.name })));
-    if (report.failure) workerFailures.push({ worker: report.worker, ...report.failure });
+    if (report.failure) workerFailures.push({ worker: report.worker + 1, ...report.failure });
   }
   samples.sort((a, b) => a.atMs - b.atMs);
   const sum = (list: readonly (keyof OutcomeCounts)[]) => list.reduce((total, outcome) => total + outcomes[outcome], 0);

@@ -29,7 +29,8 @@ export class WorkerOpContext implements OpContext {
     this.draws = 0;
     this.retries = 0;
     this.lastKey = undefined;
-    this.data = `{"owner":"w${this.worker}:op${op}"}`;
+    // Numbered from 1, as every label racelab prints.
+    this.data = `{"owner":"w${this.worker + 1}:op${op + 1}"}`;
     return this;
   }
 

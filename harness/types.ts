@@ -77,8 +77,9 @@ export interface AuditFinding {
 export interface OpSample {
   outcome: Outcome;
   scenario: string;
+  /** The worker's number, counted from 1 as every label racelab prints (`w1`). */
   worker: number;
-  /** Index of the op within its worker, from 0. */
+  /** The op's number within its worker, counted from 1 (`op1`). */
   op: number;
   /** The session key the op was saving when it ended, if it had drawn one. */
   key?: string;

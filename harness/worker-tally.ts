@@ -48,8 +48,8 @@ export class WorkerTally {
     this.sampled.set(outcome, taken + 1);
     this.report.samples.push({
       outcome,
-      worker: this.report.worker,
-      op,
+      worker: this.report.worker + 1,
+      op: op + 1,
       atMs: this.now(),
       error,
       ...(key !== undefined && { key }),

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Finding } from '../harness/finding.ts';
-import type { Database } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import { connect, describeEachServer } from './databases.ts';
+import { connectedDatabase, describeEachServer } from './databases.ts';
 import { builtIn, fixture, runScenarios } from './run.ts';
 
 describeEachServer('the race catalogue at K=16 with 4 workers', (server) => {
-  let database: Database;
+  const database = connectedDatabase(server);
   let findings: Record<string, Finding>;
   beforeAll(async () => {
-    database = await connect(server);
-    findings = await runScenarios(database, Object.values(BUILT_IN_SCENARIOS), { opsPerWorker: 400 });
-  });
-  afterAll(async () => {
-    await database?.stop();
+    findings = await runScenarios(database(), Object.values(BUILT_IN_SCENARIOS), { opsPerWorker: 400 });
   });
 
   it('every verdict matches its scenario', () => {
@@ -63,16 +58,10 @@ describeEachServer('the race catalogue at K=16 with 4 workers', (server) => {
 });
 
 describeEachServer('isolation levels', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   it('advisory-lock breaks under REPEATABLE READ: the lock statement took the snapshot before the lock', async () => {
-    const finding = (await runScenarios(database, [builtIn('advisory-lock')], { isolation: 'repeatable-read', opsPerWorker: 300 }))[
+    const finding = (await runScenarios(database(), [builtIn('advisory-lock')], { isolation: 'repeatable-read', opsPerWorker: 300 }))[
       'advisory-lock'
     ]!;
     expect(finding.scenario).toMatchObject({ isolation: 'repeatable-read', expect: 'unsafe' });
@@ -81,7 +70,7 @@ describeEachServer('isolation levels', (server) => {
   });
 
   it('under SERIALIZABLE PostgreSQL refuses the racing select-for-update with 40001, not 23505', async () => {
-    const finding = (await runScenarios(database, [builtIn('select-for-update')], { isolation: 'serializable', opsPerWorker: 300 }))[
+    const finding = (await runScenarios(database(), [builtIn('select-for-update')], { isolation: 'serializable', opsPerWorker: 300 }))[
       'select-for-update'
     ]!;
     expect(finding.outcomes.serialization_failure).toBeGreaterThan(0);
@@ -91,63 +80,51 @@ describeEachServer('isolation levels', (server) => {
 });
 
 describeEachServer('the audit', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   const oneWorker = { workers: 1, opsPerWorker: 2 } as const;
-  const overwrite = { wrote: '{"owner":"w0:op0"}', found: '{"owner":"w0:op1"}' };
+  const overwrite = { wrote: '{"owner":"w1:op1"}', found: '{"owner":"w1:op2"}' };
 
   it('detects a planted overwrite when the session expires: whose session, whose data, which key', async () => {
     // One live session allowed: op 0's session is expired, and audited, right after op 1.
-    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 1 }))[
+    const finding = (await runScenarios(database(), [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 1 }))[
       'plant-overwrite'
     ]!;
     expect(finding.outcomes).toMatchObject({ ok: 1, overwritten: 1, lost: 0 });
-    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', worker: 0, op: 0, audit: overwrite });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', worker: 1, op: 1, audit: overwrite });
     expect(finding.firstSilentViolation!.key).toMatch(/^[a-z0-9]{32}$/);
     expect(finding.verdict).toBe('reproduced');
   });
 
   it('detects a planted overwrite at the final audit of the sessions still live', async () => {
     // Two live sessions allowed: nothing expires, so only the final audit reads op 0's row.
-    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 2, occupancy: 1 }))[
+    const finding = (await runScenarios(database(), [fixture('plant-overwrite')], { ...oneWorker, keySpace: 2, occupancy: 1 }))[
       'plant-overwrite'
     ]!;
     expect(finding.outcomes).toMatchObject({ ok: 1, overwritten: 1, lost: 0 });
-    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', op: 0, audit: overwrite });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'overwritten', op: 1, audit: overwrite });
   });
 
   it('does not flag a session its owner expired before the key was used again', async () => {
     // No live sessions allowed: op 0 deletes its own row before op 1 saves under the same key.
-    const finding = (await runScenarios(database, [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 0 }))[
+    const finding = (await runScenarios(database(), [fixture('plant-overwrite')], { ...oneWorker, keySpace: 1, occupancy: 0 }))[
       'plant-overwrite'
     ]!;
     expect(finding.outcomes).toMatchObject({ ok: 2, overwritten: 0, lost: 0 });
   });
 
   it('detects a planted loss: the row is gone though its owner never deleted it', async () => {
-    const finding = (await runScenarios(database, [fixture('plant-loss')], { ...oneWorker, keySpace: 1, occupancy: 1 }))['plant-loss']!;
+    const finding = (await runScenarios(database(), [fixture('plant-loss')], { ...oneWorker, keySpace: 1, occupancy: 1 }))['plant-loss']!;
     expect(finding.outcomes).toMatchObject({ ok: 0, lost: 1, key_space_exhausted: 1 });
-    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'lost', op: 0, audit: { wrote: '{"owner":"w0:op0"}', found: null } });
+    expect(finding.firstSilentViolation).toMatchObject({ outcome: 'lost', op: 1, audit: { wrote: '{"owner":"w1:op1"}', found: null } });
   });
 });
 
 describeEachServer('key modes', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   it('same-seed: with the real key space, identically seeded workers still collide on naive-save', async () => {
-    const finding = (await runScenarios(database, [builtIn('naive-save')], { keys: 'same-seed', keySpace: 36 ** 32, opsPerWorker: 200 }))[
+    const finding = (await runScenarios(database(), [builtIn('naive-save')], { keys: 'same-seed', keySpace: 36 ** 32, opsPerWorker: 200 }))[
       'naive-save'
     ]!;
     expect(finding.outcomes.integrity_error).toBeGreaterThan(0);
@@ -155,7 +132,7 @@ describeEachServer('key modes', (server) => {
   });
 
   it('django: with the real key space and independent generators, naive-save does not collide', async () => {
-    const finding = (await runScenarios(database, [builtIn('naive-save')], { keys: 'django', keySpace: 36 ** 32, opsPerWorker: 200 }))[
+    const finding = (await runScenarios(database(), [builtIn('naive-save')], { keys: 'django', keySpace: 36 ** 32, opsPerWorker: 200 }))[
       'naive-save'
     ]!;
     expect(finding.verdict).toBe('holds');

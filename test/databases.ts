@@ -3,7 +3,7 @@
  * server when DATABASE_URL names one, so two server versions are covered. Without DATABASE_URL
  * that part shows as skipped.
  */
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import type { Database } from '../harness/types.ts';
 
@@ -22,4 +22,16 @@ export function describeEachServer(title: string, body: (server: TestServer) => 
 /** A Database over a server that is already running: stop() drops leftover schemas only. */
 export function connect(server: TestServer): Promise<Database> {
   return connectDatabase('server', server.url);
+}
+
+/** Connects before the enclosing block's tests and stops after them; call the result to get it. */
+export function connectedDatabase(server: TestServer): () => Database {
+  let database: Database | undefined;
+  beforeAll(async () => {
+    database = await connect(server);
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+  return () => database!;
 }

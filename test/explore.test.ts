@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { enumerateInterleavings } from '../harness/explore/exhaustive.ts';
 import { Explorer, type ExploreRun } from '../harness/explore/explorer.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
@@ -7,7 +7,7 @@ import { orderPolicy, ScheduleError, type ExploreInput } from '../harness/explor
 import { searchForRace } from '../harness/explore/search.ts';
 import { ISOLATIONS, type Database } from '../harness/types.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
-import { connect, describeEachServer } from './databases.ts';
+import { connectedDatabase, describeEachServer } from './databases.ts';
 import { builtIn } from './run.ts';
 
 const twoByOne: Omit<ExploreInput, 'choices'> = { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 };
@@ -27,16 +27,10 @@ const replay = (explorer: Explorer, order: number[], input = twoByOne): Promise<
   explorer.run(input, orderPolicy(order.map((w) => w - 1)));
 
 describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   it('naive-save, both check before either inserts: the second insert fails with 23505', async () => {
-    const run = await withExplorer(database, 'naive-save', (explorer) => replay(explorer, [1, 2, 1, 2]));
+    const run = await withExplorer(database(), 'naive-save', (explorer) => replay(explorer, [1, 2, 1, 2]));
     expect(interleavingLines(run)).toEqual([
       'w1 exists(k0) → false',
       'w2 exists(k0) → false',
@@ -47,13 +41,13 @@ describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes'
   });
 
   it('naive-save, serially: the second check sees the first row and nothing fails', async () => {
-    const run = await withExplorer(database, 'naive-save', (explorer) => replay(explorer, [1, 1, 2]));
+    const run = await withExplorer(database(), 'naive-save', (explorer) => replay(explorer, [1, 1, 2]));
     expect(interleavingLines(run).slice(0, 3)).toEqual(['w1 exists(k0) → false', 'w1 insert(k0) → ok', 'w2 exists(k0) → true']);
     expect(raceViolations(run)).toBe(0);
   });
 
   it('a duplicate INSERT waits for the other transaction, and fails when it commits (a blocked step)', async () => {
-    const run = await withExplorer(database, 'select-for-update', (explorer) => replay(explorer, [1, 2, 1, 2, 1, 2, 1]));
+    const run = await withExplorer(database(), 'select-for-update', (explorer) => replay(explorer, [1, 2, 1, 2, 1, 2, 1]));
     expect(interleavingLines(run)).toEqual([
       'w1 begin → ok',
       'w2 begin → ok',
@@ -68,7 +62,7 @@ describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes'
   });
 
   it('under SERIALIZABLE, a transaction that read the key gets 40001, not 23505', async () => {
-    const run = await withExplorer(database, 'select-for-update', (explorer) =>
+    const run = await withExplorer(database(), 'select-for-update', (explorer) =>
       replay(explorer, [1, 2, 1, 2, 1, 2, 1], { ...twoByOne, isolation: 'serializable' }),
     );
     const completed = interleavingLines(run).find((line) => line.startsWith('w2 insert(k0) <... completed>'));
@@ -77,7 +71,7 @@ describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes'
   });
 
   it('the same schedule gives the same interleaving and outcomes 10 times out of 10', async () => {
-    const runs = await withExplorer(database, 'select-for-update', async (explorer) => {
+    const runs = await withExplorer(database(), 'select-for-update', async (explorer) => {
       const all: string[] = [];
       for (let i = 0; i < 10; i++) {
         const run = await replay(explorer, [1, 2, 1, 2, 1, 2, 1]);
@@ -89,7 +83,7 @@ describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes'
   });
 
   it('refuses a schedule that releases a worker that cannot move', async () => {
-    await withExplorer(database, 'naive-save', async (explorer) => {
+    await withExplorer(database(), 'naive-save', async (explorer) => {
       await expect(replay(explorer, [1, 1, 1])).rejects.toThrow(new ScheduleError('--schedule step 3 releases w1, but only w2 can move then'));
       // The explorer stays usable after a refused schedule.
       expect(raceViolations(await replay(explorer, [1, 2, 1, 2]))).toBe(1);
@@ -98,16 +92,10 @@ describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes'
 });
 
 describeEachServer('explore: the property search', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   it('shrinks naive-save to 2 workers, 1 op each, key space 1, and the four-step interleaving', async () => {
-    const result = await withExplorer(database, 'naive-save', (explorer) => searchForRace(explorer, { runs: 100, isolations: ISOLATIONS, seed: 7 }), 8);
+    const result = await withExplorer(database(), 'naive-save', (explorer) => searchForRace(explorer, { runs: 100, isolations: ISOLATIONS, seed: 7 }), 8);
     expect(result.failed).toBe(true);
     if (!result.failed) return;
     expect(result.counterexample).toMatchObject({ workers: 2, opsPerWorker: 1, keySpace: 1, choices: [] });
@@ -117,7 +105,7 @@ describeEachServer('explore: the property search', (server) => {
 
   it('replays the reported failure from its seed and path', async () => {
     await withExplorer(
-      database,
+      database(),
       'naive-save',
       async (explorer) => {
         const first = await searchForRace(explorer, { runs: 100, isolations: ISOLATIONS, seed: 11 });
@@ -130,14 +118,14 @@ describeEachServer('explore: the property search', (server) => {
   });
 
   it('atomic-create holds for 50 generated inputs and schedules', async () => {
-    const result = await withExplorer(database, 'atomic-create', (explorer) => searchForRace(explorer, { runs: 50, isolations: ISOLATIONS, seed: 3 }), 8);
+    const result = await withExplorer(database(), 'atomic-create', (explorer) => searchForRace(explorer, { runs: 50, isolations: ISOLATIONS, seed: 3 }), 8);
     expect(result).toMatchObject({ failed: false, numRuns: 50 });
     expect(!result.failed && result.interleavings).toBeGreaterThan(1);
   });
 
   it('finds that advisory-lock breaks under REPEATABLE READ when asked to look only there', async () => {
     const result = await withExplorer(
-      database,
+      database(),
       'advisory-lock',
       (explorer) => searchForRace(explorer, { runs: 100, isolations: ['repeatable-read'], seed: 5 }),
       8,
@@ -147,17 +135,11 @@ describeEachServer('explore: the property search', (server) => {
 });
 
 describeEachServer('explore: exhaustive enumeration', (server) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await connect(server);
-  });
-  afterAll(async () => {
-    await database?.stop();
-  });
+  const database = connectedDatabase(server);
 
   it('runs every interleaving of naive-save 2×1 once; only those that check twice before inserting fail', async () => {
     const runs: ExploreRun[] = [];
-    const total = await withExplorer(database, 'naive-save', (explorer) => enumerateInterleavings(explorer, twoByOne, (run) => runs.push(run)));
+    const total = await withExplorer(database(), 'naive-save', (explorer) => enumerateInterleavings(explorer, twoByOne, (run) => runs.push(run)));
     expect(total).toBe(runs.length);
     const orders = runs.map((run) => run.order.join(''));
     expect(new Set(orders).size).toBe(total);

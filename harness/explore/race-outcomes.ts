@@ -14,7 +14,7 @@ export function raceViolations(run: ExploreRun): number {
   run.outcomes.forEach((ops, worker) =>
     ops.forEach((outcome, op) => {
       if ((HARNESS_FAILURES as readonly Outcome[]).includes(outcome)) {
-        const sample = run.samples.find((s) => s.worker === worker && s.op === op);
+        const sample = run.samples.find((s) => s.worker === worker + 1 && s.op === op + 1);
         const why = sample ? `${sample.error.message}${sample.error.stack ? `\n${sample.error.stack}` : ''}` : 'see the step log';
         throw new HarnessFailure(`w${worker + 1} op${op + 1} ended ${outcome}, which is not a race: ${why}`);
       }

@@ -1,4 +1,4 @@
-import { ISOLATIONS, type Isolation } from '../types.ts';
+import { type Isolation } from '../types.ts';
 
 /** One explore input: the run's shape, and the choices that decide its interleaving. */
 export interface ExploreInput {
