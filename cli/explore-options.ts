@@ -17,6 +17,7 @@ export const EXPLORE_OPTIONS = {
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
   db: { default: 'auto', help: 'auto | embedded | docker | postgres://…, as for reproduce' },
+  out: { default: './racelab-report', help: 'directory for report.md' },
 } as const;
 
 type OptionName = keyof typeof EXPLORE_OPTIONS;
@@ -30,6 +31,7 @@ export interface ExploreOptions {
   scenario: string;
   mode: ExploreMode;
   db: DatabaseChoice;
+  out: string;
 }
 
 const EXHAUSTIVE_ONLY = ['workers', 'ops', 'key-space'] as const satisfies readonly OptionName[];
@@ -42,13 +44,15 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   const [scenario] = listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
   const given = (names: readonly OptionName[]) => names.find((option) => raw[option] !== undefined);
   const db = parseDb(raw.db ?? 'auto');
+  const out = raw.out ?? EXPLORE_OPTIONS.out.default;
+  if (out.trim() === '') throw new UsageError('--out must not be empty');
   const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ISOLATIONS);
 
   if (raw.schedule !== undefined) {
     const conflicting = raw.flags.has('exhaustive') ? 'exhaustive' : (given([...SEARCH_ONLY, ...EXHAUSTIVE_ONLY]) ?? (isolation && 'isolation'));
     if (conflicting) throw new UsageError(`--schedule replays one interleaving and cannot go with --${conflicting}`);
     try {
-      return { scenario: scenario!, db, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
+      return { scenario: scenario!, db, out, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
     } catch (error) {
       if (error instanceof ScheduleError) throw new UsageError(error.message);
       throw error;
@@ -60,6 +64,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
     return {
       scenario: scenario!,
       db,
+      out,
       mode: {
         kind: 'exhaustive',
         input: {
@@ -78,6 +83,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   return {
     scenario: scenario!,
     db,
+    out,
     mode: {
       kind: 'search',
       runs: integerOption('runs', raw.runs ?? '100', 1, 100_000),

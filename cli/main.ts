@@ -5,11 +5,12 @@
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
 import { exploreCommand } from './commands/explore.ts';
+import { gateCommand } from './commands/gate.ts';
 import { listCommand } from './commands/list.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, listCommand];
+const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, gateCommand, listCommand];
 
 function usage(): string {
   return [
@@ -54,6 +55,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   }
 }
 
+/** A terminal a person watches: live progress bars; on CI or through a pipe, plain lines only. */
+function liveTerminal(): boolean {
+  return process.stderr.isTTY === true && !process.env['CI'];
+}
+
 /** Binds main() to this process: its arguments, streams and signals, and its exit code. */
 export async function runProcess(): Promise<never> {
   const controller = new AbortController();
@@ -71,6 +77,7 @@ export async function runProcess(): Promise<never> {
     stdout: (text) => process.stdout.write(text),
     progress: (line) => process.stderr.write(`${line}\n`),
     error: (line) => process.stderr.write(`${line}\n`),
+    status: liveTerminal() ? (line) => process.stderr.write(line === undefined ? '\r\x1b[2K' : `\r\x1b[2K${line}`) : () => undefined,
     signal: controller.signal,
   };
   const code = await main(process.argv.slice(2), io);

@@ -2,19 +2,25 @@ import { redactUrl } from '../stores/postgres/redact-url.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 
 /** The command line that reruns an invocation: every knob spelled out, the seed included. */
-export function replayCommand(options: ReproduceOptions): string {
+export function replayCommand(options: ReproduceOptions, command = 'reproduce'): string {
   const { config } = options;
   const db = typeof options.db === 'object' ? redactUrl(options.db.url) : options.db;
+  const swept = options.sweep?.parameter;
   return [
-    'racelab reproduce',
+    `racelab ${command}`,
     ...(db === 'auto' ? [] : [`--db ${db}`]),
     `--scenario ${options.scenarios.join(',')}`,
-    `--workers ${config.workers}`,
+    ...(swept === 'workers' ? [] : [`--workers ${config.workers}`]),
     `--ops ${config.opsPerWorker}`,
     `--keys ${config.keys}`,
-    ...(config.keys === 'shrunk' ? [`--key-space ${config.keySpace}`, `--occupancy ${config.occupancy}`] : []),
+    ...(config.keys === 'shrunk' && swept !== 'key-space' ? [`--key-space ${config.keySpace}`] : []),
+    ...(config.keys === 'shrunk' ? [`--occupancy ${config.occupancy}`] : []),
+    ...(options.sweep ? [`--sweep ${options.sweep.parameter}=${options.sweep.values.join(',')}`] : []),
     `--isolation ${config.isolation}`,
     `--max-attempts ${config.maxDraws}`,
     `--seed ${config.seed}`,
+    ...(Object.keys(options.expectations).length > 0
+      ? [`--expect ${Object.entries(options.expectations).map(([name, expect]) => `${name}=${expect}`).join(',')}`]
+      : []),
   ].join(' ');
 }

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
 import { MAX_KEY_SPACE } from '../harness/session-keys.ts';
-import { ISOLATIONS, KEY_MODES, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
+import type { SweepParameter } from '../harness/report-input.ts';
+import { ISOLATIONS, KEY_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
 import type { DatabaseChoice } from '../stores/postgres/provision.ts';
 import { redactUrl } from '../stores/postgres/redact-url.ts';
@@ -13,6 +14,10 @@ export interface ReproduceOptions {
   db: DatabaseChoice;
   scenarios: string[];
   config: RunConfig;
+  /** Expectations declared on the command line, in place of the scenarios' own. */
+  expectations: Record<string, Expectation>;
+  /** Runs the scenarios once per value of one parameter. */
+  sweep?: { parameter: SweepParameter; values: number[] };
   /** New sessions per second in production, for the extrapolation to the real key space. */
   rate: number;
   out: string;
@@ -30,19 +35,29 @@ export const REPRODUCE_OPTIONS = {
   isolation: { default: 'read-committed', help: `for scenarios whose transactions take it: ${ISOLATIONS.join(' | ')}` },
   'max-attempts': { default: '10000', help: 'key draws per op before it ends key_space_exhausted' },
   seed: { default: 'random', help: 'seed of the key draws (0 to 4294967295)' },
+  expect: { default: 'none', help: 'NAME=safe|unsafe,…: declare what a scenario should show, in place of its own expectation' },
+  sweep: { default: 'none', help: 'key-space=4,16,64,… or workers=2,4,8: run the scenarios at each value' },
   rate: { default: '1000', help: 'new sessions per second in production, for the extrapolation' },
-  out: { default: './racelab-report', help: 'directory for report.json' },
+  out: { default: './racelab-report', help: 'directory for report.json, report.md, junit.xml and report.html' },
 } as const;
 
-type OptionName = keyof typeof REPRODUCE_OPTIONS;
+export type OptionName = keyof typeof REPRODUCE_OPTIONS;
 
 /** Options that describe a shrunk key space and mean nothing with the real one. */
 const SHRUNK_ONLY = ['key-space', 'occupancy'] as const satisfies readonly OptionName[];
 
-/** Parses and checks every option before anything starts. Throws UsageError on the first bad one. */
-export function parseReproduceOptions(args: readonly string[]): ReproduceOptions {
-  const raw = parseFlags('reproduce', args, Object.keys(REPRODUCE_OPTIONS) as OptionName[]);
-  const value = (name: OptionName) => raw[name] ?? REPRODUCE_OPTIONS[name].default;
+/**
+ * Parses and checks every option before anything starts. Throws UsageError on the first bad one.
+ * `defaults` lets a command change a default (the gate runs the whole catalogue).
+ */
+export function parseReproduceOptions(
+  args: readonly string[],
+  command = 'reproduce',
+  defaults: Partial<Record<OptionName, string>> = {},
+  extra: readonly string[] = [],
+): ReproduceOptions & { extra: Partial<Record<string, string>> } {
+  const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra]);
+  const value = (name: OptionName) => raw[name] ?? defaults[name] ?? REPRODUCE_OPTIONS[name].default;
   const names = Object.keys(BUILT_IN_SCENARIOS);
   const scenarioArg = value('scenario');
   const keys = choiceOption<KeyMode>('keys', value('keys'), KEY_MODES);
@@ -50,7 +65,11 @@ export function parseReproduceOptions(args: readonly string[]): ReproduceOptions
     const misplaced = SHRUNK_ONLY.find((name) => raw[name] !== undefined);
     if (misplaced) throw new UsageError(`--${misplaced} applies only to --keys shrunk; --keys ${keys} draws from the real key space`);
   }
+  const sweep = raw.sweep === undefined ? undefined : parseSweep(raw.sweep, keys, raw);
   return {
+    ...(sweep && { sweep }),
+    expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect, names),
+    extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
     db: parseDb(value('db')),
     scenarios: scenarioArg === 'all' ? names : listOption('scenario', scenarioArg, names),
     config: {
@@ -66,6 +85,36 @@ export function parseReproduceOptions(args: readonly string[]): ReproduceOptions
     rate: integerOption('rate', value('rate'), 1, 1_000_000_000),
     out: nonEmpty('out', value('out')),
   };
+}
+
+function parseExpectations(raw: string, names: readonly string[]): Record<string, Expectation> {
+  const declared: Record<string, Expectation> = {};
+  for (const part of raw.split(',')) {
+    const [name, expect, ...rest] = part.split('=');
+    if (!name || (expect !== 'safe' && expect !== 'unsafe') || rest.length > 0) {
+      throw new UsageError(`--expect takes NAME=safe or NAME=unsafe, comma-separated, got ${JSON.stringify(part)}`);
+    }
+    listOption('expect', name, names);
+    declared[name] = expect;
+  }
+  return declared;
+}
+
+/** Sweepable parameters: what each is called on the command line, and its own option's rule. */
+const SWEEPS = { 'key-space': { min: 1, max: MAX_KEY_SPACE }, workers: { min: 1, max: 64 } } as const;
+
+function parseSweep(raw: string, keys: KeyMode, given: Partial<Record<string, string>>): { parameter: SweepParameter; values: number[] } {
+  const match = /^([a-z-]+)=(.+)$/.exec(raw);
+  const parameter = match?.[1] as SweepParameter | undefined;
+  if (!match || !parameter || !(parameter in SWEEPS)) {
+    throw new UsageError(`--sweep must be key-space=V,V,… or workers=V,V,…, got ${JSON.stringify(raw)}`);
+  }
+  if (given[parameter] !== undefined) throw new UsageError(`--sweep ${parameter}=… and --${parameter} cannot be given together`);
+  if (parameter === 'key-space' && keys !== 'shrunk') throw new UsageError('--sweep key-space needs --keys shrunk');
+  const { min, max } = SWEEPS[parameter];
+  const values = match[2]!.split(',').map((v) => integerOption(`sweep ${parameter}`, v, min, max));
+  if (new Set(values).size !== values.length) throw new UsageError(`--sweep names a value twice: ${JSON.stringify(raw)}`);
+  return { parameter, values };
 }
 
 export function parseDb(raw: string): DatabaseChoice {

@@ -7,12 +7,14 @@
 const STARTED = 0;
 const FINISHED = 1;
 const STOP = 2;
+/** Then, per worker: ops done and violations seen so far, for progress display. */
+const PROGRESS = 3;
 
 export type Barrier = 'start' | 'finish';
 const CELL: Record<Barrier, number> = { start: STARTED, finish: FINISHED };
 
-export function createControlBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+export function createControlBuffer(workers: number): SharedArrayBuffer {
+  return new SharedArrayBuffer((PROGRESS + 2 * workers) * Int32Array.BYTES_PER_ELEMENT);
 }
 
 export class RunControl {
@@ -20,6 +22,23 @@ export class RunControl {
 
   constructor(buffer: SharedArrayBuffer) {
     this.cells = new Int32Array(buffer);
+  }
+
+  /** Counts one op of `worker` done, and whether its caller saw it fail. */
+  opDone(worker: number, violated: boolean): void {
+    Atomics.add(this.cells, PROGRESS + 2 * worker, 1);
+    if (violated) Atomics.add(this.cells, PROGRESS + 2 * worker + 1, 1);
+  }
+
+  /** Ops done and violations seen so far, over all workers. */
+  progress(): { ops: number; violations: number } {
+    let ops = 0;
+    let violations = 0;
+    for (let cell = PROGRESS; cell < this.cells.length; cell += 2) {
+      ops += Atomics.load(this.cells, cell);
+      violations += Atomics.load(this.cells, cell + 1);
+    }
+    return { ops, violations };
   }
 
   requestStop(): void {

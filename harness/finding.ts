@@ -13,6 +13,8 @@ import {
   type OutcomeCounts,
   type Scenario,
 } from './types.ts';
+import type { StepEvent } from './recording-store.ts';
+import { timelineOf } from './timeline.ts';
 import { wilson, type Rate } from './wilson.ts';
 
 /** The property every session scenario is checked against. */
@@ -73,13 +75,19 @@ export interface Finding {
 }
 
 /** Folds the workers' reports of one run into the property's verdict. Pure: the checker. */
-export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], configured: Isolation): Finding {
+export function toFinding(
+  scenario: Scenario,
+  reports: readonly WorkerReport[],
+  configured: Isolation,
+  declared?: Expectation,
+): Finding {
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
   let ops = 0;
   let retries = 0;
   let draws = 0;
   let elapsedMs = 0;
   const samples: OpSample[] = [];
+  const steps: StepEvent[] = [];
   const workerFailures: WorkerFailure[] = [];
   for (const report of reports) {
     ops += report.ops;
@@ -88,6 +96,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     elapsedMs = Math.max(elapsedMs, report.elapsedMs);
     for (const outcome of OUTCOMES) outcomes[outcome] += report.outcomes[outcome];
     samples.push(...report.samples.map((sample) => ({ ...sample, scenario: scenario.name })));
+    steps.push(...report.steps);
     if (report.failure) workerFailures.push({ worker: report.worker + 1, ...report.failure });
   }
   samples.sort((a, b) => a.atMs - b.atMs);
@@ -96,12 +105,18 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const silentViolations = sum(SILENT_VIOLATIONS);
   const verdict: Verdict = violations > 0 ? 'reproduced' : 'holds';
   const isIn = (list: readonly string[]) => (s: OpSample) => list.includes(s.outcome);
+  for (const sample of samples) {
+    const timeline = timelineOf(sample, steps);
+    if (timeline) sample.timeline = timeline;
+  }
   const firstViolation = samples.find(isIn(VIOLATIONS));
   const firstLoudViolation = samples.find(isIn(LOUD_VIOLATIONS));
   const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
   const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
   const firstCapacityFailure = samples.find(isIn(CAPACITY));
-  const expected = expectationUnder(scenario, configured);
+  const underLevel = expectationUnder(scenario, configured);
+  // A user's declaration (`--expect`) replaces the scenario's own for this run.
+  const expected = declared === undefined ? underLevel : { ...underLevel, expect: declared, why: `declared with --expect ${scenario.name}=${declared}` };
   return {
     scenario: { name: scenario.name, origin: scenario.origin, ...expected },
     property: PROPERTY,

@@ -2,10 +2,11 @@
  * The messages between the engine and its worker threads: plain data only, since `postMessage`
  * keeps nothing else.
  */
+import type { StepEvent } from './recording-store.ts';
 import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } from './types.ts';
 
-/** A sample as a worker sends it; the engine adds the scenario's name. */
-export type WorkerSample = Omit<OpSample, 'scenario'>;
+/** A sample as a worker sends it; the engine adds the scenario's name and the timeline. */
+export type WorkerSample = Omit<OpSample, 'scenario' | 'timeline'>;
 
 /** One worker's share of a run. */
 export interface WorkerTask {
@@ -36,6 +37,8 @@ export interface WorkerReport {
   samples: WorkerSample[];
   /** Milliseconds from the start barrier's release to the end of the worker's last op. */
   elapsedMs: number;
+  /** The worker's first statements with their timings, for the timelines of the first collisions. */
+  steps: StepEvent[];
   /** Set when the worker could not do its share: the store, the scenario or the barrier failed. */
   failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire' | 'audit'; error: ErrorRecord };
 }

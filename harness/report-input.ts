@@ -2,6 +2,19 @@ import type { AnalyticExpectation } from './analytic.ts';
 import type { Finding } from './finding.ts';
 import type { Database, RunConfig } from './types.ts';
 
+/** The run parameters a sweep can vary. */
+export type SweepParameter = 'key-space' | 'workers';
+
+/** One configuration that ran: the whole invocation, or one value of a sweep. */
+export interface ReportPoint {
+  /** The swept parameter's value at this point; absent without a sweep. */
+  value?: number;
+  config: RunConfig;
+  /** What chance predicts for this config, and for production with the real key space. */
+  expectation: AnalyticExpectation;
+  findings: Finding[];
+}
+
 /** Everything a renderer needs to describe one invocation. Renderers read it and decide nothing. */
 export interface ReportInput {
   tool: { name: string; version: string };
@@ -9,12 +22,29 @@ export interface ReportInput {
   replayCommand: string;
   /** Why this database was chosen, e.g. "no container runtime (tried …)". */
   database: { kind: Database['kind']; version: string; reason: string };
+  nodeVersion: string;
+  /** The configuration as given; a sweep varies one parameter of it per point. */
   config: RunConfig;
   schedule: string;
   startedAt: Date;
-  findings: readonly Finding[];
-  /** What chance predicts for this config, and for production with the real key space. */
-  expectation: AnalyticExpectation;
+  sweep?: { parameter: SweepParameter; values: number[] };
+  /** One point, or one per swept value that ran. */
+  points: ReportPoint[];
   /** True when Ctrl-C stopped the run: the findings cover only what ran. */
   interrupted: boolean;
+}
+
+/** Every finding of the invocation with the point it belongs to. */
+export function allFindings(input: ReportInput): { point: ReportPoint; finding: Finding }[] {
+  return input.points.flatMap((point) => point.findings.map((finding) => ({ point, finding })));
+}
+
+/** Per scenario, the finding to show evidence for: the first point where it violated, else its first. */
+export function evidenceFindings(input: ReportInput): Finding[] {
+  const chosen = new Map<string, Finding>();
+  for (const { finding } of allFindings(input)) {
+    const current = chosen.get(finding.scenario.name);
+    if (!current || (current.violations === 0 && finding.violations > 0)) chosen.set(finding.scenario.name, finding);
+  }
+  return [...chosen.values()];
 }

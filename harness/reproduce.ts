@@ -4,7 +4,7 @@ import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
 import { newRunId } from './run-id.ts';
 import type { WorkerTask } from './protocol.ts';
-import type { Database, RunConfig } from './types.ts';
+import type { Database, Expectation, RunConfig } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface ReproduceRequest {
@@ -16,9 +16,24 @@ export interface ReproduceRequest {
   config: RunConfig;
   /** Aborting stops the workers after their current op; the result is then marked interrupted. */
   signal?: AbortSignal;
+  /** Expectations declared for this run, by scenario name, in place of the scenarios' own. */
+  expectations?: Readonly<Record<string, Expectation>>;
   /** Told when each scenario starts and ends, for progress output. */
   onScenario?: (event: { name: string; phase: 'start' | 'end' }) => void;
+  /** Told a few times a second how the running scenario is doing. */
+  onProgress?: (progress: Progress) => void;
 }
+
+/** How far the running scenario has got. Violations are the loud ones; the audit comes at the end. */
+export interface Progress {
+  scenario: string;
+  ops: number;
+  totalOps: number;
+  violations: number;
+  elapsedMs: number;
+}
+
+const PROGRESS_INTERVAL_MS = 200;
 
 export interface ReproduceResult {
   findings: Finding[];
@@ -47,7 +62,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       if (signal?.aborted) break;
       request.onScenario?.({ name: scenario.name, phase: 'start' });
       const target = await database.createRunSchema(newRunId());
-      const control = createControlBuffer();
+      const control = createControlBuffer(config.workers);
       const stop = () => new RunControl(control).requestStop();
       signal?.addEventListener('abort', stop);
       // An abort while the schema was being created fired no listener yet.
@@ -64,8 +79,16 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             control,
           }),
         );
-        const reports = await Promise.all(tasks.map((task) => pool.run(task)));
-        findings.push(toFinding(scenario, reports, config.isolation));
+        const started = performance.now();
+        const report = () => {
+          const { ops, violations } = new RunControl(control).progress();
+          const totalOps = config.workers * config.opsPerWorker;
+          request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started });
+        };
+        const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
+        const reports = await Promise.all(tasks.map((task) => pool.run(task))).finally(() => clearInterval(ticker));
+        if (request.onProgress) report();
+        findings.push(toFinding(scenario, reports, config.isolation, request.expectations?.[scenario.name]));
       } finally {
         signal?.removeEventListener('abort', stop);
         await database.dropRunSchema(target);

@@ -1,3 +1,5 @@
+import type { TimelineEntry } from './timeline.ts';
+
 /**
  * The harness's public types. Scenarios, stores and reports depend on this file; it depends on
  * nothing of theirs.
@@ -88,6 +90,8 @@ export interface OpSample {
   error: ErrorRecord;
   /** For `overwritten` and `lost`: what the audit found. */
   audit?: AuditFinding;
+  /** The race around this op: its steps and the other workers' steps on its key, when recorded. */
+  timeline?: TimelineEntry[];
 }
 
 /** A row of the session table, shaped like Django's `django_session`. */

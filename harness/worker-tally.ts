@@ -21,6 +21,7 @@ export class WorkerTally {
       retries: 0,
       draws: 0,
       samples: [],
+      steps: [],
       elapsedMs: 0,
     };
   }

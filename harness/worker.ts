@@ -10,11 +10,14 @@ import { loadScenario, loadStoreOpener } from './load-module.ts';
 import { WorkerOpContext } from './op-context.ts';
 import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { keyDrawerFor } from './key-modes.ts';
+import { RecordingStore } from './recording-store.ts';
 import { runOneOp } from './run-op.ts';
-import type { Scenario, SessionStore } from './types.ts';
+import { LOUD_VIOLATIONS, type Outcome, type Scenario, type SessionStore } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
 const START_TIMEOUT_MS = 30_000;
+/** Statements each worker records with their timings: the first collisions fall within them. */
+const RECORDED_STEPS = 4_096;
 /** How long a worker that is done waits for the slowest before the final audit. */
 const FINISH_TIMEOUT_MS = 10 * 60_000;
 
@@ -46,8 +49,10 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
       return report;
     }
     tally.start();
-    const live = new LiveSessions(store, task.liveQuota, tally);
-    await runOps(task, control, scenario, store, live, tally);
+    const recording = new RecordingStore(store, task.worker, RECORDED_STEPS);
+    const live = new LiveSessions(recording, task.liveQuota, tally);
+    await runOps(task, control, scenario, recording, live, tally);
+    report.steps = recording.events;
 
     atFinish = true;
     if (!control.arriveAndWait('finish', parties, FINISH_TIMEOUT_MS)) {
@@ -72,7 +77,7 @@ async function runOps(
   task: WorkerTask,
   control: RunControl,
   scenario: Scenario,
-  store: SessionStore,
+  store: RecordingStore,
   live: LiveSessions,
   tally: WorkerTally,
 ): Promise<void> {
@@ -80,7 +85,9 @@ async function runOps(
   const { report } = tally;
   const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
-    await runOneOp(scenario, ctx, store, config, op, live, tally);
+    store.op = op;
+    const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally);
+    control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
     try {
       await live.expireBeyondQuota();
     } catch (thrown) {

@@ -1,62 +1,73 @@
 /**
  * report.json: the machine-readable contract of DESIGN.md (`schemaVersion`, `database`, `config`,
  * `scenarios[]` with `outcomes`, `rate` and `verdict`), plus the evidence behind each verdict.
+ * reports/report.schema.json describes it; tests validate every report against it.
  */
-import type { ReportInput } from '../harness/report-input.ts';
+import type { Finding } from '../harness/finding.ts';
+import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
+import type { RunConfig } from '../harness/types.ts';
 
 export const SCHEMA_VERSION = 1;
 
+function configOf(config: RunConfig) {
+  return {
+    workers: config.workers,
+    opsPerWorker: config.opsPerWorker,
+    keys: config.keys,
+    keySpace: config.keySpace,
+    // Occupancy means nothing for the real key space: every session lives through the run.
+    occupancy: config.keys === 'shrunk' ? config.occupancy : null,
+    isolation: config.isolation,
+    maxAttempts: config.maxDraws,
+    seed: config.seed,
+  };
+}
+
+function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
+  return {
+    name: finding.scenario.name,
+    expect: finding.scenario.expect,
+    why: finding.scenario.why,
+    origin: finding.scenario.origin,
+    isolation: finding.scenario.isolation,
+    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.expectation } }),
+    property: finding.property,
+    ops: finding.ops,
+    outcomes: finding.outcomes,
+    violations: finding.violations,
+    loudViolations: finding.loudViolations,
+    silentViolations: finding.silentViolations,
+    rate: finding.rate,
+    integrityErrorRate: finding.integrityErrorRate,
+    silentRate: finding.silentRate,
+    retries: finding.retries,
+    keysDrawn: finding.draws,
+    verdict: finding.verdict,
+    matchesExpectation: finding.matchesExpectation,
+    firstViolation: finding.firstViolation ?? null,
+    firstLoudViolation: finding.firstLoudViolation ?? null,
+    firstSilentViolation: finding.firstSilentViolation ?? null,
+    firstCapacityFailure: finding.firstCapacityFailure ?? null,
+    firstHarnessFailure: finding.firstHarnessFailure ?? null,
+    workerFailures: finding.workerFailures,
+    elapsedMs: Math.round(finding.elapsedMs),
+    opsPerSecond: Math.round(finding.opsPerSecond),
+  };
+}
+
 export function toJsonReport(input: ReportInput) {
-  const { config } = input;
-  const shrunk = config.keys === 'shrunk';
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: input.tool,
     createdAt: input.startedAt.toISOString(),
     interrupted: input.interrupted,
     replayCommand: input.replayCommand,
+    nodeVersion: input.nodeVersion,
     database: input.database,
-    config: {
-      workers: config.workers,
-      opsPerWorker: config.opsPerWorker,
-      keys: config.keys,
-      keySpace: config.keySpace,
-      // Occupancy means nothing for the real key space: every session lives through the run.
-      occupancy: shrunk ? config.occupancy : null,
-      isolation: config.isolation,
-      maxAttempts: config.maxDraws,
-      seed: config.seed,
-      schedule: input.schedule,
-    },
-    expectation: input.expectation,
-    scenarios: input.findings.map((finding) => ({
-      name: finding.scenario.name,
-      expect: finding.scenario.expect,
-      why: finding.scenario.why,
-      origin: finding.scenario.origin,
-      isolation: finding.scenario.isolation,
-      property: finding.property,
-      ops: finding.ops,
-      outcomes: finding.outcomes,
-      violations: finding.violations,
-      loudViolations: finding.loudViolations,
-      silentViolations: finding.silentViolations,
-      rate: finding.rate,
-      integrityErrorRate: finding.integrityErrorRate,
-      silentRate: finding.silentRate,
-      retries: finding.retries,
-      keysDrawn: finding.draws,
-      verdict: finding.verdict,
-      matchesExpectation: finding.matchesExpectation,
-      firstViolation: finding.firstViolation ?? null,
-      firstLoudViolation: finding.firstLoudViolation ?? null,
-      firstSilentViolation: finding.firstSilentViolation ?? null,
-      firstCapacityFailure: finding.firstCapacityFailure ?? null,
-      firstHarnessFailure: finding.firstHarnessFailure ?? null,
-      workerFailures: finding.workerFailures,
-      elapsedMs: Math.round(finding.elapsedMs),
-      opsPerSecond: Math.round(finding.opsPerSecond),
-    })),
+    config: { ...configOf(input.config), schedule: input.schedule },
+    sweep: input.sweep ?? null,
+    expectation: input.points[0]?.expectation ?? null,
+    scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
   };
 }
 

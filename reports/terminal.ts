@@ -3,35 +3,53 @@
  * reported it (the traceback ticket #18344 never had), the silent ones the audit found, and what
  * chance alone predicts.
  */
-import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { Finding } from '../harness/finding.ts';
-import type { ReportInput } from '../harness/report-input.ts';
-import type { OpSample } from '../harness/types.ts';
-import { alignColumns, count, magnitude, percent, rateWithInterval } from './format.ts';
+import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
+import { alignColumns, count, percent, rateWithInterval } from './format.ts';
+import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 
 /** Up to this many scenarios are columns; more are rows, to fit a terminal's width. */
 const MAX_COLUMNS = 3;
 
 export function renderTerminal(input: ReportInput, reportPath: string): string {
-  const { config, findings } = input;
-  const keys = config.keys === 'shrunk' ? `key space ${count(config.keySpace)} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
+  const { config } = input;
+  const swept = (parameter: string, value: string) => (input.sweep?.parameter === parameter ? input.sweep.values.join('/') : value);
+  const keys =
+    config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
   const lines = [
     `${input.tool.name} ${input.tool.version} · PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `${config.workers} workers × ${count(config.opsPerWorker)} ops · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
+    `${swept('workers', String(config.workers))} workers × ${count(config.opsPerWorker)} ops · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
     '',
   ];
   if (input.interrupted) lines.push('INTERRUPTED: the table covers only the ops that ran before Ctrl-C.', '');
+  const findings = allFindings(input).map(({ finding }) => finding);
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
-    lines.push(...(findings.length <= MAX_COLUMNS ? columns(findings) : rows(findings)), '');
-    lines.push(...evidence(findings));
+    if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
+    else lines.push(...(findings.length <= MAX_COLUMNS ? columns(findings) : rows(findings)), '');
+    lines.push(...evidence(evidenceFindings(input)));
   }
-  lines.push(...analytic(input.expectation), '');
+  const first = input.points[0];
+  if (first) lines.push(...analyticLines(first.expectation), '');
   lines.push(`rerun:  ${input.replayCommand}`);
   lines.push('        (the same keys are drawn; how threads interleave differs from run to run)');
   lines.push(`report: ${reportPath}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Scenarios down, swept values across: the violation rate with its interval at each. */
+function sweepTable(input: ReportInput, parameter: string): string[] {
+  const names = [...new Set(allFindings(input).map(({ finding }) => finding.scenario.name))];
+  const header = ['scenario', ...input.points.map((point) => `${parameter}=${point.value}`)];
+  const rowsOf = names.map((name) => [
+    name,
+    ...input.points.map((point) => {
+      const finding = point.findings.find((f) => f.scenario.name === name);
+      return finding ? `${rateWithInterval(finding.rate)}${finding.matchesExpectation ? '' : ' !'}` : '-';
+    }),
+  ]);
+  return [...alignColumns([header, ...rowsOf], '  '), '(violation rate [95% CI] at each value; ! marks a verdict not as expected)'];
 }
 
 const verdict = (f: Finding) =>
@@ -68,19 +86,24 @@ function rows(findings: readonly Finding[]): string[] {
   return alignColumns([heading, ...findings.map((f) => [f.scenario.name, ...metrics.map(([, cell]) => cell(f))])], '  ');
 }
 
+/** The evidence block of one finding, as the terminal report shows it. */
+export function evidenceLinesFor(finding: Finding): string[] {
+  return evidence([finding]);
+}
+
 function evidence(findings: readonly Finding[]): string[] {
   const lines: string[] = [];
   for (const finding of findings) {
     const loud = finding.firstLoudViolation;
     if (loud) {
       const what = loud.outcome === 'integrity_error' ? 'First IntegrityError, as PostgreSQL reported it' : `First ${loud.outcome}`;
-      lines.push(`${what} (${describe(loud)}):`, ...errorLines(loud), '');
+      lines.push(`${what} (${describeSample(loud)}):`, ...errorLines(loud), ...timelineSection(loud), '');
     }
     const silent = finding.firstSilentViolation;
     if (silent?.audit) {
-      lines.push(`First ${silent.outcome} session, with no error raised (${describe(silent)}):`);
+      lines.push(`First ${silent.outcome} session, with no error raised (${describeSample(silent)}):`);
       lines.push(`  session key: ${silent.key}`, `  op wrote:    ${silent.audit.wrote}`);
-      lines.push(`  row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`, '');
+      lines.push(`  row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`, ...timelineSection(silent), '');
     }
     if (finding.violations === 0 && !finding.workerFailures.length) {
       const absorbed =
@@ -97,7 +120,7 @@ function evidence(findings: readonly Finding[]): string[] {
       );
     }
     const harness = finding.firstHarnessFailure;
-    if (harness) lines.push(`HARNESS FAILURE, not a race (${describe(harness)}):`, ...errorLines(harness), '');
+    if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness)}):`, ...errorLines(harness), '');
     for (const failure of finding.workerFailures) {
       lines.push(`HARNESS FAILURE: ${finding.scenario.name} worker ${failure.worker} failed at ${failure.phase}: ${failure.error.message}`, '');
     }
@@ -105,38 +128,3 @@ function evidence(findings: readonly Finding[]): string[] {
   return lines;
 }
 
-function analytic(expectation: AnalyticExpectation): string[] {
-  const lines = [`chance alone (key space ${magnitude(expectation.keySpace)}, ≈${magnitude(expectation.liveSessions)} live sessions, ${count(expectation.ops)} ops per scenario):`];
-  if (expectation.identicalStreams) {
-    lines.push('  every worker draws the identical key stream: same-key draws are certain, not chance;');
-    lines.push(`  of every set of ops drawing the same key at once, all but one can lose: at most ${magnitude(expectation.racingDrawsBound)}`);
-  } else {
-    lines.push(`  keys redrawn because the draw was live (the check catches these): ≈${magnitude(expectation.expectedRedraws)} expected`);
-    lines.push(`  same-key draws by concurrent ops: at most ${magnitude(expectation.racingDrawsBound)} (if every op overlapped every other worker's)`);
-  }
-  const p = expectation.production;
-  lines.push(
-    `production: with Django's 36^32 ≈ ${magnitude(p.keySpace)} keys at ${count(p.sessionsPerSecond)} new sessions/s, the first repeated key`,
-    `  of all time is expected after ≈${magnitude(p.sessionsToFirstRepeat)} sessions, ≈${magnitude(p.yearsToFirstRepeat)} years; a race needs more than that`,
-  );
-  return lines;
-}
-
-function describe(sample: OpSample): string {
-  const when = sample.audit ? 'found by the audit' : 'into the run';
-  return `${sample.scenario}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
-}
-
-/** The error in psql's own layout, so it reads as the server's words. */
-function errorLines(sample: OpSample): string[] {
-  const { error } = sample;
-  const lines = [`  ${error.severity ?? 'ERROR'}:  ${error.message}`];
-  if (error.code) lines.push(`  SQLSTATE: ${error.code}`);
-  if (error.detail) lines.push(`  DETAIL:  ${error.detail}`);
-  if (error.hint) lines.push(`  HINT:  ${error.hint}`);
-  const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];
-  if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
-  if (sample.key) lines.push(`  session key: ${sample.key}`);
-  if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
-  return lines;
-}

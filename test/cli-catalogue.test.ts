@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { runCli } from './cli-process.ts';
+import { readReport } from './report-file.ts';
 
 let work: string;
 beforeAll(() => {
@@ -17,7 +18,7 @@ describe('racelab reproduce --scenario all', () => {
     const result = await runCli(['reproduce', '--scenario', 'all', '--key-space', '16', '--ops', '500', '--seed', '3', '--out', out]);
     expect(result.stderr).not.toContain('EXPECTED');
     expect(result.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const report = readReport(out);
     const byName = Object.fromEntries(report.scenarios.map((s: { name: string }) => [s.name, s]));
     expect(Object.keys(byName)).toEqual(Object.keys(BUILT_IN_SCENARIOS));
     expect(byName['naive-upsert'].outcomes.overwritten).toBeGreaterThan(0);

@@ -1,7 +1,16 @@
-import { describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from './cli-process.ts';
 
-const db = () => ['--db', inject('embeddedUrl')];
+let out: string;
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'racelab-explore-test-'));
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const db = () => ['--db', inject('embeddedUrl'), '--out', out];
 
 describe('racelab explore', () => {
   it('naive-save: finds the race, shrinks it to the four-step interleaving, prints both replay commands, exits 0', async () => {
@@ -21,6 +30,10 @@ describe('racelab explore', () => {
     expect(result.stdout).toMatch(/^replay: {3}racelab explore naive-save --seed \d+ --path "[\d:]+"$/m);
     expect(result.stdout).toContain('schedule: racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
     expect(result.stdout).toContain('verdict: reproduced (as expected');
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/^# racelab explore naive-save: reproduced \(as expected/);
+    expect(md).toContain('  w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"');
+    expect(md).toContain('racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
   });
 
   it('the printed schedule replays the same interleaving', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readReport } from './report-file.ts';
 import { embeddedDirs, processesMentioning, runCli, startCli } from './cli-process.ts';
 
 let work: string;
@@ -34,7 +35,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toMatch(/DETAIL: {2}Key \(session_key\)=\([a-z0-9]{32}\) already exists\./);
     expect(result.stdout).toContain('--seed 11');
 
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const report = readReport(out);
     expect(report.schemaVersion).toBe(1);
     expect(report.database.kind).toBe('embedded');
     expect(report.database.version).toMatch(/^\d+\.\d+/);
@@ -65,7 +66,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     const result = await done;
 
     expect(result.code).toBe(130);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const report = readReport(out);
     expect(report.interrupted).toBe(true);
     expect(report.scenarios).toHaveLength(1);
     expect(report.scenarios[0].ops).toBeGreaterThan(0);

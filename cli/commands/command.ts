@@ -6,6 +6,11 @@ export interface CommandIo {
   progress(line: string): void;
   /** A one-line error. */
   error(line: string): void;
+  /**
+   * Redraws a live status line (a progress bar) on a terminal; `undefined` clears it. Does
+   * nothing on CI or when stderr is not a terminal, where output stays plain lines.
+   */
+  status(line: string | undefined): void;
   /** Aborted on Ctrl-C or SIGTERM. */
   signal: AbortSignal;
 }

@@ -16,6 +16,8 @@ import { EXIT } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { openCommandDatabase } from '../open-database.ts';
 import { TOOL } from '../tool-info.ts';
+import { checkOutDir, writeReports } from '../out-dir.ts';
+import { renderExploreMarkdown } from '../../reports/explore-markdown.ts';
 import type { Command, CommandIo } from './command.ts';
 
 /** Explore keeps a worker per possible participant warm: the most any input can use. */
@@ -36,14 +38,25 @@ export const exploreCommand: Command = {
 
   async run(args, io) {
     const options = parseExploreOptions(args);
+    await checkOutDir(options.out);
     const scenarioModule = BUILT_IN_SCENARIOS[options.scenario]!;
-    const { database } = await openCommandDatabase(options.db, io);
+    const { plan, database } = await openCommandDatabase(options.db, io);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
       const explorer = await Explorer.start(database, scenarioModule, SESSION_STORE, workers);
       try {
-        io.stdout(`${headerLines({ tool: TOOL, scenario: options.scenario, database, property: PROPERTY }).join('\n')}\n`);
-        return await runMode(explorer, options.scenario, options.mode, io);
+        const header = { tool: TOOL, scenario: options.scenario, database, property: PROPERTY };
+        io.stdout(`${headerLines(header).join('\n')}\n`);
+        // What is printed is also the body of report.md: one account of the run, in two places.
+        const printed: string[] = [];
+        const recording: CommandIo = { ...io, stdout: (text) => (io.stdout(text), printed.push(text)) };
+        const code = await runMode(explorer, options.scenario, options.mode, recording);
+        const lines = printed.join('').trimEnd().split('\n');
+        const verdict = lines.pop()!.replace(/^verdict: /, '');
+        const summary = { header: { ...header, nodeVersion: process.version, reason: plan.reason }, verdict, body: lines };
+        const [path] = await writeReports(options.out, { 'report.md': renderExploreMarkdown(summary) });
+        io.progress(`report: ${path}`);
+        return code;
       } finally {
         await explorer.close();
       }

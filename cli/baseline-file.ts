@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import type { BaselineEntry } from '../harness/baseline.ts';
+import { SCHEMA_VERSION } from '../reports/json.ts';
+import { UsageError } from './cli-errors.ts';
+
+/** Reads a stored report.json as a baseline, or says in one line why it cannot be one. */
+export async function readBaseline(path: string): Promise<BaselineEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--baseline ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let report: unknown;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--baseline ${path} is not JSON, so not a racelab report.json`);
+  }
+  const r = report as { schemaVersion?: unknown; tool?: { name?: unknown }; scenarios?: unknown };
+  if (r.tool?.name !== 'racelab' || !Array.isArray(r.scenarios)) throw new UsageError(`--baseline ${path} is not a racelab report.json`);
+  if (r.schemaVersion !== SCHEMA_VERSION) {
+    throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${SCHEMA_VERSION}`);
+  }
+  return r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number } }) => ({
+    name: s.name,
+    ops: s.ops,
+    violations: s.violations,
+    ...(s.sweep && { sweepValue: s.sweep.value }),
+  }));
+}

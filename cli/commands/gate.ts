@@ -1,0 +1,59 @@
+import { compareWithBaseline } from '../../harness/baseline.ts';
+import { allFindings } from '../../harness/report-input.ts';
+import { baselineLines, gateLines, gateRules, type GateLine } from '../../reports/gate-terminal.ts';
+import { evidenceLinesFor } from '../../reports/terminal.ts';
+import { readBaseline } from '../baseline-file.ts';
+import { EXIT } from '../exit-codes.ts';
+import { checkOutDir } from '../out-dir.ts';
+import { fractionOption } from '../option-rules.ts';
+import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
+import { runInvocation, taintedFindings } from '../run-invocation.ts';
+import type { Command } from './command.ts';
+
+/** Small: races on a busy CI machine vary from run to run more than independent ops would. */
+const DEFAULT_ALPHA = '0.001';
+
+export const gateCommand: Command = {
+  name: 'gate',
+  summary: 'a regression gate for CI: exit 0 when every verdict matches its expectation, 1 when not',
+  help: () =>
+    [
+      'usage: racelab gate [options]   (the options of reproduce; --scenario defaults to all)',
+      '',
+      '  --baseline FILE  a stored report.json: fail a scenario whose rate moved significantly the wrong way',
+      `  --alpha A        significance of the baseline test (default ${DEFAULT_ALPHA})`,
+      ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(14)} ${o.help}`),
+    ].join('\n'),
+
+  async run(args, io) {
+    const options = parseReproduceOptions(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha']);
+    const alpha = fractionOption('alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
+    const baselinePath = options.extra['baseline'];
+    const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
+    await checkOutDir(options.out);
+    const { input, reportDir } = await runInvocation('gate', options, io);
+
+    const out = (line: string) => io.stdout(`${line}\n`);
+    out(`racelab gate · PostgreSQL ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
+    for (const line of gateRules(baseline && alpha)) out(line);
+    if (input.interrupted) {
+      out('gate: INTERRUPTED, no verdict');
+      return EXIT.interrupted;
+    }
+    const tainted = taintedFindings(input);
+    if (tainted.length > 0) {
+      for (const finding of tainted) out(evidenceLinesFor(finding).join('\n'));
+      io.error(`gate: harness failure in ${[...new Set(tainted.map((f) => f.scenario.name))].join(', ')}: no verdict`);
+      return EXIT.infrastructure;
+    }
+    const lines: GateLine[] = gateLines(input);
+    if (baseline) {
+      const findings = allFindings(input).map(({ finding, point }) => ({ finding, ...(point.value !== undefined && { sweepValue: point.value }) }));
+      lines.push(...baselineLines(compareWithBaseline(findings, baseline, alpha)));
+    }
+    for (const line of lines) out(`${line.pass ? 'PASS' : 'FAIL'} ${line.text}`);
+    const failed = lines.filter((line) => !line.pass).length;
+    out(`gate: ${failed === 0 ? 'PASS' : 'FAIL'} (${lines.length - failed} of ${lines.length} checks passed); reports in ${reportDir}`);
+    return failed === 0 ? EXIT.ok : EXIT.mismatch;
+  },
+};

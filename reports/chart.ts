@@ -1,0 +1,83 @@
+/**
+ * The chart of report.html, as inline SVG: each scenario's violation rate against the key space,
+ * its 95% interval as a band, and beside it the analytic bound of chance, (W−1)/(K−L) same-key
+ * draws per op. Without a sweep of the key space each scenario has one point.
+ */
+import { allFindings, type ReportInput } from '../harness/report-input.ts';
+import { liveQuotasFor } from '../harness/occupancy.ts';
+import { percent } from './format.ts';
+import { escapeXml } from './xml.ts';
+
+const WIDTH = 720;
+const HEIGHT = 360;
+const PAD = { left: 64, right: 170, top: 20, bottom: 48 };
+const COLOURS = ['#c0392b', '#2471a3', '#1e8449', '#7d3c98', '#b9770e', '#117a65', '#5d6d7e'];
+
+interface Point {
+  scenario: string;
+  keySpace: number;
+  value: number;
+  low: number;
+  high: number;
+}
+
+export function renderChart(input: ReportInput): string {
+  const points: Point[] = allFindings(input)
+    .filter(({ point }) => point.config.keys === 'shrunk')
+    .map(({ finding, point }) => ({ scenario: finding.scenario.name, keySpace: point.config.keySpace, ...finding.rate }));
+  if (points.length === 0) return '<p>No chart: the rate against the key space needs --keys shrunk.</p>';
+  const analytic = input.points
+    .filter((point) => point.config.keys === 'shrunk')
+    .map((point) => {
+      const live = liveQuotasFor(point.config).reduce((a, b) => a + b, 0);
+      return { keySpace: point.config.keySpace, value: Math.min(1, (point.config.workers - 1) / Math.max(point.config.keySpace - live, 1)) };
+    })
+    .sort((a, b) => a.keySpace - b.keySpace);
+  const keySpaces = points.map((p) => p.keySpace);
+  const minK = Math.min(...keySpaces);
+  const maxK = Math.max(...keySpaces);
+  const maxRate = Math.max(...points.map((p) => p.high), ...analytic.map((a) => a.value), 0.001);
+  const x = (k: number) =>
+    minK === maxK ? PAD.left + (WIDTH - PAD.left - PAD.right) / 2 : PAD.left + ((Math.log(k) - Math.log(minK)) / (Math.log(maxK) - Math.log(minK))) * (WIDTH - PAD.left - PAD.right);
+  const y = (rate: number) => HEIGHT - PAD.bottom - (rate / maxRate) * (HEIGHT - PAD.top - PAD.bottom);
+
+  const scenarios = [...new Set(points.map((p) => p.scenario))];
+  const series = scenarios.map((scenario, index) => {
+    const colour = COLOURS[index % COLOURS.length]!;
+    const own = points.filter((p) => p.scenario === scenario).sort((a, b) => a.keySpace - b.keySpace);
+    const band = [...own.map((p) => `${x(p.keySpace)},${y(p.high)}`), ...[...own].reverse().map((p) => `${x(p.keySpace)},${y(p.low)}`)].join(' ');
+    const dots = own
+      .map(
+        (p) =>
+          `<circle class="point" data-scenario="${escapeXml(scenario)}" data-key-space="${p.keySpace}" data-rate="${p.value}" cx="${x(p.keySpace)}" cy="${y(p.value)}" r="4" fill="${colour}"><title>${escapeXml(scenario)}: ${percent(p.value)} [${percent(p.low)}, ${percent(p.high)}] at key space ${p.keySpace}</title></circle>`,
+      )
+      .join('');
+    const line = own.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${own.map((p) => `${x(p.keySpace)},${y(p.value)}`).join(' ')}"/>` : '';
+    const legend = `<text x="${WIDTH - PAD.right + 12}" y="${PAD.top + 16 * index + 10}" fill="${colour}" font-size="12">● ${escapeXml(scenario)}</text>`;
+    return `<g class="series"><polygon class="band" points="${band}" fill="${colour}" fill-opacity="0.15" stroke="${colour}" stroke-opacity="0.3"/>${line}${dots}${legend}</g>`;
+  });
+  const curve =
+    analytic.length > 0
+      ? `<polyline class="analytic" fill="none" stroke="#555" stroke-dasharray="5 4" points="${analytic.map((a) => `${x(a.keySpace)},${y(a.value)}`).join(' ')}"/>` +
+        analytic.map((a) => `<circle cx="${x(a.keySpace)}" cy="${y(a.value)}" r="2" fill="#555"/>`).join('') +
+        `<text x="${WIDTH - PAD.right + 12}" y="${PAD.top + 16 * scenarios.length + 10}" fill="#555" font-size="12">- - chance bound (W−1)/(K−L)</text>`
+      : '';
+  const ticks = [...new Set(keySpaces)]
+    .sort((a, b) => a - b)
+    .map((k) => `<text x="${x(k)}" y="${HEIGHT - PAD.bottom + 18}" text-anchor="middle" font-size="11">${k}</text>`)
+    .join('');
+  const yTicks = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => `<text x="${PAD.left - 8}" y="${y(f * maxRate) + 4}" text-anchor="end" font-size="11">${percent(f * maxRate)}</text>`)
+    .join('');
+  return [
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="violation rate against key space">`,
+    `<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#333"/>`,
+    `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${HEIGHT - PAD.bottom}" stroke="#333"/>`,
+    ticks,
+    yTicks,
+    `<text x="${(WIDTH - PAD.right + PAD.left) / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">key space (log scale)</text>`,
+    curve,
+    ...series,
+    '</svg>',
+  ].join('\n');
+}

@@ -1,0 +1,49 @@
+/**
+ * The evidence lines that every human-readable report shares: the database's error in psql's
+ * layout, the timeline of a collision, what chance predicts.
+ */
+import type { AnalyticExpectation } from '../harness/analytic.ts';
+import type { OpSample } from '../harness/types.ts';
+import { count, magnitude } from './format.ts';
+import { timelineLines } from './timeline-lines.ts';
+
+export function analyticLines(expectation: AnalyticExpectation): string[] {
+  const lines = [`chance alone (key space ${magnitude(expectation.keySpace)}, ≈${magnitude(expectation.liveSessions)} live sessions, ${count(expectation.ops)} ops per scenario):`];
+  if (expectation.identicalStreams) {
+    lines.push('  every worker draws the identical key stream: same-key draws are certain, not chance;');
+    lines.push(`  of every set of ops drawing the same key at once, all but one can lose: at most ${magnitude(expectation.racingDrawsBound)}`);
+  } else {
+    lines.push(`  keys redrawn because the draw was live (the check catches these): ≈${magnitude(expectation.expectedRedraws)} expected`);
+    lines.push(`  same-key draws by concurrent ops: at most ${magnitude(expectation.racingDrawsBound)} (if every op overlapped every other worker's)`);
+  }
+  const p = expectation.production;
+  lines.push(
+    `production: with Django's 36^32 ≈ ${magnitude(p.keySpace)} keys at ${count(p.sessionsPerSecond)} new sessions/s, the first repeated key`,
+    `  of all time is expected after ≈${magnitude(p.sessionsToFirstRepeat)} sessions, ≈${magnitude(p.yearsToFirstRepeat)} years; a race needs more than that`,
+  );
+  return lines;
+}
+
+export function timelineSection(sample: OpSample): string[] {
+  if (!sample.timeline) return [];
+  return ['  timeline of the ops on that key:', ...timelineLines(sample.timeline).map((line) => `  ${line}`)];
+}
+
+export function describeSample(sample: OpSample): string {
+  const when = sample.audit ? 'found by the audit' : 'into the run';
+  return `${sample.scenario}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
+}
+
+/** The error in psql's own layout, so it reads as the server's words. */
+export function errorLines(sample: OpSample): string[] {
+  const { error } = sample;
+  const lines = [`  ${error.severity ?? 'ERROR'}:  ${error.message}`];
+  if (error.code) lines.push(`  SQLSTATE: ${error.code}`);
+  if (error.detail) lines.push(`  DETAIL:  ${error.detail}`);
+  if (error.hint) lines.push(`  HINT:  ${error.hint}`);
+  const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];
+  if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
+  if (sample.key) lines.push(`  session key: ${sample.key}`);
+  if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
+  return lines;
+}

@@ -1,0 +1,34 @@
+/**
+ * report.html: one self-contained file (no script, no network) with the content of report.md and
+ * a chart of the violation rate against the key space.
+ */
+import type { ReportInput } from '../harness/report-input.ts';
+import { renderChart } from './chart.ts';
+import { renderMarkdown } from './markdown.ts';
+import { markdownToHtml } from './markdown-to-html.ts';
+
+const STYLE = `body{font:14px/1.5 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+pre{background:#f6f6f6;padding:.6em;overflow-x:auto}code{font-size:12px}blockquote{border-left:4px solid #c0392b;margin:0;padding:.2em 1em}`;
+
+export function renderHtml(input: ReportInput): string {
+  const body = markdownToHtml(renderMarkdown(input));
+  // The chart goes after the verdicts and the table, before what was run.
+  const [before, after] = splitAt(body, '<h2>What was run</h2>');
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>racelab report</title><style>${STYLE}</style></head><body>`,
+    before,
+    '<h2>Violation rate against key space</h2>',
+    renderChart(input),
+    after,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+function splitAt(html: string, marker: string): [string, string] {
+  const index = html.indexOf(marker);
+  return index === -1 ? [html, ''] : [html.slice(0, index), html.slice(index)];
+}

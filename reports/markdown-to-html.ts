@@ -1,0 +1,56 @@
+import { escapeXml } from './xml.ts';
+
+/**
+ * Turns the subset of Markdown that report.md uses (headings, bullet lists, one table, fenced
+ * code, quotes, paragraphs, **bold**, *emphasis* and `code`) into HTML, so report.html says
+ * exactly what report.md says.
+ */
+export function markdownToHtml(markdown: string): string {
+  const out: string[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('```')) {
+      const code: string[] = [];
+      while (i + 1 < lines.length && !lines[i + 1]!.startsWith('```')) code.push(lines[++i]!);
+      i++;
+      out.push(`<pre><code>${escapeXml(code.join('\n'))}</code></pre>`);
+    } else if (/^#{1,3} /.test(line)) {
+      const level = line.indexOf(' ');
+      out.push(`<h${level}>${inline(line.slice(level + 1))}</h${level}>`);
+    } else if (line.startsWith('- ')) {
+      const items: string[] = [line];
+      while (i + 1 < lines.length && lines[i + 1]!.startsWith('- ')) items.push(lines[++i]!);
+      out.push(`<ul>${items.map((item) => `<li>${inline(item.slice(2))}</li>`).join('')}</ul>`);
+    } else if (line.startsWith('|')) {
+      const rows: string[] = [line];
+      while (i + 1 < lines.length && lines[i + 1]!.startsWith('|')) rows.push(lines[++i]!);
+      out.push(table(rows));
+    } else if (line.startsWith('> ')) {
+      out.push(`<blockquote>${inline(line.slice(2))}</blockquote>`);
+    } else if (line.trim() !== '') {
+      out.push(`<p>${inline(line)}</p>`);
+    }
+  }
+  return out.join('\n');
+}
+
+function cells(row: string): string[] {
+  return row
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+function table(rows: string[]): string {
+  const [header, , ...body] = rows;
+  const head = `<tr>${cells(header!).map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`;
+  return `<table>${head}${body.map((row) => `<tr>${cells(row).map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+}
+
+function inline(text: string): string {
+  return escapeXml(text)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/\*([^*]+)\*/g, '<em>$1</em>');
+}

@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM, renderInChromium } from './chromium.ts';
+import { runCli } from './cli-process.ts';
+import { readReport } from './report-file.ts';
+
+let work: string;
+let out: string;
+let sweepOut: string;
+const password = () => new URL(inject('embeddedUrl')).password;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'racelab-reports-test-'));
+  out = join(work, 'run');
+  sweepOut = join(work, 'sweep');
+  const scenarios = ['--scenario', 'naive-save,naive-upsert,atomic-create'];
+  const [run, sweep] = await Promise.all([
+    runCli(['reproduce', ...scenarios, '--db', inject('embeddedUrl'), '--ops', '400', '--key-space', '16', '--seed', '5', '--out', out]),
+    runCli(['reproduce', ...scenarios, '--db', inject('embeddedUrl'), '--ops', '300', '--sweep', 'key-space=4,16,64', '--seed', '5', '--out', sweepOut]),
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  expect(sweep.code, sweep.stderr).toBe(0);
+  expect(sweep.stdout).toMatch(/scenario\s+key-space=4\s+key-space=16\s+key-space=64/);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('report.json', () => {
+  it('is valid against reports/report.schema.json, with and without a sweep', () => {
+    const report = readReport(out);
+    expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['naive-save', 'naive-upsert', 'atomic-create']);
+    const swept = readReport(sweepOut);
+    expect(swept.sweep).toEqual({ parameter: 'key-space', values: [4, 16, 64] });
+    expect(swept.scenarios).toHaveLength(9);
+    expect(swept.scenarios.map((s: { sweep: { value: number } }) => s.sweep.value)).toEqual([4, 4, 4, 16, 16, 16, 64, 64, 64]);
+  });
+
+  it('carries the timeline of the first collision: the failing insert, and another op on its key', () => {
+    const sample = readReport(out).scenarios[0].firstLoudViolation;
+    const failing = sample.timeline.find((e: { worker: number; op: number; step: string }) => e.worker === sample.worker && e.op === sample.op && e.step === 'insert');
+    expect(failing.result).toMatch(/^23505 duplicate key value violates unique constraint/);
+    expect(sample.timeline.some((e: { worker: number }) => e.worker !== sample.worker)).toBe(true);
+  });
+});
+
+describe('report.md', () => {
+  const md = () => readFileSync(join(out, 'report.md'), 'utf8');
+
+  it('opens with a verdict sentence per scenario, then the table', () => {
+    expect(md()).toMatch(/^# racelab report: naive-save, naive-upsert reproduced; atomic-create held\n/);
+    expect(md()).toMatch(/- \*\*naive-save\*\* reproduced the race: \d+ IntegrityError in 1,600 ops, a violation rate of [\d.]+% \[/);
+    expect(md()).toContain('- **atomic-create** holds: no violation in 1,600 ops, so its violation rate is below 0.24% at 95% confidence; as expected');
+    expect(md()).toContain('| scenario | expected | isolation | ops | ok | IntegrityError |');
+  });
+
+  it('says what was run and how to rerun it, with no password anywhere', () => {
+    expect(md()).toContain(`on Node ${process.version}`);
+    expect(md()).toMatch(/- PostgreSQL \d+\.\d+ \(server; --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\)/);
+    expect(md()).toContain('racelab reproduce --db postgres://postgres:***@127.0.0.1:');
+    expect(md()).toContain('--seed 5');
+    for (const file of ['report.md', 'report.json', 'junit.xml', 'report.html']) {
+      expect(readFileSync(join(out, file), 'utf8')).not.toContain(password());
+    }
+  });
+
+  it("shows the first IntegrityError in the database's own words and a timeline of both ops on its key", () => {
+    const text = md();
+    expect(text).toContain('### naive-save: first IntegrityError, as PostgreSQL reported it');
+    expect(text).toContain('SQLSTATE: 23505');
+    expect(text).toMatch(/DETAIL: {2}Key \(session_key\)=\([a-z0-9]{32}\) already exists\./);
+    const section = text.slice(text.indexOf('### naive-save: first IntegrityError'));
+    const timeline = section.slice(section.indexOf('Timeline'), section.indexOf('###', 10));
+    const steps = timeline.split('\n').filter((line) => /^ *\+\d+\.\d{3} ms {2}w\d+ op\d+/.test(line));
+    const workers = new Set(steps.map((line) => /w(\d+) op/.exec(line)![1]));
+    expect(workers.size).toBeGreaterThanOrEqual(2);
+    expect(steps.some((line) => /insert\(k\d+\) → ok$/.test(line))).toBe(true);
+    expect(steps.some((line) => /insert\(k\d+\) → 23505 duplicate key/.test(line))).toBe(true);
+  });
+
+  it('shows a silent overwrite with whose data the row holds', () => {
+    expect(md()).toMatch(/### naive-upsert: first (overwritten|lost) session, with no error raised/);
+    expect(md()).toMatch(/op wrote: {4}\{"owner":"w\d+:op\d+"\}/);
+  });
+
+  it('ends with what chance predicts and the production extrapolation', () => {
+    expect(md()).toContain('## What chance predicts');
+    expect(md()).toContain('production: with Django');
+  });
+});
+
+describe('junit.xml', () => {
+  it('has the shape JUnit consumers read: testsuites > testsuite > testcase, counts that add up', () => {
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
+    const suite = doc.testsuites.testsuite[0];
+    expect(suite['@name']).toBe('racelab');
+    expect(Number(suite['@tests'])).toBe(3);
+    expect(Number(suite['@failures'])).toBe(0);
+    expect(Number(suite['@errors'])).toBe(0);
+    expect(Number(suite['@time'])).toBeGreaterThan(0);
+    expect(suite['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    expect(suite.properties.property.map((p: Record<string, string>) => p['@name'])).toContain('postgresql');
+    for (const testcase of suite.testcase) {
+      expect(testcase['@classname']).toMatch(/^racelab\.[a-z-]+$/);
+      expect(testcase['@name']).toMatch(/^a new session is saved without error \(expected (un)?safe\)$/);
+      expect(Number(testcase['@time'])).toBeGreaterThanOrEqual(0);
+      expect(testcase.failure).toBeUndefined();
+    }
+  });
+
+  it('makes a verdict that is not as expected a failure whose message is the finding', async () => {
+    const mismatch = join(work, 'mismatch');
+    const result = await runCli(['reproduce', '--scenario', 'atomic-create', '--expect', 'atomic-create=unsafe', '--db', inject('embeddedUrl'), '--ops', '100', '--out', mismatch]);
+    expect(result.code).toBe(1);
+    const xml = readFileSync(join(mismatch, 'junit.xml'), 'utf8');
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml);
+    const testcase = doc.testsuites.testsuite.testcase;
+    expect(doc.testsuites.testsuite['@failures']).toBe('1');
+    expect(testcase.failure['@type']).toBe('VerdictMismatch');
+    expect(testcase.failure['@message']).toMatch(/^atomic-create holds: no violation in 400 ops.*not as expected/);
+  });
+});
+
+describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
+  it('renders as one self-contained page with the report and a chart of every point', () => {
+    const html = readFileSync(join(sweepOut, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    const dom = renderInChromium(join(sweepOut, 'report.html'), join(work, 'report.png'));
+    expect(dom).toContain('<h1>racelab report: naive-save, naive-upsert reproduced; atomic-create held</h1>');
+    const points = [...dom.matchAll(/<circle class="point" data-scenario="([a-z-]+)" data-key-space="(\d+)" data-rate="([\d.e-]+)"/g)];
+    expect(points).toHaveLength(9);
+    expect(new Set(points.map((p) => p[2]))).toEqual(new Set(['4', '16', '64']));
+    expect(dom).toContain('class="analytic"');
+    expect(dom.match(/class="band"/g)).toHaveLength(3);
+    expect(statSync(join(work, 'report.png')).size).toBeGreaterThan(10_000);
+  });
+});
