@@ -158,6 +158,6 @@ describe('racelab usage errors: one line naming the option and the rule, exit 2,
   it('an unknown command', async () => {
     const result = await runCli(['explode']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, list\n');
+    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, gate, list\n');
   });
 });
