@@ -28,6 +28,7 @@ export type ExploreMode =
   | { kind: 'exhaustive'; input: Omit<ScheduleSpec, 'order'> };
 
 export interface ExploreOptions {
+  allowRemote: boolean;
   scenario: string;
   mode: ExploreMode;
   db: DatabaseChoice;
@@ -38,7 +39,7 @@ const EXHAUSTIVE_ONLY = ['workers', 'ops', 'key-space'] as const satisfies reado
 const SEARCH_ONLY = ['runs', 'seed', 'path'] as const satisfies readonly OptionName[];
 
 export function parseExploreOptions(args: readonly string[]): ExploreOptions {
-  const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive'], positionals: 1 });
+  const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive', 'allow-remote'], positionals: 1 });
   const [name] = raw.positionals;
   if (name === undefined) throw new UsageError(`needs a scenario: racelab explore NAME (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')})`);
   const [scenario] = listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
@@ -52,7 +53,8 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
     const conflicting = raw.flags.has('exhaustive') ? 'exhaustive' : (given([...SEARCH_ONLY, ...EXHAUSTIVE_ONLY]) ?? (isolation && 'isolation'));
     if (conflicting) throw new UsageError(`--schedule replays one interleaving and cannot go with --${conflicting}`);
     try {
-      return { scenario: scenario!, db, out, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
+      return { allowRemote: raw.flags.has('allow-remote'),
+      scenario: scenario!, db, out, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
     } catch (error) {
       if (error instanceof ScheduleError) throw new UsageError(error.message);
       throw error;
@@ -62,6 +64,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
     const conflicting = given(SEARCH_ONLY);
     if (conflicting) throw new UsageError(`--${conflicting} belongs to the property search and cannot go with --exhaustive`);
     return {
+      allowRemote: raw.flags.has('allow-remote'),
       scenario: scenario!,
       db,
       out,
@@ -81,7 +84,8 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   if (misplaced) throw new UsageError(`--${misplaced} applies to --exhaustive; the property search generates it`);
   if (raw.path !== undefined && raw.seed === undefined) throw new UsageError('--path replays a run of one seed: give --seed too');
   return {
-    scenario: scenario!,
+    allowRemote: raw.flags.has('allow-remote'),
+      scenario: scenario!,
     db,
     out,
     mode: {

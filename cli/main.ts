@@ -9,6 +9,7 @@ import { gateCommand } from './commands/gate.ts';
 import { listCommand } from './commands/list.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
+import { runEmergencyCleanups } from '../stores/postgres/emergency.ts';
 
 const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, gateCommand, listCommand];
 
@@ -65,11 +66,14 @@ export async function runProcess(): Promise<never> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      process.stderr.write(`\nracelab: ${signal}: stopping workers and removing what this run started…\n`);
+      process.stderr.write(`\nracelab: ${signal}: stopping workers and removing what this run started (again to exit at once)…\n`);
       controller.abort();
-    } else {
-      process.stderr.write(`racelab: still cleaning up; it exits as soon as its database and files are gone\n`);
+      return;
     }
+    // The second one: exit now, but still stop any server this run started and remove its files.
+    runEmergencyCleanups();
+    process.stderr.write(`racelab: ${signal} again: exited at once; a schema on your own server may remain (racelab_…)\n`);
+    process.exit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -1,12 +1,31 @@
 import type { Database } from '../harness/types.ts';
 import { openDatabase, planDatabase, type DatabaseChoice, type DatabasePlan } from '../stores/postgres/provision.ts';
-import { InfrastructureError } from './cli-errors.ts';
+import { isLocalServer } from '../stores/postgres/local-server.ts';
+import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { CommandIo } from './commands/command.ts';
 
-/** Plans and opens the database of a command; any failure is infrastructure (exit 3). */
-export async function openCommandDatabase(choice: DatabaseChoice, io: CommandIo): Promise<{ plan: DatabasePlan; database: Database }> {
+/**
+ * Plans and opens the database of a command. A server off this machine is refused without
+ * `--allow-remote` (exit 2); any other failure is infrastructure (exit 3).
+ */
+export async function openCommandDatabase(
+  choice: DatabaseChoice,
+  io: CommandIo,
+  allowRemote = false,
+): Promise<{ plan: DatabasePlan; database: Database }> {
+  let plan: DatabasePlan;
   try {
-    const plan = await planDatabase(choice);
+    plan = await planDatabase(choice);
+  } catch (error) {
+    throw new InfrastructureError(`database: ${(error as Error).message}`);
+  }
+  if (plan.kind === 'server' && !allowRemote && !isLocalServer(plan.url)) {
+    throw new UsageError(
+      `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : '--db'} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want`,
+    );
+  }
+  try {
     io.progress(`database: ${plan.kind} (${plan.reason})`);
     return { plan, database: await openDatabase(plan) };
   } catch (error) {

@@ -1,22 +1,27 @@
-import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './cli-errors.ts';
 
 /**
  * Checks before the run that `--out` can take the reports, so that a long run never ends unable
- * to write them. Creates nothing: a rejected invocation leaves no directory behind.
+ * to write them. Leaves nothing behind: a rejected invocation creates no directory.
  */
 export async function checkOutDir(out: string): Promise<void> {
   let path = resolve(out);
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw new UsageError(`--out must be a directory, but ${out} is a file`);
-  // The nearest directory that exists must be writable, for it or its new subdirectories.
-  while (!(await stat(path).catch(() => undefined))) path = dirname(path);
+  // The nearest part of the path that exists must be a directory we can create things in.
+  let nearest = existing;
+  while (!nearest) {
+    path = dirname(path);
+    nearest = await stat(path).catch(() => undefined);
+  }
+  if (!nearest.isDirectory()) throw new UsageError(`--out ${out} cannot be created: ${path} is a file`);
   try {
-    await access(path, constants.W_OK);
-  } catch {
-    throw new UsageError(`--out must be writable, but ${path} is not`);
+    // Permission bits do not bind root, and some file systems refuse writes anyway: try it.
+    await rmdir(await mkdtemp(join(path, '.racelab-write-check-')));
+  } catch (error) {
+    throw new UsageError(`--out must be writable, but ${path} is not (${(error as NodeJS.ErrnoException).code ?? 'refused'})`);
   }
 }
 

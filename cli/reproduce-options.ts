@@ -14,6 +14,8 @@ export interface ReproduceOptions {
   db: DatabaseChoice;
   scenarios: string[];
   config: RunConfig;
+  /** Consent to run against a server off this machine. */
+  allowRemote: boolean;
   /** Expectations declared on the command line, in place of the scenarios' own. */
   expectations: Record<string, Expectation>;
   /** Runs the scenarios once per value of one parameter. */
@@ -34,6 +36,7 @@ export const REPRODUCE_OPTIONS = {
   occupancy: { default: '0.25', help: 'fraction of the shrunk key space held by live sessions (0 to 1)' },
   isolation: { default: 'read-committed', help: `for scenarios whose transactions take it: ${ISOLATIONS.join(' | ')}` },
   'max-attempts': { default: '10000', help: 'key draws per op before it ends key_space_exhausted' },
+  'op-timeout': { default: '10000', help: 'milliseconds an op may take before it ends indeterminate and the run stops' },
   seed: { default: 'random', help: 'seed of the key draws (0 to 4294967295)' },
   expect: { default: 'none', help: 'NAME=safe|unsafe,…: declare what a scenario should show, in place of its own expectation' },
   sweep: { default: 'none', help: 'key-space=4,16,64,… or workers=2,4,8: run the scenarios at each value' },
@@ -56,7 +59,7 @@ export function parseReproduceOptions(
   defaults: Partial<Record<OptionName, string>> = {},
   extra: readonly string[] = [],
 ): ReproduceOptions & { extra: Partial<Record<string, string>> } {
-  const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra]);
+  const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra], { flags: ['allow-remote'] });
   const value = (name: OptionName) => raw[name] ?? defaults[name] ?? REPRODUCE_OPTIONS[name].default;
   const names = Object.keys(BUILT_IN_SCENARIOS);
   const scenarioArg = value('scenario');
@@ -70,6 +73,7 @@ export function parseReproduceOptions(
     ...(sweep && { sweep }),
     expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect, names),
     extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
+    allowRemote: raw.flags.has('allow-remote'),
     db: parseDb(value('db')),
     scenarios: scenarioArg === 'all' ? names : listOption('scenario', scenarioArg, names),
     config: {
@@ -81,6 +85,7 @@ export function parseReproduceOptions(
       maxDraws: integerOption('max-attempts', value('max-attempts'), 1, 1_000_000),
       seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : integerOption('seed', raw.seed, 0, 2 ** 32 - 1),
       isolation: choiceOption<Isolation>('isolation', value('isolation'), ISOLATIONS),
+      opTimeoutMs: integerOption('op-timeout', value('op-timeout'), 10, 3_600_000),
     },
     rate: integerOption('rate', value('rate'), 1, 1_000_000_000),
     out: nonEmpty('out', value('out')),

@@ -9,7 +9,6 @@ import { renderMarkdown } from '../reports/markdown.ts';
 import { progressLine } from '../reports/progress-line.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
-import { InfrastructureError } from './cli-errors.ts';
 import type { CommandIo } from './commands/command.ts';
 import { openCommandDatabase } from './open-database.ts';
 import { writeReports } from './out-dir.ts';
@@ -29,13 +28,14 @@ export interface Invocation {
  */
 export async function runInvocation(command: string, options: ReproduceOptions, io: CommandIo): Promise<Invocation> {
   const startedAt = new Date();
-  const { plan, database } = await openCommandDatabase(options.db, io);
+  const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
   const points: ReportPoint[] = [];
   let interrupted = false;
+  let failure: string | undefined;
   try {
     const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
     for (const value of values) {
-      if (io.signal.aborted) break;
+      if (io.signal.aborted || failure !== undefined) break;
       const config = configAt(options, value);
       if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
       const result = await reproduce({
@@ -52,12 +52,17 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
         onProgress: (progress) => io.status(progressLine(progress)),
       });
       interrupted ||= result.interrupted;
+      failure ??= result.failure;
       points.push({ ...(value !== undefined && { value }), config, expectation: analyticExpectation(config, options.rate), findings: result.findings });
     }
   } catch (error) {
-    throw new InfrastructureError(`run failed: ${(error as Error).message}`);
+    failure ??= `run failed: ${(error as Error).message}`;
   } finally {
-    await database.stop();
+    try {
+      await database.stop();
+    } catch (error) {
+      failure ??= (error as Error).message;
+    }
   }
   const input: ReportInput = {
     tool: TOOL,
@@ -70,6 +75,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     ...(options.sweep && { sweep: options.sweep }),
     points: points.filter((point) => point.findings.length > 0),
     interrupted: interrupted || io.signal.aborted,
+    ...(failure !== undefined && { failure }),
   };
   await writeReports(options.out, {
     'report.json': renderJson(input),

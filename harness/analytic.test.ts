@@ -12,6 +12,7 @@ const base: RunConfig = {
   maxDraws: 10_000,
   seed: 1,
   isolation: 'read-committed',
+  opTimeoutMs: 10_000,
 };
 
 describe('analyticExpectation', () => {

@@ -40,5 +40,5 @@ export interface WorkerReport {
   /** The worker's first statements with their timings, for the timelines of the first collisions. */
   steps: StepEvent[];
   /** Set when the worker could not do its share: the store, the scenario or the barrier failed. */
-  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire' | 'audit'; error: ErrorRecord };
+  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire' | 'audit' | 'crash'; error: ErrorRecord };
 }

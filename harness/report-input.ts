@@ -32,6 +32,8 @@ export interface ReportInput {
   points: ReportPoint[];
   /** True when Ctrl-C stopped the run: the findings cover only what ran. */
   interrupted: boolean;
+  /** Why the run broke before its end (the database died, a worker crashed, an op hung), if it did. */
+  failure?: string;
 }
 
 /** Every finding of the invocation with the point it belongs to. */

@@ -3,8 +3,10 @@ import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
 import { newRunId } from './run-id.ts';
-import type { WorkerTask } from './protocol.ts';
-import type { Database, Expectation, RunConfig } from './types.ts';
+import { toErrorRecord } from './error-record.ts';
+import type { WorkerReport, WorkerTask } from './protocol.ts';
+import { WorkerTally } from './worker-tally.ts';
+import type { Database, Expectation, RunConfig, StoreTarget } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface ReproduceRequest {
@@ -40,6 +42,8 @@ export interface ReproduceResult {
   /** How the scenarios shared the machine, stated in every report. */
   schedule: string;
   interrupted: boolean;
+  /** Why the run stopped before its end, when it broke: one line, the first cause. */
+  failure?: string;
 }
 
 export const SCHEDULE =
@@ -48,8 +52,9 @@ export const SCHEDULE =
 
 /**
  * Runs each scenario on a fresh schema with the same workers, config and seed, and returns the
- * findings as values. It decides nothing about exit codes; infrastructure failures (a schema that
- * cannot be created, a pool that cannot start) are thrown.
+ * findings as values. It decides nothing about exit codes. A run that breaks under it (the
+ * database dies, a worker crashes, an op hangs) stops early and says why in `failure`, with what it
+ * measured until then; only a pool that cannot start is thrown.
  */
 export async function reproduce(request: ReproduceRequest): Promise<ReproduceResult> {
   const { database, config, signal } = request;
@@ -57,11 +62,18 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   const quotas = liveQuotasFor(config);
   const pool = createWorkerPool(config.workers);
   const findings: Finding[] = [];
+  let failure: string | undefined;
   try {
     for (const [index, scenario] of scenarios.entries()) {
-      if (signal?.aborted) break;
+      if (signal?.aborted || failure !== undefined) break;
       request.onScenario?.({ name: scenario.name, phase: 'start' });
-      const target = await database.createRunSchema(newRunId());
+      let target: StoreTarget;
+      try {
+        target = await database.createRunSchema(newRunId());
+      } catch (error) {
+        failure = `could not create the run's schema: ${(error as Error).message}`;
+        break;
+      }
       const control = createControlBuffer(config.workers);
       const stop = () => new RunControl(control).requestStop();
       signal?.addEventListener('abort', stop);
@@ -86,17 +98,61 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started });
         };
         const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
-        const reports = await Promise.all(tasks.map((task) => pool.run(task))).finally(() => clearInterval(ticker));
+        const settled = await Promise.allSettled(
+          tasks.map((task) =>
+            pool.run(task).catch((error: unknown) => {
+              // A worker thread that died takes no part any more: stop the others too.
+              stop();
+              throw error;
+            }),
+          ),
+        ).finally(() => clearInterval(ticker));
         if (request.onProgress) report();
-        findings.push(toFinding(scenario, reports, config.isolation, request.expectations?.[scenario.name]));
+        const finding = toFinding(
+          scenario,
+          settled.map((result, worker) => (result.status === 'fulfilled' ? result.value : crashedWorker(worker, result.reason))),
+          config.isolation,
+          request.expectations?.[scenario.name],
+        );
+        findings.push(finding);
+        failure = harnessFailure(finding);
       } finally {
         signal?.removeEventListener('abort', stop);
-        await database.dropRunSchema(target);
+        try {
+          await database.dropRunSchema(target);
+        } catch (error) {
+          failure ??= `could not drop schema ${target.schema}: ${(error as Error).message}`;
+        }
       }
       request.onScenario?.({ name: scenario.name, phase: 'end' });
     }
   } finally {
     await pool.destroy();
   }
-  return { findings, schedule: SCHEDULE, interrupted: signal?.aborted ?? false };
+  return { findings, schedule: SCHEDULE, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
+}
+
+/** The report of a worker whose thread died: no ops counted, the crash as its failure. */
+function crashedWorker(worker: number, reason: unknown): WorkerReport {
+  const report = new WorkerTally(worker).report;
+  report.failure = { phase: 'crash', error: toErrorRecord(reason) };
+  return report;
+}
+
+/** One line on why a finding cannot be trusted, or undefined when it can. */
+function harnessFailure(finding: Finding): string | undefined {
+  // The first op that failed is the cause; a worker's failure (an audit on a dead connection,
+  // say) is usually its consequence.
+  const sample = finding.firstHarnessFailure;
+  if (sample) {
+    const what = sample.outcome === 'indeterminate' ? 'may or may not have committed' : 'failed with an error that is not a race';
+    return `${finding.scenario.name}: w${sample.worker} op${sample.op} ${what}: ${firstLine(sample.error.message)}`;
+  }
+  const worker = finding.workerFailures[0];
+  if (worker) return `${finding.scenario.name}: worker ${worker.worker} failed at ${worker.phase}: ${firstLine(worker.error.message)}`;
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
 }

@@ -22,7 +22,7 @@ export async function runOneOp(
   ctx.begin(op);
   report.ops++;
   try {
-    const result = await scenario.op(ctx);
+    const result = await withTimeout(scenario.op(ctx), config.opTimeoutMs, scenario.name);
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     if ('saved' in result) {
       tally.record('ok', op, undefined, undefined);
@@ -36,11 +36,26 @@ export async function runOneOp(
     // A failed op must not leave its transaction open under the next one.
     if (store.inTransaction) await store.rollback().catch(() => undefined);
     const error = toErrorRecord(thrown);
-    const outcome = classifyError(error);
+    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(error);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {
     report.draws += ctx.draws;
     report.retries += ctx.retries;
   }
+}
+
+/** An op that did not finish in time: it may still be running, and may yet commit. */
+export class OpTimeout extends Error {
+  override name = 'OpTimeout';
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, scenario: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OpTimeout(`${scenario}: op did not finish within ${ms} ms (--op-timeout)`)), ms);
+  });
+  // The abandoned op may still fail later, on a connection the run has given up: nobody waits for it.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -244,6 +244,8 @@ export interface RunConfig {
   seed: number;
   /** The level of scenarios whose transactions take the configured isolation. */
   isolation: Isolation;
+  /** An op that has not finished after this long ends `indeterminate`, and the run stops. */
+  opTimeoutMs: number;
 }
 
 /** A database racelab can run on, started or reached by a store's provisioning. */

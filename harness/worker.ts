@@ -3,6 +3,7 @@
  * audits the sessions it was told it saved, and answers with counts and a bounded sample. No
  * exception escapes it: every way a worker can end becomes part of its report.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
 import { LiveSessions } from './live-sessions.ts';
@@ -16,6 +17,7 @@ import { LOUD_VIOLATIONS, type Outcome, type Scenario, type SessionStore } from 
 import { WorkerTally } from './worker-tally.ts';
 
 const START_TIMEOUT_MS = 30_000;
+const CLOSE_BUDGET_MS = 1_000;
 /** Statements each worker records with their timings: the first collisions fall within them. */
 const RECORDED_STEPS = 4_096;
 /** How long a worker that is done waits for the slowest before the final audit. */
@@ -60,6 +62,8 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
       report.failure = { phase: 'audit', error: { message } };
       return report;
     }
+    // After an op that may or may not have committed, this connection is not to be trusted.
+    if (report.outcomes.indeterminate > 0) return report;
     try {
       await live.auditAll();
     } catch (thrown) {
@@ -69,7 +73,8 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
   } finally {
     // Every path counts in at the finish barrier, or the others would wait for this worker.
     if (!atFinish) control.arrive('finish');
-    await store?.close().catch(() => undefined);
+    // A connection that died, or still runs an abandoned statement, may never close cleanly.
+    if (store) await Promise.race([store.close().catch(() => undefined), delay(CLOSE_BUDGET_MS, undefined, { ref: false })]);
   }
 }
 
@@ -88,6 +93,12 @@ async function runOps(
     store.op = op;
     const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally);
     control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
+    if (outcome === 'indeterminate') {
+      // The connection was lost or an op hung: nothing more this worker does can be trusted, and
+      // the others are stopped too, so the run ends promptly with what it measured.
+      control.requestStop();
+      break;
+    }
     try {
       await live.expireBeyondQuota();
     } catch (thrown) {

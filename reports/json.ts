@@ -61,6 +61,7 @@ export function toJsonReport(input: ReportInput) {
     tool: input.tool,
     createdAt: input.startedAt.toISOString(),
     interrupted: input.interrupted,
+    failure: input.failure ?? null,
     replayCommand: input.replayCommand,
     nodeVersion: input.nodeVersion,
     database: input.database,

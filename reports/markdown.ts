@@ -36,6 +36,7 @@ export function renderMarkdown(input: ReportInput): string {
   const findings = allFindings(input);
   const lines: string[] = [`# racelab report: ${summary(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
+  if (input.failure) lines.push(`> **The run broke and stopped early**: ${input.failure}. No verdict below can be trusted.`, '');
   for (const { finding, point } of findings) lines.push(`- ${input.sweep ? `at ${input.sweep.parameter} = ${point.value}: ` : ''}${verdictSentence(finding)}`);
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
   lines.push(...table(input), '');

@@ -23,6 +23,7 @@ export function renderTerminal(input: ReportInput, reportPath: string): string {
     '',
   ];
   if (input.interrupted) lines.push('INTERRUPTED: the table covers only the ops that ran before Ctrl-C.', '');
+  if (input.failure) lines.push(`THE RUN BROKE AND STOPPED EARLY: ${input.failure}`, '');
   const findings = allFindings(input).map(({ finding }) => finding);
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');

@@ -67,18 +67,4 @@ describe('racelab explore', () => {
     expect(result.stderr).toContain('racelab explore: --schedule step 3 releases w1, but only w2 can move then\n');
   });
 
-  it.each([
-    [['explore'], 'needs a scenario: racelab explore NAME'],
-    [['explore', 'naive-sav'], '--scenario "naive-sav" is not one of'],
-    [['explore', 'naive-save', '--path', '1:2'], '--path replays a run of one seed: give --seed too'],
-    [['explore', 'naive-save', '--workers', '3'], '--workers applies to --exhaustive; the property search generates it'],
-    [['explore', 'naive-save', '--exhaustive', '--runs', '5'], '--runs belongs to the property search and cannot go with --exhaustive'],
-    [['explore', 'naive-save', '--schedule', 'x', '--seed', '1'], '--schedule replays one interleaving and cannot go with --seed'],
-    [['explore', 'naive-save', '--schedule', 'workers=2'], '--schedule needs ops=…'],
-  ])('usage error %j', async (args, message) => {
-    const result = await runCli(args);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(message);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  });
 });

@@ -39,7 +39,7 @@ export function embeddedDirs(): Set<string> {
 /** Command lines of running processes that mention `text`. */
 export function processesMentioning(text: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-af', '--', text], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.includes('pgrep'));
   } catch {

@@ -18,6 +18,7 @@ const DEFAULTS: RunConfig = {
   maxDraws: 10_000,
   seed: 7,
   isolation: 'read-committed',
+  opTimeoutMs: 10_000,
 };
 
 /** Runs scenarios through the real engine and worker threads; returns their findings by name. */

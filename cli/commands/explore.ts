@@ -1,7 +1,7 @@
 import { expectationUnder } from '../../harness/define-scenario.ts';
 import { enumerateInterleavings, TooManyInterleavings } from '../../harness/explore/exhaustive.ts';
 import { Explorer, type ExploreRun } from '../../harness/explore/explorer.ts';
-import { HarnessFailure } from '../../harness/explore/harness-failure.ts';
+import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harness-failure.ts';
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace } from '../../harness/explore/search.ts';
@@ -40,7 +40,7 @@ export const exploreCommand: Command = {
     const options = parseExploreOptions(args);
     await checkOutDir(options.out);
     const scenarioModule = BUILT_IN_SCENARIOS[options.scenario]!;
-    const { plan, database } = await openCommandDatabase(options.db, io);
+    const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
       const explorer = await Explorer.start(database, scenarioModule, SESSION_STORE, workers);
@@ -61,6 +61,7 @@ export const exploreCommand: Command = {
         await explorer.close();
       }
     } catch (error) {
+      if (error instanceof ExploreInterrupted) return EXIT.interrupted;
       if (error instanceof ScheduleError) throw new UsageError(error.message);
       if (error instanceof TooManyInterleavings) throw new UsageError(`--exhaustive: ${error.message}`);
       if (error instanceof HarnessFailure) throw new InfrastructureError(`explore: ${error.message}`);
@@ -81,7 +82,7 @@ async function runMode(explorer: Explorer, name: string, mode: ExploreMode, io: 
   switch (mode.kind) {
     case 'search': {
       io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
-      const result = await searchForRace(explorer, mode);
+      const result = await searchForRace(explorer, { ...mode, signal: io.signal });
       io.stdout(`${searchLines(name, result, isolationOf).join('\n')}\n`);
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
       return verdict(scenario, result.failed, levels, io);
@@ -100,7 +101,7 @@ async function runMode(explorer: Explorer, name: string, mode: ExploreMode, io: 
         if (violations > 0) violating++;
         first ??= run;
         io.stdout(`${exhaustiveLine(run, index, violations)}\n`);
-      });
+      }, io.signal);
       io.stdout(`\n${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property\n`);
       return verdict(scenario, violating > 0, [mode.input.isolation], io);
     }

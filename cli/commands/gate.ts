@@ -36,9 +36,13 @@ export const gateCommand: Command = {
     const out = (line: string) => io.stdout(`${line}\n`);
     out(`racelab gate · PostgreSQL ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
     for (const line of gateRules(baseline && alpha)) out(line);
-    if (input.interrupted) {
+    if (input.interrupted || io.signal.aborted) {
       out('gate: INTERRUPTED, no verdict');
       return EXIT.interrupted;
+    }
+    if (input.failure) {
+      io.error(`gate: the run broke, no verdict: ${input.failure}`);
+      return EXIT.infrastructure;
     }
     const tainted = taintedFindings(input);
     if (tainted.length > 0) {

@@ -24,7 +24,7 @@ export const listCommand: Command = {
       '  --db         where to run it (default auto, as for reproduce)',
     ].join('\n'),
   async run(args, io) {
-    const flags = parseFlags('list', args, ['sql', 'db']);
+    const flags = parseFlags('list', args, ['sql', 'db'], { flags: ['allow-remote'] });
     const names = Object.keys(BUILT_IN_SCENARIOS);
     if (flags.sql === undefined) {
       // --db alone is a mistake worth naming rather than ignoring.
@@ -35,7 +35,7 @@ export const listCommand: Command = {
       return EXIT.ok;
     }
     const [name] = listOption('sql', flags.sql, names);
-    return listSql(name!, parseDb(flags.db ?? 'auto'), io);
+    return listSql(name!, parseDb(flags.db ?? 'auto'), io, flags.flags.has('allow-remote'));
   },
 };
 
@@ -53,13 +53,13 @@ function describe(scenario: Scenario): string[] {
   return lines;
 }
 
-async function listSql(name: string, db: DatabaseChoice, io: CommandIo): Promise<number> {
-  const { database } = await openCommandDatabase(db, io);
+async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
+  const { database } = await openCommandDatabase(db, io, allowRemote);
   try {
     const target = await database.createRunSchema(newRunId());
     try {
       const config = {
-        workers: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxDraws: 10, seed: 1, isolation: 'read-committed',
+        workers: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxDraws: 10, seed: 1, isolation: 'read-committed', opTimeoutMs: 10_000,
       } as const;
       const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, SESSION_STORE, target, config);
       io.stdout(render(name, database.version, statements));

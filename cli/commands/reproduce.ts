@@ -16,6 +16,7 @@ export const reproduceCommand: Command = {
       'usage: racelab reproduce [options]',
       '',
       ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(13)} ${o.help} (default ${o.default})`),
+      '  --allow-remote  allow a server that is not on this machine',
     ].join('\n'),
 
   async run(args, io) {
@@ -29,7 +30,11 @@ export const reproduceCommand: Command = {
 
 /** Interrupted beats a harness failure, which beats a verdict: a verdict is only as good as its run. */
 export function exitCode(input: ReportInput, io: CommandIo): number {
-  if (input.interrupted) return EXIT.interrupted;
+  if (input.interrupted || io.signal.aborted) return EXIT.interrupted;
+  if (input.failure) {
+    io.error(`racelab: ${input.failure}`);
+    return EXIT.infrastructure;
+  }
   const tainted = taintedFindings(input);
   if (tainted.length > 0) {
     io.error(`harness failure in ${[...new Set(tainted.map((f) => f.scenario.name))].join(', ')}: no verdict can be trusted (see above)`);

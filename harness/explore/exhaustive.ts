@@ -3,6 +3,7 @@
  * every permutation when given none: depth first over the decisions, re-running each prefix.
  */
 import type { Explorer, ExploreRun } from './explorer.ts';
+import { ExploreInterrupted } from './harness-failure.ts';
 import { orderPolicy, type ExploreInput } from './schedule.ts';
 
 /** Beyond this many interleavings the input is too large to enumerate; explore it instead. */
@@ -17,11 +18,13 @@ export async function enumerateInterleavings(
   explorer: Explorer,
   input: Omit<ExploreInput, 'choices'>,
   onRun: (run: ExploreRun, index: number) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   // Each prefix is a forced order of releases; past it the run takes the lowest pending worker.
   const prefixes: number[][] = [[]];
   let count = 0;
   while (prefixes.length > 0) {
+    if (signal?.aborted) throw new ExploreInterrupted('interrupted');
     const prefix = prefixes.pop()!;
     const run = await explorer.run(input, orderPolicy(prefix, 'lowest'));
     onRun(run, count++);

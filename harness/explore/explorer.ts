@@ -108,6 +108,9 @@ export class Explorer {
       maxDraws: 2 * input.keySpace + 2,
       seed: input.keySeed,
       isolation: input.isolation,
+      // A step waiting on a lock is part of an interleaving; the coordinator's own stall check
+      // (STUCK_MS) catches a run that no longer moves.
+      opTimeoutMs: STUCK_MS,
     };
     await this.database.emptyRunTable(this.target);
     this.turnstile.reset(input.workers);

@@ -2,3 +2,8 @@
 export class HarnessFailure extends Error {
   override name = 'HarnessFailure';
 }
+
+/** Ctrl-C during an exploration: it stops between interleavings. */
+export class ExploreInterrupted extends Error {
+  override name = 'ExploreInterrupted';
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { raceViolations } from './race-outcomes.ts';
 import type { Explorer, ExploreRun } from './explorer.ts';
-import { HarnessFailure } from './harness-failure.ts';
+import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { choicesPolicy, type ExploreInput } from './schedule.ts';
 import { randomInt } from 'node:crypto';
 import type { Isolation } from '../types.ts';
@@ -19,6 +19,8 @@ export interface SearchOptions {
   /** Replays fast-check's run: the seed, and with `path` the exact failing input. */
   seed?: number;
   path?: string;
+  /** Aborting stops the search before its next interleaving. */
+  signal?: AbortSignal;
 }
 
 export type SearchResult =
@@ -70,6 +72,10 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   const interleavings = new Set<string>();
   const property = fc.asyncProperty(exploreInputs(isolations), async (input) => {
     if (harnessFailure !== undefined) throw harnessFailure;
+    if (options.signal?.aborted) {
+      harnessFailure = new ExploreInterrupted('interrupted');
+      throw harnessFailure;
+    }
     try {
       const run = await explorer.run(input, choicesPolicy(input.choices));
       if (raceViolations(run) > 0) return false;

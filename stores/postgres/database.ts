@@ -33,6 +33,9 @@ export async function connectDatabase(
   let stopped = false;
 
   const drop = async (schema: string) => {
+    // A worker stuck in a statement (a hung op, a lock wait) would hold a lock on the table and
+    // block the DROP: end the run's own connections first, found by their application_name.
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [schema]);
     await admin.query(dropSchemaSql(schema));
     openSchemas.delete(schema);
   };
@@ -61,7 +64,14 @@ export async function connectDatabase(
       if (stopped) return;
       stopped = true;
       try {
-        for (const schema of [...openSchemas]) await drop(schema);
+        // A server racelab started goes away whole; on the user's server, leftovers are dropped.
+        if (!instance) {
+          for (const schema of [...openSchemas]) {
+            await drop(schema).catch((error: Error) => {
+              throw new Error(`could not drop schema ${schema} (${error.message}); drop it by hand: DROP SCHEMA "${schema}" CASCADE`);
+            });
+          }
+        }
       } finally {
         await admin.end().catch(() => undefined);
         await instance?.stop();

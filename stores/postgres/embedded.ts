@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StartedInstance } from './database.ts';
 import { freePort } from './free-port.ts';
+import { registerEmergencyCleanup } from './emergency.ts';
 import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
 
 const READY = 'database system is ready to accept connections';
@@ -29,12 +31,18 @@ interface Binaries {
 
 /** Starts a fresh cluster on a free loopback port. Everything it made is removed by `stop()`. */
 export async function startEmbedded(): Promise<StartedInstance> {
-  const base = await mkdtemp(join(tmpdir(), 'racelab-pg-'));
+  const base = await mkdtempIn(tmpdir());
   let server: ChildProcess | undefined;
+  // If racelab must exit at once, the server still goes, and its files with it.
+  const unregister = registerEmergencyCleanup(() => {
+    if (server?.pid !== undefined) stopServerNow(server.pid);
+    rmSync(base, { recursive: true, force: true });
+  });
   const stop = async () => {
     if (server) await stopServer(server);
     server = undefined;
     await rm(base, { recursive: true, force: true });
+    unregister();
   };
   try {
     const user = await serviceUser();
@@ -158,6 +166,44 @@ function startServer(binaries: Binaries, dataDir: string, port: number, user: Se
       reject(error);
     });
   });
+}
+
+/** A directory of our own under `parent`, or a message that says what to do when it cannot be. */
+async function mkdtempIn(parent: string): Promise<string> {
+  try {
+    return await mkdtemp(join(parent, 'racelab-pg-'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`embedded PostgreSQL: cannot create its directory in ${parent} (${code}); set TMPDIR to a writable directory, or use --db postgres://…`);
+  }
+}
+
+/**
+ * Immediate shutdown (SIGQUIT: the server ends its backends and exits), waited for synchronously
+ * for a few seconds, then SIGKILL. For the last moments of the process, when nothing async runs.
+ */
+function stopServerNow(pid: number): void {
+  const gone = () => {
+    try {
+      // A zombie has exited already; only its parent (us) has not reaped it yet.
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+    } catch {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }
+  };
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    return;
+  }
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 3_000 && !gone(); waited += 20) Atomics.wait(sleeper, 0, 0, 20);
+  if (!gone()) process.kill(pid, 'SIGKILL');
 }
 
 /** Fast shutdown (SIGINT), then SIGKILL if it does not exit within the budget. */

@@ -39,6 +39,23 @@ export async function planDatabase(
   return { kind: 'embedded', reason: `no container runtime answered (${summarise(runtime.tried)})` };
 }
 
+/** What to do about a failed connection, by its code; the server's own words come first. */
+const CONNECT_HINTS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'is a PostgreSQL server listening there? Start one, or leave --db out to use an embedded one',
+  ENOTFOUND: 'the host name is unknown; check the URL',
+  ETIMEDOUT: 'nothing answered; check the host, port and firewall',
+  EHOSTUNREACH: 'the host cannot be reached; check the host and network',
+  '28P01': 'check the user name and password in the URL',
+  '28000': "check the user name in the URL, and that the server's pg_hba.conf admits it from here",
+  '3D000': 'create that database first, or name one that exists',
+  '53300': 'the server has no free connection slots; lower --workers or raise max_connections',
+};
+
+function hintFor(code: string | undefined): string {
+  const hint = code === undefined ? undefined : CONNECT_HINTS[code];
+  return hint === undefined ? '' : `; ${hint}`;
+}
+
 /** The first endpoint tried, and how many more: the whole list is for error messages. */
 function summarise(tried: readonly string[]): string {
   return tried.length > 1 ? `${tried[0]}, and ${tried.length - 1} more` : (tried[0] ?? 'nothing to try');
@@ -51,7 +68,8 @@ export async function openDatabase(plan: DatabasePlan): Promise<Database> {
       try {
         return await connectDatabase('server', plan.url);
       } catch (error) {
-        throw new Error(`could not connect to ${redactUrl(plan.url)}: ${(error as Error).message}`);
+        const { code, message } = error as { code?: string; message: string };
+        throw new Error(`could not connect to ${redactUrl(plan.url)}: ${message}${hintFor(code)}`);
       }
     case 'embedded': {
       const instance = await startEmbedded();

@@ -10,7 +10,8 @@ import { BEGIN, sessionStatements } from './session-table.ts';
 type Statement = { name?: string; text: string };
 
 const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<SessionStore> => {
-  const client = new pg.Client({ connectionString: target.url, application_name: 'racelab' });
+  // Named after the run's schema: cleanup ends exactly these connections, and nobody else's.
+  const client = new pg.Client({ connectionString: target.url, application_name: target.schema });
   // A connection lost while idle is reported here; the next query then fails on its own and
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   client.on('error', () => undefined);

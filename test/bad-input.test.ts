@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedDirs, runCli } from './cli-process.ts';
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'racelab-bad-input-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const SCENARIOS = 'naive-save, naive-upsert, select-for-update, serializable-save, on-conflict, advisory-lock, atomic-create';
+
+/**
+ * Every way a user can get the command line wrong, run as a user would: one line on stderr that
+ * names the option and the rule, exit 2, nothing printed on stdout, nothing started or created.
+ */
+const CASES: [string[], string][] = [
+  [['reproduce', '--workers', '0'], 'racelab reproduce: --workers must be a whole number from 1 to 64, got "0"'],
+  [['reproduce', '--workers', 'four'], 'racelab reproduce: --workers must be a whole number from 1 to 64, got "four"'],
+  [['reproduce', '--workers', '2.5'], 'racelab reproduce: --workers must be a whole number from 1 to 64, got "2.5"'],
+  [['reproduce', '--ops', '1e12'], 'racelab reproduce: --ops must be a whole number from 1 to 1,000,000, got "1e12"'],
+  [['reproduce', '--ops', ''], 'racelab reproduce: --ops must be a whole number from 1 to 1,000,000, got ""'],
+  [['reproduce', '--key-space', '-1'], 'racelab reproduce: --key-space must be a whole number from 1 to 1,000,000,000, got "-1"'],
+  [['reproduce', '--occupancy', '2'], 'racelab reproduce: --occupancy must be a number from 0 to 1, got "2"'],
+  [['reproduce', '--occupancy=-0.5'], 'racelab reproduce: --occupancy must be a number from 0 to 1, got "-0.5"'],
+  [['reproduce', '--max-attempts', '0'], 'racelab reproduce: --max-attempts must be a whole number from 1 to 1,000,000, got "0"'],
+  [['reproduce', '--seed', '4294967296'], 'racelab reproduce: --seed must be a whole number from 0 to 4,294,967,295, got "4294967296"'],
+  [['reproduce', '--op-timeout', '1'], 'racelab reproduce: --op-timeout must be a whole number from 10 to 3,600,000, got "1"'],
+  [['reproduce', '--rate', '0'], 'racelab reproduce: --rate must be a whole number from 1 to 1,000,000,000, got "0"'],
+  [['reproduce', '--scenario', 'naive-sav'], `racelab reproduce: --scenario "naive-sav" is not one of ${SCENARIOS} (did you mean naive-save?)`],
+  [['reproduce', '--scenario', 'naive-save,naive-save'], 'racelab reproduce: --scenario names a value twice: "naive-save,naive-save"'],
+  [['reproduce', '--db', 'mysql://root@localhost/x'], 'racelab reproduce: --db URL must start with postgres:// or postgresql://, got "mysql://…"'],
+  [['reproduce', '--db', 'sqlite'], 'racelab reproduce: --db must be auto, embedded, docker or a postgres:// URL, got "sqlite"'],
+  [['reproduce', '--db', 'postgres://'], 'racelab reproduce: --db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db'],
+  [
+    ['reproduce', '--db', 'postgres://racer:s3cret@db.example.com/app'],
+    'racelab reproduce: --db postgres://racer:***@db.example.com/app is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want',
+  ],
+  [['reproduce', '--frobnicate'], 'racelab reproduce: unknown option --frobnicate (see racelab reproduce --help)'],
+  [['reproduce', 'extra'], 'racelab reproduce: unexpected argument "extra" (see racelab reproduce --help)'],
+  [['reproduce', '--workers'], 'racelab reproduce: --workers needs a value (see racelab reproduce --help)'],
+  [['reproduce', '--workers', '2', '--workers=3'], 'racelab reproduce: --workers is given twice'],
+  [['reproduce', '--out', ''], 'racelab reproduce: --out must not be empty'],
+  [['reproduce', '--out', '/etc/passwd/reports'], 'racelab reproduce: --out /etc/passwd/reports cannot be created: /etc/passwd is a file'],
+  [['reproduce', '--out', '/proc/racelab'], 'racelab reproduce: --out must be writable, but /proc is not (ENOENT)'],
+  [['reproduce', '--keys', 'long'], 'racelab reproduce: --keys must be one of shrunk, django, same-seed, got "long"'],
+  [['reproduce', '--keys', 'django', '--key-space', '16'], 'racelab reproduce: --key-space applies only to --keys shrunk; --keys django draws from the real key space'],
+  [['reproduce', '--keys', 'same-seed', '--occupancy', '0.5'], 'racelab reproduce: --occupancy applies only to --keys shrunk; --keys same-seed draws from the real key space'],
+  [
+    ['reproduce', '--isolation', 'serialisable'],
+    'racelab reproduce: --isolation must be one of read-committed, repeatable-read, serializable, got "serialisable" (did you mean serializable?)',
+  ],
+  [['reproduce', '--sweep', 'ops=1,2'], 'racelab reproduce: --sweep must be key-space=V,V,… or workers=V,V,…, got "ops=1,2"'],
+  [['reproduce', '--sweep', 'key-space=4,0'], 'racelab reproduce: --sweep key-space must be a whole number from 1 to 1,000,000,000, got "0"'],
+  [['reproduce', '--sweep', 'workers=2,4', '--workers', '3'], 'racelab reproduce: --sweep workers=… and --workers cannot be given together'],
+  [['reproduce', '--expect', 'naive-save=maybe'], 'racelab reproduce: --expect takes NAME=safe or NAME=unsafe, comma-separated, got "naive-save=maybe"'],
+  [['gate', '--alpha', '2'], 'racelab gate: --alpha must be a number from 0 to 0.5, got "2"'],
+  [['gate', '--baseline', '/nonexistent/report.json'], 'racelab gate: --baseline /nonexistent/report.json cannot be read: ENOENT'],
+  [['explore'], `racelab explore: needs a scenario: racelab explore NAME (one of ${SCENARIOS.replace(/, /g, ', ')})`],
+  [['explore', 'naive-save', '--path', '1:2'], 'racelab explore: --path replays a run of one seed: give --seed too'],
+  [['explore', 'naive-save', '--path', 'x', '--seed', '1'], 'racelab explore: --path must be numbers joined by colons, as fast-check prints it, got "x"'],
+  [['explore', 'naive-save', '--workers', '3'], 'racelab explore: --workers applies to --exhaustive; the property search generates it'],
+  [['explore', 'naive-save', '--exhaustive', '--runs', '5'], 'racelab explore: --runs belongs to the property search and cannot go with --exhaustive'],
+  [['explore', 'naive-save', '--schedule', 'x', '--seed', '1'], 'racelab explore: --schedule replays one interleaving and cannot go with --seed'],
+  [['explore', 'naive-save', '--schedule', 'workers=2'], 'racelab explore: --schedule needs ops=…'],
+  [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
+  [['list', '--db', 'embedded'], 'racelab list: --db goes with --sql NAME'],
+  [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
+  [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list'],
+];
+
+describe(`bad input: ${CASES.length} cases, each one line naming the option and the rule, exit 2, nothing started or created`, () => {
+  it.each(CASES)('%j', async (args, message) => {
+    const before = embeddedDirs();
+    const result = await runCli(args, { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    expect(result.stderr).toBe(`${message}\n`);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(work, 'racelab-report'))).toBe(false);
+    expect([...embeddedDirs()].filter((dir) => !before.has(dir))).toEqual([]);
+  });
+
+  it('has at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+});
