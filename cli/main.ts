@@ -48,7 +48,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       return EXIT.usage;
     }
     if (error instanceof InfrastructureError) {
-      io.error(`racelab ${name}: ${error.message}`);
+      // One line: the first line of what went wrong; a stack is never the message.
+      io.error(`racelab ${name}: ${error.message.split('\n')[0]}`);
       return io.signal.aborted ? EXIT.interrupted : EXIT.infrastructure;
     }
     io.error(`racelab ${name}: internal error: ${(error as Error).stack ?? String(error)}`);

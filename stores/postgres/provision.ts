@@ -76,8 +76,14 @@ export async function openDatabase(plan: DatabasePlan): Promise<Database> {
       return connectDatabase('embedded', instance.url, instance);
     }
     case 'container': {
-      const { startContainer } = await import('./container.ts');
-      const instance = await startContainer();
+      const { startContainer, CONTAINER_IMAGE } = await import('./container.ts');
+      let instance;
+      try {
+        instance = await startContainer();
+      } catch (error) {
+        const first = String((error as Error).message ?? error).split('\n')[0];
+        throw new Error(`PostgreSQL in a container (${CONTAINER_IMAGE}, testcontainers) could not start: ${first}; use --db embedded or --db postgres://…`);
+      }
       return connectDatabase('container', instance.url, instance);
     }
   }
