@@ -6,6 +6,7 @@ import { UsageError } from './cli-errors.ts';
 import { choiceOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
 import { parseDb } from './reproduce-options.ts';
+import { isScenarioFile } from './scenario-modules.ts';
 
 export const EXPLORE_OPTIONS = {
   runs: { default: '100', help: 'inputs to try before the property is taken to hold (1 to 100,000)' },
@@ -42,7 +43,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive', 'allow-remote'], positionals: 1 });
   const [name] = raw.positionals;
   if (name === undefined) throw new UsageError(`needs a scenario: racelab explore NAME (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')})`);
-  const [scenario] = listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
+  const [scenario] = isScenarioFile(name) ? [name] : listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
   const given = (names: readonly OptionName[]) => names.find((option) => raw[option] !== undefined);
   const db = parseDb(raw.db ?? 'auto');
   const out = raw.out ?? EXPLORE_OPTIONS.out.default;

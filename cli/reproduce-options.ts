@@ -9,6 +9,7 @@ import { redactUrl } from '../stores/postgres/redact-url.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, fractionOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
+import { isScenarioFile } from './scenario-modules.ts';
 
 export interface ReproduceOptions {
   db: DatabaseChoice;
@@ -71,11 +72,11 @@ export function parseReproduceOptions(
   const sweep = raw.sweep === undefined ? undefined : parseSweep(raw.sweep, keys, raw);
   return {
     ...(sweep && { sweep }),
-    expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect, names),
+    expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect),
     extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
     allowRemote: raw.flags.has('allow-remote'),
     db: parseDb(value('db')),
-    scenarios: scenarioArg === 'all' ? names : listOption('scenario', scenarioArg, names),
+    scenarios: scenarioArg === 'all' ? names : scenarioList(scenarioArg, names),
     config: {
       workers: integerOption('workers', value('workers'), 1, 64),
       opsPerWorker: integerOption('ops', value('ops'), 1, 1_000_000),
@@ -92,14 +93,22 @@ export function parseReproduceOptions(
   };
 }
 
-function parseExpectations(raw: string, names: readonly string[]): Record<string, Expectation> {
+/** Built-in names, checked here, and scenario files, loaded and checked before the run. */
+function scenarioList(raw: string, names: readonly string[]): string[] {
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const builtIns = entries.filter((entry) => !isScenarioFile(entry));
+  if (builtIns.length > 0) listOption('scenario', builtIns.join(','), names);
+  if (new Set(entries).size !== entries.length) throw new UsageError(`--scenario names a value twice: ${JSON.stringify(raw)}`);
+  return entries;
+}
+
+function parseExpectations(raw: string): Record<string, Expectation> {
   const declared: Record<string, Expectation> = {};
   for (const part of raw.split(',')) {
     const [name, expect, ...rest] = part.split('=');
     if (!name || (expect !== 'safe' && expect !== 'unsafe') || rest.length > 0) {
       throw new UsageError(`--expect takes NAME=safe or NAME=unsafe, comma-separated, got ${JSON.stringify(part)}`);
     }
-    listOption('expect', name, names);
     declared[name] = expect;
   }
   return declared;

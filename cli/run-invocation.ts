@@ -1,5 +1,6 @@
 import { analyticExpectation } from '../harness/analytic.ts';
-import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
+import { loadScenario } from '../harness/load-module.ts';
+import { reproduce, SCHEDULE, ScenarioSetupError } from '../harness/reproduce.ts';
 import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/types.ts';
 import { renderHtml } from '../reports/html.ts';
@@ -7,9 +8,10 @@ import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { renderMarkdown } from '../reports/markdown.ts';
 import { progressLine } from '../reports/progress-line.ts';
-import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
+import { UsageError } from './cli-errors.ts';
 import type { CommandIo } from './commands/command.ts';
+import { scenarioModules } from './scenario-modules.ts';
 import { openCommandDatabase } from './open-database.ts';
 import { writeReports } from './out-dir.ts';
 import { replayCommand } from './replay-command.ts';
@@ -26,12 +28,17 @@ export interface Invocation {
  * Runs the chosen scenarios (once, or once per swept value) on one database, and writes
  * report.json, report.md, junit.xml and report.html. Verdicts and exit codes are the caller's.
  */
-export async function runInvocation(command: string, options: ReproduceOptions, io: CommandIo): Promise<Invocation> {
+export async function runInvocation(command: string, options: ReproduceOptions, io: CommandIo, writeFiles = true): Promise<Invocation> {
   const startedAt = new Date();
+  const modules = await scenarioModules('--scenario', options.scenarios);
+  const names = await Promise.all(modules.map(async (url) => (await loadScenario(url)).name));
+  const stray = Object.keys(options.expectations).find((name) => !names.includes(name));
+  if (stray !== undefined) throw new UsageError(`--expect names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
   const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
   const points: ReportPoint[] = [];
   let interrupted = false;
   let failure: string | undefined;
+  let setupError: ScenarioSetupError | undefined;
   try {
     const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
     for (const value of values) {
@@ -40,7 +47,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
       const result = await reproduce({
         database,
-        scenarioModules: options.scenarios.map((name) => BUILT_IN_SCENARIOS[name]!),
+        scenarioModules: modules,
         storeModule: SESSION_STORE,
         config,
         expectations: options.expectations,
@@ -56,7 +63,9 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       points.push({ ...(value !== undefined && { value }), config, expectation: analyticExpectation(config, options.rate), findings: result.findings });
     }
   } catch (error) {
-    failure ??= `run failed: ${(error as Error).message}`;
+    // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
+    if (error instanceof ScenarioSetupError) setupError = error;
+    else failure ??= `run failed: ${(error as Error).message}`;
   } finally {
     try {
       await database.stop();
@@ -64,6 +73,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       failure ??= (error as Error).message;
     }
   }
+  if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
   const input: ReportInput = {
     tool: TOOL,
     replayCommand: replayCommand(options, command),
@@ -77,7 +87,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     interrupted: interrupted || io.signal.aborted,
     ...(failure !== undefined && { failure }),
   };
-  await writeReports(options.out, {
+  if (writeFiles) await writeReports(options.out, {
     'report.json': renderJson(input),
     'report.md': renderMarkdown(input),
     'junit.xml': renderJunit(input),

@@ -1,6 +1,10 @@
+import { pathToFileURL } from 'node:url';
 import { ISOLATIONS, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** The property of a scenario that names none. */
+export const DEFAULT_PROPERTY = 'every op does its job without an error from a race, and no audit finds damage';
 
 /** Thrown for a scenario that cannot be run as written; the CLI reports it as bad input. */
 export class ScenarioDefinitionError extends Error {
@@ -20,7 +24,30 @@ export class ScenarioDefinitionError extends Error {
 export function defineScenario(definition: ScenarioDefinition): Scenario {
   const problem = findProblem(definition);
   if (problem !== undefined) throw new ScenarioDefinitionError(`defineScenario: ${problem}`);
-  return Object.freeze({ ...definition, kind: 'racelab.scenario' as const });
+  const module = callerModule();
+  return Object.freeze({
+    ...definition,
+    origin: definition.origin ?? (module ? `scenario file ${module}` : 'a scenario of your own'),
+    property: definition.property ?? DEFAULT_PROPERTY,
+    kind: 'racelab.scenario' as const,
+    ...(module !== undefined && { module }),
+  });
+}
+
+/**
+ * The URL of the module that called defineScenario, read off the stack: worker threads load a
+ * scenario object handed to race() from there. Undefined when it cannot be told.
+ */
+function callerModule(): string | undefined {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const frame of frames) {
+    const match = /(file:\/\/[^\s)]+|\/[^\s():]+)(?::\d+){1,2}\)?$/.exec(frame.trim());
+    if (!match) continue;
+    const path = match[1]!;
+    if (path.includes('define-scenario.')) continue;
+    return path.startsWith('file://') ? path : pathToFileURL(path).href;
+  }
+  return undefined;
 }
 
 function findProblem(definition: ScenarioDefinition): string | undefined {
@@ -31,8 +58,10 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   }
   if (expect !== 'safe' && expect !== 'unsafe') return `${name}: expect must be 'safe' or 'unsafe'`;
   if (typeof why !== 'string' || why.trim() === '') return `${name}: why must say why it is ${expect}`;
-  if (typeof origin !== 'string' || origin.trim() === '') return `${name}: origin must say where the pattern comes from`;
+  if (origin !== undefined && (typeof origin !== 'string' || origin.trim() === '')) return `${name}: origin, when given, must say where the pattern comes from`;
   if (typeof op !== 'function') return `${name}: op must be an async function`;
+  if (definition.setup !== undefined && typeof definition.setup !== 'function') return `${name}: setup must be an async function`;
+  if (definition.audit !== undefined && typeof definition.audit !== 'function') return `${name}: audit must be an async function`;
   const { isolation, expectUnder } = definition;
   if (isolation !== undefined && isolation !== 'configured' && !ISOLATIONS.includes(isolation)) {
     return `${name}: isolation must be 'configured' or one of ${ISOLATIONS.join(', ')}`;

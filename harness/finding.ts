@@ -7,6 +7,7 @@ import {
   OUTCOMES,
   SILENT_VIOLATIONS,
   VIOLATIONS,
+  type AuditProblem,
   type Expectation,
   type Isolation,
   type OpSample,
@@ -17,8 +18,8 @@ import type { StepEvent } from './recording-store.ts';
 import { timelineOf } from './timeline.ts';
 import { wilson, type Rate } from './wilson.ts';
 
-/** The property every session scenario is checked against. */
-export const PROPERTY = 'a new session is saved without error';
+/** Problems of a scenario's audit kept as evidence: enough to show, flat in memory. */
+const MAX_PROBLEMS_KEPT = 20;
 
 export type Verdict = 'reproduced' | 'holds';
 
@@ -70,6 +71,8 @@ export interface Finding {
   /** The earliest op that failed for a reason that is not a race: it taints the verdict. */
   firstHarnessFailure?: OpSample;
   workerFailures: WorkerFailure[];
+  /** What the scenario's own audit hook found (the first few), each counted as `invariant_violated`. */
+  invariantProblems: AuditProblem[];
   elapsedMs: number;
   opsPerSecond: number;
 }
@@ -80,6 +83,7 @@ export function toFinding(
   reports: readonly WorkerReport[],
   configured: Isolation,
   declared?: Expectation,
+  problems: readonly AuditProblem[] = [],
 ): Finding {
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
   let ops = 0;
@@ -100,6 +104,10 @@ export function toFinding(
     if (report.failure) workerFailures.push({ worker: report.worker + 1, ...report.failure });
   }
   samples.sort((a, b) => a.atMs - b.atMs);
+  // Each problem the scenario's own audit found is an op that was told ok but broke the invariant.
+  const invariantViolations = Math.min(problems.length, outcomes.ok);
+  outcomes.ok -= invariantViolations;
+  outcomes.invariant_violated += invariantViolations;
   const sum = (list: readonly (keyof OutcomeCounts)[]) => list.reduce((total, outcome) => total + outcomes[outcome], 0);
   const violations = sum(VIOLATIONS);
   const silentViolations = sum(SILENT_VIOLATIONS);
@@ -119,7 +127,7 @@ export function toFinding(
   const expected = declared === undefined ? underLevel : { ...underLevel, expect: declared, why: `declared with --expect ${scenario.name}=${declared}` };
   return {
     scenario: { name: scenario.name, origin: scenario.origin, ...expected },
-    property: PROPERTY,
+    property: scenario.property,
     ops,
     outcomes,
     violations,
@@ -138,6 +146,7 @@ export function toFinding(
     ...(firstCapacityFailure && { firstCapacityFailure }),
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
+    invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT),
     elapsedMs,
     opsPerSecond: elapsedMs > 0 ? (ops / elapsedMs) * 1000 : 0,
   };

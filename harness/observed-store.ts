@@ -1,15 +1,43 @@
-import type { Isolation, SessionRow, SessionStore } from './types.ts';
+import type { Isolation, QueryClient, SessionRow, SessionStore } from './types.ts';
 
 /**
- * A store that routes every statement through one hook, `step`, so that a subclass can watch or
+ * A store that routes every statement through one hook, `observe`, so that a subclass can watch or
  * hold each statement (explore's turnstile, stress mode's timeline recorder) without repeating
- * the list of primitives.
+ * the list of primitives. A scenario's own queries (`db`) and named steps (`step`) pass the same
+ * hook; statements inside a named step are part of it.
  */
 export abstract class ObservedStore implements SessionStore {
-  constructor(protected readonly inner: SessionStore) {}
+  /** The key the current op drew last: the key of steps that do not name one. */
+  opKey: string | undefined;
+  private insideStep = false;
+  readonly db: QueryClient;
+
+  constructor(protected readonly inner: SessionStore) {
+    this.db = {
+      query: <Row,>(text: string, values?: readonly unknown[]) =>
+        this.step_(sqlVerb(text), this.opKey, () => this.inner.db.query<Row>(text, values), (r) => `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`),
+    };
+  }
 
   /** Runs the statement `fn`, named `step` (about `key`); `describe` says briefly what it returned. */
-  protected abstract step<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T>;
+  protected abstract observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T>;
+
+  /** Routes `fn` through the hook unless a named step already did: a step is observed once. */
+  private step_<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+    return this.insideStep ? fn() : this.observe(step, key, fn, describe);
+  }
+
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (this.insideStep) return fn();
+    return this.observe(name, this.opKey, async () => {
+      this.insideStep = true;
+      try {
+        return await fn();
+      } finally {
+        this.insideStep = false;
+      }
+    }, describeValue);
+  }
 
   get inTransaction(): boolean {
     return this.inner.inTransaction;
@@ -18,37 +46,37 @@ export abstract class ObservedStore implements SessionStore {
     return this.inner.backendPid;
   }
   exists(key: string) {
-    return this.step('exists', key, () => this.inner.exists(key), String);
+    return this.step_('exists', key, () => this.inner.exists(key), String);
   }
   existsForUpdate(key: string) {
-    return this.step('existsForUpdate', key, () => this.inner.existsForUpdate(key), String);
+    return this.step_('existsForUpdate', key, () => this.inner.existsForUpdate(key), String);
   }
   insert(row: SessionRow) {
-    return this.step('insert', row.key, () => this.inner.insert(row), () => 'ok');
+    return this.step_('insert', row.key, () => this.inner.insert(row), () => 'ok');
   }
   insertIfAbsent(row: SessionRow) {
-    return this.step('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
+    return this.step_('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
   }
   update(row: SessionRow) {
-    return this.step('update', row.key, () => this.inner.update(row), (rows) => `${rows} row${rows === 1 ? '' : 's'}`);
+    return this.step_('update', row.key, () => this.inner.update(row), (rows) => `${rows} row${rows === 1 ? '' : 's'}`);
   }
   lockKey(key: string) {
-    return this.step('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
+    return this.step_('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
   }
   begin(isolation: Isolation) {
-    return this.step('begin', undefined, () => this.inner.begin(isolation), () => 'ok');
+    return this.step_('begin', undefined, () => this.inner.begin(isolation), () => 'ok');
   }
   commit() {
-    return this.step('commit', undefined, () => this.inner.commit(), () => 'ok');
+    return this.step_('commit', undefined, () => this.inner.commit(), () => 'ok');
   }
   rollback() {
-    return this.step('rollback', undefined, () => this.inner.rollback(), () => 'ok');
+    return this.step_('rollback', undefined, () => this.inner.rollback(), () => 'ok');
   }
   read(keys: readonly string[]) {
-    return this.step('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => `${rows.size} row${rows.size === 1 ? '' : 's'}`);
+    return this.step_('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => `${rows.size} row${rows.size === 1 ? '' : 's'}`);
   }
   deleteOwned(row: SessionRow) {
-    return this.step('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
+    return this.step_('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
   }
   close() {
     return this.inner.close();
@@ -60,4 +88,15 @@ export function describeError(error: unknown): { text: string; code?: string; me
   const { code, message } = error as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : String(error);
   return typeof code === 'string' ? { text: `${code} ${text}`, code, message: text } : { text: `error ${text}`, message: text };
+}
+
+/** The statement's first word, lower-cased: the name of a scenario's own query as a step. */
+function sqlVerb(text: string): string {
+  return /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
+}
+
+/** What a named step returned, briefly: a query result's row count, or `ok`. */
+function describeValue(value: unknown): string {
+  const rows = (value as { rowCount?: unknown } | null)?.rowCount;
+  return typeof rows === 'number' ? `${rows} row${rows === 1 ? '' : 's'}` : 'ok';
 }

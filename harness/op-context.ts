@@ -1,4 +1,9 @@
-import type { Isolation, OpContext, OpResult, SessionRow, SessionStore } from './types.ts';
+import type { Isolation, OpContext, OpResult, QueryClient, SessionRow, SessionStore } from './types.ts';
+
+/** Thrown by `ctx.key()` past the draw cap: the op ends `key_space_exhausted`. */
+export class KeySpaceExhausted extends Error {
+  override name = 'KeySpaceExhausted';
+}
 
 /** Two weeks, Django's default `SESSION_COOKIE_AGE`. */
 const SESSION_AGE_MS = 1_209_600_000;
@@ -15,6 +20,7 @@ export class WorkerOpContext implements OpContext {
   /** The last key drawn: the key an op that failed was saving. */
   lastKey: string | undefined;
   private data = '';
+  owner = '';
 
   constructor(
     readonly store: SessionStore,
@@ -30,14 +36,32 @@ export class WorkerOpContext implements OpContext {
     this.retries = 0;
     this.lastKey = undefined;
     // Numbered from 1, as every label racelab prints.
-    this.data = `{"owner":"w${this.worker + 1}:op${op + 1}"}`;
+    this.owner = `w${this.worker + 1}:op${op + 1}`;
+    this.data = `{"owner":"${this.owner}"}`;
+    if (isObserved(this.store)) this.store.opKey = undefined;
     return this;
+  }
+
+  get db(): QueryClient {
+    return this.store.db;
+  }
+
+  key(): string {
+    const key = this.drawKey();
+    if (key === undefined) throw new KeySpaceExhausted(`no usable key after ${this.draws} draws`);
+    return key;
+  }
+
+  step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.store.step(name, fn);
   }
 
   drawKey(): string | undefined {
     if (this.draws >= this.maxDraws) return undefined;
     this.draws++;
     this.lastKey = this.draw();
+    // Steps that name no key of their own (a scenario's queries) are about the key drawn last.
+    if (isObserved(this.store)) this.store.opKey = this.lastKey;
     return this.lastKey;
   }
 
@@ -56,4 +80,9 @@ export class WorkerOpContext implements OpContext {
   exhausted(): OpResult {
     return { exhausted: { draws: this.draws } };
   }
+}
+
+/** Stores that watch each statement take the op's key for steps that name none. */
+function isObserved(store: SessionStore): store is SessionStore & { opKey: string | undefined } {
+  return 'opKey' in store;
 }

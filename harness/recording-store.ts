@@ -31,7 +31,7 @@ export class RecordingStore extends ObservedStore {
     super(inner);
   }
 
-  protected async step<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+  protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     if (this.events.length >= this.limit) return fn();
     const startUs = nowUs();
     const event: StepEvent = { worker: this.worker + 1, op: this.op + 1, step, startUs, endUs: startUs, result: '' };

@@ -3,10 +3,11 @@ import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
 import { newRunId } from './run-id.ts';
+import { runAudit, runSetup } from './scenario-hooks.ts';
 import { toErrorRecord } from './error-record.ts';
 import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { WorkerTally } from './worker-tally.ts';
-import type { Database, Expectation, RunConfig, StoreTarget } from './types.ts';
+import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface ReproduceRequest {
@@ -74,6 +75,12 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         failure = `could not create the run's schema: ${(error as Error).message}`;
         break;
       }
+      try {
+        await runSetup(database, target, scenario, request.scenarioModules[index]!);
+      } catch (error) {
+        await database.dropRunSchema(target).catch(() => undefined);
+        throw error;
+      }
       const control = createControlBuffer(config.workers);
       const stop = () => new RunControl(control).requestStop();
       signal?.addEventListener('abort', stop);
@@ -108,14 +115,16 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           ),
         ).finally(() => clearInterval(ticker));
         if (request.onProgress) report();
-        const finding = toFinding(
-          scenario,
-          settled.map((result, worker) => (result.status === 'fulfilled' ? result.value : crashedWorker(worker, result.reason))),
-          config.isolation,
-          request.expectations?.[scenario.name],
-        );
+        const reports = settled.map((result, worker) => (result.status === 'fulfilled' ? result.value : crashedWorker(worker, result.reason)));
+        let problems: AuditProblem[] = [];
+        try {
+          problems = await runAudit(database, target, scenario);
+        } catch (error) {
+          failure = `${scenario.name}: its audit hook failed: ${firstLine((error as Error).message)}`;
+        }
+        const finding = toFinding(scenario, reports, config.isolation, request.expectations?.[scenario.name], problems);
         findings.push(finding);
-        failure = harnessFailure(finding);
+        failure ??= harnessFailure(finding);
       } finally {
         signal?.removeEventListener('abort', stop);
         try {
@@ -156,3 +165,6 @@ function harnessFailure(finding: Finding): string | undefined {
 function firstLine(text: string): string {
   return text.split('\n')[0]!;
 }
+
+
+export { ScenarioSetupError } from './scenario-hooks.ts';

@@ -1,7 +1,7 @@
 import { classifyError } from './classify.ts';
 import { toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
-import type { WorkerOpContext } from './op-context.ts';
+import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
 import type { Outcome, RunConfig, Scenario, SessionStore } from './types.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
@@ -24,9 +24,9 @@ export async function runOneOp(
   try {
     const result = await withTimeout(scenario.op(ctx), config.opTimeoutMs, scenario.name);
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
-    if ('saved' in result) {
+    if (result === undefined || result === null || !('exhausted' in result)) {
       tally.record('ok', op, undefined, undefined);
-      live.add(result.saved, op);
+      if (result && 'saved' in result) live.add(result.saved, op);
       return 'ok';
     }
     const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;
@@ -36,7 +36,8 @@ export async function runOneOp(
     // A failed op must not leave its transaction open under the next one.
     if (store.inTransaction) await store.rollback().catch(() => undefined);
     const error = toErrorRecord(thrown);
-    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(error);
+    const outcome =
+      thrown instanceof OpTimeout ? 'indeterminate' : thrown instanceof KeySpaceExhausted ? 'key_space_exhausted' : classifyError(error);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {

@@ -15,7 +15,9 @@ export type Outcome =
   | 'indeterminate'
   | 'error'
   | 'overwritten'
-  | 'lost';
+  | 'lost'
+  /** Counted by a scenario's own audit hook: e.g. two users with one email, though every op was told ok. */
+  | 'invariant_violated';
 
 /** Violations the op's caller saw: the race surfaced as an error from the database. */
 export const LOUD_VIOLATIONS = ['integrity_error', 'serialization_failure', 'deadlock'] as const satisfies readonly Outcome[];
@@ -24,7 +26,7 @@ export const LOUD_VIOLATIONS = ['integrity_error', 'serialization_failure', 'dea
  * Violations no caller saw: the op was told `ok`, and the audit found its session later holding
  * another op's data (`overwritten`) or gone without its owner deleting it (`lost`).
  */
-export const SILENT_VIOLATIONS = ['overwritten', 'lost'] as const satisfies readonly Outcome[];
+export const SILENT_VIOLATIONS = ['overwritten', 'lost', 'invariant_violated'] as const satisfies readonly Outcome[];
 
 /** Every outcome that violates the property. */
 export const VIOLATIONS = [...LOUD_VIOLATIONS, ...SILENT_VIOLATIONS] as const satisfies readonly Outcome[];
@@ -153,7 +155,16 @@ export interface SessionStore {
   read(keys: readonly string[]): Promise<Map<string, string>>;
   /** Deletes the row only if it still holds this data, so a worker never expires another's session. */
   deleteOwned(row: SessionRow): Promise<boolean>;
+  /** The same connection for a scenario's own statements, on the run's schema. */
+  readonly db: QueryClient;
+  /** Runs `fn` as a named step: an interleaving point in explore mode, a timed one in stress mode. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A query client on the run's schema (`search_path` is set to it): for scenarios of their own tables. */
+export interface QueryClient {
+  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }>;
 }
 
 /** One statement a store sent, as seen by a tracer: the SQL, its parameters and its result. */
@@ -175,14 +186,24 @@ export interface StoreOptions {
 /** Opens a store on a worker thread. A store module default-exports one of these. */
 export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<SessionStore>;
 
-/** How one op of a scenario ended, as the scenario reports it. Thrown errors are classified instead. */
-export type OpResult =
-  | { saved: SessionRow }
-  | { exhausted: { draws: number } };
+/**
+ * How one op of a scenario ended, as the scenario reports it: a session saved (and then audited),
+ * no key found, or nothing at all (`undefined`: the op simply succeeded). Thrown errors are
+ * classified instead.
+ */
+export type OpResult = { saved: SessionRow } | { exhausted: { draws: number } } | undefined | void;
 
 /** What an op is handed. One context serves one op. */
 export interface OpContext {
   readonly store: SessionStore;
+  /** A query client on the run's schema, on this worker's own connection. */
+  readonly db: QueryClient;
+  /** This op's name for the audit and the reports: `w2:op17`. Write it into the rows the op creates. */
+  readonly owner: string;
+  /** Draws the next key for this op; past the draw cap the op ends `key_space_exhausted`. */
+  key(): string;
+  /** Runs `fn` as a named step: an interleaving point in explore mode, a timed one in stress mode. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** The isolation level configured for the run (`--isolation`), for scenarios that take it. */
   readonly isolation: Isolation;
   /**
@@ -207,7 +228,16 @@ export interface ScenarioDefinition {
   /** One line: why it is expected safe or unsafe. */
   why: string;
   /** Where the pattern comes from, e.g. the code it mirrors. */
-  origin: string;
+  origin?: string;
+  /** The property its ops are checked against, in words; a general one when not given. */
+  property?: string;
+  /** Creates the scenario's own tables in the run's schema, once per run, before any op. */
+  setup?(db: QueryClient): Promise<void>;
+  /**
+   * Finds violations no error reported, once every op of the run is done: each problem counts as
+   * one op that was told ok but broke the invariant (e.g. a second user with the same email).
+   */
+  audit?(db: QueryClient): Promise<AuditProblem[]>;
   /**
    * The transactions the op opens: `configured` when it takes `--isolation` (ctx.isolation), a
    * level when it always uses that one; absent when it runs in autocommit. Reports show it.
@@ -218,12 +248,22 @@ export interface ScenarioDefinition {
    * for that level. Only for scenarios with `isolation: 'configured'`.
    */
   expectUnder?: Partial<Record<Isolation, { expect: Expectation; why: string }>>;
-  /** One attempt to save a new session. Throw (or let the store throw) to fail it. */
+  /** One attempt to do the scenario's job. Throw (or let the database throw) to fail it. */
   op(ctx: OpContext): Promise<OpResult>;
+}
+
+/** A violation a scenario's audit found: what is wrong, and the key it is about. */
+export interface AuditProblem {
+  message: string;
+  key?: string;
 }
 
 export interface Scenario extends ScenarioDefinition {
   readonly kind: 'racelab.scenario';
+  origin: string;
+  property: string;
+  /** The module that defined it, when it could be told: workers load the scenario from there. */
+  readonly module?: string;
 }
 
 /** The knobs of a run, identical for every scenario in one invocation. */
@@ -258,10 +298,12 @@ export interface Database {
   createRunSchema(runId: string): Promise<StoreTarget>;
   /** Drops what createRunSchema made. */
   dropRunSchema(target: StoreTarget): Promise<void>;
-  /** Deletes every row of the run's table: a fresh table for the next explore run, at a fraction of a new schema's cost. */
+  /** Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of a new schema's cost. */
   emptyRunTable(target: StoreTarget): Promise<void>;
   /** Of these server processes, those waiting for a lock another one holds (`pg_blocking_pids`). */
   blockedBackends(pids: readonly number[]): Promise<Set<number>>;
+  /** A query client on the run's schema, for a scenario's setup and audit. */
+  runClient(target: StoreTarget): Promise<QueryClient & { close(): Promise<void> }>;
   /** Closes connections and stops and removes what was started. Idempotent. */
   stop(): Promise<void>;
 }

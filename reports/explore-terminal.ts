@@ -18,7 +18,7 @@ export interface ExploreHeader {
 export function headerLines(header: ExploreHeader): string[] {
   return [
     `${header.tool.name} ${header.tool.version} explore ${header.scenario} · PostgreSQL ${header.database.version} (${header.database.kind})`,
-    `property: ${header.property} (no integrity_error, serialization_failure, deadlock, overwritten or lost op)`,
+    `property: ${header.property} (no op ends integrity_error, serialization_failure, deadlock, overwritten, lost or invariant_violated)`,
     '',
   ];
 }

@@ -50,6 +50,7 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     firstCapacityFailure: finding.firstCapacityFailure ?? null,
     firstHarnessFailure: finding.firstHarnessFailure ?? null,
     workerFailures: finding.workerFailures,
+    invariantProblems: finding.invariantProblems,
     elapsedMs: Math.round(finding.elapsedMs),
     opsPerSecond: Math.round(finding.opsPerSecond),
   };

@@ -28,6 +28,7 @@ export function verdictSentence(finding: Finding): string {
     finding.outcomes.deadlock && `${count(finding.outcomes.deadlock)} deadlocks`,
     finding.outcomes.overwritten && `${count(finding.outcomes.overwritten)} sessions silently overwritten`,
     finding.outcomes.lost && `${count(finding.outcomes.lost)} sessions lost`,
+    finding.outcomes.invariant_violated && `${count(finding.outcomes.invariant_violated)} violations of its invariant found by its audit`,
   ].filter(Boolean);
   return `${name} reproduced the race: ${kinds.join(', ')} in ${count(finding.ops)} ops, a violation rate of ${rateWithInterval(finding.rate)} (95% Wilson interval); ${expectation}.`;
 }
@@ -66,7 +67,7 @@ function table(input: ReportInput): string[] {
     count(f.ops),
     count(f.outcomes.ok),
     count(f.outcomes.integrity_error),
-    count(f.outcomes.overwritten + f.outcomes.lost),
+    count(f.silentViolations),
     count(f.ops - f.outcomes.ok - f.outcomes.integrity_error - f.silentViolations),
     count(f.retries),
     rateWithInterval(f.rate),
@@ -80,7 +81,7 @@ function table(input: ReportInput): string[] {
     'ops',
     'ok',
     'IntegrityError',
-    'overwritten or lost',
+    'silent violations',
     'other failures',
     'refused & retried',
     'violation rate [95% CI]',
@@ -116,6 +117,10 @@ function evidenceOf(finding: Finding): string[] {
     const kind = loud.outcome === 'integrity_error' ? 'IntegrityError' : loud.outcome;
     lines.push(`### ${finding.scenario.name}: first ${kind}, as PostgreSQL reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
+  }
+  if (finding.invariantProblems.length > 0) {
+    lines.push(`### ${finding.scenario.name}: what its audit found, with no error raised`, '');
+    lines.push(...fence(finding.invariantProblems.map((p) => p.message)), '');
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {

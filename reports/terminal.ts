@@ -66,6 +66,7 @@ const METRICS: readonly [string, (f: Finding) => string][] = [
   ['IntegrityError', (f) => count(f.outcomes.integrity_error)],
   ['overwritten (silent)', (f) => count(f.outcomes.overwritten)],
   ['lost (silent)', (f) => count(f.outcomes.lost)],
+  ['invariant violated (silent)', (f) => count(f.outcomes.invariant_violated)],
   ['other failures', (f) => count(otherFailures(f))],
   ['refused & retried', (f) => count(f.retries)],
   ['keys redrawn', (f) => count(f.draws - f.ops)],
@@ -79,11 +80,23 @@ function columns(findings: readonly Finding[]): string[] {
   return alignColumns([['', ...findings.map((f) => f.scenario.name)], ...METRICS.map(([label, cell]) => [label, ...findings.map(cell)])]);
 }
 
-const ROW_METRICS = ['expected', 'isolation', 'ops', 'IntegrityError', 'overwritten (silent)', 'lost (silent)', 'other failures', 'refused & retried', 'violation rate [95% CI]', 'verdict'];
+const ROW_METRICS = [
+  'expected',
+  'isolation',
+  'ops',
+  'IntegrityError',
+  'overwritten (silent)',
+  'lost (silent)',
+  'invariant violated (silent)',
+  'other failures',
+  'refused & retried',
+  'violation rate [95% CI]',
+  'verdict',
+];
 
 function rows(findings: readonly Finding[]): string[] {
   const metrics = METRICS.filter(([label]) => ROW_METRICS.includes(label));
-  const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace(' [95% CI]', ' [95%]'))];
+  const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace('invariant violated', 'invariant').replace(' [95% CI]', ' [95%]'))];
   return alignColumns([heading, ...findings.map((f) => [f.scenario.name, ...metrics.map(([, cell]) => cell(f))])], '  ');
 }
 
@@ -105,6 +118,10 @@ function evidence(findings: readonly Finding[]): string[] {
       lines.push(`First ${silent.outcome} session, with no error raised (${describeSample(silent)}):`);
       lines.push(`  session key: ${silent.key}`, `  op wrote:    ${silent.audit.wrote}`);
       lines.push(`  row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`, ...timelineSection(silent), '');
+    }
+    if (finding.invariantProblems.length > 0) {
+      lines.push(`${finding.scenario.name}: its audit found ${count(finding.outcomes.invariant_violated)} violations of its invariant, with no error raised:`);
+      lines.push(...finding.invariantProblems.slice(0, 5).map((p) => `  ${p.message}`), '');
     }
     if (finding.violations === 0 && !finding.workerFailures.length) {
       const absorbed =

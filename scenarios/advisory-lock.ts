@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/define-scenario.ts';
+import { SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * Serialise check and insert per key with a transaction-scoped advisory lock on the key's hash.
@@ -10,6 +11,7 @@ import { defineScenario } from '../harness/define-scenario.ts';
  */
 export default defineScenario({
   name: 'advisory-lock',
+  property: SESSION_PROPERTY,
   expect: 'safe',
   why: 'the advisory lock serialises check and insert per key, and in READ COMMITTED the check sees the previous holder\'s committed row',
   origin: 'SELECT pg_advisory_xact_lock(hashtext(key)) before the check, a common application-level lock',

@@ -1,6 +1,6 @@
 import { defineScenario } from '../harness/define-scenario.ts';
 import { isUniqueViolation } from '../harness/classify.ts';
-import { getNewSessionKey } from './django-new-session-key.ts';
+import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * Django's `SessionStore.create()`: the same check, but the INSERT is the real test. A unique
@@ -9,6 +9,7 @@ import { getNewSessionKey } from './django-new-session-key.ts';
  */
 export default defineScenario({
   name: 'atomic-create',
+  property: SESSION_PROPERTY,
   expect: 'safe',
   why: 'the unique key decides: an insert that collides is retried with a new key, so no caller sees the collision',
   origin: 'django/contrib/sessions/backends/db.py: create() → save(must_create=True), retried on CreateError',

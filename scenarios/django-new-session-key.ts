@@ -1,5 +1,8 @@
 import type { OpContext } from '../harness/types.ts';
 
+/** The property every session scenario is checked against: the ticket's. */
+export const SESSION_PROPERTY = 'a new session is saved without error';
+
 /**
  * Django's `SessionBase._get_new_session_key()`: draw a random key until `exists()` says it is
  * free. The check and the later INSERT are separate statements, so "free" can be stale by the

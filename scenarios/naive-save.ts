@@ -1,5 +1,5 @@
 import { defineScenario } from '../harness/define-scenario.ts';
-import { getNewSessionKey } from './django-new-session-key.ts';
+import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * Django 1.4's `SessionStore.save()` on a new session: find a free key, then INSERT once. A
@@ -8,6 +8,7 @@ import { getNewSessionKey } from './django-new-session-key.ts';
  */
 export default defineScenario({
   name: 'naive-save',
+  property: SESSION_PROPERTY,
   expect: 'unsafe',
   why: 'checks that the key is free, then inserts once: a client that takes the key in between makes the insert fail with IntegrityError',
   origin: 'django/contrib/sessions/backends/db.py (1.4): save() → _get_or_create_session_key() → obj.save() with no retry',

@@ -1,5 +1,5 @@
 import { defineScenario } from '../harness/define-scenario.ts';
-import { getNewSessionKey } from './django-new-session-key.ts';
+import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * `save()` on a new session since Django 1.6, where `Model.save()` tries an UPDATE by primary key
@@ -10,6 +10,7 @@ import { getNewSessionKey } from './django-new-session-key.ts';
  */
 export default defineScenario({
   name: 'naive-upsert',
+  property: SESSION_PROPERTY,
   expect: 'unsafe',
   why: "an UPDATE that finds the other client's fresh row overwrites it without an error; an INSERT that loses the race raises IntegrityError",
   origin: 'django/db/models/base.py (1.6+): Model._save_table() → _do_update(), then _do_insert() when no row was updated',

@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/define-scenario.ts';
+import { SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * One statement that checks and inserts at once: `INSERT … ON CONFLICT DO NOTHING RETURNING`.
@@ -6,6 +7,7 @@ import { defineScenario } from '../harness/define-scenario.ts';
  */
 export default defineScenario({
   name: 'on-conflict',
+  property: SESSION_PROPERTY,
   expect: 'safe',
   why: 'the check and the insert are one statement decided by the unique index: there is no gap between them to race in',
   origin: 'PostgreSQL 9.5+ INSERT … ON CONFLICT; Django bulk_create(ignore_conflicts=True) and get_or_create patterns built on it',

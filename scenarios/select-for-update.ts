@@ -1,4 +1,5 @@
 import { defineScenario } from '../harness/define-scenario.ts';
+import { SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**
  * The popular non-fix: check the key with `SELECT … FOR UPDATE` inside a transaction, then
@@ -7,6 +8,7 @@ import { defineScenario } from '../harness/define-scenario.ts';
  */
 export default defineScenario({
   name: 'select-for-update',
+  property: SESSION_PROPERTY,
   expect: 'unsafe',
   why: 'FOR UPDATE locks only rows that exist: an absent key is not locked, so two clients still both see it free and both insert',
   origin: 'Session.objects.select_for_update().filter(session_key=key).exists() inside transaction.atomic(), a fix often suggested for #18344-style races',

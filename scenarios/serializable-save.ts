@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../harness/classify.ts';
 import { defineScenario } from '../harness/define-scenario.ts';
-import { getNewSessionKey } from './django-new-session-key.ts';
+import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
 const SERIALIZATION_FAILURE = '40001';
 
@@ -11,6 +11,7 @@ const SERIALIZATION_FAILURE = '40001';
  */
 export default defineScenario({
   name: 'serializable-save',
+  property: SESSION_PROPERTY,
   expect: 'safe',
   why: 'SERIALIZABLE makes PostgreSQL refuse one of two racing transactions (40001, or 23505), and the refused one retries with a new key',
   origin: 'PostgreSQL manual, 13.2.3 "Serializable Isolation Level" and 13.4 on retrying serialization failures',

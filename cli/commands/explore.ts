@@ -5,16 +5,15 @@ import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harnes
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace } from '../../harness/explore/search.ts';
-import { PROPERTY } from '../../harness/finding.ts';
 import type { Isolation, Scenario } from '../../harness/types.ts';
 import { exhaustiveLine, headerLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
 import { count } from '../../reports/format.ts';
-import { BUILT_IN_SCENARIOS } from '../../scenarios/index.ts';
 import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { openCommandDatabase } from '../open-database.ts';
+import { scenarioModules } from '../scenario-modules.ts';
 import { TOOL } from '../tool-info.ts';
 import { checkOutDir, writeReports } from '../out-dir.ts';
 import { renderExploreMarkdown } from '../../reports/explore-markdown.ts';
@@ -39,13 +38,13 @@ export const exploreCommand: Command = {
   async run(args, io) {
     const options = parseExploreOptions(args);
     await checkOutDir(options.out);
-    const scenarioModule = BUILT_IN_SCENARIOS[options.scenario]!;
+    const [scenarioModule] = await scenarioModules('explore', [options.scenario]);
     const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
-      const explorer = await Explorer.start(database, scenarioModule, SESSION_STORE, workers);
+      const explorer = await Explorer.start(database, scenarioModule!, SESSION_STORE, workers);
       try {
-        const header = { tool: TOOL, scenario: options.scenario, database, property: PROPERTY };
+        const header = { tool: TOOL, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
         io.stdout(`${headerLines(header).join('\n')}\n`);
         // What is printed is also the body of report.md: one account of the run, in two places.
         const printed: string[] = [];

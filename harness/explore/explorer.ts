@@ -10,7 +10,8 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadScenario } from '../load-module.ts';
 import { newRunId } from '../run-id.ts';
-import type { Database, Outcome, RunConfig, Scenario, StoreTarget } from '../types.ts';
+import { runAudit, runSetup } from '../scenario-hooks.ts';
+import type { AuditProblem, Database, Outcome, RunConfig, Scenario, StoreTarget } from '../types.ts';
 import type { WorkerSample } from '../protocol.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
@@ -38,6 +39,8 @@ export interface ExploreRun {
   outcomes: Outcome[][];
   /** The failing ops' evidence, as the workers sampled it. */
   samples: WorkerSample[];
+  /** What the scenario's own audit hook found after the run. */
+  invariantProblems: AuditProblem[];
   elapsedMs: number;
 }
 
@@ -63,6 +66,12 @@ export class Explorer {
   static async start(database: Database, scenarioModule: string, storeModule: string, maxWorkers: number): Promise<Explorer> {
     const scenario = await loadScenario(scenarioModule);
     const target = await database.createRunSchema(newRunId());
+    try {
+      await runSetup(database, target, scenario, scenarioModule);
+    } catch (error) {
+      await database.dropRunSchema(target).catch(() => undefined);
+      throw error;
+    }
     const buffer = createTurnstileBuffer(maxWorkers);
     const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: maxWorkers, maxThreads: maxWorkers, idleTimeout: Number.POSITIVE_INFINITY });
     const participants: Participant[] = [];
@@ -160,8 +169,14 @@ export class Explorer {
       samples.push(...result.report.samples);
     }
     if (refused !== undefined) throw refused;
+    let invariantProblems: AuditProblem[];
+    try {
+      invariantProblems = await runAudit(this.database, this.target, this.scenario);
+    } catch (error) {
+      throw new HarnessFailure(`${this.scenario.name}: its audit hook failed: ${(error as Error).message}`);
+    }
     steps.sort((a, b) => a.releasedAt - b.releasedAt);
-    return { input, order, pendingAt, steps, outcomes, samples, elapsedMs: performance.now() - started };
+    return { input, order, pendingAt, steps, outcomes, samples, invariantProblems, elapsedMs: performance.now() - started };
   }
 
   /** Stops the workers, closes their connections and drops the schema. */

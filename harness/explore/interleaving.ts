@@ -37,5 +37,7 @@ export function interleavingLine(run: ExploreRun): string {
 
 /** `w1 op1 ok · w2 op1 integrity_error`. */
 export function outcomesLine(run: ExploreRun): string {
-  return run.outcomes.flatMap((ops, worker) => ops.map((outcome, op) => `w${worker + 1} op${op + 1} ${outcome}`)).join(' · ');
+  const ops = run.outcomes.flatMap((outcomes, worker) => outcomes.map((outcome, op) => `w${worker + 1} op${op + 1} ${outcome}`));
+  const audit = run.invariantProblems.map((problem) => `audit: ${problem.message}`);
+  return [...ops, ...audit].join(' · ');
 }

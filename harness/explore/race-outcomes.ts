@@ -21,5 +21,5 @@ export function raceViolations(run: ExploreRun): number {
       if (RACE_OUTCOMES.includes(outcome)) violations++;
     }),
   );
-  return violations;
+  return violations + run.invariantProblems.length;
 }

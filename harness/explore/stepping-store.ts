@@ -21,7 +21,7 @@ export class SteppingStore extends ObservedStore {
     super(inner);
   }
 
-  protected async step<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+  protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     if (!this.gating) return fn();
     const releasedAt = this.gate.awaitRelease();
     const record: StepRecord = { worker: this.worker, op: this.op, step, releasedAt, completedAt: 0, result: '' };

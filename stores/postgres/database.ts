@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, StoreTarget } from '../../harness/types.ts';
-import { createSchemaSql, dropSchemaSql, emptyTableSql, runSchemaName } from './session-table.ts';
+import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, runSchemaName } from './session-table.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -51,7 +51,20 @@ export async function connectDatabase(
     },
     dropRunSchema: (target) => drop(target.schema),
     async emptyRunTable(target) {
-      await admin.query(emptyTableSql(target.schema));
+      await admin.query(emptyTablesSql(target.schema));
+    },
+    async runClient(target) {
+      const client = new pg.Client({ connectionString: url, application_name: target.schema });
+      client.on('error', () => undefined);
+      await client.connect();
+      await client.query(`SET search_path TO ${quoteSchema(target.schema)}`);
+      return {
+        async query<Row>(text: string, values?: readonly unknown[]) {
+          const result = await client.query(text, values ? [...values] : []);
+          return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+        },
+        close: () => client.end(),
+      };
     },
     async blockedBackends(pids) {
       const { rows } = await admin.query<{ pid: number }>(

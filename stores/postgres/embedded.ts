@@ -9,10 +9,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StartedInstance } from './database.ts';
 import { freePort } from './free-port.ts';
@@ -76,8 +76,34 @@ async function platformBinaries(): Promise<Binaries> {
   } catch {
     throw new Error(`embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (${packageName} is not installed); use --db postgres://… instead`);
   }
+  await hydrateSymlinks(dirname(dirname(entry)), packageName);
   const binaries = (await import(pathToFileURL(entry).href)) as Binaries;
   return { initdb: binaries.initdb, postgres: binaries.postgres };
+}
+
+/**
+ * The binaries package ships its libraries' symlinks as a list that its install script turns into
+ * links. npm 11 skips dependencies' install scripts unless the project allows them, so racelab
+ * makes any missing link itself, the same way.
+ */
+async function hydrateSymlinks(packageRoot: string, packageName: string): Promise<void> {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(await readFile(join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return; // No list: the package ships real files.
+  }
+  for (const { source, target } of links) {
+    const at = join(packageRoot, target);
+    if (await lstat(at).then(() => true, () => false)) continue;
+    try {
+      await symlink(relative(dirname(at), join(packageRoot, source)), at);
+    } catch (error) {
+      throw new Error(
+        `embedded PostgreSQL: the libraries of ${packageName} are not linked and cannot be (${(error as NodeJS.ErrnoException).code}); run \`npm rebuild ${packageName}\` with install scripts allowed`,
+      );
+    }
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { toErrorRecord } from '../../harness/error-record.ts';
 import type { Isolation, OpenStore, SessionRow, SessionStore, StoreOptions, StoreTarget } from '../../harness/types.ts';
-import { BEGIN, sessionStatements } from './session-table.ts';
+import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
 type Statement = { name?: string; text: string };
 
@@ -16,6 +16,8 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   client.on('error', () => undefined);
   await client.connect();
+  // A scenario's own statements land in the run's schema, and see nothing of the user's.
+  await client.query(`SET search_path TO ${quoteSchema(target.schema)}`);
   const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const sql = sessionStatements(target.schema);
   const { onStatement } = options;
@@ -78,6 +80,13 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     async deleteOwned(row: SessionRow) {
       return (await run('deleteOwned', sql.deleteOwned, [row.key, row.data])).rowCount === 1;
     },
+    db: {
+      async query<Row>(text: string, values?: readonly unknown[]) {
+        const result = await run('query', { text }, values ? [...values] : []);
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+      },
+    },
+    step: (_name, fn) => fn(),
     close: () => client.end(),
   };
 };

@@ -12,6 +12,10 @@ export function runSchemaName(runId: string): string {
 }
 
 /** The schema as a quoted identifier, after checking it is one of ours. */
+export function quoteSchema(schema: string): string {
+  return quotedSchema(schema);
+}
+
 function quotedSchema(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) throw new RangeError(`not a racelab schema name: ${JSON.stringify(schema)}`);
   return `"${schema}"`;
@@ -31,8 +35,21 @@ CREATE TABLE ${table(schema)} (
 CREATE INDEX "django_session_expire_date" ON ${table(schema)} ("expire_date");`;
 }
 
-export function emptyTableSql(schema: string): string {
-  return `DELETE FROM ${table(schema)}`;
+/**
+ * Empties every table of the run's schema, a scenario's own tables too, in one statement: DELETE
+ * rather than TRUNCATE, which is slower on tables this small.
+ */
+export function emptyTablesSql(schema: string): string {
+  return `DO $$ DECLARE t text; BEGIN
+    FOR t IN SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = ${literal(schema)} LOOP
+      EXECUTE 'DELETE FROM ' || ${literal(quotedSchema(schema))} || '.' || t;
+    END LOOP;
+  END $$`;
+}
+
+/** A string literal of one of our schema names (checked, so it holds no quote). */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 export function dropSchemaSql(schema: string): string {

@@ -1,0 +1,138 @@
+/**
+ * The library entry: run a scenario from code and get the findings back as data (the same as
+ * report.json), or assert that it is race-free in a test.
+ */
+import type { JsonReport } from '../reports/json.ts';
+import { toJsonReport } from '../reports/json.ts';
+import { errorLines } from '../reports/evidence-lines.ts';
+import { UsageError } from '../cli/cli-errors.ts';
+import { parseReproduceOptions } from '../cli/reproduce-options.ts';
+import { runInvocation } from '../cli/run-invocation.ts';
+import type { CommandIo } from '../cli/commands/command.ts';
+import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkOutDir } from '../cli/out-dir.ts';
+import { loadScenario } from '../harness/load-module.ts';
+
+export interface RaceOptions {
+  /** `auto` (default), `embedded`, `docker`, or a postgres:// URL. */
+  db?: string;
+  workers?: number;
+  /** Ops per worker. */
+  ops?: number;
+  keys?: KeyMode;
+  keySpace?: number;
+  occupancy?: number;
+  isolation?: Isolation;
+  maxAttempts?: number;
+  opTimeoutMs?: number;
+  seed?: number;
+  /** Declares what the scenario should show for this run, in place of its own expectation. */
+  expect?: Expectation;
+  /** Consent to run against a server that is not on this machine. */
+  allowRemote?: boolean;
+  /** Also write report.json, report.md, junit.xml and report.html to this directory. */
+  out?: string;
+  /** Aborting stops the run after the current ops; the result is then marked interrupted. */
+  signal?: AbortSignal;
+}
+
+/** Thrown for what keeps a race from running at all: bad options, a database that cannot start. */
+export class RaceError extends Error {
+  override name = 'RaceError';
+}
+
+/**
+ * Runs one scenario against a real PostgreSQL and returns the report's data. Throws `RaceError`
+ * only when it cannot run or its run broke; a race it finds is a result, not an error.
+ *
+ * @param scenario a scenario made with defineScenario in a module of its own, or its file's path
+ *   or URL: worker threads load it from there.
+ */
+export async function race(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
+  const file = scenarioFile(scenario);
+  const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
+  const args = ['--scenario', file, ...toArgs(options, name)];
+  const io: CommandIo = {
+    stdout: () => undefined,
+    progress: () => undefined,
+    error: () => undefined,
+    status: () => undefined,
+    signal: options.signal ?? new AbortController().signal,
+  };
+  try {
+    const parsed = parseReproduceOptions(args);
+    if (options.out !== undefined) await checkOutDir(options.out);
+    const { input } = await runInvocation('reproduce', parsed, io, options.out !== undefined);
+    if (input.failure) throw new RaceError(input.failure);
+    return toJsonReport(input);
+  } catch (error) {
+    if (error instanceof RaceError) throw error;
+    throw new RaceError(error instanceof UsageError ? error.message : `${(error as Error).message}`);
+  }
+}
+
+/**
+ * Runs the scenario and fails, with the finding, its first example and the command that reruns
+ * it, if any op violated the property. For test suites: `await expectRaceFree(signup, { workers: 8 })`.
+ */
+export async function expectRaceFree(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
+  const report = await race(scenario, options);
+  const [result] = report.scenarios;
+  if (result && result.violations > 0) throw new RaceFoundError(describe(report));
+  return report;
+}
+
+/** The failure of `expectRaceFree`: its message is the evidence. */
+export class RaceFoundError extends Error {
+  override name = 'RaceFoundError';
+}
+
+function describe(report: JsonReport): string {
+  const s = report.scenarios[0]!;
+  const lines = [`${s.name} is not race-free: ${s.violations} of ${s.ops} ops violated "${s.property}" (${(s.rate.value * 100).toFixed(2)}%, 95% CI ${(s.rate.low * 100).toFixed(2)}–${(s.rate.high * 100).toFixed(2)}%).`];
+  const example = s.firstLoudViolation ?? s.firstSilentViolation;
+  if (example) lines.push(`first example (w${example.worker} op${example.op}):`, ...errorLines(example));
+  if (example?.audit) lines.push(`  op wrote ${example.audit.wrote}; the row holds ${example.audit.found ?? 'nothing'}`);
+  for (const problem of s.invariantProblems.slice(0, 5)) lines.push(`  audit: ${problem.message}`);
+  lines.push(`rerun: ${report.replayCommand}`);
+  return lines.join('\n');
+}
+
+async function scenarioName(file: string): Promise<string> {
+  try {
+    return (await loadScenario(pathToFileURL(resolve(file)).href)).name;
+  } catch (error) {
+    throw new RaceError(`${file}: ${(error as Error).message}`);
+  }
+}
+
+function scenarioFile(scenario: Scenario | string | URL): string {
+  if (scenario instanceof URL) return fileURLToPath(scenario);
+  if (typeof scenario === 'string') return scenario.startsWith('file:') ? fileURLToPath(scenario) : scenario;
+  if (scenario.module === undefined) {
+    throw new RaceError(`${scenario.name}: racelab cannot tell which file defines it; pass the file's path or URL instead`);
+  }
+  return fileURLToPath(scenario.module);
+}
+
+function toArgs(options: RaceOptions, name: string): string[] {
+  const pairs: [string, unknown][] = [
+    ['db', options.db],
+    ['workers', options.workers],
+    ['ops', options.ops],
+    ['keys', options.keys],
+    ['key-space', options.keySpace],
+    ['occupancy', options.occupancy],
+    ['isolation', options.isolation],
+    ['max-attempts', options.maxAttempts],
+    ['op-timeout', options.opTimeoutMs],
+    ['seed', options.seed],
+    ['out', options.out],
+  ];
+  const args = pairs.flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
+  if (options.expect) args.push('--expect', `${name}=${options.expect}`);
+  if (options.allowRemote) args.push('--allow-remote');
+  return args;
+}

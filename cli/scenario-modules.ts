@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadScenario } from '../harness/load-module.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+import { UsageError } from './cli-errors.ts';
+
+/** A scenario argument is a file when it names one: a path, or a script's extension. */
+export function isScenarioFile(argument: string): boolean {
+  return argument.includes('/') || /\.(m?[jt]s|cjs)$/.test(argument);
+}
+
+/**
+ * Turns scenario arguments (built-in names, or scenario files) into module URLs, loading each file
+ * once here so that one that fails to load, or exports no scenario, is a one-line usage error
+ * naming the file before anything starts.
+ */
+export async function scenarioModules(option: string, scenarios: readonly string[]): Promise<string[]> {
+  const modules: string[] = [];
+  for (const scenario of scenarios) {
+    if (!isScenarioFile(scenario)) {
+      modules.push(BUILT_IN_SCENARIOS[scenario]!);
+      continue;
+    }
+    const path = resolve(scenario);
+    if (!existsSync(path)) throw new UsageError(`${option} ${scenario}: no such file`);
+    const url = pathToFileURL(path).href;
+    try {
+      await loadScenario(url);
+    } catch (error) {
+      const message = ((error as Error).message ?? String(error)).split('\n')[0]!.replace(url, scenario);
+      throw new UsageError(`${option} ${scenario}: ${message}`);
+    }
+    modules.push(url);
+  }
+  return modules;
+}

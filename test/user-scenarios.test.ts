@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { expectRaceFree, race, RaceFoundError } from '../api/index.ts';
+import uniqueIndexSignup from '../examples/signup-unique-index.race.ts';
+import { runCli } from './cli-process.ts';
+import { readReport } from './report-file.ts';
+
+const example = (name: string) => new URL(`../examples/${name}.race.ts`, import.meta.url);
+const bad = (name: string) => `./test/fixtures/bad/${name}.race.ts`;
+/** Many workers starting together on few emails: checks that pass together, if the code lets them. */
+const contended = () => ({ db: inject('embeddedUrl'), workers: 8, keySpace: 8, ops: 25, seed: 1 });
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'racelab-user-scenarios-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the library API on the examples', () => {
+  it('race(): signup without a unique index makes duplicate users, found only by its audit', async () => {
+    const report = await race(example('signup-check-then-insert'), contended());
+    const [result] = report.scenarios;
+    expect(result).toMatchObject({ name: 'signup-check-then-insert', verdict: 'reproduced', matchesExpectation: true, loudViolations: 0 });
+    expect(result!.outcomes.invariant_violated).toBeGreaterThan(0);
+    expect(result!.outcomes.integrity_error + result!.outcomes.error).toBe(0); // no error was ever raised
+    expect(result!.invariantProblems[0]!.message).toMatch(/^\d users share user-[a-z0-9]{4}@example\.com \(created by w\d+:op\d+, w\d+:op\d+/);
+  });
+
+  it('expectRaceFree(): the unique index holds, passed as the imported scenario object', async () => {
+    const report = await expectRaceFree(uniqueIndexSignup, contended());
+    expect(report.scenarios[0]).toMatchObject({ name: 'signup-unique-index', verdict: 'holds', violations: 0 });
+  });
+
+  it('expectRaceFree(): get_or_create holds', async () => {
+    const report = await expectRaceFree(example('get-or-create'), contended());
+    expect(report.scenarios[0]).toMatchObject({ verdict: 'holds', violations: 0 });
+  });
+
+  it('expectRaceFree() fails with the finding, the first example and the command that reruns it', async () => {
+    const failure = await expectRaceFree(example('signup-check-then-insert'), contended()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RaceFoundError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/^signup-check-then-insert is not race-free: \d+ of 200 ops violated/);
+    expect(message).toMatch(/ {2}audit: \d users share user-/);
+    expect(message).toMatch(/rerun: racelab reproduce --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres --scenario .*examples\/signup-check-then-insert\.race\.ts .* --seed 1/);
+  });
+});
+
+describe('scenario files on the command line', () => {
+  it('the examples give their verdicts from the CLI, side by side', async () => {
+    const out = join(work, 'examples');
+    const files = ['signup-check-then-insert', 'signup-unique-index', 'get-or-create'].map((name) => `./examples/${name}.race.ts`);
+    const result = await runCli(['reproduce', '--db', inject('embeddedUrl'), '--scenario', files.join(','), '--workers', '8', '--key-space', '8', '--ops', '25', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/verdict\s+reproduced \(as expected\)\s+holds \(as expected\)\s+holds \(as expected\)/);
+    expect(result.stdout).toContain('signup-check-then-insert: its audit found');
+    expect(readReport(out).scenarios.map((s: { name: string }) => s.name)).toEqual(['signup-check-then-insert', 'signup-unique-index', 'get-or-create']);
+  });
+
+  it('explore finds the duplicate signup through the audit, as an interleaving of named steps', async () => {
+    const result = await runCli(['explore', './examples/signup-check-then-insert.race.ts', '--db', inject('embeddedUrl'), '--out', join(work, 'explore')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/w\d check\(k\d+\) → 0 rows/);
+    expect(result.stdout).toMatch(/audit: 2 users share user-/);
+  });
+
+  it.each([
+    [bad('missing'), 'no such file'],
+    [bad('exports-nothing'), 'the default export is not a scenario made with defineScenario'],
+    [bad('syntax-error'), 'Transform failed'],
+    [bad('setup-throws'), 'setup-throws: setup failed: syntax error at end of input'],
+  ])('a bad scenario file %s: one line naming the file and the problem, exit 2', async (file, problem) => {
+    const result = await runCli(['reproduce', '--db', inject('embeddedUrl'), '--scenario', file, '--out', join(work, 'bad')]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('racelab'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`racelab reproduce: --scenario ${file}: `);
+    expect(lines[0]).toContain(problem);
+  });
+});
