@@ -49,13 +49,13 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   const out = raw.out ?? EXPLORE_OPTIONS.out.default;
   if (out.trim() === '') throw new UsageError('--out must not be empty');
   const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ISOLATIONS);
+  const common = { allowRemote: raw.flags.has('allow-remote'), scenario: scenario!, db, out };
 
   if (raw.schedule !== undefined) {
     const conflicting = raw.flags.has('exhaustive') ? 'exhaustive' : (given([...SEARCH_ONLY, ...EXHAUSTIVE_ONLY]) ?? (isolation && 'isolation'));
     if (conflicting) throw new UsageError(`--schedule replays one interleaving and cannot go with --${conflicting}`);
     try {
-      return { allowRemote: raw.flags.has('allow-remote'),
-      scenario: scenario!, db, out, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
+      return { ...common, mode: { kind: 'replay', schedule: parseSchedule(raw.schedule) } };
     } catch (error) {
       if (error instanceof ScheduleError) throw new UsageError(error.message);
       throw error;
@@ -65,10 +65,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
     const conflicting = given(SEARCH_ONLY);
     if (conflicting) throw new UsageError(`--${conflicting} belongs to the property search and cannot go with --exhaustive`);
     return {
-      allowRemote: raw.flags.has('allow-remote'),
-      scenario: scenario!,
-      db,
-      out,
+      ...common,
       mode: {
         kind: 'exhaustive',
         input: {
@@ -85,10 +82,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   if (misplaced) throw new UsageError(`--${misplaced} applies to --exhaustive; the property search generates it`);
   if (raw.path !== undefined && raw.seed === undefined) throw new UsageError('--path replays a run of one seed: give --seed too');
   return {
-    allowRemote: raw.flags.has('allow-remote'),
-      scenario: scenario!,
-    db,
-    out,
+    ...common,
     mode: {
       kind: 'search',
       runs: integerOption('runs', raw.runs ?? '100', 1, 100_000),

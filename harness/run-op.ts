@@ -33,8 +33,10 @@ export async function runOneOp(
     tally.record('key_space_exhausted', op, ctx.lastKey, { message });
     return 'key_space_exhausted';
   } catch (thrown) {
-    // A failed op must not leave its transaction open under the next one.
-    if (store.inTransaction) await store.rollback().catch(() => undefined);
+    // A failed op must not leave its transaction open under the next one. A timed-out op's
+    // statement may still hold the connection: a ROLLBACK would queue behind it, and the worker
+    // stops anyway.
+    if (store.inTransaction && !(thrown instanceof OpTimeout)) await store.rollback().catch(() => undefined);
     const error = toErrorRecord(thrown);
     const outcome =
       thrown instanceof OpTimeout ? 'indeterminate' : thrown instanceof KeySpaceExhausted ? 'key_space_exhausted' : classifyError(error);
