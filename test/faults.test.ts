@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +60,7 @@ describe('the database dies mid-run', () => {
       expect(report.scenarios[0].ops).toBeGreaterThan(0);
     } finally {
       await instance.stop();
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });

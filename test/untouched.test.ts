@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { runCli } from './cli-process.ts';
@@ -26,6 +29,7 @@ describeEachServer('nothing touched that is not racelab’s', (server) => {
     const url = new URL(server.url);
     url.pathname = `/${name}`;
     const user = new pg.Client({ connectionString: url.toString() });
+    const out = mkdtempSync(join(tmpdir(), 'racelab-untouched-'));
     try {
       await user.connect();
       await user.query(`
@@ -36,7 +40,7 @@ describeEachServer('nothing touched that is not racelab’s', (server) => {
         CREATE SEQUENCE public.user_ids; SELECT nextval('public.user_ids'); SELECT nextval('public.user_ids');`);
       const before = (await user.query(FINGERPRINT)).rows[0].fingerprint;
 
-      const result = await runCli(['reproduce', '--db', url.toString(), '--scenario', 'all', '--ops', '100', '--key-space', '16', '--out', `/tmp/${name}`]);
+      const result = await runCli(['reproduce', '--db', url.toString(), '--scenario', 'all', '--ops', '100', '--key-space', '16', '--out', out]);
       expect(result.code, result.stderr).toBe(0);
 
       expect((await user.query(FINGERPRINT)).rows[0].fingerprint).toBe(before);
@@ -46,6 +50,7 @@ describeEachServer('nothing touched that is not racelab’s', (server) => {
       await user.end().catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${name}`);
       await admin.end();
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
