@@ -1,6 +1,7 @@
 import { analyticExpectation } from '../harness/analytic.ts';
 import { loadScenario } from '../harness/load-module.ts';
-import { reproduce, SCHEDULE, ScenarioSetupError } from '../harness/reproduce.ts';
+import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
+import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/types.ts';
 import { renderHtml } from '../reports/html.ts';

@@ -50,6 +50,6 @@ export class RecordingStore extends ObservedStore {
   }
 }
 
-export function nowUs(): number {
+function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }

@@ -166,5 +166,3 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!;
 }
 
-
-export { ScenarioSetupError } from './scenario-hooks.ts';

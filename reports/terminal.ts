@@ -76,8 +76,14 @@ const METRICS: readonly [string, (f: Finding) => string][] = [
   ['ops/s', (f) => count(Math.round(f.opsPerSecond))],
 ];
 
+/** The metrics worth a row: an invariant only scenarios with an audit hook can violate is left out when none did. */
+function metricsFor(findings: readonly Finding[]) {
+  const anyInvariant = findings.some((f) => f.outcomes.invariant_violated > 0);
+  return METRICS.filter(([label]) => anyInvariant || label !== 'invariant violated (silent)');
+}
+
 function columns(findings: readonly Finding[]): string[] {
-  return alignColumns([['', ...findings.map((f) => f.scenario.name)], ...METRICS.map(([label, cell]) => [label, ...findings.map(cell)])]);
+  return alignColumns([['', ...findings.map((f) => f.scenario.name)], ...metricsFor(findings).map(([label, cell]) => [label, ...findings.map(cell)])]);
 }
 
 const ROW_METRICS = [
@@ -95,7 +101,7 @@ const ROW_METRICS = [
 ];
 
 function rows(findings: readonly Finding[]): string[] {
-  const metrics = METRICS.filter(([label]) => ROW_METRICS.includes(label));
+  const metrics = metricsFor(findings).filter(([label]) => ROW_METRICS.includes(label));
   const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace('invariant violated', 'invariant').replace(' [95% CI]', ' [95%]'))];
   return alignColumns([heading, ...findings.map((f) => [f.scenario.name, ...metrics.map(([, cell]) => cell(f))])], '  ');
 }

@@ -46,7 +46,7 @@ export function exitCode(input: ReportInput, io: CommandIo): number {
 }
 
 /** One line that says which way the verdict missed, and what to do about it. */
-export function mismatchMessage(finding: Finding, input: ReportInput): string {
+function mismatchMessage(finding: Finding, input: ReportInput): string {
   const name = finding.scenario.name;
   if (finding.scenario.expect === 'safe') {
     return `${name} is expected safe but reproduced (${percent(finding.rate.value)} of ${count(finding.ops)} ops): see its first violation above`;

@@ -3,7 +3,7 @@ import type { ExploreRun } from './explorer.ts';
 import { HarnessFailure } from './harness-failure.ts';
 
 /** The outcomes that break the property in explore mode: the same as reproduce's violations. */
-export const RACE_OUTCOMES: readonly Outcome[] = VIOLATIONS;
+const RACE_OUTCOMES: readonly Outcome[] = VIOLATIONS;
 
 /**
  * Counts the ops of a run that violate the property. An op that failed for a reason that is not

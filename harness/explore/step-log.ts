@@ -14,10 +14,3 @@ export interface StepRecord {
   error?: { code?: string; message: string };
 }
 
-/** How an op ended, placed on the run's clock after its last step. */
-export interface OpEnd {
-  worker: number;
-  op: number;
-  outcome: string;
-  at: number;
-}
