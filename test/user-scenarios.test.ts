@@ -60,7 +60,7 @@ describe('scenario files on the command line', () => {
   });
 
   it('explore finds the duplicate signup through the audit, as an interleaving of named steps', async () => {
-    const result = await runCli(['explore', './examples/signup-check-then-insert.race.ts', '--db', inject('embeddedUrl'), '--out', join(work, 'explore')]);
+    const result = await runCli(['explore', './examples/signup-check-then-insert.race.ts', '--seed', '1', '--db', inject('embeddedUrl'), '--out', join(work, 'explore')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/w\d check\(k\d+\) → 0 rows/);
     expect(result.stdout).toMatch(/audit: 2 users share user-/);
