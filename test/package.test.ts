@@ -27,7 +27,8 @@ describe('the packed tarball in a fresh project, as a user meets racelab', () =>
     project = mkdtempSync(join(tmpdir(), 'racelab-consumer-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     // npm 11 skips dependencies' install scripts here, as it would for a user who allowed none.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', join(packed, tarball)], { cwd: project, stdio: 'ignore' });
+    // TypeScript comes along to check the package's type declarations as a user's project would.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20'], { cwd: project, stdio: 'ignore' });
   }, 300_000);
   afterAll(() => {
     rmSync(project, { recursive: true, force: true });
@@ -39,6 +40,7 @@ describe('the packed tarball in a fresh project, as a user meets racelab', () =>
     expect(files).toContain('node_modules/racelab/index.js');
     expect(files).toContain('node_modules/racelab/api/index.ts');
     expect(files).toContain('node_modules/racelab/reports/report.schema.json');
+    expect(files).toContain('node_modules/racelab/types/api/index.d.ts');
     expect(files.filter((file) => /\.test\.ts$|\/test\/|\/bench\/|\/\.ci\//.test(file))).toEqual([]);
   });
 
@@ -53,6 +55,24 @@ describe('the packed tarball in a fresh project, as a user meets racelab', () =>
     const result = inProject('npx', ['racelab', 'reproduce', '--scenario', './signup.race.ts', '--workers', '8', '--key-space', '8', '--ops', '25', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('signup-check-then-insert: its audit found');
+  });
+
+  it('its type declarations check in a strict TypeScript project', () => {
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] } }),
+    );
+    writeFileSync(
+      join(project, 'typed.ts'),
+      `import { defineScenario, race, expectRaceFree, type OpContext, type JsonReport } from 'racelab';
+       const scenario = defineScenario({ name: 'typed', expect: 'safe', why: 'typed', async op(ctx: OpContext) { await ctx.db.query('SELECT 1'); } });
+       const report: JsonReport = await race(scenario, { workers: 2, keySpace: 8 });
+       const violations: number = report.scenarios[0]!.violations;
+       await expectRaceFree('./signup.race.ts', { ops: 10 });
+       export { violations };`,
+    );
+    const result = inProject('npx', ['tsc', '-p', '.']);
+    expect(result.code, result.output).toBe(0);
   });
 
   it('the library API is importable from the package', () => {
