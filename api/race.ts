@@ -5,6 +5,7 @@
 import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
 import { errorLines } from '../reports/evidence-lines.ts';
+import { rateWithInterval } from '../reports/format.ts';
 import { UsageError } from '../cli/cli-errors.ts';
 import { parseReproduceOptions } from '../cli/reproduce-options.ts';
 import { runInvocation } from '../cli/run-invocation.ts';
@@ -91,7 +92,7 @@ export class RaceFoundError extends Error {
 
 function describe(report: JsonReport): string {
   const s = report.scenarios[0]!;
-  const lines = [`${s.name} is not race-free: ${s.violations} of ${s.ops} ops violated "${s.property}" (${(s.rate.value * 100).toFixed(2)}%, 95% CI ${(s.rate.low * 100).toFixed(2)}–${(s.rate.high * 100).toFixed(2)}%).`];
+  const lines = [`${s.name} is not race-free: ${s.violations} of ${s.ops} ops violated "${s.property}", ${rateWithInterval(s.rate)} at 95%.`];
   const example = s.firstLoudViolation ?? s.firstSilentViolation;
   if (example) lines.push(`first example (w${example.worker} op${example.op}):`, ...errorLines(example));
   if (example?.audit) lines.push(`  op wrote ${example.audit.wrote}; the row holds ${example.audit.found ?? 'nothing'}`);

@@ -1,5 +1,12 @@
 import type { Isolation, QueryClient, SessionRow, SessionStore } from './types.ts';
 
+/** An op's place in its worker's run, as its context knows it. */
+export interface OpPosition {
+  /** The op's index within its worker, from 0. */
+  readonly op: number;
+  readonly lastKey: string | undefined;
+}
+
 /**
  * A store that routes every statement through one hook, `observe`, so that a subclass can watch or
  * hold each statement (explore's turnstile, stress mode's timeline recorder) without repeating
@@ -7,15 +14,18 @@ import type { Isolation, QueryClient, SessionRow, SessionStore } from './types.t
  * hook; statements inside a named step are part of it.
  */
 export abstract class ObservedStore implements SessionStore {
-  /** The key the current op drew last: the key of steps that do not name one. */
-  opKey: string | undefined;
+  /**
+   * Where the worker's op stands: which op it is, and the key it drew last, the key of steps
+   * that name none. The worker hands over its op context once; nothing is copied per op.
+   */
+  position: OpPosition = { op: 0, lastKey: undefined };
   private insideStep = false;
   readonly db: QueryClient;
 
   constructor(protected readonly inner: SessionStore) {
     this.db = {
       query: <Row,>(text: string, values?: readonly unknown[]) =>
-        this.step_(sqlVerb(text), this.opKey, () => this.inner.db.query<Row>(text, values), (r) => `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`),
+        this.step_(sqlVerb(text), this.position.lastKey, () => this.inner.db.query<Row>(text, values), (r) => `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`),
     };
   }
 
@@ -29,7 +39,7 @@ export abstract class ObservedStore implements SessionStore {
 
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (this.insideStep) return fn();
-    return this.observe(name, this.opKey, async () => {
+    return this.observe(name, this.position.lastKey, async () => {
       this.insideStep = true;
       try {
         return await fn();

@@ -21,6 +21,8 @@ export class WorkerOpContext implements OpContext {
   lastKey: string | undefined;
   private data = '';
   owner = '';
+  /** The current op's index within its worker, from 0. */
+  op = 0;
 
   constructor(
     readonly store: SessionStore,
@@ -38,7 +40,7 @@ export class WorkerOpContext implements OpContext {
     // Numbered from 1, as every label racelab prints.
     this.owner = `w${this.worker + 1}:op${op + 1}`;
     this.data = `{"owner":"${this.owner}"}`;
-    if (isObserved(this.store)) this.store.opKey = undefined;
+    this.op = op;
     return this;
   }
 
@@ -60,8 +62,6 @@ export class WorkerOpContext implements OpContext {
     if (this.draws >= this.maxDraws) return undefined;
     this.draws++;
     this.lastKey = this.draw();
-    // Steps that name no key of their own (a scenario's queries) are about the key drawn last.
-    if (isObserved(this.store)) this.store.opKey = this.lastKey;
     return this.lastKey;
   }
 
@@ -82,7 +82,3 @@ export class WorkerOpContext implements OpContext {
   }
 }
 
-/** Stores that watch each statement take the op's key for steps that name none. */
-function isObserved(store: SessionStore): store is SessionStore & { opKey: string | undefined } {
-  return 'opKey' in store;
-}

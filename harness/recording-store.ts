@@ -20,7 +20,6 @@ export interface StepEvent {
  * it records nothing: memory stays flat however long the run.
  */
 export class RecordingStore extends ObservedStore {
-  op = 0;
   readonly events: StepEvent[] = [];
 
   constructor(
@@ -34,7 +33,7 @@ export class RecordingStore extends ObservedStore {
   protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     if (this.events.length >= this.limit) return fn();
     const startUs = nowUs();
-    const event: StepEvent = { worker: this.worker + 1, op: this.op + 1, step, startUs, endUs: startUs, result: '' };
+    const event: StepEvent = { worker: this.worker + 1, op: this.position.op + 1, step, startUs, endUs: startUs, result: '' };
     if (key !== undefined) event.key = key;
     this.events.push(event);
     try {

@@ -40,13 +40,12 @@ const PROGRESS_INTERVAL_MS = 200;
 
 export interface ReproduceResult {
   findings: Finding[];
-  /** How the scenarios shared the machine, stated in every report. */
-  schedule: string;
   interrupted: boolean;
   /** Why the run stopped before its end, when it broke: one line, the first cause. */
   failure?: string;
 }
 
+/** How the scenarios share the machine, stated in every report. */
 export const SCHEDULE =
   'sequential: each scenario runs alone on the same warm pool of worker threads, in a fresh schema, ' +
   'with the same config and seed, so every scenario draws the same keys under the same load';
@@ -82,7 +81,8 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         throw error;
       }
       const control = createControlBuffer(config.workers);
-      const stop = () => new RunControl(control).requestStop();
+      const runControl = new RunControl(control);
+      const stop = () => runControl.requestStop();
       signal?.addEventListener('abort', stop);
       // An abort while the schema was being created fired no listener yet.
       if (signal?.aborted) stop();
@@ -100,7 +100,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         );
         const started = performance.now();
         const report = () => {
-          const { ops, violations } = new RunControl(control).progress();
+          const { ops, violations } = runControl.progress();
           const totalOps = config.workers * config.opsPerWorker;
           request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started });
         };
@@ -138,7 +138,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   } finally {
     await pool.destroy();
   }
-  return { findings, schedule: SCHEDULE, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
+  return { findings, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
 }
 
 /** The report of a worker whose thread died: no ops counted, the crash as its failure. */

@@ -299,7 +299,7 @@ export interface Database {
   /** Drops what createRunSchema made. */
   dropRunSchema(target: StoreTarget): Promise<void>;
   /** Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of a new schema's cost. */
-  emptyRunTable(target: StoreTarget): Promise<void>;
+  emptyRunTables(target: StoreTarget): Promise<void>;
   /** Of these server processes, those waiting for a lock another one holds (`pg_blocking_pids`). */
   blockedBackends(pids: readonly number[]): Promise<Set<number>>;
   /** A query client on the run's schema, for a scenario's setup and audit. */

@@ -89,8 +89,8 @@ async function runOps(
   const { config, worker } = task;
   const { report } = tally;
   const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
+  store.position = ctx;
   for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
-    store.op = op;
     const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally);
     control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
     if (outcome === 'indeterminate') {

@@ -46,16 +46,18 @@ export const exploreCommand: Command = {
       try {
         const header = { tool: TOOL, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
         io.stdout(`${headerLines(header).join('\n')}\n`);
-        // What is printed is also the body of report.md: one account of the run, in two places.
-        const printed: string[] = [];
-        const recording: CommandIo = { ...io, stdout: (text) => (io.stdout(text), printed.push(text)) };
-        const code = await runMode(explorer, options.scenario, options.mode, recording);
-        const lines = printed.join('').trimEnd().split('\n');
-        const verdict = lines.pop()!.replace(/^verdict: /, '');
-        const summary = { header: { ...header, nodeVersion: process.version, reason: plan.reason }, verdict, body: lines };
+        // Every line of the account is printed as it comes and kept for report.md.
+        const body: string[] = [];
+        const emit = (lines: readonly string[]) => {
+          body.push(...lines);
+          io.stdout(`${lines.join('\n')}\n`);
+        };
+        const { matches, text } = await runMode(explorer, options.scenario, options.mode, io, emit);
+        io.stdout(`verdict: ${text}\n`);
+        const summary = { header: { ...header, nodeVersion: process.version, reason: plan.reason }, verdict: text, body };
         const [path] = await writeReports(options.out, { 'report.md': renderExploreMarkdown(summary) });
         io.progress(`report: ${path}`);
-        return code;
+        return matches ? EXIT.ok : EXIT.mismatch;
       } finally {
         await explorer.close();
       }
@@ -75,22 +77,29 @@ function workersOf(mode: Exclude<ExploreMode, { kind: 'search' }>): number {
   return mode.kind === 'replay' ? mode.schedule.workers : mode.input.workers;
 }
 
-async function runMode(explorer: Explorer, name: string, mode: ExploreMode, io: CommandIo): Promise<number> {
+/** Runs the chosen mode, emitting its account line by line, and returns its verdict. */
+async function runMode(
+  explorer: Explorer,
+  name: string,
+  mode: ExploreMode,
+  io: CommandIo,
+  emit: (lines: readonly string[]) => void,
+): Promise<Verdict> {
   const scenario = explorer.scenario;
   const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation).isolation;
   switch (mode.kind) {
     case 'search': {
       io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
       const result = await searchForRace(explorer, { ...mode, signal: io.signal });
-      io.stdout(`${searchLines(name, result, isolationOf).join('\n')}\n`);
+      emit(searchLines(name, result, isolationOf));
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
-      return verdict(scenario, result.failed, levels, io);
+      return verdict(scenario, result.failed, levels);
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
       const run = await explorer.run(input, orderPolicy(order));
-      io.stdout(`replaying ${shape(run, isolationOf(run))}:\n${runLines(run).join('\n')}\n`);
-      return verdict(scenario, raceViolations(run) > 0, [input.isolation], io);
+      emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
+      return verdict(scenario, raceViolations(run) > 0, [input.isolation]);
     }
     case 'exhaustive': {
       let violating = 0;
@@ -99,10 +108,10 @@ async function runMode(explorer: Explorer, name: string, mode: ExploreMode, io: 
         const violations = raceViolations(run);
         if (violations > 0) violating++;
         first ??= run;
-        io.stdout(`${exhaustiveLine(run, index, violations)}\n`);
+        emit([exhaustiveLine(run, index, violations)]);
       }, io.signal);
-      io.stdout(`\n${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property\n`);
-      return verdict(scenario, violating > 0, [mode.input.isolation], io);
+      emit(['', `${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property`]);
+      return verdict(scenario, violating > 0, [mode.input.isolation]);
     }
   }
 }
@@ -115,13 +124,18 @@ function explored(scenario: Scenario, isolations: readonly Isolation[]): Isolati
  * Compares what was found with what the scenario expects at the levels explored: a race found
  * at a level where it is expected unsafe, or nothing found where it is expected safe, matches.
  */
-function verdict(scenario: Scenario, reproduced: boolean, levels: readonly Isolation[], io: CommandIo): number {
+interface Verdict {
+  matches: boolean;
+  /** `reproduced (as expected: …)`, as printed after `verdict:`. */
+  text: string;
+}
+
+function verdict(scenario: Scenario, reproduced: boolean, levels: readonly Isolation[]): Verdict {
   const expectations = levels.map((level) => ({ level, ...expectationUnder(scenario, level) }));
   const matches = reproduced
     ? expectations.every((e) => e.expect === 'unsafe')
     : expectations.every((e) => e.expect === 'safe');
   const word = reproduced ? 'reproduced' : 'holds';
   const expected = [...new Set(expectations.map((e) => `${e.expect}${scenario.isolation === 'configured' ? ` under ${e.level}` : ''}`))].join(', ');
-  io.stdout(`verdict: ${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})\n`);
-  return matches ? EXIT.ok : EXIT.mismatch;
+  return { matches, text: `${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})` };
 }

@@ -59,9 +59,9 @@ async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunC
   // session before its next op, so only sessions in flight hold keys.
   const live = new LiveSessions(stepping, 0, tally);
   const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
+  stepping.position = ctx;
   stepping.gating = true;
   for (let op = 0; op < config.opsPerWorker; op++) {
-    stepping.op = op;
     try {
       if (op > 0) await live.expireBeyondQuota();
     } catch (thrown) {

@@ -121,7 +121,7 @@ export class Explorer {
       // (STUCK_MS) catches a run that no longer moves.
       opTimeoutMs: STUCK_MS,
     };
-    await this.database.emptyRunTable(this.target);
+    await this.database.emptyRunTables(this.target);
     this.turnstile.reset(input.workers);
     for (const participant of active) this.send(participant, { type: 'run', config });
 

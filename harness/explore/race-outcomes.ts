@@ -2,9 +2,6 @@ import { HARNESS_FAILURES, VIOLATIONS, type Outcome } from '../types.ts';
 import type { ExploreRun } from './explorer.ts';
 import { HarnessFailure } from './harness-failure.ts';
 
-/** The outcomes that break the property in explore mode: the same as reproduce's violations. */
-const RACE_OUTCOMES: readonly Outcome[] = VIOLATIONS;
-
 /**
  * Counts the ops of a run that violate the property. An op that failed for a reason that is not
  * a race (a scenario bug, a lost connection) makes the run unjudgeable: that is thrown.
@@ -18,7 +15,8 @@ export function raceViolations(run: ExploreRun): number {
         const why = sample ? `${sample.error.message}${sample.error.stack ? `\n${sample.error.stack}` : ''}` : 'see the step log';
         throw new HarnessFailure(`w${worker + 1} op${op + 1} ended ${outcome}, which is not a race: ${why}`);
       }
-      if (RACE_OUTCOMES.includes(outcome)) violations++;
+      // The same violations as reproduce's: one property, two ways of looking for it.
+      if ((VIOLATIONS as readonly Outcome[]).includes(outcome)) violations++;
     }),
   );
   return violations + run.invariantProblems.length;

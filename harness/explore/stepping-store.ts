@@ -10,7 +10,6 @@ import type { TurnstileGate } from './turnstile.ts';
  */
 export class SteppingStore extends ObservedStore {
   gating = true;
-  op = 0;
   readonly steps: StepRecord[] = [];
 
   constructor(
@@ -24,7 +23,7 @@ export class SteppingStore extends ObservedStore {
   protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     if (!this.gating) return fn();
     const releasedAt = this.gate.awaitRelease();
-    const record: StepRecord = { worker: this.worker, op: this.op, step, releasedAt, completedAt: 0, result: '' };
+    const record: StepRecord = { worker: this.worker, op: this.position.op, step, releasedAt, completedAt: 0, result: '' };
     if (key !== undefined) record.key = key;
     this.steps.push(record);
     try {

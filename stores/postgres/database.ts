@@ -50,7 +50,7 @@ export async function connectDatabase(
       return { url, schema };
     },
     dropRunSchema: (target) => drop(target.schema),
-    async emptyRunTable(target) {
+    async emptyRunTables(target) {
       await admin.query(emptyTablesSql(target.schema));
     },
     async runClient(target) {
