@@ -30,8 +30,12 @@ export class RecordingStore extends ObservedStore {
     super(inner);
   }
 
-  protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    if (this.events.length >= this.limit) return fn();
+  protected observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+    // Past the limit a statement costs one comparison: no wrapping promise on the per-op path.
+    return this.events.length >= this.limit ? fn() : this.record(step, key, fn, describe);
+  }
+
+  private async record<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     const startUs = nowUs();
     const event: StepEvent = { worker: this.worker + 1, op: this.position.op + 1, step, startUs, endUs: startUs, result: '' };
     if (key !== undefined) event.key = key;

@@ -3,6 +3,7 @@ import { toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
 import type { Outcome, RunConfig, Scenario, SessionStore } from './types.ts';
+import { OpTimeout, type OpWatchdog } from './op-watchdog.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
 /**
@@ -17,12 +18,13 @@ export async function runOneOp(
   op: number,
   live: LiveSessions,
   tally: WorkerTally,
+  watchdog: OpWatchdog,
 ): Promise<Outcome> {
   const { report } = tally;
   ctx.begin(op);
   report.ops++;
   try {
-    const result = await withTimeout(scenario.op(ctx), config.opTimeoutMs, scenario.name);
+    const result = await watchdog.guard(scenario.op(ctx));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     if (result === undefined || result === null || !('exhausted' in result)) {
       tally.record('ok', op, undefined, undefined);
@@ -48,17 +50,3 @@ export async function runOneOp(
   }
 }
 
-/** An op that did not finish in time: it may still be running, and may yet commit. */
-export class OpTimeout extends Error {
-  override name = 'OpTimeout';
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, scenario: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OpTimeout(`${scenario}: op did not finish within ${ms} ms (--op-timeout)`)), ms);
-  });
-  // The abandoned op may still fail later, on a connection the run has given up: nobody waits for it.
-  work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}

@@ -13,6 +13,7 @@ import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { keyDrawerFor } from './key-modes.ts';
 import { RecordingStore } from './recording-store.ts';
 import { runOneOp } from './run-op.ts';
+import { OpWatchdog } from './op-watchdog.ts';
 import { LOUD_VIOLATIONS, type Outcome, type Scenario, type SessionStore } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
@@ -90,22 +91,27 @@ async function runOps(
   const { report } = tally;
   const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   store.position = ctx;
-  for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
-    const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally);
-    control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
-    if (outcome === 'indeterminate') {
-      // The connection was lost or an op hung: nothing more this worker does can be trusted, and
-      // the others are stopped too, so the run ends promptly with what it measured.
-      control.requestStop();
-      break;
+  const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
+  try {
+    for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
+      const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog);
+      control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
+      if (outcome === 'indeterminate') {
+        // The connection was lost or an op hung: nothing more this worker does can be trusted, and
+        // the others are stopped too, so the run ends promptly with what it measured.
+        control.requestStop();
+        break;
+      }
+      try {
+        await live.expireBeyondQuota();
+      } catch (thrown) {
+        report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
+        control.requestStop();
+        break;
+      }
     }
-    try {
-      await live.expireBeyondQuota();
-    } catch (thrown) {
-      report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
-      control.requestStop();
-      break;
-    }
+  } finally {
+    watchdog.stop();
   }
   report.elapsedMs = tally.now();
 }

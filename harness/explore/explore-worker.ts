@@ -10,6 +10,7 @@ import { LiveSessions } from '../live-sessions.ts';
 import { loadScenario, loadStoreOpener } from '../load-module.ts';
 import { WorkerOpContext } from '../op-context.ts';
 import { runOneOp } from '../run-op.ts';
+import { OpWatchdog } from '../op-watchdog.ts';
 import type { RunConfig, Scenario, SessionStore } from '../types.ts';
 import { WorkerTally } from '../worker-tally.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
@@ -61,14 +62,19 @@ async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunC
   const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   stepping.position = ctx;
   stepping.gating = true;
-  for (let op = 0; op < config.opsPerWorker; op++) {
-    try {
-      if (op > 0) await live.expireBeyondQuota();
-    } catch (thrown) {
-      tally.report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
-      break;
+  const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
+  try {
+    for (let op = 0; op < config.opsPerWorker; op++) {
+      try {
+        if (op > 0) await live.expireBeyondQuota();
+      } catch (thrown) {
+        tally.report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
+        break;
+      }
+      await runOneOp(scenario, ctx, stepping, config, op, live, tally, watchdog);
     }
-    await runOneOp(scenario, ctx, stepping, config, op, live, tally);
+  } finally {
+    watchdog.stop();
   }
   stepping.finish();
   return { tally, live };
