@@ -4,14 +4,15 @@
  */
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
+import { cleanCommand } from './commands/clean.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { gateCommand } from './commands/gate.ts';
 import { listCommand } from './commands/list.ts';
 import { reproduceCommand } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
-import { runEmergencyCleanups } from '../stores/postgres/emergency.ts';
+import { registeredLeftovers, runEmergencyCleanups } from '../stores/postgres/emergency.ts';
 
-const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, gateCommand, listCommand];
+const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, gateCommand, listCommand, cleanCommand];
 
 function usage(): string {
   return [
@@ -72,8 +73,10 @@ export async function runProcess(): Promise<never> {
       return;
     }
     // The second one: exit now, but still stop any server this run started and remove its files.
+    const leftovers = registeredLeftovers();
     runEmergencyCleanups();
-    process.stderr.write(`racelab: ${signal} again: exited at once; a schema on your own server may remain (racelab_…)\n`);
+    const left = leftovers.length === 0 ? '' : `; left behind: ${leftovers.join(', ')}: \`racelab clean --db URL\` removes it`;
+    process.stderr.write(`racelab: ${signal} again: exited at once${left}\n`);
     process.exit(EXIT.interrupted);
   };
   process.on('SIGINT', onSignal);

@@ -3,6 +3,7 @@ import { openDatabase, planDatabase, type DatabaseChoice, type DatabasePlan } fr
 import { isLocalServer } from '../stores/postgres/local-server.ts';
 import { redactUrl } from '../stores/postgres/redact-url.ts';
 import { InfrastructureError, UsageError } from './cli-errors.ts';
+import { cleanClusters } from './commands/clean.ts';
 import type { CommandIo } from './commands/command.ts';
 
 /**
@@ -25,9 +26,11 @@ export async function openCommandDatabase(
       `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : '--db'} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want`,
     );
   }
+  // What killed runs left in the temp directory goes first; a live run's cluster is never touched.
+  for (const line of cleanClusters(false)) io.progress(line);
   try {
     io.progress(`database: ${plan.kind} (${plan.reason})`);
-    return { plan, database: await openDatabase(plan) };
+    return { plan, database: await openDatabase(plan, io.signal) };
   } catch (error) {
     throw new InfrastructureError(`database: ${(error as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import type { WorkerReport } from './protocol.ts';
+import type { WorkerFailureRecord, WorkerReport } from './protocol.ts';
 import { expectationUnder } from './define-scenario.ts';
 import {
   CAPACITY,
@@ -24,11 +24,9 @@ const MAX_PROBLEMS_KEPT = 20;
 export type Verdict = 'reproduced' | 'holds';
 
 /** A worker that could not do its share, and why. */
-export interface WorkerFailure {
+export interface WorkerFailure extends WorkerFailureRecord {
   /** The worker's number, counted from 1. */
   worker: number;
-  phase: NonNullable<WorkerReport['failure']>['phase'];
-  error: NonNullable<WorkerReport['failure']>['error'];
 }
 
 /** The property's verdict over one run of one scenario. */

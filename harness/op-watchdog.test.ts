@@ -26,3 +26,19 @@ describe('OpWatchdog', () => {
     }
   });
 });
+
+describe('OpWatchdog and an abandoned op', () => {
+  it('an abandoned op that settles later leaves the next op guarded', async () => {
+    const watchdog = new OpWatchdog(100, 'late');
+    try {
+      let settleLate!: () => void;
+      const late = new Promise<void>((resolve) => (settleLate = resolve));
+      await expect(watchdog.guard(late)).rejects.toBeInstanceOf(OpTimeout);
+      const next = watchdog.guard(new Promise(() => undefined));
+      settleLate(); // the abandoned op settles while the next one runs
+      await expect(next).rejects.toThrow(new OpTimeout('late: op did not finish within 100 ms (--op-timeout)'));
+    } finally {
+      watchdog.stop();
+    }
+  });
+});

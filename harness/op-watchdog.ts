@@ -25,8 +25,11 @@ export class OpWatchdog {
   guard<T>(work: Promise<T>): Promise<T> {
     this.deadline = performance.now() + this.budgetMs;
     return new Promise<T>((resolve, reject) => {
-      this.abandon = reject;
+      const abandon = (reason: OpTimeout) => reject(reason);
+      this.abandon = abandon;
       work.then(resolve, reject).finally(() => {
+        // An abandoned op that settles later must not disarm the guard of the op after it.
+        if (this.abandon !== abandon) return;
         this.abandon = undefined;
         this.deadline = Number.POSITIVE_INFINITY;
       });

@@ -39,6 +39,24 @@ export interface WorkerReport {
   elapsedMs: number;
   /** The worker's first statements with their timings, for the timelines of the first collisions. */
   steps: StepEvent[];
-  /** Set when the worker could not do its share: the store, the scenario or the barrier failed. */
-  failure?: { phase: 'load' | 'connect' | 'barrier' | 'expire' | 'audit' | 'crash'; error: ErrorRecord };
+  /** Set when the worker could not do its share. */
+  failure?: WorkerFailureRecord;
+}
+
+/** Where a worker was when it failed: `op` is op number `op` (from 1); `expire` the expiry after it. */
+export type FailurePhase = 'load' | 'connect' | 'start-barrier' | 'op' | 'expire' | 'finish-barrier' | 'audit';
+
+/**
+ * How a worker failed: it reported an `error` itself; its thread `died` of an exception that
+ * escaped (a throw in a scenario's timer callback, say); or it stopped answering past its
+ * deadline (a synchronous loop) and the engine `terminated` its thread.
+ */
+export type FailureCause = 'error' | 'died' | 'terminated';
+
+export interface WorkerFailureRecord {
+  phase: FailurePhase;
+  cause: FailureCause;
+  /** The op it was in, counted from 1, when it failed during one. */
+  op?: number;
+  error: ErrorRecord;
 }

@@ -4,9 +4,9 @@ import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
-import { toErrorRecord } from './error-record.ts';
-import type { WorkerReport, WorkerTask } from './protocol.ts';
-import { WorkerTally } from './worker-tally.ts';
+import type { WorkerTask } from './protocol.ts';
+import { superviseRun } from './supervise-run.ts';
+import { describeWorkerFailure } from './worker-failure.ts';
 import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -82,10 +82,6 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       }
       const control = createControlBuffer(config.workers);
       const runControl = new RunControl(control);
-      const stop = () => runControl.requestStop();
-      signal?.addEventListener('abort', stop);
-      // An abort while the schema was being created fired no listener yet.
-      if (signal?.aborted) stop();
       try {
         const tasks = quotas.map(
           (liveQuota, worker): WorkerTask => ({
@@ -105,17 +101,8 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started });
         };
         const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
-        const settled = await Promise.allSettled(
-          tasks.map((task) =>
-            pool.run(task).catch((error: unknown) => {
-              // A worker thread that died takes no part any more: stop the others too.
-              stop();
-              throw error;
-            }),
-          ),
-        ).finally(() => clearInterval(ticker));
+        const reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
         if (request.onProgress) report();
-        const reports = settled.map((result, worker) => (result.status === 'fulfilled' ? result.value : crashedWorker(worker, result.reason)));
         let problems: AuditProblem[] = [];
         try {
           problems = await runAudit(database, target, scenario);
@@ -126,7 +113,6 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         findings.push(finding);
         failure ??= harnessFailure(finding);
       } finally {
-        signal?.removeEventListener('abort', stop);
         try {
           await database.dropRunSchema(target);
         } catch (error) {
@@ -141,13 +127,6 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   return { findings, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
 }
 
-/** The report of a worker whose thread died: no ops counted, the crash as its failure. */
-function crashedWorker(worker: number, reason: unknown): WorkerReport {
-  const report = new WorkerTally(worker).report;
-  report.failure = { phase: 'crash', error: toErrorRecord(reason) };
-  return report;
-}
-
 /** One line on why a finding cannot be trusted, or undefined when it can. */
 function harnessFailure(finding: Finding): string | undefined {
   // The first op that failed is the cause; a worker's failure (an audit on a dead connection,
@@ -158,7 +137,7 @@ function harnessFailure(finding: Finding): string | undefined {
     return `${finding.scenario.name}: w${sample.worker} op${sample.op} ${what}: ${firstLine(sample.error.message)}`;
   }
   const worker = finding.workerFailures[0];
-  if (worker) return `${finding.scenario.name}: worker ${worker.worker} failed at ${worker.phase}: ${firstLine(worker.error.message)}`;
+  if (worker) return `${finding.scenario.name}: ${describeWorkerFailure(worker)}`;
   return undefined;
 }
 

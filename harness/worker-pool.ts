@@ -6,6 +6,11 @@ const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url).href;
 /** A pool of exactly `threads` warm worker threads, one task each at a time. */
 export interface WorkerPool {
   run(task: WorkerTask): Promise<WorkerReport>;
+  /**
+   * Ends the thread with this `threadId` at once, even in the middle of a synchronous loop; its
+   * task then rejects and the pool starts a fresh thread in its place.
+   */
+  terminate(threadId: number): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -19,8 +24,15 @@ export function createWorkerPool(threads: number): WorkerPool {
     concurrentTasksPerWorker: 1,
     idleTimeout: Number.POSITIVE_INFINITY,
   });
+  // A thread that dies between tasks (a scenario's timer firing after its op was abandoned) has no
+  // task to fail, and Piscina reports it as an 'error' event, which unheard would end the process.
+  // The run it belonged to has already been judged without it; the pool replaces the thread.
+  piscina.on('error', () => undefined);
   return {
     run: (task) => piscina.run(task),
+    async terminate(threadId) {
+      await piscina.threads.find((thread) => thread.threadId === threadId)?.terminate();
+    },
     destroy: () => piscina.destroy(),
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The worker thread: a thin loop that loads its scenario and store by module URL, runs its ops,
- * audits the sessions it was told it saved, and answers with counts and a bounded sample. No
- * exception escapes it: every way a worker can end becomes part of its report.
+ * audits the sessions it was told it saved, and answers with counts and a bounded sample. Every
+ * error its own code meets becomes part of its report. What it cannot catch (an exception thrown
+ * from a scenario's timer callback, a synchronous loop) the engine sees from outside: the phase
+ * and the deadlines it keeps in the run's shared memory (control.ts) say where it was.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { RunControl } from './control.ts';
+import { threadId } from 'node:worker_threads';
+import { Phase, RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
 import { LiveSessions } from './live-sessions.ts';
 import { loadScenario, loadStoreOpener } from './load-module.ts';
@@ -14,23 +17,37 @@ import { keyDrawerFor } from './key-modes.ts';
 import { RecordingStore } from './recording-store.ts';
 import { runOneOp } from './run-op.ts';
 import { OpWatchdog } from './op-watchdog.ts';
-import { LOUD_VIOLATIONS, type Outcome, type Scenario, type SessionStore } from './types.ts';
+import { LOUD_VIOLATIONS, type Outcome, type RunConfig, type Scenario, type SessionStore } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
+/** How long loading the scenario and the store and connecting may take. */
+function startupBudgetMs(config: RunConfig): number {
+  return Math.max(5_000, config.opTimeoutMs);
+}
 const START_TIMEOUT_MS = 30_000;
 const CLOSE_BUDGET_MS = 1_000;
 /** Statements each worker records with their timings: the first collisions fall within them. */
 const RECORDED_STEPS = 4_096;
-/** How long a worker that is done waits for the slowest before the final audit. */
+/**
+ * How long a worker that is done waits for the slowest before the final audit. A worker that dies
+ * or stops answering is marked gone and never waited for, so this only bounds a run whose ops are
+ * all slow but still finishing.
+ */
 const FINISH_TIMEOUT_MS = 10 * 60_000;
+
+/** The budget of the final audit: a few reads of the sessions still live. */
+function auditBudgetMs(config: RunConfig): number {
+  return Math.max(30_000, config.opTimeoutMs);
+}
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerReport> {
   const control = new RunControl(task.control);
-  const tally = new WorkerTally(task.worker);
+  const { worker } = task;
+  const tally = new WorkerTally(worker);
   const { report } = tally;
-  const parties = task.config.workers;
   let store: SessionStore | undefined;
   let atFinish = false;
+  control.hello(worker, threadId, startupBudgetMs(task.config));
   try {
     let phase: 'load' | 'connect' = 'load';
     let scenario: Scenario;
@@ -38,44 +55,49 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
       scenario = await loadScenario(task.scenarioModule);
       const openStore = await loadStoreOpener(task.storeModule);
       phase = 'connect';
+      control.enter(worker, Phase.Connect, startupBudgetMs(task.config));
       store = await openStore(task.target);
     } catch (thrown) {
-      report.failure = { phase, error: toErrorRecord(thrown) };
+      report.failure = { phase, cause: 'error', error: toErrorRecord(thrown) };
       // The run cannot be whole without this worker: stop the others rather than let them
       // wait out the start barrier's budget.
       control.requestStop();
       return report;
     }
-    if (!control.arriveAndWait('start', parties, START_TIMEOUT_MS)) {
-      const message = `start barrier: ${control.arrivals('start')} of ${parties} workers arrived within ${START_TIMEOUT_MS} ms`;
-      report.failure = { phase: 'barrier', error: { message } };
+    if (!control.arriveAndWait(worker, 'start', START_TIMEOUT_MS)) {
+      const message = `start barrier: ${control.arrivals('start')} of ${control.workers} workers arrived within ${START_TIMEOUT_MS} ms`;
+      report.failure = { phase: 'start-barrier', cause: 'error', error: { message } };
+      control.requestStop();
       return report;
     }
+    control.enter(worker, Phase.Run);
     tally.start();
-    const recording = new RecordingStore(store, task.worker, RECORDED_STEPS);
+    const recording = new RecordingStore(store, worker, RECORDED_STEPS);
     const live = new LiveSessions(recording, task.liveQuota, tally);
     await runOps(task, control, scenario, recording, live, tally);
     report.steps = recording.events;
 
     atFinish = true;
-    if (!control.arriveAndWait('finish', parties, FINISH_TIMEOUT_MS)) {
-      const message = `finish barrier: ${control.arrivals('finish')} of ${parties} workers finished within ${FINISH_TIMEOUT_MS} ms; the final audit was skipped`;
-      report.failure = { phase: 'audit', error: { message } };
+    if (!control.arriveAndWait(worker, 'finish', FINISH_TIMEOUT_MS)) {
+      const message = `finish barrier: ${control.arrivals('finish')} of ${control.workers} workers finished within ${FINISH_TIMEOUT_MS} ms; the final audit was skipped`;
+      report.failure = { phase: 'finish-barrier', cause: 'error', error: { message } };
       return report;
     }
     // After an op that may or may not have committed, this connection is not to be trusted.
     if (report.outcomes.indeterminate > 0) return report;
+    control.enter(worker, Phase.Audit, auditBudgetMs(task.config));
     try {
       await live.auditAll();
     } catch (thrown) {
-      report.failure = { phase: 'audit', error: toErrorRecord(thrown) };
+      report.failure = { phase: 'audit', cause: 'error', error: toErrorRecord(thrown) };
     }
     return report;
   } finally {
     // Every path counts in at the finish barrier, or the others would wait for this worker.
-    if (!atFinish) control.arrive('finish');
+    if (!atFinish) control.enter(worker, Phase.FinishBarrier);
     // A connection that died, or still runs an abandoned statement, may never close cleanly.
     if (store) await Promise.race([store.close().catch(() => undefined), delay(CLOSE_BUDGET_MS, undefined, { ref: false })]);
+    control.enter(worker, Phase.Done);
   }
 }
 
@@ -94,6 +116,9 @@ async function runOps(
   const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
   try {
     for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
+      // The op and the expiry after it: past this deadline and a grace, a thread that has not
+      // moved on is not answering, and the engine terminates it.
+      control.opStarted(worker, op, config.opTimeoutMs);
       const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog);
       control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
       if (outcome === 'indeterminate') {
@@ -105,7 +130,7 @@ async function runOps(
       try {
         await live.expireBeyondQuota();
       } catch (thrown) {
-        report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
+        report.failure = { phase: 'expire', cause: 'error', op: op + 1, error: toErrorRecord(thrown) };
         control.requestStop();
         break;
       }

@@ -7,7 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/types.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 function configOf(config: RunConfig) {
   return {

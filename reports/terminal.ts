@@ -4,6 +4,7 @@
  * chance alone predicts.
  */
 import type { Finding } from '../harness/finding.ts';
+import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import { alignColumns, count, percent, rateWithInterval } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
@@ -146,7 +147,9 @@ function evidence(findings: readonly Finding[]): string[] {
     const harness = finding.firstHarnessFailure;
     if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness)}):`, ...errorLines(harness), '');
     for (const failure of finding.workerFailures) {
-      lines.push(`HARNESS FAILURE: ${finding.scenario.name} worker ${failure.worker} failed at ${failure.phase}: ${failure.error.message}`, '');
+      lines.push(`HARNESS FAILURE: ${finding.scenario.name}: ${describeWorkerFailure(failure)}`);
+      if (failure.error.stack) lines.push(...failure.error.stack.split('\n').slice(1, 8));
+      lines.push('');
     }
   }
   return lines;

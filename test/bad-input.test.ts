@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedDirs, runCli } from './cli-process.ts';
+import { clustersOf, startCli } from './cli-process.ts';
 
 let work: string;
 beforeAll(() => {
@@ -68,18 +68,18 @@ const CASES: [string[], string][] = [
   [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
   [['list', '--db', 'embedded'], 'racelab list: --db goes with --sql NAME'],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
-  [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list'],
+  [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, clean'],
 ];
 
 describe(`bad input: ${CASES.length} cases, each one line naming the option and the rule, exit 2, nothing started or created`, () => {
   it.each(CASES)('%j', async (args, message) => {
-    const before = embeddedDirs();
-    const result = await runCli(args, { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    const { child, done } = startCli(args, { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    const result = await done;
     expect(result.stderr).toBe(`${message}\n`);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(existsSync(join(work, 'racelab-report'))).toBe(false);
-    expect([...embeddedDirs()].filter((dir) => !before.has(dir))).toEqual([]);
+    expect(clustersOf(child.pid!)).toEqual([]);
   });
 
   it('has at least 25 cases', () => {

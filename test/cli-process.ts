@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import pg from 'pg';
+import { runIdTag } from '../harness/run-id.ts';
+import { clusterDirPrefix } from '../stores/postgres/embedded.ts';
 
 const BIN = new URL('../bin/racelab.js', import.meta.url).pathname;
 
@@ -31,18 +34,44 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
   return startCli(args, options).done;
 }
 
-/** The embedded clusters' temporary directories that exist now. */
-export function embeddedDirs(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('racelab-pg-')));
+/** The embedded clusters' directories (names in the temp directory) that process `pid` made and left. */
+export function clustersOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(clusterDirPrefix(pid)));
 }
 
-/** Command lines of running processes that mention `text`. */
+/** What process `pid` left behind: its clusters' directories and any process still running in one. */
+export function leftoversOf(pid: number): string[] {
+  const dirs = clustersOf(pid);
+  return [...dirs, ...dirs.flatMap((dir) => processesMentioning(dir))];
+}
+
+/** The run schemas that process `pid` created on the server at `url` and that still exist. */
+export async function schemasOf(url: string, pid: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>(
+      `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'racelab\\_%' AND strpos(nspname, $1) > 0`,
+      [runIdTag(pid)],
+    );
+    return rows.map((row) => row.nspname);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Command lines of running processes that mention `text`. A machine without pgrep cannot tell,
+ * and a check that cannot look must fail rather than pass: so anything but pgrep's "no match"
+ * (exit 1) throws.
+ */
 export function processesMentioning(text: string): string[] {
   try {
     return execFileSync('pgrep', ['-af', '--', text], { encoding: 'utf8' })
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.includes('pgrep'));
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
+  } catch (error) {
+    if ((error as { status?: number }).status === 1) return [];
+    throw new Error(`pgrep could not look for processes (${(error as Error).message}); install procps`);
   }
 }

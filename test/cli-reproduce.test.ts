@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readReport } from './report-file.ts';
-import { embeddedDirs, processesMentioning, runCli, startCli } from './cli-process.ts';
+import { seededRandom } from '../harness/random.ts';
+import { leftoversOf, runCli, schemasOf, startCli } from './cli-process.ts';
 
 let work: string;
 beforeAll(() => {
@@ -12,32 +13,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The racelab_ schemas on a server: none must remain after a run. */
-async function racelabSchemas(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'racelab\\_%'`);
-    return rows.map((row) => row.nspname);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Whatever a run created in the temp directory, and any server still running from it. */
-function leftovers(before: Set<string>): string[] {
-  const added = [...embeddedDirs()].filter((dir) => !before.has(dir));
-  return [...added, ...added.flatMap((dir) => processesMentioning(dir))];
-}
-
 describe('racelab reproduce on an embedded PostgreSQL', () => {
   it('prints the side-by-side table and the first IntegrityError, writes report.json, exits 0 and leaves nothing behind', async () => {
-    const before = embeddedDirs();
     const out = join(work, 'report');
     // A DOCKER_HOST that points nowhere: the auto rule must fall back to the embedded cluster.
-    const result = await runCli(['reproduce', '--ops', '400', '--key-space', '16', '--seed', '11', '--out', out], {
+    const { child, done } = startCli(['reproduce', '--ops', '400', '--key-space', '16', '--seed', '11', '--out', out], {
       env: { DOCKER_HOST: 'tcp://127.0.0.1:1' },
     });
+    const result = await done;
     expect(result.stderr).toContain('database: embedded (no container runtime answered (tcp://127.0.0.1:1: ECONNREFUSED))');
     expect(result.code).toBe(0);
 
@@ -49,7 +32,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toContain('--seed 11');
 
     const report = readReport(out);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.database.kind).toBe('embedded');
     expect(report.database.version).toMatch(/^\d+\.\d+/);
     expect(report.config).toMatchObject({ workers: 4, opsPerWorker: 400, keySpace: 16, occupancy: 0.25, seed: 11 });
@@ -63,22 +46,24 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(atomic).toMatchObject({ expect: 'safe', ops: 1600, verdict: 'holds', rate: { value: 0, low: 0 } });
     expect(atomic.outcomes.integrity_error).toBe(0);
 
-    expect(leftovers(before)).toEqual([]);
+    expect(leftoversOf(child.pid!)).toEqual([]);
   });
 
   it('stops on Ctrl-C at 10 random moments: exit 130, a partial report marked interrupted, nothing left behind', async () => {
     const server = inject('embeddedUrl');
+    // The random moments come from a seed printed with every failure, so a failure can be replayed.
+    const seed = Number(process.env['RACELAB_CTRL_C_SEED'] ?? randomInt(2 ** 31));
+    const random = seededRandom(seed);
     for (let attempt = 0; attempt < 10; attempt++) {
-      const before = embeddedDirs();
       const out = join(work, `interrupted-${attempt}`);
       // Half on an embedded cluster of its own, half on a server it is pointed at.
       const db = attempt % 2 === 0 ? ['--db', 'embedded'] : ['--db', server];
       const { child, done } = startCli(['reproduce', ...db, '--ops', '1000000', '--out', out]);
-      const delay = Math.floor(Math.random() * 2500);
+      const delay = Math.floor(random() * 2500);
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGINT');
       const result = await done;
-      const context = `attempt ${attempt}, SIGINT after ${delay} ms: ${result.stderr}`;
+      const context = `RACELAB_CTRL_C_SEED=${seed}, attempt ${attempt}, SIGINT after ${delay} ms: ${result.stderr}`;
       // Before its handler is installed, Node's default ends the process by the signal: nothing existed yet.
       if (result.code === null) expect(existsSync(out), context).toBe(false);
       else {
@@ -86,13 +71,12 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
         const report = readReport(out);
         expect(report.interrupted, context).toBe(true);
       }
-      expect(leftovers(before), context).toEqual([]);
-      expect(await racelabSchemas(server), context).toEqual([]);
+      expect(leftoversOf(child.pid!), context).toEqual([]);
+      expect(await schemasOf(server, child.pid!), context).toEqual([]);
     }
   });
 
   it('a second Ctrl-C exits at once, and still leaves no postgres process or directory behind', async () => {
-    const before = embeddedDirs();
     const { child, done } = startCli(['reproduce', '--db', 'embedded', '--ops', '1000000', '--out', join(work, 'twice')]);
     await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('running naive-save') && resolve()));
     child.kill('SIGINT');
@@ -100,7 +84,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(leftovers(before)).toEqual([]);
+    expect(leftoversOf(child.pid!)).toEqual([]);
   });
 });
 
@@ -151,6 +135,6 @@ describe('racelab usage errors that need files', () => {
   it('an unknown command', async () => {
     const result = await runCli(['explode']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, gate, list\n');
+    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, gate, list, clean\n');
   });
 });

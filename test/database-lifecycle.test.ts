@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
-import { embeddedDirs, processesMentioning } from './cli-process.ts';
+import { clustersOf, processesMentioning } from './cli-process.ts';
 import { connect, describeEachServer } from './databases.ts';
 
 async function schemaExists(url: string, schema: string): Promise<boolean> {
@@ -57,10 +57,10 @@ describeEachServer('run schemas', (server) => {
 
 describe('the embedded cluster', () => {
   it('runs a real PostgreSQL and removes its directory and process on stop', async () => {
-    const before = embeddedDirs();
     const instance = await startEmbedded();
-    const [dir] = [...embeddedDirs()].filter((d) => !before.has(d));
+    const [dir, ...others] = clustersOf(process.pid);
     expect(dir).toBeDefined();
+    expect(others).toEqual([]);
     expect(processesMentioning(dir!).length).toBeGreaterThan(0);
 
     const database = await connectDatabase('embedded', instance.url, instance);

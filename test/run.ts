@@ -7,6 +7,8 @@ import { SESSION_STORE } from '../stores/postgres/index.ts';
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}.ts`, import.meta.url).href;
 
+export const fixturePath = (name: string) => new URL(`./fixtures/${name}.ts`, import.meta.url).pathname;
+
 export const builtIn = (name: string) => BUILT_IN_SCENARIOS[name]!;
 
 const DEFAULTS: RunConfig = {

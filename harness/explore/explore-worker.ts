@@ -44,7 +44,7 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       try {
         await live.auditAll();
       } catch (thrown) {
-        tally.report.failure = { phase: 'audit', error: toErrorRecord(thrown) };
+        tally.report.failure = { phase: 'audit', cause: 'error', error: toErrorRecord(thrown) };
       }
       send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [] });
     }
@@ -68,7 +68,7 @@ async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunC
       try {
         if (op > 0) await live.expireBeyondQuota();
       } catch (thrown) {
-        tally.report.failure = { phase: 'expire', error: toErrorRecord(thrown) };
+        tally.report.failure = { phase: 'expire', cause: 'error', error: toErrorRecord(thrown) };
         break;
       }
       await runOneOp(scenario, ctx, stepping, config, op, live, tally, watchdog);

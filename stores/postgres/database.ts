@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { Database, StoreTarget } from '../../harness/types.ts';
-import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, runSchemaName } from './session-table.ts';
+import { registerLeftover } from './emergency.ts';
+import { redactUrl } from './redact-url.ts';
+import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL, runSchemaName } from './session-table.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -37,7 +39,14 @@ export async function connectDatabase(
     // block the DROP: end the run's own connections first, found by their application_name.
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [schema]);
     await admin.query(dropSchemaSql(schema));
+    await admin.query(RUN_LOCK_SQL.unlock, [schema]);
     openSchemas.delete(schema);
+    unregisterLeftover(schema);
+  };
+  const leftovers = new Map<string, () => void>();
+  const unregisterLeftover = (schema: string) => {
+    leftovers.get(schema)?.();
+    leftovers.delete(schema);
   };
 
   return {
@@ -46,6 +55,10 @@ export async function connectDatabase(
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const schema = runSchemaName(runId);
       openSchemas.add(schema);
+      // Held before the schema exists, so `racelab clean` never takes a schema being made for an orphan.
+      await admin.query(RUN_LOCK_SQL.lock, [schema]);
+      // On the user's own server a schema outlives an exit at once: the message then names it.
+      if (!instance) leftovers.set(schema, registerLeftover(`schema ${schema} on ${redactUrl(url)}`));
       await admin.query(createSchemaSql(schema));
       return { url, schema };
     },
@@ -67,8 +80,10 @@ export async function connectDatabase(
       };
     },
     async blockedBackends(pids) {
+      // Blocked by one of these, not by anybody: another run on the same server must not change
+      // how this one interleaves.
       const { rows } = await admin.query<{ pid: number }>(
-        'SELECT pid FROM unnest($1::int[]) AS pid WHERE cardinality(pg_blocking_pids(pid)) > 0',
+        'SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_blocking_pids(pid) && $1::int[]',
         [pids],
       );
       return new Set(rows.map((row) => row.pid));

@@ -13,7 +13,7 @@ import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFi
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StartedInstance } from './database.ts';
 import { freePort } from './free-port.ts';
 import { registerEmergencyCleanup } from './emergency.ts';
@@ -29,31 +29,60 @@ interface Binaries {
   postgres: string;
 }
 
-/** Starts a fresh cluster on a free loopback port. Everything it made is removed by `stop()`. */
-export async function startEmbedded(): Promise<StartedInstance> {
+/** An embedded cluster's directory is `<tmpdir>/racelab-pg-p<pid in base 36>-XXXXXX`: whose it is shows in its name. */
+export const CLUSTER_DIR_PREFIX = 'racelab-pg-';
+
+export function clusterDirPrefix(pid: number): string {
+  return `${CLUSTER_DIR_PREFIX}p${pid.toString(36)}-`;
+}
+
+/** The file in a cluster's directory that names the racelab process it belongs to. */
+export const OWNER_FILE = 'owner.json';
+
+/** Thrown when the start is aborted: the caller reports an interruption, not a failure. */
+export class EmbeddedStartAborted extends Error {
+  override name = 'EmbeddedStartAborted';
+}
+
+/**
+ * Starts a fresh cluster on a free loopback port. Everything it made is removed by `stop()`; if
+ * this process ends without calling it, however it ends, the cluster's guardian removes it.
+ * Aborting `signal` while it starts ends what was started and rejects with EmbeddedStartAborted.
+ */
+export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstance> {
   const base = await mkdtempIn(tmpdir());
+  await writeFile(join(base, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: processStartTime(process.pid) }));
+  const guardian = startGuardian(base);
   let server: ChildProcess | undefined;
   // If racelab must exit at once, the server still goes, and its files with it.
   const unregister = registerEmergencyCleanup(() => {
     if (server?.pid !== undefined) stopServerNow(server.pid);
     rmSync(base, { recursive: true, force: true });
+    guardian.done();
   });
   const stop = async () => {
     if (server) await stopServer(server);
     server = undefined;
     await rm(base, { recursive: true, force: true });
+    guardian.done();
     unregister();
+  };
+  const checkAborted = () => {
+    if (signal?.aborted) throw new EmbeddedStartAborted('embedded PostgreSQL: interrupted while it was starting');
   };
   try {
     const user = await serviceUser();
     const binaries = await usableBinaries(await platformBinaries(), base, user);
+    checkAborted();
     const dataDir = join(base, 'data');
     const password = randomBytes(18).toString('base64url');
-    await initCluster(binaries, base, dataDir, password, user);
+    await initCluster(binaries, base, dataDir, password, user, guardian.watch, signal);
+    checkAborted();
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        server = await startServer(binaries, dataDir, port, user);
+        server = await startServer(binaries, dataDir, port, user, guardian.watch);
+        checkAborted();
         return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
       } catch (error) {
         // Another process may take the port between our probe and the server's bind.
@@ -62,7 +91,52 @@ export async function startEmbedded(): Promise<StartedInstance> {
     }
   } catch (error) {
     await stop();
+    checkAborted();
     throw error;
+  }
+}
+
+interface Guardian {
+  /** Tells the guardian of a process to stop if racelab goes away. */
+  watch(pid: number): void;
+  /** racelab removed the cluster itself: the guardian leaves without doing anything. */
+  done(): void;
+}
+
+/** Starts the cluster's guardian (cluster-guardian.mjs): it outlives racelab only to clean up after it. */
+function startGuardian(base: string): Guardian {
+  const child = spawn(process.execPath, [GUARDIAN, base], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.on('error', () => undefined);
+  child.stdin!.on('error', () => undefined);
+  // Neither the guardian nor its pipe may keep racelab's event loop alive.
+  child.unref();
+  (child.stdin as unknown as { unref(): void }).unref();
+  let ended = false;
+  return {
+    watch: (pid) => {
+      if (!ended) child.stdin!.write(`pid ${pid}\n`);
+    },
+    done: () => {
+      if (ended) return;
+      ended = true;
+      child.stdin!.end('done\n');
+    },
+  };
+}
+
+const GUARDIAN = fileURLToPath(new URL('./cluster-guardian.mjs', import.meta.url));
+
+/**
+ * When process `pid` started, in clock ticks since boot (Linux), so that a pid the system has since
+ * given to another process is not taken for the one that made a cluster. Undefined where /proc
+ * does not tell.
+ */
+export function processStartTime(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return undefined;
   }
 }
 
@@ -126,6 +200,8 @@ async function initCluster(
   dataDir: string,
   password: string,
   user: ServiceUser | undefined,
+  onSpawn: (pid: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const passwordFile = join(base, 'password');
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -140,12 +216,20 @@ async function initCluster(
     binaries.initdb,
     ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
     user,
+    { onSpawn, ...(signal && { signal }) },
   );
   await rm(passwordFile, { force: true });
+  if (signal?.aborted) return;
   if (result.code !== 0) throw new Error(`embedded PostgreSQL: initdb failed: ${lastLines(result.output)}`);
 }
 
-function startServer(binaries: Binaries, dataDir: string, port: number, user: ServiceUser | undefined): Promise<ChildProcess> {
+function startServer(
+  binaries: Binaries,
+  dataDir: string,
+  port: number,
+  user: ServiceUser | undefined,
+  onSpawn: (pid: number) => void,
+): Promise<ChildProcess> {
   const args = [
     '-D', dataDir,
     '-p', String(port),
@@ -165,6 +249,7 @@ function startServer(binaries: Binaries, dataDir: string, port: number, user: Se
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  if (child.pid !== undefined) onSpawn(child.pid);
   return new Promise((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => {
@@ -197,7 +282,7 @@ function startServer(binaries: Binaries, dataDir: string, port: number, user: Se
 /** A directory of our own under `parent`, or a message that says what to do when it cannot be. */
 async function mkdtempIn(parent: string): Promise<string> {
   try {
-    return await mkdtemp(join(parent, 'racelab-pg-'));
+    return await mkdtemp(join(parent, clusterDirPrefix(process.pid)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`embedded PostgreSQL: cannot create its directory in ${parent} (${code}); set TMPDIR to a writable directory, or use --db postgres://…`);
@@ -206,9 +291,10 @@ async function mkdtempIn(parent: string): Promise<string> {
 
 /**
  * Immediate shutdown (SIGQUIT: the server ends its backends and exits), waited for synchronously
- * for a few seconds, then SIGKILL. For the last moments of the process, when nothing async runs.
+ * for a few seconds, then SIGKILL. For the last moments of the process, when nothing async runs,
+ * and for `racelab clean`.
  */
-function stopServerNow(pid: number): void {
+export function stopServerNow(pid: number): void {
   const gone = () => {
     try {
       // A zombie has exited already; only its parent (us) has not reaped it yet.

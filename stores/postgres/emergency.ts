@@ -1,6 +1,7 @@
 /**
  * What must go even when racelab exits at once (a second Ctrl-C): the servers it started and
  * their files. Each cleanup is synchronous, since nothing asynchronous runs after process.exit.
+ * What cannot go synchronously is registered as a leftover, for the exit to name.
  */
 const cleanups = new Set<() => void>();
 
@@ -20,4 +21,20 @@ export function runEmergencyCleanups(): void {
     }
   }
   cleanups.clear();
+}
+
+const leftovers = new Set<string>();
+
+/**
+ * Registers something an exit at once would leave behind and cannot remove synchronously (a
+ * schema on the user's server), so the exit can name it; returns the function that unregisters it.
+ */
+export function registerLeftover(description: string): () => void {
+  leftovers.add(description);
+  return () => leftovers.delete(description);
+}
+
+/** What an exit at once leaves behind, as registered. */
+export function registeredLeftovers(): string[] {
+  return [...leftovers];
 }

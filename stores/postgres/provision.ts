@@ -62,7 +62,7 @@ function summarise(tried: readonly string[]): string {
 }
 
 /** Starts or reaches the planned database. Whatever it started is stopped again by `Database.stop()`. */
-export async function openDatabase(plan: DatabasePlan): Promise<Database> {
+export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal): Promise<Database> {
   switch (plan.kind) {
     case 'server':
       try {
@@ -72,7 +72,7 @@ export async function openDatabase(plan: DatabasePlan): Promise<Database> {
         throw new Error(`could not connect to ${redactUrl(plan.url)}: ${message}${hintFor(code)}`);
       }
     case 'embedded': {
-      const instance = await startEmbedded();
+      const instance = await startEmbedded(signal);
       return connectDatabase('embedded', instance.url, instance);
     }
     case 'container': {

@@ -35,22 +35,30 @@ async function lookUp(): Promise<ServiceUser> {
   return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
 }
 
-/** Runs a program to completion as `user` (or as ourselves), collecting its combined output. */
+/**
+ * Runs a program to completion as `user` (or as ourselves), collecting its combined output. It runs
+ * in a process group of its own, so a Ctrl-C in the terminal reaches racelab alone, which then ends
+ * it in order; `signal` ends it with SIGKILL.
+ */
 export function runAs(
   program: string,
   args: readonly string[],
   user: ServiceUser | undefined,
-): Promise<{ code: number | null; output: string }> {
+  options: { signal?: AbortSignal; onSpawn?: (pid: number) => void } = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(program, args, {
       ...(user && { uid: user.uid, gid: user.gid }),
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...(options.signal && { signal: options.signal, killSignal: 'SIGKILL' as const }),
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('error', (error) => resolve({ code: null, output: `${output}${String(error)}` }));
-    child.once('close', (code) => resolve({ code, output }));
+    child.once('error', (error) => resolve({ code: null, signal: null, output: `${output}${String(error)}` }));
+    child.once('close', (code, signal) => resolve({ code, signal, output }));
   });
 }

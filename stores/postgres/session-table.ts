@@ -52,6 +52,24 @@ function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** Whether a name is one racelab gives its run schemas. */
+export function isRunSchemaName(name: string): boolean {
+  return SCHEMA_NAME.test(name);
+}
+
+/**
+ * The session-level advisory lock a run holds on its schema, on the connection that created it,
+ * from creation to drop: how `racelab clean` tells a live run's schema from one whose process was
+ * killed (the server releases the lock with the connection). Two int4 keys, a space apart from
+ * the single bigint keys the scenarios' own advisory locks use.
+ */
+const RUN_LOCK_CLASS = 0x72616365; // 'race'
+export const RUN_LOCK_SQL = {
+  lock: `SELECT pg_advisory_lock(${RUN_LOCK_CLASS}, hashtext($1))`,
+  tryLock: `SELECT pg_try_advisory_lock(${RUN_LOCK_CLASS}, hashtext($1)) AS locked`,
+  unlock: `SELECT pg_advisory_unlock(${RUN_LOCK_CLASS}, hashtext($1))`,
+} as const;
+
 export function dropSchemaSql(schema: string): string {
   return `DROP SCHEMA IF EXISTS ${quotedSchema(schema)} CASCADE`;
 }
@@ -84,7 +102,9 @@ export function sessionStatements(schema: string) {
       name: 'racelab_update',
       text: `UPDATE ${t} SET "session_data" = $2, "expire_date" = $3 WHERE "session_key" = $1`,
     },
-    lockKey: { name: 'racelab_lock_key', text: 'SELECT pg_advisory_xact_lock(hashtext($1))' },
+    // Advisory locks are database-wide: the key is hashed with the run's schema, so that another
+    // run on the same database never holds this run's locks.
+    lockKey: { name: 'racelab_lock_key', text: `SELECT pg_advisory_xact_lock(hashtextextended('${schema}:' || $1, 0))` },
     read: {
       name: 'racelab_read',
       text: `SELECT "session_key", "session_data" FROM ${t} WHERE "session_key" = ANY($1::text[])`,

@@ -1,0 +1,57 @@
+import { findOrphanClusters, removeOrphanCluster } from '../../stores/postgres/orphan-clusters.ts';
+import { cleanOrphanSchemas } from '../../stores/postgres/orphan-schemas.ts';
+import { redactUrl } from '../../stores/postgres/redact-url.ts';
+import { InfrastructureError, UsageError } from '../cli-errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { parseFlags } from '../parse-flags.ts';
+import { parseDb } from '../reproduce-options.ts';
+import type { Command } from './command.ts';
+
+export const cleanCommand: Command = {
+  name: 'clean',
+  summary: 'remove what racelab runs killed without their cleanup (SIGKILL) left behind, and nothing else',
+  help: () =>
+    [
+      'usage: racelab clean [--db postgres://…] [--dry-run]',
+      '',
+      '  removes embedded clusters in the temp directory whose racelab process is gone (their',
+      '  postgres stopped first), and with --db (or DATABASE_URL) the racelab_<runid> schemas on that',
+      '  database that no live run holds. A live run\'s cluster or schema is never touched.',
+      '',
+      '  --db URL     the server whose orphaned run schemas to drop (default DATABASE_URL, if set)',
+      '  --dry-run    list what would be removed, and remove nothing',
+    ].join('\n'),
+  async run(args, io) {
+    const flags = parseFlags('clean', args, ['db'], { flags: ['dry-run'] });
+    const dryRun = flags.flags.has('dry-run');
+    const raw = flags.db ?? process.env['DATABASE_URL'];
+    let url: string | undefined;
+    if (raw !== undefined) {
+      const choice = parseDb(raw);
+      if (typeof choice !== 'object') throw new UsageError(`--db for clean must be a postgres:// URL, got ${JSON.stringify(raw)}`);
+      url = choice.url;
+    }
+    const lines = [...cleanClusters(dryRun)];
+    if (url !== undefined) {
+      let schemas: string[];
+      try {
+        schemas = await cleanOrphanSchemas(url, dryRun);
+      } catch (error) {
+        throw new InfrastructureError(`could not clean ${redactUrl(url)}: ${(error as Error).message}`);
+      }
+      for (const schema of schemas) lines.push(`${dryRun ? 'would drop' : 'dropped'} schema ${schema} on ${redactUrl(url)}: no live run holds it`);
+    }
+    if (lines.length === 0) lines.push(`nothing to clean${url === undefined ? ' in the temp directory (pass --db URL to look at a server too)' : ''}`);
+    io.stdout(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** Removes (or lists) the orphaned embedded clusters, one line each. */
+export function cleanClusters(dryRun: boolean): string[] {
+  return findOrphanClusters().map((orphan) => {
+    if (!dryRun) removeOrphanCluster(orphan);
+    const server = orphan.serverPid === undefined ? 'no server ran' : `its postgres (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
+    return `${dryRun ? 'would remove' : 'removed'} embedded cluster ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
+  });
+}

@@ -1,0 +1,49 @@
+// The guardian of one embedded cluster: a small process of its own, outside racelab's process
+// group, that removes the cluster if racelab goes away without doing so itself: killed by
+// SIGKILL or the OOM killer, ended by process.exit() in a test runner, or abandoned in any other
+// way that runs none of racelab's own cleanup.
+//
+// It learns of racelab's end through its standard input, a pipe whose other end only racelab
+// holds: the kernel closes it when racelab's process ends, however it ends. Over that pipe racelab
+// tells it the processes to stop (`pid N`) and, once it has removed the cluster itself, `done`.
+// Plain JavaScript, so that it starts in tens of milliseconds with nothing to compile.
+//
+// usage: node cluster-guardian.mjs DIRECTORY
+import { rmSync } from 'node:fs';
+
+const [directory] = process.argv.slice(2);
+const pids = new Set();
+let done = false;
+let pending = '';
+
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  const lines = pending.split('\n');
+  pending = lines.pop();
+  for (const line of lines) {
+    const [word, value] = line.split(' ');
+    if (word === 'pid') pids.add(Number(value));
+    if (word === 'done') done = true;
+  }
+});
+process.stdin.on('close', () => {
+  if (!done) void removeCluster();
+});
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function removeCluster() {
+  // SIGQUIT: PostgreSQL's immediate shutdown, which ends its backends too; SIGKILL if it lingers.
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGQUIT');
+  for (let waited = 0; waited < 3_000 && [...pids].some(alive); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(directory, { recursive: true, force: true });
+}
