@@ -300,8 +300,12 @@ export interface Database {
   dropRunSchema(target: StoreTarget): Promise<void>;
   /** Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of a new schema's cost. */
   emptyRunTables(target: StoreTarget): Promise<void>;
-  /** Of these server processes, those waiting for a lock another one holds (`pg_blocking_pids`). */
-  blockedBackends(pids: readonly number[]): Promise<Set<number>>;
+  /**
+   * Of the server processes `pids`, those waiting for a lock that one of `holders` (the run's own
+   * connections) holds: a lock held by anybody else, another run on the same server, says nothing
+   * about this run's interleaving.
+   */
+  blockedBackends(pids: readonly number[], holders: readonly number[]): Promise<Set<number>>;
   /** A query client on the run's schema, for a scenario's setup and audit. */
   runClient(target: StoreTarget): Promise<QueryClient & { close(): Promise<void> }>;
   /** Closes connections and stops and removes what was started. Idempotent. */

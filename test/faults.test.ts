@@ -84,7 +84,80 @@ describe('one worker fails alone: the others stop, the run ends with exit 3 and 
   }
 });
 
+/** Starts the CLI and resolves once its stderr has shown `text`. */
+function startCliUntil(args: readonly string[], text: string, env: NodeJS.ProcessEnv = {}) {
+  const started = startCli(args, { env });
+  const shown = new Promise<void>((resolve) => {
+    let seen = '';
+    started.child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve();
+    });
+  });
+  return { ...started, shown };
+}
+
+describe('explore: a worker that dies or spins at the turnstile', () => {
+  const explore = (dir: string) => [
+    'explore', fixturePath('one-worker-fails'), '--exhaustive', '--workers', '2', '--ops', '1', '--key-space', '4',
+    '--db', inject('embeddedUrl'), '--out', join(dir, 'out'),
+  ];
+
+  it('a worker thread that dies while the other waits at the turnstile: exit 3 within seconds, one line naming it', async () => {
+    const dir = scratch();
+    try {
+      const result = await runCli(explore(dir), { env: { RACELAB_FAULT: 'throw@op', RACELAB_FAULT_OP: '1', RACELAB_FAULT_DIR: dir } });
+      const endedAfterMs = Date.now() - struckAt(dir);
+      expect(result.code, result.stderr).toBe(3);
+      const lines = result.stderr.split('\n').filter((line) => line.startsWith('racelab'));
+      expect(lines).toEqual([expect.stringMatching(/^racelab explore: explore: worker 1 died .*: one-worker-fails: thrown outside the op \(op\)$/)]);
+      // Measured about 0.3 s; before, the coordinator waited out its 30 s stall budget.
+      expect(endedAfterMs).toBeLessThan(5_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM while a worker spins in a synchronous loop: exit 130, the schema dropped', async () => {
+    const dir = scratch();
+    try {
+      const { child, done } = startCli(explore(dir), { env: { RACELAB_FAULT: 'spin@op', RACELAB_FAULT_OP: '1', RACELAB_FAULT_DIR: dir } });
+      while (!existsSync(join(dir, 'struck'))) await delay(20);
+      await delay(200);
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      const result = await done;
+      expect(result.code, result.stderr).toBe(130);
+      // Measured about 0.3 s; the bound leaves a loaded machine room.
+      expect(Date.now() - sentAt).toBeLessThan(5_000);
+      expect(await schemasOf(inject('embeddedUrl'), child.pid!)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('signals', () => {
+  it('SIGINT while statements wait on a lock inside PostgreSQL: exit 130, the schema dropped', async () => {
+    const dir = scratch();
+    try {
+      const args = ['reproduce', '--db', inject('embeddedUrl'), '--scenario', fixturePath('holds-lock'), '--op-timeout', '600000', '--out', join(dir, 'out')];
+      const { child, done, shown } = startCliUntil(args, 'running holds-lock');
+      await shown;
+      await delay(1_000);
+      const sentAt = Date.now();
+      child.kill('SIGINT');
+      const result = await done;
+      expect(result.code, result.stderr).toBe(130);
+      // Measured about 0.7 s; the bound leaves a loaded machine room.
+      expect(Date.now() - sentAt).toBeLessThan(5_000);
+      expect(readReport(join(dir, 'out')).interrupted).toBe(true);
+      expect(await schemasOf(inject('embeddedUrl'), child.pid!)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('SIGTERM ends a run whose worker spins in a synchronous loop: exit 130, the schema dropped', async () => {
     const dir = scratch();
     try {

@@ -42,7 +42,7 @@ export const exploreCommand: Command = {
     const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
-      const explorer = await Explorer.start(database, scenarioModule!, SESSION_STORE, workers);
+      const explorer = await Explorer.start(database, scenarioModule!, SESSION_STORE, workers, io.signal);
       try {
         const header = { tool: TOOL, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
         io.stdout(`${headerLines(header).join('\n')}\n`);

@@ -17,14 +17,18 @@ import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
 import type { StepRecord } from './step-log.ts';
 import { createTurnstileBuffer, TurnstileControl, WorkerState } from './turnstile.ts';
-import { HarnessFailure } from './harness-failure.ts';
+import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
+import { toErrorRecord } from '../error-record.ts';
 
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url).href;
 /** How long a released step may run before the server is asked whether it is blocked. */
 const SETTLE_POLL_MS = 1;
-/** A run that makes no progress for this long is stuck: a scenario that hangs, or a lost server. */
-const STUCK_MS = 30_000;
-/** How long close() lets workers finish on their own. */
+/**
+ * A run that makes no progress for this long is stuck: a scenario that hangs or spins, or a lost
+ * server. The same budget as stress mode's default --op-timeout.
+ */
+const STUCK_MS = 10_000;
+/** How long close() lets workers finish on their own after a clean exploration. */
 const CLOSE_GRACE_MS = 5_000;
 
 /** One interleaving as it ran. */
@@ -48,7 +52,9 @@ interface Participant {
   port: MessagePort;
   backendPid: number;
   inbox: FromWorker[];
-  waiters: ((message: FromWorker) => void)[];
+  waiters: { resolve: (message: FromWorker) => void; reject: (error: Error) => void }[];
+  /** Set when its thread died: nothing more will come from it. */
+  died?: HarnessFailure;
 }
 
 export class Explorer {
@@ -60,10 +66,14 @@ export class Explorer {
     private readonly tasks: Promise<unknown>[],
     private readonly participants: Participant[],
     private readonly turnstile: TurnstileControl,
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
-  /** Starts `maxWorkers` explore workers on a fresh schema and waits until each is connected. */
-  static async start(database: Database, scenarioModule: string, storeModule: string, maxWorkers: number): Promise<Explorer> {
+  /**
+   * Starts `maxWorkers` explore workers on a fresh schema and waits until each is connected.
+   * Aborting `signal` ends the interleaving under way at its next decision with ExploreInterrupted.
+   */
+  static async start(database: Database, scenarioModule: string, storeModule: string, maxWorkers: number, signal?: AbortSignal): Promise<Explorer> {
     const scenario = await loadScenario(scenarioModule);
     const target = await database.createRunSchema(newRunId());
     try {
@@ -73,7 +83,10 @@ export class Explorer {
       throw error;
     }
     const buffer = createTurnstileBuffer(maxWorkers);
+    const turnstile = new TurnstileControl(buffer);
     const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: maxWorkers, maxThreads: maxWorkers, idleTimeout: Number.POSITIVE_INFINITY });
+    // A thread that dies between tasks has none to fail: see worker-pool.ts.
+    pool.on('error', () => undefined);
     const participants: Participant[] = [];
     const tasks: Promise<unknown>[] = [];
     for (let worker = 0; worker < maxWorkers; worker++) {
@@ -81,14 +94,24 @@ export class Explorer {
       const participant: Participant = { port: port1, backendPid: 0, inbox: [], waiters: [] };
       port1.on('message', (message: FromWorker) => {
         const waiter = participant.waiters.shift();
-        if (waiter) waiter(message);
+        if (waiter) waiter.resolve(message);
         else participant.inbox.push(message);
       });
       participants.push(participant);
       const task: ExploreTask = { scenarioModule, storeModule, target, worker, turnstile: buffer, port: port2 };
-      tasks.push(pool.run(task, { name: 'explore', transferList: [port2] }));
+      const died = (reason: unknown) => {
+        const { message, stack } = toErrorRecord(reason);
+        participant.died = new HarnessFailure(`worker ${worker + 1} died (its thread ended on an exception that escaped): ${message}`);
+        if (stack) participant.died.stack = stack;
+        for (const waiter of participant.waiters.splice(0)) waiter.reject(participant.died);
+        // Wakes the coordinator wherever it waits, so it sees the death at once.
+        turnstile.poke();
+      };
+      tasks.push(pool.run(task, { name: 'explore', transferList: [port2] }).catch(died));
     }
-    const explorer = new Explorer(scenario, database, target, pool, tasks, participants, new TurnstileControl(buffer));
+    const wake = () => turnstile.poke();
+    signal?.addEventListener('abort', wake, { once: true });
+    const explorer = new Explorer(scenario, database, target, pool, tasks, participants, turnstile, signal);
     try {
       for (const participant of participants) {
         const message = await explorer.receive(participant);
@@ -133,12 +156,19 @@ export class Explorer {
     let refused: unknown;
     for (;;) {
       await this.settle(input.workers);
+      // Read before the states: a change after it, even one between here and the wait below,
+      // then ends that wait at once instead of being missed.
+      const seen = this.turnstile.changes();
       const states = active.map((_, worker) => this.turnstile.state(worker));
       if (states.every((state) => state === WorkerState.Done)) break;
       const pending = states.flatMap((state, worker) => (state === WorkerState.Pending ? [worker] : []));
       if (pending.length === 0) {
         // Everyone left is blocked on everyone else: PostgreSQL's deadlock detector will end it.
-        this.waitForChange(STUCK_MS);
+        if (!(await this.turnstile.waitForChange(seen, STUCK_MS))) {
+          this.broken = true;
+          throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
+        }
+        this.check();
         continue;
       }
       let worker: number;
@@ -179,14 +209,34 @@ export class Explorer {
     return { input, order, pendingAt, steps, outcomes, samples, invariantProblems, elapsedMs: performance.now() - started };
   }
 
-  /** Stops the workers, closes their connections and drops the schema. */
+  /**
+   * Stops the workers, closes their connections and drops the schema. After an exploration that
+   * ended cleanly the workers get a grace to leave on their own; after an abort or a failure some
+   * may wait at the turnstile or inside a statement for good, so their threads are terminated at
+   * once, which closes their connections too.
+   */
   async close(): Promise<void> {
+    const clean = !this.signal?.aborted && this.participants.every((p) => p.died === undefined) && !this.broken;
     for (const participant of this.participants) this.send(participant, { type: 'quit' });
-    // A worker stuck inside a statement never reads 'quit': past the grace period its thread is
-    // terminated, which closes its connection too.
-    await Promise.race([Promise.allSettled(this.tasks), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
+    if (clean) await Promise.race([Promise.allSettled(this.tasks), delay(CLOSE_GRACE_MS, undefined, { ref: false })]);
     await this.pool.destroy();
     await this.database.dropRunSchema(this.target);
+  }
+
+  /** Set once a run broke off midway: its workers may be anywhere. */
+  private broken = false;
+
+  /** Throws what ends the exploration now: a worker thread that died, or an abort. */
+  private check(): void {
+    const dead = this.participants.find((p) => p.died !== undefined);
+    if (dead) {
+      this.broken = true;
+      throw dead.died!;
+    }
+    if (this.signal?.aborted) {
+      this.broken = true;
+      throw new ExploreInterrupted('interrupted');
+    }
   }
 
   /**
@@ -196,6 +246,7 @@ export class Explorer {
   private async settle(workers: number): Promise<void> {
     const deadline = Date.now() + STUCK_MS;
     for (;;) {
+      this.check();
       const seen = this.turnstile.changes();
       const moving: number[] = [];
       for (let worker = 0; worker < workers; worker++) {
@@ -203,19 +254,17 @@ export class Explorer {
         if (state === WorkerState.Running || state === WorkerState.Idle) moving.push(worker);
       }
       if (moving.length === 0) return;
-      if (this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
+      if (await this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
       if (moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
         const pids = moving.map((worker) => this.participants[worker]!.backendPid);
-        const blocked = await this.database.blockedBackends(pids);
+        const holders = this.participants.slice(0, workers).map((participant) => participant.backendPid);
+        const blocked = await this.database.blockedBackends(pids, holders);
         if (pids.every((pid) => blocked.has(pid))) return;
       }
-      if (Date.now() > deadline) throw new HarnessFailure(`no step finished within ${STUCK_MS} ms: workers ${moving.map((w) => w + 1).join(', ')} are stuck`);
-    }
-  }
-
-  private waitForChange(timeoutMs: number): void {
-    if (!this.turnstile.waitForChange(this.turnstile.changes(), timeoutMs)) {
-      throw new HarnessFailure(`every remaining worker waited on a lock for ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        this.broken = true;
+        throw new HarnessFailure(`no step finished within ${STUCK_MS} ms: workers ${moving.map((w) => w + 1).join(', ')} are stuck`);
+      }
     }
   }
 
@@ -226,6 +275,7 @@ export class Explorer {
   private receive(participant: Participant): Promise<FromWorker> {
     const queued = participant.inbox.shift();
     if (queued) return Promise.resolve(queued);
-    return new Promise((resolve) => participant.waiters.push(resolve));
+    if (participant.died) return Promise.reject(participant.died);
+    return new Promise((resolve, reject) => participant.waiters.push({ resolve, reject }));
   }
 }

@@ -106,14 +106,22 @@ export class TurnstileControl {
   }
 
   /**
-   * Blocks the calling thread until a worker changes state after `seen`, or `timeoutMs` passes.
-   * Returns false on timeout.
+   * Resolves once a worker changes state after `seen` (or `poke` is called), or `timeoutMs` passes;
+   * false on timeout. It never blocks the calling thread: the coordinator runs on the main thread,
+   * which must stay free to hear Ctrl-C and a worker thread's death.
    */
-  waitForChange(seen: number, timeoutMs: number): boolean {
+  async waitForChange(seen: number, timeoutMs: number): Promise<boolean> {
     // A released step usually finishes within a few hundred microseconds: spin that long before
-    // asking the kernel to put this thread to sleep, which costs as much again to wake from.
+    // handing the wait to the event loop, which costs as much again to wake from.
     const spinUntil = performance.now() + SPIN_MS;
     while (performance.now() < spinUntil) if (Atomics.load(this.cells, CHANGES) !== seen) return true;
-    return Atomics.wait(this.cells, CHANGES, seen, timeoutMs) !== 'timed-out';
+    const waiting = Atomics.waitAsync(this.cells, CHANGES, seen, timeoutMs);
+    return (waiting.async ? await waiting.value : waiting.value) !== 'timed-out';
+  }
+
+  /** Wakes the coordinator's wait without any worker changing: an abort, a worker thread gone. */
+  poke(): void {
+    Atomics.add(this.cells, CHANGES, 1);
+    Atomics.notify(this.cells, CHANGES);
   }
 }

@@ -79,12 +79,10 @@ export async function connectDatabase(
         close: () => client.end(),
       };
     },
-    async blockedBackends(pids) {
-      // Blocked by one of these, not by anybody: another run on the same server must not change
-      // how this one interleaves.
+    async blockedBackends(pids, holders) {
       const { rows } = await admin.query<{ pid: number }>(
-        'SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_blocking_pids(pid) && $1::int[]',
-        [pids],
+        'SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_blocking_pids(pid) && $2::int[]',
+        [pids, holders],
       );
       return new Set(rows.map((row) => row.pid));
     },

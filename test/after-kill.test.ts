@@ -1,0 +1,119 @@
+/**
+ * What is left when racelab cannot clean up itself: SIGKILL, a test runner that ends the process
+ * racelab runs in. Each test checks only what its own racelab process made, found by its pid.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { describe, expect, inject, it } from 'vitest';
+import { clustersOf, leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
+
+/** Starts `racelab reproduce` and resolves once its first scenario runs. */
+async function runningReproduce(db: string): Promise<ReturnType<typeof startCli>> {
+  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(tmpdir(), `racelab-kill-${process.pid}`)]);
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    started.child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('running naive-save')) resolve();
+    });
+    started.child.on('exit', (code) => reject(new Error(`racelab exited ${code} before it ran: ${seen}`)));
+  });
+  return started;
+}
+
+/** Polls until `check` holds or `ms` pass; returns how long it took, or Infinity. */
+async function within(ms: number, check: () => boolean | Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (await check()) return Date.now() - started;
+    await delay(50);
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+describe('after SIGKILL', () => {
+  it("the embedded cluster's guardian stops its postgres and removes its directory within seconds", async () => {
+    const { child, done } = await runningReproduce('embedded');
+    const [dir] = clustersOf(child.pid!);
+    expect(dir).toBeDefined();
+    expect(processesMentioning(dir!).length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await done;
+    // Measured 0.1-0.3 s: the guardian hears its pipe close, SIGQUITs postgres, removes the directory.
+    expect(await within(10_000, () => leftoversOf(child.pid!).length === 0)).toBeLessThan(10_000);
+  });
+
+  it('racelab clean removes a cluster whose guardian was killed too: postgres first, then the directory', async () => {
+    const { child, done } = await runningReproduce('embedded');
+    const [dir] = clustersOf(child.pid!);
+    const guardian = processesMentioning(dir!).find((line) => line.includes('cluster-guardian'));
+    expect(guardian).toBeDefined();
+    process.kill(Number(guardian!.split(' ')[0]), 'SIGKILL');
+    child.kill('SIGKILL');
+    await done;
+    await delay(500);
+    // Still there: this is what an uncatchable kill of both leaves.
+    expect(existsSync(join(tmpdir(), dir!))).toBe(true);
+    expect(processesMentioning(dir!).length).toBeGreaterThan(0);
+
+    const dry = await runCli(['clean', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would remove embedded cluster ${join(tmpdir(), dir!)}: racelab process ${child.pid} is gone`);
+    expect(existsSync(join(tmpdir(), dir!))).toBe(true);
+
+    const clean = await runCli(['clean']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain(`removed embedded cluster ${join(tmpdir(), dir!)}`);
+    expect(leftoversOf(child.pid!)).toEqual([]);
+  });
+
+  it("racelab clean --db drops the killed run's schema on a server, and no live run's", async () => {
+    const server = inject('embeddedUrl');
+    const live = await runningReproduce(server);
+    expect(await within(10_000, async () => (await schemasOf(server, live.child.pid!)).length === 1)).toBeLessThan(10_000);
+    const { child, done } = await runningReproduce(server);
+    // Its schema is made just after it says it runs the scenario.
+    expect(await within(10_000, async () => (await schemasOf(server, child.pid!)).length === 1)).toBeLessThan(10_000);
+    child.kill('SIGKILL');
+    await done;
+    const [left] = await schemasOf(server, child.pid!);
+    expect(left).toBeDefined();
+    // The server ends the killed run's connections, and so its lock on the schema, as their sockets close.
+    const result = await runCli(['clean', '--db', server]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`dropped schema ${left} on `);
+    expect(await schemasOf(server, child.pid!)).toEqual([]);
+    // The live run kept its schema and finishes normally after Ctrl-C.
+    expect(await schemasOf(server, live.child.pid!)).toHaveLength(1);
+    live.child.kill('SIGINT');
+    expect((await live.done).code).toBe(130);
+    expect(await schemasOf(server, live.child.pid!)).toEqual([]);
+  });
+});
+
+describe('race() in a test that times out', () => {
+  it('leaves no postgres and no directory once vitest has exited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racelab-vitest-'));
+    try {
+      const pidFile = join(dir, 'pid');
+      const vitest = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/fixtures/race-timeout/vitest.config.ts'], {
+        env: { ...process.env, RACELAB_PID_FILE: pidFile, DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      vitest.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      vitest.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => vitest.on('close', resolve));
+      expect(code, output).toBe(1);
+      expect(output).toContain('Test timed out in 1500ms');
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      // Measured: nothing left at the moment vitest exits, or 0.1-0.3 s after (the guardian).
+      expect(await within(5_000, () => leftoversOf(pid).length === 0), `left: ${leftoversOf(pid).join(', ')}`).toBeLessThan(5_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
