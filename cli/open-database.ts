@@ -21,7 +21,7 @@ export async function openCommandDatabase(
   } catch (error) {
     throw new InfrastructureError(`database: ${(error as Error).message}`);
   }
-  if (plan.kind === 'server' && !allowRemote && !isLocalServer(plan.url)) {
+  if (plan.kind === 'server' && !allowRemote && !(await isLocalServer(plan.url))) {
     throw new UsageError(
       `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : '--db'} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want`,
     );

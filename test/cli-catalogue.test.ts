@@ -15,6 +15,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('racelab reproduce --scenario all', () => {
   it('at K=16 with 4 workers: the unsafe ones reproduce, the safe ones hold, exit 0', async () => {
     const out = join(work, 'all');
+    // Needs every unsafe scenario to reproduce: at 4×400 ops (fewer than here) bench/race-test-odds.ts
+    // measured at least 37 violations each over 10 runs: P(any misses) < 4·e^-37 < 10^-15.
     const result = await runCli(['reproduce', '--scenario', 'all', '--key-space', '16', '--ops', '500', '--seed', '3', '--out', out]);
     expect(result.stderr).not.toContain('EXPECTED');
     expect(result.code).toBe(0);

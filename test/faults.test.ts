@@ -7,7 +7,10 @@ import { unresponsiveAfterMs } from '../harness/supervise-run.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
-import { processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
+import { leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
+import { randomInt } from 'node:crypto';
+import { seededRandom } from '../harness/random.ts';
+import { race } from '../api/race.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { readReport } from './report-file.ts';
 import { builtIn, fixture, fixturePath } from './run.ts';
@@ -138,6 +141,53 @@ describe('explore: a worker that dies or spins at the turnstile', () => {
 });
 
 describe('signals', () => {
+  // The random moments come from a seed printed with every failure, so a failure can be replayed.
+  const seed = Number(process.env['RACELAB_SIGNAL_SEED'] ?? randomInt(2 ** 31));
+  const random = seededRandom(seed);
+  const commands: [string, string[]][] = [
+    ['explore', ['explore', 'naive-save', '--runs', '100000']],
+    ['gate', ['gate', '--ops', '1000000']],
+    ['list --sql', ['list', '--sql', 'naive-save']],
+  ];
+  for (const [name, args] of commands) {
+    for (const db of ['embedded', 'server'] as const) {
+      it(`${name} on ${db === 'embedded' ? 'an embedded cluster of its own' : 'a server'}: SIGINT at a random moment ends it, and it leaves nothing`, async () => {
+        const dir = scratch();
+        try {
+          const server = inject('embeddedUrl');
+          const { child, done } = startCli([...args, '--db', db === 'embedded' ? 'embedded' : server, ...(name === 'list --sql' ? [] : ['--out', join(dir, 'out')])]);
+          const wait = Math.floor(random() * 2_500);
+          await delay(wait);
+          const sentAt = Date.now();
+          child.kill('SIGINT');
+          const result = await done;
+          const context = `RACELAB_SIGNAL_SEED=${seed}: SIGINT after ${wait} ms: ${result.stderr}`;
+          // Before its handler is installed Node ends it by the signal (null); list may be done (0).
+          expect([130, null, ...(name === 'list --sql' ? [0] : [])], context).toContain(result.code);
+          // Measured under 1 s; the bound leaves a loaded machine room.
+          expect(Date.now() - sentAt, context).toBeLessThan(5_000);
+          expect(leftoversOf(child.pid!), context).toEqual([]);
+          expect(await schemasOf(server, child.pid!), context).toEqual([]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+
+  it("race() aborted through its signal stops, says it was interrupted, and drops its schema", async () => {
+    const server = inject('embeddedUrl');
+    const controller = new AbortController();
+    const running = race(fixturePath('../../scenarios/naive-save'), { db: server, ops: 1_000_000, signal: controller.signal });
+    await delay(1_500);
+    const abortedAt = Date.now();
+    controller.abort();
+    const report = await running;
+    expect(report.interrupted).toBe(true);
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(await schemasOf(server, process.pid)).toEqual([]);
+  });
+
   it('SIGINT while statements wait on a lock inside PostgreSQL: exit 130, the schema dropped', async () => {
     const dir = scratch();
     try {

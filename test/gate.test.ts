@@ -16,6 +16,8 @@ const db = () => ['--db', inject('embeddedUrl')];
 describe('racelab gate', () => {
   it('passes on the default catalogue, stating its rules and how strong each "holds" is', async () => {
     const out = join(work, 'catalogue');
+    // Needs the race to happen: bench/race-test-odds.ts measured, over 10 runs at this size,
+    // at least 76 IntegrityErrors for naive-save at 4×400, K=16: P(none) < 10^-32.
     const result = await runCli(['gate', ...db(), '--ops', '400', '--key-space', '16', '--out', out]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('rules: a safe scenario passes when it shows no violation');

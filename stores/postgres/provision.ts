@@ -56,6 +56,18 @@ function hintFor(code: string | undefined): string {
   return hint === undefined ? '' : `; ${hint}`;
 }
 
+/**
+ * The driver's own words where they are its internals rather than the server's answer: node-postgres
+ * says only "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string" when the server
+ * asks for a password the URL does not give.
+ */
+function explain(message: string): string {
+  if (/client password must be a string/.test(message)) {
+    return 'the server asks for a password (SCRAM) and the URL gives none; put it in the URL (postgres://user:PASSWORD@host/db) or in PGPASSWORD';
+  }
+  return message;
+}
+
 /** The first endpoint tried, and how many more: the whole list is for error messages. */
 function summarise(tried: readonly string[]): string {
   return tried.length > 1 ? `${tried[0]}, and ${tried.length - 1} more` : (tried[0] ?? 'nothing to try');
@@ -69,7 +81,7 @@ export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal): Pr
         return await connectDatabase('server', plan.url);
       } catch (error) {
         const { code, message } = error as { code?: string; message: string };
-        throw new Error(`could not connect to ${redactUrl(plan.url)}: ${message}${hintFor(code)}`);
+        throw new Error(`could not connect to ${redactUrl(plan.url)}: ${explain(message)}${hintFor(code)}`);
       }
     case 'embedded': {
       const instance = await startEmbedded(signal);

@@ -1,0 +1,62 @@
+/**
+ * The chance that a test which needs a race to happen fails because, this once, it did not.
+ *
+ * Runs each race-dependent test's configuration through the real engine several times, counts the
+ * violations the test needs to see at least one of, and bounds the chance of seeing none: taking
+ * the count of a run as Poisson with the smallest mean seen, P(none) <= e^-min. The tests quote
+ * these figures beside their assertions. Run it on this machine's embedded cluster (default) or
+ * on DATABASE_URL:
+ *
+ *   npm run bench:odds [-- REPEATS]
+ */
+import { startEmbedded } from '../stores/postgres/embedded.ts';
+import { connectDatabase } from '../stores/postgres/database.ts';
+import { SESSION_STORE } from '../stores/postgres/index.ts';
+import { reproduce } from '../harness/reproduce.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+import type { Outcome, RunConfig } from '../harness/types.ts';
+
+const DEFAULTS: RunConfig = {
+  workers: 4, opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxDraws: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
+};
+
+const example = (name: string) => new URL(`../examples/${name}.race.ts`, import.meta.url).href;
+const fixture = (name: string) => new URL(`../test/fixtures/${name}.race.ts`, import.meta.url).href;
+
+/** Each race-dependent test: where it is, what it runs, and the outcome it needs at least one of. */
+const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome: Outcome }[] = [
+  { test: 'catalogue, cli-reproduce, gate, reports: naive-save 4×400 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 400 }, outcome: 'integrity_error' },
+  { test: 'catalogue, reports: naive-upsert 4×400 K=16', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 400 }, outcome: 'overwritten' },
+  { test: 'catalogue: select-for-update 4×400 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 400 }, outcome: 'integrity_error' },
+  { test: 'catalogue: advisory-lock under repeatable-read 4×300', module: BUILT_IN_SCENARIOS['advisory-lock']!, config: { opsPerWorker: 300, isolation: 'repeatable-read' }, outcome: 'integrity_error' },
+  { test: 'catalogue: select-for-update under serializable 4×300', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 300, isolation: 'serializable' }, outcome: 'serialization_failure' },
+  { test: 'catalogue: naive-save same-seed 4×200', module: BUILT_IN_SCENARIOS['naive-save']!, config: { keys: 'same-seed', keySpace: 36 ** 32, opsPerWorker: 200 }, outcome: 'integrity_error' },
+  { test: 'session-race: naive-save 4×500 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: {}, outcome: 'integrity_error' },
+  { test: 'reports (sweep): naive-upsert 4×300 K=16, its weakest point', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 300 }, outcome: 'overwritten' },
+  { test: 'reports (sweep): naive-save 4×300 K=16, its weakest point', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 300 }, outcome: 'integrity_error' },
+  { test: 'examples: signup-check-then-insert 8×25 K=8 (too weak to test on)', module: example('signup-check-then-insert'), config: { workers: 8, opsPerWorker: 25, keySpace: 8 }, outcome: 'invariant_violated' },
+  { test: 'user-scenarios: signup-think-time 8×25 K=4', module: fixture('signup-think-time'), config: { workers: 8, opsPerWorker: 25, keySpace: 4 }, outcome: 'invariant_violated' },
+  { test: 'package: npx racelab reproduce, the defaults 4×2000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 2_000, keySpace: 64 }, outcome: 'integrity_error' },
+];
+
+const repeats = Number(process.argv[2] ?? 10);
+const url = process.env['DATABASE_URL'];
+const instance = url ? undefined : await startEmbedded();
+const database = await connectDatabase(url ? 'server' : 'embedded', url ?? instance!.url, instance);
+console.log(`PostgreSQL ${database.version} (${database.kind}), ${repeats} runs each; P(none) <= e^-min, the count taken as Poisson`);
+try {
+  for (const c of CASES) {
+    const counts: number[] = [];
+    for (let run = 0; run < repeats; run++) {
+      const config = { ...DEFAULTS, ...c.config, seed: (c.config.seed ?? DEFAULTS.seed) + run };
+      const result = await reproduce({ database, scenarioModules: [c.module], storeModule: SESSION_STORE, config });
+      counts.push(result.findings[0]!.outcomes[c.outcome]);
+    }
+    const min = Math.min(...counts);
+    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const bound = Math.exp(-min);
+    console.log(`${c.test}: ${c.outcome} min ${min}, mean ${mean.toFixed(1)}; P(none) <= ${bound.toExponential(1)}`);
+  }
+} finally {
+  await database.stop();
+}
