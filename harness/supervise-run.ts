@@ -46,6 +46,7 @@ export async function superviseRun(
   const failures: (WorkerFailureRecord | undefined)[] = tasks.map(() => undefined);
   const ended = tasks.map(() => false);
   const givenUp = tasks.map(() => deferred());
+  const terminating = new Set<number>();
 
   const fail = (worker: number, failure: WorkerFailureRecord) => {
     failures[worker] ??= failure;
@@ -57,20 +58,25 @@ export async function superviseRun(
       .run(task)
       .then(
         (report) => void (reports[worker] = report),
-        (reason: unknown) => fail(worker, { ...where(control, worker), cause: 'died', error: toErrorRecord(reason) }),
+        (reason: unknown) => {
+          // A thread this watch terminated after an abort ended as intended.
+          if (terminating.has(worker) && failures[worker] === undefined) return;
+          fail(worker, { ...where(control, worker), cause: 'died', error: toErrorRecord(reason) });
+        },
       )
       .finally(() => (ended[worker] = true)),
   );
 
-  const terminating = new Set<number>();
-  const terminate = async (worker: number, failure: WorkerFailureRecord) => {
+  /** Terminates a worker's thread; `failure` says why, or is undefined after an abort. */
+  const terminate = async (worker: number, failure: WorkerFailureRecord | undefined) => {
     terminating.add(worker);
-    failures[worker] ??= failure;
+    if (failure) failures[worker] ??= failure;
     const { threadId } = control.state(worker);
     // A thread that has not announced itself yet cannot be told apart in the pool: stop waiting
     // for it, and the pool's destruction ends it.
-    if (threadId === 0) fail(worker, failure);
-    else await pool.terminate(threadId).catch(() => undefined);
+    if (threadId !== 0) await pool.terminate(threadId).catch(() => undefined);
+    control.depart(worker);
+    control.requestStop();
     givenUp[worker]!.resolve();
   };
 
@@ -88,11 +94,13 @@ export async function superviseRun(
       if (ended[worker] || terminating.has(worker)) return;
       const state = control.state(worker);
       if (sinceAbort > ABORT_GRACE_MS) {
-        const message = `still running ${ABORT_GRACE_MS} ms after the run was interrupted; its thread was terminated`;
-        void terminate(worker, { ...where(control, worker), cause: 'terminated', error: { message } });
+        // Ending it is part of the interruption, not a failure of the run: the result is marked
+        // interrupted, and this worker's ops, which it never reported, are not counted.
+        void terminate(worker, undefined);
       } else if (state.overdueMs > grace) {
         const doing = state.phase === Phase.Run ? `op ${state.op} and the expiry after it` : `its ${failurePhase(state.phase)} phase`;
-        const message = `stopped answering: ${doing} ran ${Math.round(state.overdueMs)} ms past its deadline (--op-timeout ${options.opTimeoutMs} ms) without the thread's own watchdog getting a turn, as in a synchronous loop; its thread was terminated`;
+        const budget = state.phase === Phase.Run ? ` (--op-timeout ${options.opTimeoutMs} ms)` : '';
+        const message = `stopped answering: ${doing} ran ${Math.round(state.overdueMs)} ms past its deadline${budget} without the thread's own watchdog getting a turn, as in a synchronous loop; its thread was terminated`;
         void terminate(worker, { ...where(control, worker), cause: 'terminated', error: { message } });
       }
     });
@@ -105,7 +113,7 @@ export async function superviseRun(
   }
   return tasks.map((_, worker) => {
     const failure = failures[worker];
-    if (failure === undefined) return reports[worker]!;
+    if (failure === undefined) return reports[worker] ?? new WorkerTally(worker).report;
     // A thread that ended abnormally sent no report: its ops are not counted, and the run says so.
     const report = reports[worker] ?? new WorkerTally(worker).report;
     report.failure = failure;

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -58,14 +59,14 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
   const unregister = registerEmergencyCleanup(() => {
     if (server?.pid !== undefined) stopServerNow(server.pid);
     rmSync(base, { recursive: true, force: true });
-    guardian.done();
+    void guardian.done();
   });
   const stop = async () => {
     if (server) await stopServer(server);
     server = undefined;
     await rm(base, { recursive: true, force: true });
-    guardian.done();
     unregister();
+    await guardian.done();
   };
   const checkAborted = () => {
     if (signal?.aborted) throw new EmbeddedStartAborted('embedded PostgreSQL: interrupted while it was starting');
@@ -99,8 +100,11 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
 interface Guardian {
   /** Tells the guardian of a process to stop if racelab goes away. */
   watch(pid: number): void;
-  /** racelab removed the cluster itself: the guardian leaves without doing anything. */
-  done(): void;
+  /**
+   * racelab removed the cluster itself: the guardian leaves without doing anything. Resolves once
+   * it has (within a second), so that nothing of the cluster's runs when stop() returns.
+   */
+  done(): Promise<void>;
 }
 
 /** Starts the cluster's guardian (cluster-guardian.mjs): it outlives racelab only to clean up after it. */
@@ -112,19 +116,26 @@ function startGuardian(base: string): Guardian {
   child.unref();
   (child.stdin as unknown as { unref(): void }).unref();
   let ended = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
   return {
     watch: (pid) => {
       if (!ended) child.stdin!.write(`pid ${pid}\n`);
     },
-    done: () => {
-      if (ended) return;
-      ended = true;
-      child.stdin!.end('done\n');
+    done: async () => {
+      if (!ended) {
+        ended = true;
+        child.stdin!.end('done\n');
+      }
+      await Promise.race([exited, delay(GUARDIAN_EXIT_MS)]);
     },
   };
 }
 
 const GUARDIAN = fileURLToPath(new URL('./cluster-guardian.mjs', import.meta.url));
+const GUARDIAN_EXIT_MS = 1_000;
 
 /**
  * When process `pid` started, in clock ticks since boot (Linux), so that a pid the system has since
