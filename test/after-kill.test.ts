@@ -3,7 +3,8 @@
  * racelab runs in. Each test checks only what its own racelab process made, found by its pid.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,8 +12,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { clustersOf, leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
 
 /** Starts `racelab reproduce` and resolves once its first scenario runs. */
-async function runningReproduce(db: string): Promise<ReturnType<typeof startCli>> {
-  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(tmpdir(), `racelab-kill-${process.pid}`)]);
+async function runningReproduce(db: string, env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof startCli>> {
+  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(tmpdir(), `racelab-kill-${process.pid}`)], { env });
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     started.child.stderr!.on('data', (chunk: Buffer) => {
@@ -47,52 +48,81 @@ describe('after SIGKILL', () => {
   });
 
   it('racelab clean removes a cluster whose guardian was killed too: postgres first, then the directory', async () => {
-    const { child, done } = await runningReproduce('embedded');
-    const [dir] = clustersOf(child.pid!);
-    const guardian = processesMentioning(dir!).find((line) => line.includes('cluster-guardian'));
-    expect(guardian).toBeDefined();
-    process.kill(Number(guardian!.split(' ')[0]), 'SIGKILL');
-    child.kill('SIGKILL');
-    await done;
-    await delay(500);
-    // Still there: this is what an uncatchable kill of both leaves.
-    expect(existsSync(join(tmpdir(), dir!))).toBe(true);
-    expect(processesMentioning(dir!).length).toBeGreaterThan(0);
+    // In a temp directory of its own: every racelab run sweeps orphans from its temp directory when
+    // it starts, and another test's run would otherwise remove this one's before clean could.
+    const own = mkdtempSync(join(tmpdir(), 'racelab-orphans-'));
+    // The postgres user must traverse it (racelab runs the cluster as that user under root).
+    chmodSync(own, 0o711);
+    const env = { TMPDIR: own };
+    try {
+      const { child, done } = await runningReproduce('embedded', env);
+      const [dir] = clustersOf(child.pid!, own);
+      const guardian = processesMentioning(dir!).find((line) => line.includes('cluster-guardian'));
+      expect(guardian).toBeDefined();
+      process.kill(Number(guardian!.split(' ')[0]), 'SIGKILL');
+      child.kill('SIGKILL');
+      await done;
+      await delay(500);
+      // Still there: this is what an uncatchable kill of both leaves.
+      expect(existsSync(join(own, dir!))).toBe(true);
+      expect(processesMentioning(dir!).length).toBeGreaterThan(0);
 
-    const dry = await runCli(['clean', '--dry-run']);
-    expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`would remove embedded cluster ${join(tmpdir(), dir!)}: racelab process ${child.pid} is gone`);
-    expect(existsSync(join(tmpdir(), dir!))).toBe(true);
+      const dry = await runCli(['clean', '--dry-run'], { env });
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain(`would remove embedded cluster ${join(own, dir!)}: racelab process ${child.pid} is gone`);
+      expect(existsSync(join(own, dir!))).toBe(true);
 
-    const clean = await runCli(['clean']);
-    expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toContain(`removed embedded cluster ${join(tmpdir(), dir!)}`);
-    expect(leftoversOf(child.pid!)).toEqual([]);
+      const clean = await runCli(['clean'], { env });
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toContain(`removed embedded cluster ${join(own, dir!)}`);
+      expect(existsSync(join(own, dir!))).toBe(false);
+      expect(processesMentioning(dir!)).toEqual([]);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it("racelab clean --db drops the killed run's schema on a server, and no live run's", async () => {
-    const server = inject('embeddedUrl');
-    const live = await runningReproduce(server);
-    expect(await within(10_000, async () => (await schemasOf(server, live.child.pid!)).length === 1)).toBeLessThan(10_000);
-    const { child, done } = await runningReproduce(server);
-    // Its schema is made just after it says it runs the scenario.
-    expect(await within(10_000, async () => (await schemasOf(server, child.pid!)).length === 1)).toBeLessThan(10_000);
-    child.kill('SIGKILL');
-    await done;
-    const [left] = await schemasOf(server, child.pid!);
-    expect(left).toBeDefined();
-    // The server ends the killed run's connections, and so its lock on the schema, as their sockets close.
-    const result = await runCli(['clean', '--db', server]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`dropped schema ${left} on `);
-    expect(await schemasOf(server, child.pid!)).toEqual([]);
-    // The live run kept its schema and finishes normally after Ctrl-C.
-    expect(await schemasOf(server, live.child.pid!)).toHaveLength(1);
-    live.child.kill('SIGINT');
-    expect((await live.done).code).toBe(130);
-    expect(await schemasOf(server, live.child.pid!)).toEqual([]);
+    // A database of its own: another test's `racelab clean --db` on the shared one would take this
+    // test's orphan first.
+    const name = `racelab_after_kill_${process.pid}`;
+    const admin = new pg.Client({ connectionString: inject('embeddedUrl') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(inject('embeddedUrl'));
+    url.pathname = `/${name}`;
+    const server = url.toString();
+    try {
+      await killedAndLiveRun(server);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
+
+/** A run killed and a run alive on the same server: clean takes the first's schema, not the second's. */
+async function killedAndLiveRun(server: string): Promise<void> {
+  const live = await runningReproduce(server);
+  expect(await within(10_000, async () => (await schemasOf(server, live.child.pid!)).length === 1)).toBeLessThan(10_000);
+  const { child, done } = await runningReproduce(server);
+  // Its schema is made just after it says it runs the scenario.
+  expect(await within(10_000, async () => (await schemasOf(server, child.pid!)).length === 1)).toBeLessThan(10_000);
+  child.kill('SIGKILL');
+  await done;
+  const [left] = await schemasOf(server, child.pid!);
+  expect(left).toBeDefined();
+  // The server ends the killed run's connections, and so its lock on the schema, as their sockets close.
+  const result = await runCli(['clean', '--db', server]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain(`dropped schema ${left} on `);
+  expect(await schemasOf(server, child.pid!)).toEqual([]);
+  // The live run kept its schema and finishes normally after Ctrl-C.
+  expect(await schemasOf(server, live.child.pid!)).toHaveLength(1);
+  live.child.kill('SIGINT');
+  expect((await live.done).code).toBe(130);
+  expect(await schemasOf(server, live.child.pid!)).toEqual([]);
+}
 
 describe('race() in a test that times out', () => {
   it('leaves no postgres and no directory once vitest has exited', async () => {

@@ -35,8 +35,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 }
 
 /** The embedded clusters' directories (names in the temp directory) that process `pid` made and left. */
-export function clustersOf(pid: number): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith(clusterDirPrefix(pid)));
+export function clustersOf(pid: number, parent = tmpdir()): string[] {
+  return readdirSync(parent).filter((name) => name.startsWith(clusterDirPrefix(pid)));
 }
 
 /** What process `pid` left behind: its clusters' directories and any process still running in one. */
