@@ -64,7 +64,8 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
   const stop = async () => {
     if (server) await stopServer(server);
     server = undefined;
-    await rm(base, { recursive: true, force: true });
+    // Should this fail, the guardian, never told it is done, removes the directory when racelab exits.
+    await rm(base, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
     unregister();
     await guardian.done();
   };
@@ -91,7 +92,8 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
       }
     }
   } catch (error) {
-    await stop();
+    // The first error wins over a failure to clean up after it; an abort wins over both.
+    await stop().catch(() => undefined);
     checkAborted();
     throw error;
   }

@@ -58,7 +58,11 @@ export function runAs(
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.once('error', (error) => resolve({ code: null, signal: null, output: `${output}${String(error)}` }));
+    // An abort reports an 'error' while the killed process may still be writing its files: a
+    // process that started is waited for until it has closed.
+    child.once('error', (error) => {
+      if (child.pid === undefined) resolve({ code: null, signal: null, output: `${output}${String(error)}` });
+    });
     child.once('close', (code, signal) => resolve({ code, signal, output }));
   });
 }
