@@ -219,7 +219,7 @@ describe('signals', () => {
       const sentAt = Date.now();
       child.kill('SIGTERM');
       const result = await done;
-      // Measured 0.6-0.9 s (bench/ctrl-c-cleanup.sh prints it); the bound leaves a loaded machine room.
+      // Measured 0.75-0.8 s (npm run bench:stop prints it); the bound leaves a loaded machine room.
       expect(Date.now() - sentAt).toBeLessThan(5_000);
       expect(result.code, result.stderr).toBe(130);
       expect(await schemasOf(inject('embeddedUrl'), child.pid!)).toEqual([]);

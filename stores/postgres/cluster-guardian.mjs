@@ -31,19 +31,43 @@ process.stdin.on('close', () => {
   if (!done) void removeCluster();
 });
 
-function alive(pid) {
+// Each process racelab names leads a process group of its own (it was started detached), with
+// the processes it started: initdb's bootstrap backends, postgres's own backends. The whole group
+// is signalled and waited for, so nothing writes into the directory while it is removed.
+function groupAlive(pid) {
   try {
-    process.kill(pid, 0);
+    process.kill(-pid, 0);
     return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
   } catch {
-    return false;
+    // Gone already.
   }
 }
 
 async function removeCluster() {
   // SIGQUIT: PostgreSQL's immediate shutdown, which ends its backends too; SIGKILL if it lingers.
-  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGQUIT');
-  for (let waited = 0; waited < 3_000 && [...pids].some(alive); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-  rmSync(directory, { recursive: true, force: true });
+  for (const pid of pids) signalGroup(pid, 'SIGQUIT');
+  for (let waited = 0; waited < 3_000 && [...pids].some(groupAlive); waited += 50) await sleep(50);
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
+  for (let waited = 0; waited < 2_000 && [...pids].some(groupAlive); waited += 50) await sleep(50);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(directory, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -52,8 +52,9 @@ export class EmbeddedStartAborted extends Error {
  */
 export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstance> {
   const base = await mkdtempIn(tmpdir());
-  await writeFile(join(base, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: processStartTime(process.pid) }));
+  // The guardian first: from here on, nothing of this cluster outlives racelab by much.
   const guardian = startGuardian(base);
+  await writeFile(join(base, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: processStartTime(process.pid) }));
   let server: ChildProcess | undefined;
   // If racelab must exit at once, the server still goes, and its files with it.
   const unregister = registerEmergencyCleanup(() => {

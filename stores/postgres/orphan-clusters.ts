@@ -34,7 +34,7 @@ export function findOrphanClusters(parent = tmpdir()): OrphanCluster[] {
 /** Stops an orphan's server, then removes its directory. */
 export function removeOrphanCluster(orphan: OrphanCluster): void {
   if (orphan.serverPid !== undefined) stopServerNow(orphan.serverPid);
-  rmSync(orphan.directory, { recursive: true, force: true });
+  rmSync(orphan.directory, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
 }
 
 function readOwner(directory: string): { pid: number; startedAt?: number } | undefined {
