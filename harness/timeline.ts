@@ -33,9 +33,12 @@ export function timelineOf(sample: Pick<OpSample, 'worker' | 'op' | 'key'>, even
   const from = ownSteps[0]!.startUs - MARGIN_US;
   const to = ownSteps[ownSteps.length - 1]!.endUs + MARGIN_US;
   // Other ops that touched the key near it are shown whole, so the reader sees their check too.
+  // A step is near when it overlaps the window, not only when it starts in it: the insert the op
+  // collided with committed after the op's check began, but on a loaded machine it may have begun
+  // well before, more than the margin.
   const near = new Set(
     events
-      .filter((e) => e.worker !== sample.worker && e.key === sample.key && e.startUs >= from && e.startUs <= to)
+      .filter((e) => e.worker !== sample.worker && e.key === sample.key && e.endUs >= from && e.startUs <= to)
       .map((e) => `${e.worker}:${e.op}`),
   );
   const others = events.filter((e) => near.has(`${e.worker}:${e.op}`) && e.key === sample.key);
