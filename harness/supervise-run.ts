@@ -19,7 +19,7 @@ import { WorkerTally } from './worker-tally.ts';
 
 const POLL_MS = 100;
 /** How long workers get to stop on their own after an abort before their threads are terminated. */
-export const ABORT_GRACE_MS = 500;
+const ABORT_GRACE_MS = 500;
 
 /**
  * How far past its deadline a worker may be before it is taken as not answering. A worker's own

@@ -41,7 +41,7 @@ export function clusterDirPrefix(pid: number): string {
 export const OWNER_FILE = 'owner.json';
 
 /** Thrown when the start is aborted: the caller reports an interruption, not a failure. */
-export class EmbeddedStartAborted extends Error {
+class EmbeddedStartAborted extends Error {
   override name = 'EmbeddedStartAborted';
 }
 
