@@ -61,11 +61,12 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
     error: () => undefined,
     status: () => undefined,
     signal: options.signal ?? new AbortController().signal,
+    columns: Number.POSITIVE_INFINITY,
   };
   try {
     const parsed = parseReproduceOptions(args);
     if (options.out !== undefined) await checkOutDir(options.out);
-    const { input } = await runInvocation('reproduce', parsed, io, options.out !== undefined);
+    const { input } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
     return toJsonReport(input);
   } catch (error) {

@@ -4,8 +4,13 @@
  * Runs each race-dependent test's configuration through the real engine several times, counts the
  * violations the test needs to see at least one of, and bounds the chance of seeing none: taking
  * the count of a run as Poisson with the smallest mean seen, P(none) <= e^-min. The tests quote
- * these figures beside their assertions. Run it on this machine's embedded cluster (default) or
- * on DATABASE_URL:
+ * these figures beside their assertions.
+ *
+ * The gate's search is measured too: for each scenario a gate test needs it to break, the inputs
+ * fast-check tried until the first counterexample, over several seeds. Taking each input as an
+ * independent trial, the chance per input is at least the lower 95% Wilson bound of
+ * searches / inputs tried, so a search of 100 inputs misses with odds of at most (1 − that)^100.
+ * Run it on this machine's embedded cluster (default) or on DATABASE_URL:
  *
  *   npm run bench:odds [-- REPEATS]
  */
@@ -15,6 +20,10 @@ import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import type { Outcome, RunConfig } from '../harness/types.ts';
+import { Explorer } from '../harness/explore/explorer.ts';
+import { searchForRace } from '../harness/explore/search.ts';
+import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
+import { wilson } from '../harness/wilson.ts';
 
 const DEFAULTS: RunConfig = {
   workers: 4, opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxDraws: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
@@ -56,6 +65,33 @@ try {
     const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
     const bound = Math.exp(-min);
     console.log(`${c.test}: ${c.outcome} min ${min}, mean ${mean.toFixed(1)}; P(none) <= ${bound.toExponential(1)}`);
+  }
+  const SEARCHES = [
+    { test: 'gate: signup-check-then-insert declared safe, searched', module: example('signup-check-then-insert') },
+    { test: 'gate: naive-save that the stress run missed, searched', module: BUILT_IN_SCENARIOS['naive-save']! },
+  ];
+  const BUDGET = 100;
+  for (const c of SEARCHES) {
+    const explorer = await Explorer.start(database, c.module, SESSION_STORE, SEARCH_WORKERS);
+    const tried: number[] = [];
+    let found = 0;
+    try {
+      for (let run = 0; run < repeats; run++) {
+        const result = await searchForRace(explorer, { runs: BUDGET, isolations: ['read-committed'], seed: 1_000 + run });
+        // A search that held used its whole budget without a failure: count it as such.
+        tried.push(result.numRuns);
+        if (result.failed) found++;
+        else console.log(`${c.test}: seed ${1_000 + run} found nothing in ${BUDGET} inputs`);
+      }
+    } finally {
+      await explorer.close();
+    }
+    const inputs = tried.reduce((a, b) => a + b, 0);
+    const low = wilson(found, inputs).low;
+    console.log(
+      `${c.test}: inputs until the first counterexample ${tried.join(', ')}; per input >= ${(low * 100).toFixed(1)}%; ` +
+        `P(a ${BUDGET}-input search misses) <= ${((1 - low) ** BUDGET).toExponential(1)}`,
+    );
   }
 } finally {
   await database.stop();

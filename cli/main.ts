@@ -87,9 +87,18 @@ export async function runProcess(): Promise<never> {
     error: (line) => process.stderr.write(`${line}\n`),
     status: liveTerminal() ? (line) => process.stderr.write(line === undefined ? '\r\x1b[2K' : `\r\x1b[2K${line}`) : () => undefined,
     signal: controller.signal,
+    columns: terminalColumns(),
   };
   const code = await main(process.argv.slice(2), io);
   // Exit once what was written has been flushed: stdout may be a pipe to a CI log.
   process.stdout.write('', () => process.exit(code));
   return new Promise<never>(() => undefined);
+}
+
+/** The width output must fit: the terminal's, else `COLUMNS`, else unbounded. */
+function terminalColumns(): number {
+  const tty = process.stdout.isTTY ? process.stdout.columns : process.stderr.isTTY ? process.stderr.columns : undefined;
+  if (tty) return tty;
+  const env = Number(process.env['COLUMNS']);
+  return Number.isInteger(env) && env > 0 ? env : Number.POSITIVE_INFINITY;
 }

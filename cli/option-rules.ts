@@ -61,3 +61,19 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `500ms`, `2m`, `1h`, as pgbench's -T reads seconds; returns milliseconds. */
+export function durationOption(option: string, raw: string, minMs: number, maxMs: number): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
+  const value = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : Number.NaN;
+  if (!Number.isFinite(value) || value < minMs || value > maxMs) {
+    throw new UsageError(`--${option} must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 500ms or 2m, got ${JSON.stringify(raw)}`);
+  }
+  return Math.round(value);
+}
+
+function formatDuration(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, rmdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, mkdtemp, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { newRunId } from '../harness/run-id.ts';
 import { UsageError } from './cli-errors.ts';
 
 /**
@@ -25,14 +26,30 @@ export async function checkOutDir(out: string): Promise<void> {
   }
 }
 
-/** Writes the named files into `out`, creating it if needed. Returns their paths. */
-export async function writeReports(out: string, files: Record<string, string>): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const written: string[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const path = join(out, name);
-    await writeFile(path, content);
-    written.push(path);
+/** The name under `--out` that always points at the newest run's directory. */
+export const LATEST = 'latest';
+
+/** A directory of this run's own under `out`: two runs at once never share one. */
+export function runReportDir(out: string): string {
+  return join(out, newRunId());
+}
+
+/**
+ * Writes the named files into the run's directory (`runReportDir`), and points `<out>/latest` at
+ * it. `latest` is swapped in one rename, so a reader never sees it half-made. Returns the directory.
+ */
+export async function writeRunReports(out: string, dir: string, files: Record<string, string>): Promise<string> {
+  const runId = basename(dir);
+  await mkdir(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  const link = join(out, `.${LATEST}-${runId}`);
+  await symlink(runId, link, 'dir');
+  try {
+    await rename(link, join(out, LATEST));
+  } catch (error) {
+    await rm(link, { force: true });
+    // A `latest` that is a real directory (made by hand, or an older racelab) is left alone.
+    if ((error as NodeJS.ErrnoException).code !== 'EISDIR' && (error as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw error;
   }
-  return written;
+  return dir;
 }

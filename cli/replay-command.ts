@@ -11,7 +11,7 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
     ...(db === 'auto' ? [] : [`--db ${db}`]),
     `--scenario ${options.scenarios.join(',')}`,
     ...(swept === 'workers' ? [] : [`--workers ${config.workers}`]),
-    `--ops ${config.opsPerWorker}`,
+    config.durationMs === undefined ? `--ops ${config.opsPerWorker}` : `--duration ${config.durationMs}ms`,
     `--keys ${config.keys}`,
     ...(config.keys === 'shrunk' && swept !== 'key-space' ? [`--key-space ${config.keySpace}`] : []),
     ...(config.keys === 'shrunk' ? [`--occupancy ${config.occupancy}`] : []),
@@ -22,5 +22,6 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
     ...(Object.keys(options.expectations).length > 0
       ? [`--expect ${Object.entries(options.expectations).map(([name, expect]) => `${name}=${expect}`).join(',')}`]
       : []),
+    ...(options.history ? ['--history'] : []),
   ].join(' ');
 }

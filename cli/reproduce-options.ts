@@ -7,7 +7,7 @@ import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
 import type { DatabaseChoice } from '../stores/postgres/provision.ts';
 import { redactUrl } from '../stores/postgres/redact-url.ts';
 import { UsageError } from './cli-errors.ts';
-import { choiceOption, fractionOption, integerOption, listOption } from './option-rules.ts';
+import { choiceOption, durationOption, fractionOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
 import { isScenarioFile } from './scenario-modules.ts';
 
@@ -24,6 +24,8 @@ export interface ReproduceOptions {
   /** New sessions per second in production, for the extrapolation to the real key space. */
   rate: number;
   out: string;
+  /** `--history`: write every op as JSON Lines in Jepsen's history shape beside the reports. */
+  history: boolean;
 }
 
 /** Defaults, and the help text's table of options, in one place. */
@@ -32,6 +34,7 @@ export const REPRODUCE_OPTIONS = {
   scenario: { default: DEFAULT_SCENARIOS.join(','), help: 'comma-separated scenario names (racelab list), or all' },
   workers: { default: '4', help: 'worker threads, each with its own connection (1 to 64)' },
   ops: { default: '2000', help: 'ops per worker (1 to 1,000,000)' },
+  duration: { default: 'none', help: 'run for a time instead of a count, e.g. 30s or 2m (100ms to 24h), as pgbench -T' },
   keys: { default: 'shrunk', help: 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
   'key-space': { default: '64', help: `distinct session keys with --keys shrunk (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
   occupancy: { default: '0.25', help: 'fraction of the shrunk key space held by live sessions (0 to 1)' },
@@ -42,7 +45,7 @@ export const REPRODUCE_OPTIONS = {
   expect: { default: 'none', help: 'NAME=safe|unsafe,…: declare what a scenario should show, in place of its own expectation' },
   sweep: { default: 'none', help: 'key-space=4,16,64,… or workers=2,4,8: run the scenarios at each value' },
   rate: { default: '1000', help: 'new sessions per second in production, for the extrapolation' },
-  out: { default: './racelab-report', help: 'directory for report.json, report.md, junit.xml and report.html' },
+  out: { default: './racelab-report', help: 'directory under which each run writes its reports, in <out>/<run-id>/, with <out>/latest pointing at the newest' },
 } as const;
 
 export type OptionName = keyof typeof REPRODUCE_OPTIONS;
@@ -60,7 +63,7 @@ export function parseReproduceOptions(
   defaults: Partial<Record<OptionName, string>> = {},
   extra: readonly string[] = [],
 ): ReproduceOptions & { extra: Partial<Record<string, string>> } {
-  const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra], { flags: ['allow-remote'] });
+  const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra], { flags: ['allow-remote', 'history'] });
   const value = (name: OptionName) => raw[name] ?? defaults[name] ?? REPRODUCE_OPTIONS[name].default;
   const names = Object.keys(BUILT_IN_SCENARIOS);
   const scenarioArg = value('scenario');
@@ -70,16 +73,21 @@ export function parseReproduceOptions(
     if (misplaced) throw new UsageError(`--${misplaced} applies only to --keys shrunk; --keys ${keys} draws from the real key space`);
   }
   const sweep = raw.sweep === undefined ? undefined : parseSweep(raw.sweep, keys, raw);
+  if (raw.duration !== undefined && raw.ops !== undefined) throw new UsageError('--duration and --ops cannot be given together: one runs for a time, the other for a count');
+  const durationMs = raw.duration === undefined ? undefined : durationOption('duration', raw.duration, 100, 24 * 3_600_000);
   return {
     ...(sweep && { sweep }),
     expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect),
     extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
     allowRemote: raw.flags.has('allow-remote'),
+    history: raw.flags.has('history'),
     db: parseDb(value('db')),
     scenarios: scenarioArg === 'all' ? names : scenarioList(scenarioArg, names),
     config: {
       workers: integerOption('workers', value('workers'), 1, 64),
-      opsPerWorker: integerOption('ops', value('ops'), 1, 1_000_000),
+      // A timed run stops at its time, or at the most --ops allows, whichever comes first.
+      opsPerWorker: durationMs === undefined ? integerOption('ops', value('ops'), 1, 1_000_000) : 1_000_000,
+      ...(durationMs !== undefined && { durationMs }),
       keys,
       keySpace: keys === 'shrunk' ? integerOption('key-space', value('key-space'), 1, MAX_KEY_SPACE) : DJANGO_KEY_SPACE,
       occupancy: fractionOption('occupancy', value('occupancy'), 0, 1),

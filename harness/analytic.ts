@@ -37,8 +37,11 @@ export interface AnalyticExpectation {
   };
 }
 
-export function analyticExpectation(config: RunConfig, sessionsPerSecond: number): AnalyticExpectation {
-  const ops = config.workers * config.opsPerWorker;
+/**
+ * `ops` is what one scenario ran: the planned count, or fewer when the run was interrupted, or
+ * whatever a `--duration` run reached.
+ */
+export function analyticExpectation(config: RunConfig, sessionsPerSecond: number, ops: number): AnalyticExpectation {
   const keySpace = config.keySpace;
   const others = config.workers - 1;
   const shrunk = config.keys === 'shrunk';

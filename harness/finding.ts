@@ -15,7 +15,7 @@ import {
   type Scenario,
 } from './types.ts';
 import type { StepEvent } from './recording-store.ts';
-import { timelineOf } from './timeline.ts';
+import { timelineOf, timelineOfNamedOps, type TimelineEntry } from './timeline.ts';
 import { wilson, type Rate } from './wilson.ts';
 
 /** Problems of a scenario's audit kept as evidence: enough to show, flat in memory. */
@@ -40,6 +40,19 @@ export interface Finding {
   violations: number;
   /** Violations per op, with its 95% Wilson interval. */
   rate: Rate;
+  /**
+   * Race windows: ops whose hold on a key overlapped another op's hold on the same key (see
+   * race-windows.ts). Only they could race, so they, not ops, are the trials of the property. At
+   * least the number of violations, since every violation is evidence of one.
+   */
+  windows: number;
+  /** Violations per race window, with its 95% Wilson interval: the bound a `holds` verdict rests on. */
+  windowRate: Rate;
+  /**
+   * True when the scenario saves sessions under drawn keys (it returns `ctx.saved(row)`), so the
+   * session words apply: keys redrawn, sessions overwritten or lost, what chance predicts.
+   */
+  savesSessions: boolean;
   /** IntegrityErrors (SQLSTATE 23505) per op, with its 95% Wilson interval. */
   integrityErrorRate: Rate;
   /** Violations no caller saw (`overwritten`, `lost`) per op, with its 95% Wilson interval. */
@@ -69,24 +82,35 @@ export interface Finding {
   /** The earliest op that failed for a reason that is not a race: it taints the verdict. */
   firstHarnessFailure?: OpSample;
   workerFailures: WorkerFailure[];
-  /** What the scenario's own audit hook found (the first few), each counted as `invariant_violated`. */
-  invariantProblems: AuditProblem[];
+  /**
+   * What the scenario's own audit hook found (the first few), each counted as `invariant_violated`,
+   * with the timeline of the ops that wrote its key when they were recorded.
+   */
+  invariantProblems: (AuditProblem & { timeline?: TimelineEntry[] })[];
   elapsedMs: number;
   opsPerSecond: number;
 }
 
+/** What a run measured beside its workers' reports. */
+export interface RunMeasures {
+  /** The isolation level the run was configured with. */
+  configured: Isolation;
+  /** Race windows the workers counted. */
+  windows: number;
+  /** The expectation declared for this run (`--expect`), in place of the scenario's own. */
+  declared?: Expectation;
+  /** What the scenario's own audit found. */
+  problems?: readonly AuditProblem[];
+}
+
 /** Folds the workers' reports of one run into the property's verdict. Pure: the checker. */
-export function toFinding(
-  scenario: Scenario,
-  reports: readonly WorkerReport[],
-  configured: Isolation,
-  declared?: Expectation,
-  problems: readonly AuditProblem[] = [],
-): Finding {
+export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], measures: RunMeasures): Finding {
+  const { configured, declared, problems = [] } = measures;
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
   let ops = 0;
   let retries = 0;
   let draws = 0;
+  let saved = 0;
   let elapsedMs = 0;
   const samples: OpSample[] = [];
   const steps: StepEvent[] = [];
@@ -95,6 +119,7 @@ export function toFinding(
     ops += report.ops;
     retries += report.retries;
     draws += report.draws;
+    saved += report.saved;
     elapsedMs = Math.max(elapsedMs, report.elapsedMs);
     for (const outcome of OUTCOMES) outcomes[outcome] += report.outcomes[outcome];
     samples.push(...report.samples.map((sample) => ({ ...sample, scenario: scenario.name })));
@@ -115,6 +140,7 @@ export function toFinding(
     const timeline = timelineOf(sample, steps);
     if (timeline) sample.timeline = timeline;
   }
+  const windows = Math.max(measures.windows, violations);
   const firstViolation = samples.find(isIn(VIOLATIONS));
   const firstLoudViolation = samples.find(isIn(LOUD_VIOLATIONS));
   const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
@@ -130,6 +156,9 @@ export function toFinding(
     outcomes,
     violations,
     rate: wilson(violations, ops),
+    windows,
+    windowRate: wilson(violations, windows),
+    savesSessions: saved > 0,
     integrityErrorRate: wilson(outcomes.integrity_error, ops),
     silentRate: wilson(silentViolations, ops),
     loudViolations: sum(LOUD_VIOLATIONS),
@@ -144,7 +173,10 @@ export function toFinding(
     ...(firstCapacityFailure && { firstCapacityFailure }),
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
-    invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT),
+    invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT).map((problem) => {
+      const timeline = timelineOfNamedOps(problem.message, steps);
+      return timeline ? { ...problem, timeline } : { ...problem };
+    }),
     elapsedMs,
     opsPerSecond: elapsedMs > 0 ? (ops / elapsedMs) * 1000 : 0,
   };

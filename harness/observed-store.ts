@@ -5,6 +5,8 @@ export interface OpPosition {
   /** The op's index within its worker, from 0. */
   readonly op: number;
   readonly lastKey: string | undefined;
+  /** The op's name, `w2:op17`: what its writes store. */
+  readonly owner: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export abstract class ObservedStore implements SessionStore {
    * Where the worker's op stands: which op it is, and the key it drew last, the key of steps
    * that name none. The worker hands over its op context once; nothing is copied per op.
    */
-  position: OpPosition = { op: 0, lastKey: undefined };
+  position: OpPosition = { op: 0, lastKey: undefined, owner: '' };
   private insideStep = false;
   readonly db: QueryClient;
 

@@ -22,6 +22,10 @@ export interface WorkerTask {
   liveQuota: number;
   /** The start barrier and the stop flag, shared by every worker of the run (see control.ts). */
   control: SharedArrayBuffer;
+  /** The run's table of key holds, where the workers count race windows (see race-windows.ts). */
+  windows: SharedArrayBuffer;
+  /** With `--history`: the file this worker streams its ops to, and the run's zero on the shared clock. */
+  history?: { path: string; zeroUs: number };
 }
 
 /** What a worker sends back: counts and a bounded sample, never one record per op. */
@@ -33,6 +37,8 @@ export interface WorkerReport {
   retries: number;
   /** Keys drawn, over all ops. */
   draws: number;
+  /** Ops that saved a session (returned `ctx.saved(row)`). */
+  saved: number;
   /** The first few ops of each failing outcome, in the order they happened. */
   samples: WorkerSample[];
   /** Milliseconds from the start barrier's release to the end of the worker's last op. */

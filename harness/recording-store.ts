@@ -1,4 +1,6 @@
 import { describeError, ObservedStore } from './observed-store.ts';
+import { microOps, type WorkerHistory } from './history.ts';
+import { OpHolds } from './race-windows.ts';
 import type { SessionStore } from './types.ts';
 
 /** One statement as stress mode recorded it, on the process-wide monotonic clock. */
@@ -15,12 +17,19 @@ export interface StepEvent {
 }
 
 /**
- * Records the first statements of a worker with their timings, so that the first collisions of a
- * run, which fall within them, can be shown as a timeline of both workers' steps. Past the limit
- * it records nothing: memory stays flat however long the run.
+ * Times every statement of a worker. All of them feed the op's holds on its keys, from which the
+ * run counts its race windows (race-windows.ts). The first statements are also kept as events, so
+ * that the first collisions of a run, which fall within them, can be shown as a timeline of both
+ * workers' steps; past the limit none is kept: memory stays flat however long the run.
  */
 export class RecordingStore extends ObservedStore {
   readonly events: StepEvent[] = [];
+  /** The current op's holds on its keys; the worker closes them into the run's table after each op. */
+  readonly holds = new OpHolds();
+  /** With `--history`: told what each statement read and wrote. */
+  history: WorkerHistory | undefined;
+  /** The current op's last failed statement, `23505 duplicate key …`, for its history entry. */
+  lastError: string | undefined;
 
   constructor(
     inner: SessionStore,
@@ -31,8 +40,27 @@ export class RecordingStore extends ObservedStore {
   }
 
   protected observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    // Past the limit a statement costs one comparison: no wrapping promise on the per-op path.
-    return this.events.length >= this.limit ? fn() : this.record(step, key, fn, describe);
+    return this.events.length >= this.limit ? this.time(step, key, fn) : this.record(step, key, fn, describe);
+  }
+
+  private async time<T>(step: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const startUs = nowUs();
+    try {
+      const value = await fn();
+      this.history?.statement(microOps(step, key, value, this.position.owner));
+      return value;
+    } catch (error) {
+      this.failed(step, key, error);
+      throw error;
+    } finally {
+      this.holds.hold(key, startUs, nowUs());
+    }
+  }
+
+  /** A failed statement: its error is the op's, and a write it attempted belongs in the history. */
+  private failed(step: string, key: string | undefined, error: unknown): void {
+    this.lastError = describeError(error).text;
+    if (this.history && key !== undefined && /^(insert|insertIfAbsent|update)$/.test(step)) this.history.statement([['w', key, this.position.owner]]);
   }
 
   private async record<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
@@ -43,16 +71,20 @@ export class RecordingStore extends ObservedStore {
     try {
       const value = await fn();
       event.result = describe(value);
+      this.history?.statement(microOps(step, key, value, this.position.owner));
       return value;
     } catch (error) {
       event.result = describeError(error).text;
+      this.failed(step, key, error);
       throw error;
     } finally {
       event.endUs = nowUs();
+      this.holds.hold(key, startUs, event.endUs);
     }
   }
 }
 
-function nowUs(): number {
+/** Microseconds on `process.hrtime`: one monotonic clock for every thread of the process. */
+export function nowUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }

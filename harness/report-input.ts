@@ -1,4 +1,5 @@
 import type { AnalyticExpectation } from './analytic.ts';
+import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
 import type { Database, RunConfig } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface ReportInput {
   interrupted: boolean;
   /** Why the run broke before its end (the database died, a worker crashed, an op hung), if it did. */
   failure?: string;
+  /** The gate's property search of the scenarios after the stress run, when it made one. */
+  searches?: ScenarioSearch[];
 }
 
 /** Every finding of the invocation with the point it belongs to. */

@@ -2,6 +2,11 @@ import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { mergeHistories } from './history.ts';
+import { createWindowBuffer, RaceWindows } from './race-windows.ts';
+import { nowUs } from './recording-store.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
 import type { WorkerTask } from './protocol.ts';
@@ -25,6 +30,11 @@ export interface ReproduceRequest {
   onScenario?: (event: { name: string; phase: 'start' | 'end' }) => void;
   /** Told a few times a second how the running scenario is doing. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Writes every op of each scenario's run to `<dir>/history-<scenario><suffix>.jsonl` in
+   * Jepsen's history shape (history.ts).
+   */
+  history?: { dir: string; suffix: string };
 }
 
 /** How far the running scenario has got. Violations are the loud ones; the audit comes at the end. */
@@ -32,6 +42,8 @@ export interface Progress {
   scenario: string;
   ops: number;
   totalOps: number;
+  /** With `--duration`: how long the run lasts; progress is then by time. */
+  durationMs?: number;
   violations: number;
   elapsedMs: number;
 }
@@ -82,6 +94,9 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       }
       const control = createControlBuffer(config.workers);
       const runControl = new RunControl(control);
+      const windows = createWindowBuffer(config.workers, config.opsPerWorker);
+      const historyPart = (worker: number) => join(request.history!.dir, `.history-${target.schema}-w${worker + 1}.part`);
+      const zeroUs = nowUs();
       try {
         const tasks = quotas.map(
           (liveQuota, worker): WorkerTask => ({
@@ -92,24 +107,36 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             worker,
             liveQuota,
             control,
+            windows,
+            ...(request.history && { history: { path: historyPart(worker), zeroUs } }),
           }),
         );
         const started = performance.now();
         const report = () => {
           const { ops, violations } = runControl.progress();
           const totalOps = config.workers * config.opsPerWorker;
-          request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started });
+          const duration = config.durationMs === undefined ? {} : { durationMs: config.durationMs };
+          request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started, ...duration });
         };
         const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
         const reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
         if (request.onProgress) report();
+        if (request.history) {
+          const parts = tasks.map((_, worker) => historyPart(worker)).filter((path) => existsSync(path));
+          await mergeHistories(parts, join(request.history.dir, `history-${scenario.name}${request.history.suffix}.jsonl`));
+        }
         let problems: AuditProblem[] = [];
         try {
           problems = await runAudit(database, target, scenario);
         } catch (error) {
           failure = `${scenario.name}: its audit hook failed: ${firstLine((error as Error).message)}`;
         }
-        const finding = toFinding(scenario, reports, config.isolation, request.expectations?.[scenario.name], problems);
+        const finding = toFinding(scenario, reports, {
+          configured: config.isolation,
+          windows: new RaceWindows(windows).count(),
+          ...(request.expectations?.[scenario.name] && { declared: request.expectations[scenario.name] }),
+          problems,
+        });
         findings.push(finding);
         failure ??= harnessFailure(finding);
       } finally {

@@ -28,7 +28,10 @@ export async function runOneOp(
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     if (result === undefined || result === null || !('exhausted' in result)) {
       tally.record('ok', op, undefined, undefined);
-      if (result && 'saved' in result) live.add(result.saved, op);
+      if (result && 'saved' in result) {
+        live.add(result.saved, op);
+        report.saved++;
+      }
       return 'ok';
     }
     const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;

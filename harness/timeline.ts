@@ -1,14 +1,30 @@
 import type { StepEvent } from './recording-store.ts';
 import type { OpSample } from './types.ts';
 
-/** One step of a timeline, timed from the timeline's first step. */
+/**
+ * One statement of a timeline. Start and end are on the process's one monotonic clock, in
+ * milliseconds from the timeline's first start, so statements of different workers compare.
+ */
 export interface TimelineEntry {
+  /** When the client sent it. */
   atMs: number;
+  /** When its result (or error) came back. */
+  endMs: number;
   worker: number;
   op: number;
   step: string;
   key?: string;
   result: string;
+  /**
+   * `failed`: the statement that raised the violation; `won`: the other op's statement it lost to,
+   * the latest successful write or commit on the key that began before the failing one ended.
+   */
+  role?: 'failed' | 'won';
+  /**
+   * The other op's statement this one most likely waited for: it began before that one ended and
+   * ended within a lock hand-over of it (`w2 op5 commit`).
+   */
+  waitedFor?: string;
 }
 
 /**
@@ -16,13 +32,16 @@ export interface TimelineEntry {
  * window is a round trip or two, well under a millisecond here.
  */
 const MARGIN_US = 1_000;
+/** A statement that ends this soon after another's commit, having begun before it, was waiting for its lock. */
+const HANDOVER_US = 2_000;
 
 /**
  * The race around one failing op: its own steps, and every other worker's steps on the same key
- * close to it, in the order they started. Undefined when the op fell outside what the workers
- * recorded (they record only their first statements).
+ * close to it (and, for a session the audit found overwritten, the steps of the op that overwrote
+ * it), ordered by start. Undefined when the op fell outside what the workers recorded (they record
+ * only their first statements).
  */
-export function timelineOf(sample: Pick<OpSample, 'worker' | 'op' | 'key'>, events: readonly StepEvent[]): TimelineEntry[] | undefined {
+export function timelineOf(sample: Pick<OpSample, 'worker' | 'op' | 'key' | 'audit'>, events: readonly StepEvent[]): TimelineEntry[] | undefined {
   if (sample.key === undefined) return undefined;
   const own = events.filter((e) => e.worker === sample.worker && e.op === sample.op);
   const firstOnKey = own.findIndex((e) => e.key === sample.key);
@@ -34,22 +53,99 @@ export function timelineOf(sample: Pick<OpSample, 'worker' | 'op' | 'key'>, even
   const to = ownSteps[ownSteps.length - 1]!.endUs + MARGIN_US;
   // Other ops that touched the key near it are shown whole, so the reader sees their check too.
   // A step is near when it overlaps the window, not only when it starts in it: the insert the op
-  // collided with committed after the op's check began, but on a loaded machine it may have begun
-  // well before, more than the margin.
-  const near = new Set(
+  // collided with may have begun well before, on a loaded machine.
+  const shown = new Set(
     events
       .filter((e) => e.worker !== sample.worker && e.key === sample.key && e.endUs >= from && e.startUs <= to)
-      .map((e) => `${e.worker}:${e.op}`),
+      .map(opId),
   );
-  const others = events.filter((e) => near.has(`${e.worker}:${e.op}`) && e.key === sample.key);
-  const steps = [...ownSteps, ...others].sort((a, b) => a.startUs - b.startUs);
-  const zero = steps[0]!.startUs;
-  return steps.map((e) => ({
-    atMs: (e.startUs - zero) / 1000,
-    worker: e.worker,
-    op: e.op,
-    step: e.step,
-    ...(e.key !== undefined && { key: e.key }),
-    result: e.result,
-  }));
+  // The op the audit found in the session's place, wherever it ran.
+  const overwriter = sample.audit?.found ? namedOps(sample.audit.found)[0] : undefined;
+  if (overwriter) shown.add(overwriter);
+  const others = events.filter((e) => shown.has(opId(e)) && (e.key === sample.key || e.key === undefined));
+  const failing = sample.audit ? undefined : lastFailed(ownSteps);
+  return entries([...ownSteps, ...others], failing);
+}
+
+/**
+ * The steps of the ops a scenario's audit named (`w1:op3` in its message, as written into the rows
+ * by `ctx.owner`): for a violation no statement raised, the ops whose writes broke the invariant.
+ */
+export function timelineOfNamedOps(message: string, events: readonly StepEvent[]): TimelineEntry[] | undefined {
+  const named = new Set(namedOps(message));
+  if (named.size < 2) return undefined;
+  const steps = events.filter((e) => named.has(opId(e)));
+  // Only when every named op was recorded: half a race proves nothing.
+  if (new Set(steps.map(opId)).size !== named.size) return undefined;
+  return entries(steps, undefined);
+}
+
+function entries(steps: readonly StepEvent[], failing: StepEvent | undefined): TimelineEntry[] {
+  const sorted = [...steps].sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
+  const winner = failing && winnerOf(failing, sorted);
+  const zero = sorted[0]!.startUs;
+  const ms = (us: number) => (us - zero) / 1000;
+  return sorted.map((e) => {
+    const waited = waitedFor(e, sorted);
+    return {
+      atMs: ms(e.startUs),
+      endMs: ms(e.endUs),
+      worker: e.worker,
+      op: e.op,
+      step: e.step,
+      ...(e.key !== undefined && { key: e.key }),
+      result: e.result,
+      ...(e === failing && { role: 'failed' as const }),
+      ...(e === winner && { role: 'won' as const }),
+      ...(waited && { waitedFor: `w${waited.worker} op${waited.op} ${waited.step}` }),
+    };
+  });
+}
+
+/** The op's statement that raised its error: its last one that failed. */
+function lastFailed(steps: readonly StepEvent[]): StepEvent | undefined {
+  return steps.findLast((e) => failed(e.result));
+}
+
+/** The other op's latest successful write or commit on the key that began before `failing` ended. */
+function winnerOf(failing: StepEvent, steps: readonly StepEvent[]): StepEvent | undefined {
+  return steps.findLast(
+    (e) => opId(e) !== opId(failing) && e.startUs <= failing.endUs && !failed(e.result) && (isWrite(e) || isTransactionEnd(e)),
+  );
+}
+
+/** The other op's commit (or autocommitted write) that `e` spans the end of and ends just after. */
+function waitedFor(e: StepEvent, steps: readonly StepEvent[]): StepEvent | undefined {
+  if (!(isWrite(e) || failed(e.result) || e.step === 'existsForUpdate' || e.step === 'lockKey' || isTransactionEnd(e))) return undefined;
+  return steps.find(
+    (other) =>
+      opId(other) !== opId(e) &&
+      (isTransactionEnd(other) || isWrite(other)) &&
+      e.startUs < other.endUs &&
+      e.endUs >= other.endUs &&
+      e.endUs - other.endUs <= HANDOVER_US,
+  );
+}
+
+const opId = (e: Pick<StepEvent, 'worker' | 'op'>) => `${e.worker}:${e.op}`;
+
+/** `w2:op17` names worker 2's op 17: how ops sign the rows they write. */
+function namedOps(text: string): string[] {
+  return [...text.matchAll(/\bw(\d+):op(\d+)\b/g)].map((m) => `${m[1]}:${m[2]}`);
+}
+
+/** A result that is an error: `23505 duplicate key …`, or `error …` without a code. */
+function failed(result: string): boolean {
+  return /^([0-9A-Z]{5}|error) /.test(result);
+}
+
+const WRITES = /^(insert|insertIfAbsent|update|deleteOwned|delete|upsert|merge)$/i;
+
+function isWrite(e: StepEvent): boolean {
+  if (e.result === 'conflict' || e.result === 'not mine' || e.result === '0 rows') return false;
+  return WRITES.test(e.step) || /^(insert|update|delete)\b/i.test(e.step);
+}
+
+function isTransactionEnd(e: StepEvent): boolean {
+  return e.step === 'commit' || e.step === 'rollback';
 }

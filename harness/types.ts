@@ -269,7 +269,10 @@ export interface Scenario extends ScenarioDefinition {
 /** The knobs of a run, identical for every scenario in one invocation. */
 export interface RunConfig {
   workers: number;
+  /** Ops per worker; with `durationMs`, the most a worker runs before its time is up. */
   opsPerWorker: number;
+  /** Runs for this long instead of a count (`--duration`, as pgbench's `-T`). */
+  durationMs?: number;
   /** Where keys come from; see key-modes.ts. */
   keys: KeyMode;
   /** Distinct keys: K with `keys: 'shrunk'`, 36^32 for the modes that draw from the real key space. */

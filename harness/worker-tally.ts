@@ -20,6 +20,7 @@ export class WorkerTally {
       outcomes: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as OutcomeCounts,
       retries: 0,
       draws: 0,
+      saved: 0,
       samples: [],
       steps: [],
       elapsedMs: 0,

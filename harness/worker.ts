@@ -14,7 +14,9 @@ import { loadScenario, loadStoreOpener } from './load-module.ts';
 import { WorkerOpContext } from './op-context.ts';
 import type { WorkerReport, WorkerTask } from './protocol.ts';
 import { keyDrawerFor } from './key-modes.ts';
-import { RecordingStore } from './recording-store.ts';
+import { RaceWindows } from './race-windows.ts';
+import { nowUs, RecordingStore } from './recording-store.ts';
+import { WorkerHistory } from './history.ts';
 import { runOneOp } from './run-op.ts';
 import { OpWatchdog } from './op-watchdog.ts';
 import { LOUD_VIOLATIONS, type Outcome, type RunConfig, type Scenario, type SessionStore } from './types.ts';
@@ -74,7 +76,15 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
     tally.start();
     const recording = new RecordingStore(store, worker, RECORDED_STEPS);
     const live = new LiveSessions(recording, task.liveQuota, tally);
-    await runOps(task, control, scenario, recording, live, tally);
+    const history = task.history && new WorkerHistory(task.history.path, worker, task.history.zeroUs);
+    recording.history = history;
+    try {
+      await runOps(task, control, scenario, recording, live, tally);
+    } finally {
+      // The final audit's reads are no op of the run.
+      recording.history = undefined;
+      history?.close();
+    }
     report.steps = recording.events;
 
     atFinish = true;
@@ -114,13 +124,20 @@ async function runOps(
   const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
   store.position = ctx;
   const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
+  const windows = new RaceWindows(task.windows);
   try {
-    for (let op = 0; op < config.opsPerWorker && !control.stopRequested; op++) {
+    // `--duration`: ops until the time is up, counted from the release at the start barrier.
+    const stopAt = config.durationMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + config.durationMs;
+    for (let op = 0; op < config.opsPerWorker && !control.stopRequested && performance.now() < stopAt; op++) {
       // The op and the expiry after it: past this deadline and a grace, a thread that has not
       // moved on is not answering, and the engine terminates it.
       control.opStarted(worker, op, config.opTimeoutMs);
+      store.lastError = undefined;
+      store.history?.invoke(op, nowUs());
       const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog);
+      store.history?.complete(op, outcome, nowUs(), outcome === 'ok' ? undefined : store.lastError);
       control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
+      store.holds.closeInto(windows, worker, op);
       if (outcome === 'indeterminate') {
         // The connection was lost or an op hung: nothing more this worker does can be trusted, and
         // the others are stopped too, so the run ends promptly with what it measured.
@@ -128,7 +145,11 @@ async function runOps(
         break;
       }
       try {
+        store.history?.invoke(op, nowUs(), 'expire');
         await live.expireBeyondQuota();
+        store.history?.complete(op, 'ok', nowUs());
+        // The expiry's deletes are holds too: a delete racing another op's check is a window.
+        store.holds.closeInto(windows, worker, op);
       } catch (thrown) {
         report.failure = { phase: 'expire', cause: 'error', op: op + 1, error: toErrorRecord(thrown) };
         control.requestStop();

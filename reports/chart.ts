@@ -1,16 +1,19 @@
 /**
  * The chart of report.html, as inline SVG: each scenario's violation rate against the key space,
  * its 95% interval as a band, and beside it the analytic bound of chance, (W−1)/(K−L) same-key
- * draws per op. Without a sweep of the key space each scenario has one point.
+ * draws per op. Drawn only for a sweep of the key space: one point per scenario is no curve.
  */
 import { allFindings, type ReportInput } from '../harness/report-input.ts';
 import { liveQuotasFor } from '../harness/occupancy.ts';
 import { percent } from './format.ts';
 import { escapeXml } from './xml.ts';
 
-const WIDTH = 720;
+const PLOT_WIDTH = 550;
 const HEIGHT = 360;
-const PAD = { left: 64, right: 170, top: 20, bottom: 48 };
+const PAD = { left: 64, top: 20, bottom: 48 };
+/** A generous width per character of the legend's 12 px labels, so no name is clipped. */
+const LEGEND_CHAR_PX = 7.5;
+const CHANCE_LABEL = '- - chance bound (W−1)/(K−L)';
 const COLOURS = ['#c0392b', '#2471a3', '#1e8449', '#7d3c98', '#b9770e', '#117a65', '#5d6d7e'];
 
 interface Point {
@@ -38,10 +41,13 @@ export function renderChart(input: ReportInput): string {
   const maxK = Math.max(...keySpaces);
   const maxRate = Math.max(...points.map((p) => p.high), ...analytic.map((a) => a.value), 0.001);
   const x = (k: number) =>
-    minK === maxK ? PAD.left + (WIDTH - PAD.left - PAD.right) / 2 : PAD.left + ((Math.log(k) - Math.log(minK)) / (Math.log(maxK) - Math.log(minK))) * (WIDTH - PAD.left - PAD.right);
+    minK === maxK ? PAD.left + PLOT_WIDTH / 2 : PAD.left + ((Math.log(k) - Math.log(minK)) / (Math.log(maxK) - Math.log(minK))) * PLOT_WIDTH;
   const y = (rate: number) => HEIGHT - PAD.bottom - (rate / maxRate) * (HEIGHT - PAD.top - PAD.bottom);
 
   const scenarios = [...new Set(points.map((p) => p.scenario))];
+  const legendWidth = 24 + LEGEND_CHAR_PX * Math.max(...[...scenarios, CHANCE_LABEL].map((label) => label.length + 2));
+  const WIDTH = PAD.left + PLOT_WIDTH + legendWidth;
+  const PAD_RIGHT = legendWidth;
   const series = scenarios.map((scenario, index) => {
     const colour = COLOURS[index % COLOURS.length]!;
     const own = points.filter((p) => p.scenario === scenario).sort((a, b) => a.keySpace - b.keySpace);
@@ -53,14 +59,14 @@ export function renderChart(input: ReportInput): string {
       )
       .join('');
     const line = own.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${own.map((p) => `${x(p.keySpace)},${y(p.value)}`).join(' ')}"/>` : '';
-    const legend = `<text x="${WIDTH - PAD.right + 12}" y="${PAD.top + 16 * index + 10}" fill="${colour}" font-size="12">● ${escapeXml(scenario)}</text>`;
+    const legend = `<text x="${WIDTH - PAD_RIGHT + 12}" y="${PAD.top + 16 * index + 10}" fill="${colour}" font-size="12">● ${escapeXml(scenario)}</text>`;
     return `<g class="series"><polygon class="band" points="${band}" fill="${colour}" fill-opacity="0.15" stroke="${colour}" stroke-opacity="0.3"/>${line}${dots}${legend}</g>`;
   });
   const curve =
     analytic.length > 0
       ? `<polyline class="analytic" fill="none" stroke="#555" stroke-dasharray="5 4" points="${analytic.map((a) => `${x(a.keySpace)},${y(a.value)}`).join(' ')}"/>` +
         analytic.map((a) => `<circle cx="${x(a.keySpace)}" cy="${y(a.value)}" r="2" fill="#555"/>`).join('') +
-        `<text x="${WIDTH - PAD.right + 12}" y="${PAD.top + 16 * scenarios.length + 10}" fill="#555" font-size="12">- - chance bound (W−1)/(K−L)</text>`
+        `<text x="${WIDTH - PAD_RIGHT + 12}" y="${PAD.top + 16 * scenarios.length + 10}" fill="#555" font-size="12">${CHANCE_LABEL}</text>`
       : '';
   const ticks = [...new Set(keySpaces)]
     .sort((a, b) => a - b)
@@ -71,11 +77,11 @@ export function renderChart(input: ReportInput): string {
     .join('');
   return [
     `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="violation rate against key space">`,
-    `<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#333"/>`,
+    `<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD_RIGHT}" y2="${HEIGHT - PAD.bottom}" stroke="#333"/>`,
     `<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${HEIGHT - PAD.bottom}" stroke="#333"/>`,
     ticks,
     yTicks,
-    `<text x="${(WIDTH - PAD.right + PAD.left) / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">key space (log scale)</text>`,
+    `<text x="${(WIDTH - PAD_RIGHT + PAD.left) / 2}" y="${HEIGHT - 8}" text-anchor="middle" font-size="12">key space (log scale)</text>`,
     curve,
     ...series,
     '</svg>',

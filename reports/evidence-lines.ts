@@ -3,6 +3,7 @@
  * layout, the timeline of a collision, what chance predicts.
  */
 import type { AnalyticExpectation } from '../harness/analytic.ts';
+import type { TimelineEntry } from '../harness/timeline.ts';
 import type { OpSample } from '../harness/types.ts';
 import { count, magnitude } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
@@ -17,14 +18,22 @@ export function analyticLines(expectation: AnalyticExpectation): string[] {
     lines.push(`  same-key draws by concurrent ops: at most ${magnitude(expectation.racingDrawsBound)} (if every op overlapped every other worker's)`);
   }
   const p = expectation.production;
+  if (expectation.identicalStreams) {
+    // The real key space is no protection when the generators agree: say what happened instead.
+    lines.push(
+      `production: Django's 36^32 ≈ ${magnitude(p.keySpace)} keys do not help here: processes whose generators were seeded alike`,
+      '  draw the same keys in the same order, so their first sessions collide at once, as this run shows',
+    );
+    return lines;
+  }
   lines.push(
     `production: with Django's 36^32 ≈ ${magnitude(p.keySpace)} keys at ${count(p.sessionsPerSecond)} new sessions/s, the first repeated key`,
-    `  of all time is expected after ≈${magnitude(p.sessionsToFirstRepeat)} sessions, ≈${magnitude(p.yearsToFirstRepeat)} years; a race needs more than that`,
+    `  of all time is expected after ≈${magnitude(p.sessionsToFirstRepeat)} sessions, ≈${magnitude(p.yearsToFirstRepeat)} years, if every process draws its own keys`,
   );
   return lines;
 }
 
-export function timelineSection(sample: OpSample): string[] {
+export function timelineSection(sample: { timeline?: readonly TimelineEntry[] }): string[] {
   if (!sample.timeline) return [];
   return ['  timeline of the ops on that key:', ...timelineLines(sample.timeline).map((line) => `  ${line}`)];
 }

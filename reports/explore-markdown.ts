@@ -2,12 +2,24 @@
  * The report.md that `racelab explore` writes: the minimal counterexample as an interleaving with
  * what each step returned, and the commands that replay it; or what held.
  */
+import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
 
-export interface ExploreSummary {
+/** What an exploration found, beside its printed account. */
+export interface ExploreEvidence {
+  /** The property search: its seed, the inputs tried, and the distinct interleavings that held. */
+  searched?: { seed: number; inputs: number; interleavings: number | null };
+  /** The interleaving that broke the property: shrunk by the search, or the one replayed. */
+  counterexample?: { run: ExploreRun; seed?: number; path?: string; shrinks?: number };
+  /** `--exhaustive`: every interleaving of one input. */
+  enumerated?: { interleavings: number; violating: number };
+}
+
+export interface ExploreSummary extends ExploreEvidence {
   header: ExploreHeader & { nodeVersion: string; reason: string };
-  /** The verdict line, as printed. */
-  verdict: string;
+  startedAt: Date;
+  mode: 'search' | 'replay' | 'exhaustive';
+  verdict: { text: string; reproduced: boolean; matchesExpectation: boolean };
   /** What was found or what held, as printed: the interleaving and the replay commands. */
   body: readonly string[];
 }
@@ -15,7 +27,7 @@ export interface ExploreSummary {
 export function renderExploreMarkdown(summary: ExploreSummary): string {
   const { header } = summary;
   return [
-    `# racelab explore ${header.scenario}: ${summary.verdict}`,
+    `# racelab explore ${header.scenario}: ${summary.verdict.text}`,
     '',
     `Property checked: *${header.property}*.`,
     '',
@@ -25,9 +37,11 @@ export function renderExploreMarkdown(summary: ExploreSummary): string {
     '',
     '## What was run',
     '',
-    `- ${header.tool.name} ${header.tool.version} on Node ${header.nodeVersion}`,
+    `- ${header.tool.name} ${header.tool.version} on Node ${header.nodeVersion}, ${summary.startedAt.toISOString()}`,
     `- PostgreSQL ${header.database.version} (${header.database.kind}; ${header.reason})`,
     '- every statement of the scenario is a step; the steps of real worker threads were released one at a time in the order shown; a step shown `<waiting ...>` waited for a lock inside PostgreSQL',
+    '',
+    `Get racelab: \`npx racelab@${header.tool.version}\` runs this version without installing it (Node ≥ 20.10); the replay commands above then run as \`npx racelab@${header.tool.version} explore …\`.`,
     '',
   ].join('\n');
 }

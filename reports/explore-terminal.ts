@@ -42,8 +42,9 @@ export function runLines(run: ExploreRun): string[] {
 
 export function searchLines(scenario: string, result: SearchResult, isolationOf: (run: ExploreRun) => string): string[] {
   if (!result.failed) {
+    const capped = result.timedOut ? ', stopped by the time cap' : '';
     return [
-      `held for ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings); seed ${result.seed}`,
+      `held for ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings${capped}); seed ${result.seed}`,
     ];
   }
   return [

@@ -31,3 +31,8 @@ export function alignColumns(table: readonly (readonly string[])[], gap = '   ')
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
   return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join(gap).trimEnd());
 }
+
+/** `× 2,000 ops`, or `for 30 s` when the run was timed (`--duration`). */
+export function workload(config: { opsPerWorker: number; durationMs?: number }): string {
+  return config.durationMs === undefined ? `× ${count(config.opsPerWorker)} ops` : `for ${Number((config.durationMs / 1000).toPrecision(3))} s`;
+}

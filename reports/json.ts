@@ -6,6 +6,9 @@
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/types.ts';
+import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
+import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { replayCommand } from './explore-terminal.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -13,6 +16,7 @@ function configOf(config: RunConfig) {
   return {
     workers: config.workers,
     opsPerWorker: config.opsPerWorker,
+    durationMs: config.durationMs ?? null,
     keys: config.keys,
     keySpace: config.keySpace,
     // Occupancy means nothing for the real key space: every session lives through the run.
@@ -38,6 +42,9 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     loudViolations: finding.loudViolations,
     silentViolations: finding.silentViolations,
     rate: finding.rate,
+    windows: finding.windows,
+    windowRate: finding.windowRate,
+    savesSessions: finding.savesSessions,
     integrityErrorRate: finding.integrityErrorRate,
     silentRate: finding.silentRate,
     retries: finding.retries,
@@ -56,6 +63,30 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
   };
 }
 
+function searchOf(search: ScenarioSearch) {
+  const { result } = search;
+  return {
+    scenario: search.scenario,
+    isolation: search.isolation,
+    budget: search.budget,
+    elapsedMs: Math.round(search.elapsedMs),
+    seed: result.seed,
+    inputs: result.numRuns,
+    counterexample: result.failed
+      ? {
+          input: result.run.input,
+          interleaving: interleavingLines(result.run),
+          outcomes: outcomesLine(result.run),
+          path: result.path,
+          shrinks: result.numShrinks,
+          replayCommand: `racelab explore ${search.argument} --seed ${result.seed} --path "${result.path}"`,
+          scheduleCommand: replayCommand(search.argument, result.run),
+        }
+      : null,
+    ...(!result.failed && { interleavings: result.interleavings, timedOut: result.timedOut }),
+  };
+}
+
 export function toJsonReport(input: ReportInput) {
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -70,6 +101,7 @@ export function toJsonReport(input: ReportInput) {
     sweep: input.sweep ?? null,
     expectation: input.points[0]?.expectation ?? null,
     scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
+    searches: (input.searches ?? []).map(searchOf),
   };
 }
 

@@ -14,7 +14,9 @@ export function markdownToHtml(markdown: string): string {
       const code: string[] = [];
       while (i + 1 < lines.length && !lines[i + 1]!.startsWith('```')) code.push(lines[++i]!);
       i++;
-      out.push(`<pre><code>${escapeXml(code.join('\n'))}</code></pre>`);
+      // A command wraps rather than scrolls: it is read and copied whole.
+      const wrap = line.slice(3).trim() === 'sh' ? ' class="wrap"' : '';
+      out.push(`<pre${wrap}><code>${escapeXml(code.join('\n'))}</code></pre>`);
     } else if (/^#{1,3} /.test(line)) {
       const level = line.indexOf(' ');
       out.push(`<h${level}>${inline(line.slice(level + 1))}</h${level}>`);

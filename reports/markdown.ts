@@ -5,10 +5,12 @@
  */
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import type { OpSample } from '../harness/types.ts';
+import type { TimelineEntry } from '../harness/timeline.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
-import { count, percent, rateWithInterval } from './format.ts';
+import { count, rateWithInterval, workload } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
+import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -20,7 +22,8 @@ export function verdictSentence(finding: Finding): string {
     ? `as expected (${finding.scenario.expect}: ${finding.scenario.why})`
     : `**not as expected**: it is expected ${finding.scenario.expect} (${finding.scenario.why})`;
   if (finding.verdict === 'holds') {
-    return `${name} holds: no violation in ${count(finding.ops)} ops, so its violation rate is below ${percent(finding.rate.high)} at 95% confidence; ${expectation}.`;
+    const advice = fewWindowsAdvice(finding);
+    return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}`;
   }
   const kinds = [
     finding.outcomes.integrity_error && `${count(finding.outcomes.integrity_error)} IntegrityError`,
@@ -30,7 +33,7 @@ export function verdictSentence(finding: Finding): string {
     finding.outcomes.lost && `${count(finding.outcomes.lost)} sessions lost`,
     finding.outcomes.invariant_violated && `${count(finding.outcomes.invariant_violated)} violations of its invariant found by its audit`,
   ].filter(Boolean);
-  return `${name} reproduced the race: ${kinds.join(', ')} in ${count(finding.ops)} ops, a violation rate of ${rateWithInterval(finding.rate)} (95% Wilson interval); ${expectation}.`;
+  return `${name} reproduced the race: ${kinds.join(', ')} in ${count(finding.ops)} ops, a violation rate of ${rateWithInterval(finding.rate)} per op and ${rateWithInterval(finding.windowRate)} per race window (${count(finding.windows)} windows; 95% Wilson intervals); ${expectation}.`;
 }
 
 export function renderMarkdown(input: ReportInput): string {
@@ -40,13 +43,15 @@ export function renderMarkdown(input: ReportInput): string {
   if (input.failure) lines.push(`> **The run broke and stopped early**: ${input.failure}. No verdict below can be trusted.`, '');
   for (const { finding, point } of findings) lines.push(`- ${input.sweep ? `at ${input.sweep.parameter} = ${point.value}: ` : ''}${verdictSentence(finding)}`);
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
-  lines.push(...table(input), '');
+  lines.push(...table(input), '', WINDOW_DEFINITION, '');
   lines.push(...whatWasRun(input), '');
+  lines.push(...searchSection(input));
   lines.push('## Evidence', '');
   const evidence = evidenceFindings(input).flatMap(evidenceOf);
   lines.push(...(evidence.length > 0 ? evidence : ['No violation occurred, so there is no example to show.', '']));
   const first = input.points[0];
-  if (first) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
+  // Chance's prediction is about session keys: a scenario that saves none gets none of it.
+  if (first && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -70,7 +75,9 @@ function table(input: ReportInput): string[] {
     count(f.silentViolations),
     count(f.ops - f.outcomes.ok - f.outcomes.integrity_error - f.silentViolations),
     count(f.retries),
+    count(f.windows),
     rateWithInterval(f.rate),
+    rateWithInterval(f.windowRate),
     `${f.verdict}${f.matchesExpectation ? '' : ' (not as expected)'}`,
   ]);
   const header = [
@@ -84,7 +91,9 @@ function table(input: ReportInput): string[] {
     'silent violations',
     'other failures',
     'refused & retried',
-    'violation rate [95% CI]',
+    'race windows',
+    'violations per op [95% CI]',
+    'per race window [95% CI]',
     'verdict',
   ];
   return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
@@ -98,14 +107,16 @@ function whatWasRun(input: ReportInput): string[] {
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
     `- PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `- ${c.workers} worker threads × ${count(c.opsPerWorker)} ops, ${keys}, isolation ${c.isolation}, up to ${count(c.maxDraws)} key draws per op, seed ${c.seed}`,
+    `- ${c.workers} worker threads ${workload(c)}, ${keys}, isolation ${c.isolation}, up to ${count(c.maxDraws)} key draws per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
+    '',
+    `Get racelab: \`npx racelab@${input.tool.version}\` runs this version without installing it (Node ≥ 20.10); or \`npm install --save-dev racelab@${input.tool.version}\`.`,
     '',
     'Rerun it (the same keys are drawn; how threads interleave differs from run to run):',
     '',
     '```sh',
-    input.replayCommand,
+    npxCommand(input),
     '```',
   ];
 }
@@ -121,6 +132,8 @@ function evidenceOf(finding: Finding): string[] {
   if (finding.invariantProblems.length > 0) {
     lines.push(`### ${finding.scenario.name}: what its audit found, with no error raised`, '');
     lines.push(...fence(finding.invariantProblems.map((p) => p.message)), '');
+    const shown = finding.invariantProblems.find((p) => p.timeline);
+    if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {
@@ -138,7 +151,37 @@ function evidenceOf(finding: Finding): string[] {
   return lines;
 }
 
-function timeline(sample: OpSample): string[] {
+function timeline(sample: { timeline?: readonly TimelineEntry[] }): string[] {
   if (!sample.timeline) return ['(No timeline: this op came after the statements the workers record with their timings.)', ''];
-  return ['Timeline of the ops on that key, in milliseconds from the first step shown:', '', ...fence(timelineLines(sample.timeline)), ''];
+  return [
+    'Timeline of the ops on that key: each statement from when it was sent to when its result came back, in milliseconds on one clock for every worker, ordered by start:',
+    '',
+    ...fence(timelineLines(sample.timeline)),
+    '',
+  ];
+}
+
+/** The gate's search of the interleavings, scenario by scenario. */
+function searchSection(input: ReportInput): string[] {
+  if (!input.searches) return [];
+  const lines = ['## Interleavings searched', ''];
+  for (const search of input.searches) {
+    const { result } = search;
+    const budget = `up to ${count(search.budget.runs)} inputs or ${search.budget.timeLimitMs / 1000} s`;
+    if (!result.failed) {
+      const capped = result.timedOut ? '; the time cap stopped it' : '';
+      lines.push(`- **${search.scenario}**: no counterexample in ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings; budget ${budget}${capped}; seed ${result.seed}).`);
+      continue;
+    }
+    lines.push(`- **${search.scenario}**: a counterexample after ${count(result.numRuns)} inputs, shrunk ${count(result.numShrinks)} times (budget ${budget}):`, '');
+    lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
+    lines.push('```sh', `racelab explore ${search.argument} --seed ${result.seed} --path "${result.path}"`, '```');
+  }
+  if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
+  return [...lines, ''];
+}
+
+/** The rerun command as somebody without racelab installed types it. */
+export function npxCommand(input: Pick<ReportInput, 'replayCommand' | 'tool'>): string {
+  return input.replayCommand.replace(/^racelab /, `npx racelab@${input.tool.version} `);
 }

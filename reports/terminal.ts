@@ -6,20 +6,22 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, count, percent, rateWithInterval } from './format.ts';
+import { alignColumns, count, rateWithInterval, workload } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
+import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 
-/** Up to this many scenarios are columns; more are rows, to fit a terminal's width. */
+/** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
 
-export function renderTerminal(input: ReportInput, reportPath: string): string {
+/** `width`: the terminal's columns; a table wider than that becomes one block per scenario. */
+export function renderTerminal(input: ReportInput, reportPath: string, width = 80): string {
   const { config } = input;
   const swept = (parameter: string, value: string) => (input.sweep?.parameter === parameter ? input.sweep.values.join('/') : value);
   const keys =
     config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
   const lines = [
     `${input.tool.name} ${input.tool.version} · PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `${swept('workers', String(config.workers))} workers × ${count(config.opsPerWorker)} ops · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
+    `${swept('workers', String(config.workers))} workers ${workload(config)} · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
     '',
   ];
@@ -29,11 +31,13 @@ export function renderTerminal(input: ReportInput, reportPath: string): string {
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
     if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
-    else lines.push(...(findings.length <= MAX_COLUMNS ? columns(findings) : rows(findings)), '');
+    else lines.push(...fitted(findings, width), '');
     lines.push(...evidence(evidenceFindings(input)));
   }
   const first = input.points[0];
-  if (first) lines.push(...analyticLines(first.expectation), '');
+  // What chance predicts is about session keys drawn at random: a scenario that saves no
+  // session (a user's signup, say) gets none of it.
+  if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
   lines.push(`rerun:  ${input.replayCommand}`);
   lines.push('        (the same keys are drawn; how threads interleave differs from run to run)');
   lines.push(`report: ${reportPath}`);
@@ -71,20 +75,52 @@ const METRICS: readonly [string, (f: Finding) => string][] = [
   ['other failures', (f) => count(otherFailures(f))],
   ['refused & retried', (f) => count(f.retries)],
   ['keys redrawn', (f) => count(f.draws - f.ops)],
+  ['race windows', (f) => count(f.windows)],
   ['violation rate [95% CI]', (f) => rateWithInterval(f.rate)],
+  ['per race window [95% CI]', (f) => rateWithInterval(f.windowRate)],
   ['IntegrityError rate [95% CI]', (f) => rateWithInterval(f.integrityErrorRate)],
   ['verdict', verdict],
   ['ops/s', (f) => count(Math.round(f.opsPerSecond))],
 ];
 
-/** The metrics worth a row: an invariant only scenarios with an audit hook can violate is left out when none did. */
+/** Rows about session keys: they mean nothing to a scenario that saves no session. */
+const SESSION_METRICS = ['overwritten (silent)', 'lost (silent)', 'keys redrawn'];
+
+/**
+ * The metrics worth a row: an invariant only scenarios with an audit hook can violate is left out
+ * when none did, and the session rows when no scenario saves sessions.
+ */
 function metricsFor(findings: readonly Finding[]) {
   const anyInvariant = findings.some((f) => f.outcomes.invariant_violated > 0);
-  return METRICS.filter(([label]) => anyInvariant || label !== 'invariant violated (silent)');
+  const anySessions = findings.some((f) => f.savesSessions);
+  return METRICS.filter(([label]) => (anyInvariant || label !== 'invariant violated (silent)') && (anySessions || !SESSION_METRICS.includes(label)));
+}
+
+/** Columns for a few scenarios, rows for more; one block per scenario when neither fits `width`. */
+function fitted(findings: readonly Finding[], width: number): string[] {
+  const fits = (lines: string[]) => lines.every((line) => line.length <= width);
+  if (findings.length <= MAX_COLUMNS) {
+    const table = columns(findings);
+    if (fits(table)) return table;
+  } else {
+    const table = rows(findings);
+    if (fits(table)) return table;
+  }
+  return blocks(findings);
 }
 
 function columns(findings: readonly Finding[]): string[] {
   return alignColumns([['', ...findings.map((f) => f.scenario.name)], ...metricsFor(findings).map(([label, cell]) => [label, ...findings.map(cell)])]);
+}
+
+/** One block per scenario: its name, then one metric per line. Fits any width a metric fits. */
+function blocks(findings: readonly Finding[]): string[] {
+  const metrics = metricsFor(findings).filter(([label]) => label !== 'verdict');
+  return findings.flatMap((f, index) => [
+    ...(index > 0 ? [''] : []),
+    `${f.scenario.name}: ${verdict(f)}`,
+    ...alignColumns(metrics.map(([label, cell]) => [`  ${label}`, cell(f)]), '  '),
+  ]);
 }
 
 const ROW_METRICS = [
@@ -97,13 +133,15 @@ const ROW_METRICS = [
   'invariant violated (silent)',
   'other failures',
   'refused & retried',
+  'race windows',
   'violation rate [95% CI]',
+  'per race window [95% CI]',
   'verdict',
 ];
 
 function rows(findings: readonly Finding[]): string[] {
   const metrics = metricsFor(findings).filter(([label]) => ROW_METRICS.includes(label));
-  const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace('invariant violated', 'invariant').replace(' [95% CI]', ' [95%]'))];
+  const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace('invariant violated', 'invariant').replace(' [95% CI]', ' [95%]').replace('race windows', 'windows'))];
   return alignColumns([heading, ...findings.map((f) => [f.scenario.name, ...metrics.map(([, cell]) => cell(f))])], '  ');
 }
 
@@ -128,14 +166,18 @@ function evidence(findings: readonly Finding[]): string[] {
     }
     if (finding.invariantProblems.length > 0) {
       lines.push(`${finding.scenario.name}: its audit found ${count(finding.outcomes.invariant_violated)} violations of its invariant, with no error raised:`);
-      lines.push(...finding.invariantProblems.slice(0, 5).map((p) => `  ${p.message}`), '');
+      lines.push(...finding.invariantProblems.slice(0, 5).map((p) => `  ${p.message}`));
+      const shown = finding.invariantProblems.find((p) => p.timeline);
+      lines.push(...(shown ? [`  the ops it names (${shown.message}):`, ...timelineSection(shown).slice(1)] : []), '');
     }
     if (finding.violations === 0 && !finding.workerFailures.length) {
       const absorbed =
         finding.retries > 0
-          ? ` It absorbed ${count(finding.retries)} refusals (a key taken, or a transaction refused) by retrying with a new key; no caller saw them.`
+          ? ` It absorbed ${count(finding.retries)} refusals (a key taken, or a transaction refused) by retrying; no caller saw them.`
           : '';
-      lines.push(`${finding.scenario.name}: no violation in ${count(finding.ops)} ops; its rate is below ${percent(finding.rate.high)} at 95% confidence.${absorbed}`, '');
+      lines.push(`${finding.scenario.name}: ${holdsBound(finding)}.${absorbed}`);
+      const advice = fewWindowsAdvice(finding);
+      lines.push(...(advice ? [`  ${advice}.`] : []), '');
     }
     const exhausted = finding.outcomes.key_space_exhausted;
     if (exhausted > 0) {

@@ -1,12 +1,30 @@
 import { keyLabel } from '../harness/explore/interleaving.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
 
-/** `+0.214 ms  w2 op13  insert(k5) → 23505 duplicate key value …`, one line per step. */
+/** Long error texts are cut here: the full text is printed above the timeline. */
+const RESULT_WIDTH = 48;
+
+/**
+ * A header, then one line per statement, ordered by start, with its start and end in
+ * milliseconds: `+0.600 +1.662  w2 op13  insert(k5) → ok  ◀ won`. The marks name the statement
+ * that failed, the one it lost to, and a wait on another op's lock.
+ */
 export function timelineLines(timeline: readonly TimelineEntry[]): string[] {
-  return timeline.map((entry) => {
-    const at = `+${entry.atMs.toFixed(3)} ms`.padStart(12);
-    const who = `w${entry.worker} op${entry.op}`.padEnd(10);
-    const call = `${entry.step}${entry.key === undefined ? '' : `(${keyLabel(entry.key)})`}`;
-    return `${at}  ${who}  ${call} → ${entry.result}`;
+  const rows = timeline.map((entry) => {
+    const span = `+${entry.atMs.toFixed(3)}`.padStart(9) + ` +${entry.endMs.toFixed(3)}`.padStart(10);
+    const who = `w${entry.worker} op${entry.op}`.padEnd(9);
+    const result = entry.result.length > RESULT_WIDTH ? `${entry.result.slice(0, RESULT_WIDTH - 1)}…` : entry.result;
+    const call = `${entry.step}${entry.key === undefined ? '' : `(${keyLabel(entry.key)})`} → ${result}`;
+    const marks = [
+      entry.role === 'failed' && '✗ failed',
+      entry.role === 'won' && '◀ won',
+      entry.waitedFor && `waited for ${entry.waitedFor}`,
+    ].filter(Boolean);
+    return { text: `${span}  ${who}  ${call}`, marks: marks.join('; ') };
   });
+  const width = Math.max(...rows.map((row) => row.text.length));
+  return [
+    `${'start ms'.padStart(9)} ${'end ms'.padStart(9)}  statement (one clock for every worker; ordered by start)`,
+    ...rows.map((row) => (row.marks ? `${row.text.padEnd(width)}  ${row.marks}` : row.text)),
+  ];
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,10 +31,33 @@ describe('racelab explore', () => {
     expect(result.stdout).toMatch(/^replay: {3}racelab explore naive-save --seed \d+ --path "[\d:]+"$/m);
     expect(result.stdout).toContain('schedule: racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
     expect(result.stdout).toContain('verdict: reproduced (as expected');
-    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const md = readFileSync(join(out, 'latest', 'report.md'), 'utf8');
     expect(md).toMatch(/^# racelab explore naive-save: reproduced \(as expected/);
     expect(md).toContain('  w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"');
     expect(md).toContain('racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+  });
+
+  it('writes the full report set in a directory of its own: report.json with the counterexample, md, trac, junit, html', async () => {
+    const own = join(out, 'own');
+    const result = await runCli(['explore', 'naive-save', '--db', inject('embeddedUrl'), '--out', own]);
+    expect(result.code).toBe(0);
+    const dir = join(own, 'latest');
+    expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'report.trac.txt']);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync('reports/explore-report.schema.json', 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.verdict).toMatchObject({ reproduced: true, matchesExpectation: true });
+    expect(report.counterexample.interleaving).toEqual([
+      'w1 exists(k0) → false',
+      'w2 exists(k0) → false',
+      'w1 insert(k0) → ok',
+      'w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"',
+    ]);
+    expect(report.counterexample.replayCommand).toBe('racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+    expect(report.counterexample.samples[0].error.code).toBe('23505');
+    expect(readFileSync(join(dir, 'report.trac.txt'), 'utf8')).toMatch(/^= racelab explore naive-save: reproduced/);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<testcase classname="racelab.naive-save"');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h1>racelab explore naive-save: reproduced');
   });
 
   it('the printed schedule replays the same interleaving', async () => {

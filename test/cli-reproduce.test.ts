@@ -71,7 +71,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
       else {
         expect(result.code, context).toBe(130);
         // Interrupted before the database was up, there is nothing to report, and it says so.
-        if (existsSync(join(out, 'report.json'))) expect(readReport(out).interrupted, context).toBe(true);
+        if (existsSync(join(out, 'latest', 'report.json'))) expect(readReport(out).interrupted, context).toBe(true);
         else expect(result.stderr, context).toMatch(/interrupted while it was starting/);
       }
       expect(leftoversOf(child.pid!), context).toEqual([]);

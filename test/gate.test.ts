@@ -20,10 +20,13 @@ describe('racelab gate', () => {
     // at least 76 IntegrityErrors for naive-save at 4×400, K=16: P(none) < 10^-32.
     const result = await runCli(['gate', ...db(), '--ops', '400', '--key-space', '16', '--out', out]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain('rules: a safe scenario passes when it shows no violation');
-    expect(result.stdout).toMatch(/^PASS naive-save: expected unsafe, reproduced: [\d.]+% \[/m);
-    expect(result.stdout).toMatch(/^PASS atomic-create: expected safe, no violation in 1,600 ops \(< 0\.24% at 95%\)$/m);
-    expect(result.stdout).toMatch(/^gate: PASS \(7 of 7 checks passed\)/m);
+    expect(result.stdout).toContain('rules: a safe scenario passes when the stress run shows no violation');
+    expect(result.stdout).toMatch(/^PASS naive-save: expected unsafe, reproduced: [\d.]+% \[[\d.]+%, [\d.]+%\] per race window, [\d.]+% \[/m);
+    expect(result.stdout).toMatch(/^PASS atomic-create: expected safe, no violation in 1,600 ops \([\d,]+ race windows\): below [\d.]+% per window at 95% confidence$/m);
+    // The four scenarios expected safe are searched as well; the three that reproduced need no search.
+    expect(result.stdout).toMatch(/^PASS search atomic-create: no counterexample in 100 inputs \(\d+ distinct interleavings, [\d.]+ s; seed \d+\)$/m);
+    expect(result.stdout).not.toMatch(/search naive-save/);
+    expect(result.stdout).toMatch(/^gate: PASS \(11 of 11 checks passed\)/m);
     // Plain lines on CI: no progress bar reached the log.
     expect(result.stderr).not.toContain('█');
     expect(readReport(out).scenarios).toHaveLength(7);
@@ -33,29 +36,63 @@ describe('racelab gate', () => {
     const result = await runCli(['gate', ...db(), '--scenario', 'atomic-create', '--expect', 'atomic-create=unsafe', '--ops', '200', '--out', join(work, 'wrong')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL atomic-create: declared unsafe with --expect, but held: 0% \[0%, [\d.]+%\] in 800 ops$/m);
-    expect(result.stdout).toMatch(/^gate: FAIL \(0 of 1 checks passed\)/m);
+    expect(result.stdout).toMatch(/^FAIL search atomic-create: no counterexample in 100 inputs .*: the gate has lost its power$/m);
+    expect(result.stdout).toMatch(/^gate: FAIL \(0 of 2 checks passed\)/m);
   });
 
-  it('fails an unsafe scenario that no longer reproduces: the gate has lost its power', async () => {
-    const result = await runCli(['gate', ...db(), '--scenario', 'naive-save', '--workers', '1', '--ops', '20', '--out', join(work, 'weak')]);
+  it('fails an unsafe scenario that no longer reproduces when it may not search: the gate has lost its power', async () => {
+    // One worker never races anybody: no race window at all.
+    const result = await runCli(['gate', ...db(), '--scenario', 'naive-save', '--workers', '1', '--ops', '20', '--explore-runs', '0', '--out', join(work, 'weak')]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('FAIL naive-save: expected unsafe, but held in 20 ops: the gate has lost its power; raise --ops or shrink --key-space');
+    expect(result.stdout).toContain('no search (--explore-runs 0): the stress run alone decides');
+    expect(result.stdout).toContain(
+      'FAIL naive-save: expected unsafe, but held in 20 ops, 0 race windows: the stress run has lost its power; more --workers, a smaller --key-space or more --ops open more windows',
+    );
   });
+
+  // Needs the search to find the race: bench/race-test-odds.ts measured at least 35.9% per input,
+  // so a 100-input search misses with odds below 5·10^-20.
+  it('passes an unsafe scenario the stress run missed when the search finds its race', async () => {
+    const result = await runCli(['gate', ...db(), '--scenario', 'naive-save', '--workers', '1', '--ops', '20', '--out', join(work, 'rescued')]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/^PASS naive-save: expected unsafe, but held in 20 ops, 0 race windows: .*; the search found it \(below\)$/m);
+    expect(result.stdout).toMatch(/^PASS search naive-save: reproduced in [\d.]+ s: counterexample after \d+ inputs?, shrunk \d+ times to 2 workers × 1 op, key space 1, autocommit:$/m);
+  });
+
+  // Needs the search to find the race every time: bench/race-test-odds.ts measured 1 to 4 inputs
+  // until the first counterexample, at least 23.7% per input at 95%, so a 100-input search misses
+  // with odds below 2·10^-12, and any of these 20 runs below 4·10^-11.
+  it('fails a racy scenario declared safe in every one of 20 runs at 2 workers × 200 ops, stress or search', async () => {
+    const run = (i: number) =>
+      runCli([
+        'gate', ...db(), '--scenario', './examples/signup-check-then-insert.race.ts', '--expect', 'signup-check-then-insert=safe',
+        '--workers', '2', '--ops', '200', '--out', join(work, `declared-safe-${i}`),
+      ]);
+    const results = [];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < 20; i += 2) results.push(...(await Promise.all([run(i), run(i + 1)])));
+    for (const result of results) {
+      expect(result.code, result.stdout + result.stderr).toBe(1);
+      expect(result.stdout).toMatch(/^FAIL search signup-check-then-insert: expected safe, but broken in [\d.]+ s: counterexample after \d+ inputs?/m);
+      expect(result.stdout).toMatch(/^ +replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --seed \d+ --path "[\d:]+"$/m);
+      expect(result.stdout).toMatch(/^ +w1 check\(k\d+\) → 0 rows$/m);
+    }
+  }, 300_000);
 
   it('against a baseline: fails a reproduction that got significantly weaker, passes one that did not move', async () => {
     const first = join(work, 'first');
-    const base = await runCli(['gate', ...db(), '--scenario', 'naive-save,atomic-create', '--ops', '400', '--key-space', '16', '--out', first]);
+    const base = await runCli(['gate', ...db(), '--scenario', 'naive-save,atomic-create', '--ops', '400', '--key-space', '16', '--explore-runs', '0', '--out', first]);
     expect(base.code).toBe(0);
-    const same = await runCli(['gate', ...db(), '--scenario', 'atomic-create', '--ops', '400', '--key-space', '16', '--baseline', join(first, 'report.json'), '--out', join(work, 'same')]);
+    const same = await runCli(['gate', ...db(), '--scenario', 'atomic-create', '--ops', '400', '--key-space', '16', '--explore-runs', '0', '--baseline', join(first, 'latest', 'report.json'), '--out', join(work, 'same')]);
     expect(same.code).toBe(0);
-    expect(same.stdout).toMatch(/^PASS baseline atomic-create: 0% now, 0% in the baseline: not comparable$/m);
+    expect(same.stdout).toMatch(/^PASS baseline atomic-create: both 0 violations, in 1,600 ops now and 1,600 in the baseline: unchanged$/m);
 
     // A stored report in which naive-save failed half its ops: today's few percent is far weaker.
-    const report = JSON.parse(readFileSync(join(first, 'report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(first, 'latest', 'report.json'), 'utf8'));
     report.scenarios[0].violations = report.scenarios[0].ops / 2;
     const strong = join(work, 'strong.json');
     writeFileSync(strong, JSON.stringify(report));
-    const weaker = await runCli(['gate', ...db(), '--scenario', 'naive-save', '--ops', '400', '--key-space', '16', '--baseline', strong, '--out', join(work, 'weaker')]);
+    const weaker = await runCli(['gate', ...db(), '--scenario', 'naive-save', '--ops', '400', '--key-space', '16', '--explore-runs', '0', '--baseline', strong, '--out', join(work, 'weaker')]);
     expect(weaker.code).toBe(1);
     expect(weaker.stdout).toContain('two-proportion z-test (two-sided, α = 0.001)');
     expect(weaker.stdout).toMatch(/^FAIL baseline naive-save: [\d.]+% now, 50\.00% in the baseline \(z = -\d+\.\d+, p = [\d.e-]+\): worse$/m);

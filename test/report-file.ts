@@ -11,7 +11,7 @@ const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
  * Typed loosely: the schema check is what guarantees its shape here.
  */
 export function readReport(dir: string): any {
-  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  const report = JSON.parse(readFileSync(join(dir, 'latest', 'report.json'), 'utf8'));
   const valid = validate(report);
   expect(validate.errors ?? [], 'report.json must match reports/report.schema.json').toEqual([]);
   expect(valid).toBe(true);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -39,6 +39,35 @@ describe('report.json', () => {
     expect(swept.scenarios.map((s: { sweep: { value: number } }) => s.sweep.value)).toEqual([4, 4, 4, 8, 8, 8, 16, 16, 16]);
   });
 
+  it('every collision timeline is consistent: ordered by start, and the failing statement ends after the winning one began', () => {
+    const reports = [readReport(out), readReport(sweepOut)];
+    const timelines = reports.flatMap((report) =>
+      report.scenarios.map((s: any) => s.firstLoudViolation).filter((sample: any) => sample?.outcome === 'integrity_error' && sample.timeline),
+    );
+    // naive-save and naive-upsert collide at every point of both runs (see beforeAll's odds).
+    expect(timelines.length).toBeGreaterThanOrEqual(4);
+    for (const timeline of timelines.map((sample: any) => sample.timeline)) {
+      for (const [i, entry] of timeline.entries()) {
+        expect(entry.endMs).toBeGreaterThanOrEqual(entry.atMs);
+        if (i > 0) expect(entry.atMs).toBeGreaterThanOrEqual(timeline[i - 1].atMs);
+      }
+      const failed = timeline.find((e: any) => e.role === 'failed');
+      const won = timeline.find((e: any) => e.role === 'won');
+      expect(failed.result).toMatch(/^23505 /);
+      expect(won, JSON.stringify(timeline)).toBeDefined();
+      expect(`${won.worker}:${won.op}`).not.toBe(`${failed.worker}:${failed.op}`);
+      expect(failed.endMs).toBeGreaterThanOrEqual(won.atMs);
+    }
+  });
+
+  it('counts race windows per scenario: at least one per violation, and the rate per window', () => {
+    for (const scenario of readReport(out).scenarios) {
+      expect(scenario.windows).toBeGreaterThanOrEqual(scenario.violations);
+      expect(scenario.windowRate.value).toBeCloseTo(scenario.windows === 0 ? 0 : scenario.violations / scenario.windows, 10);
+      expect(scenario.savesSessions).toBe(true);
+    }
+  });
+
   it('carries the timeline of the first collision: the failing insert, and another op on its key', () => {
     const sample = readReport(out).scenarios[0].firstLoudViolation;
     const failing = sample.timeline.find((e: { worker: number; op: number; step: string }) => e.worker === sample.worker && e.op === sample.op && e.step === 'insert');
@@ -48,22 +77,25 @@ describe('report.json', () => {
 });
 
 describe('report.md', () => {
-  const md = () => readFileSync(join(out, 'report.md'), 'utf8');
+  const md = () => readFileSync(join(out, 'latest', 'report.md'), 'utf8');
 
   it('opens with a verdict sentence per scenario, then the table', () => {
     expect(md()).toMatch(/^# racelab report: naive-save, naive-upsert reproduced; atomic-create held\n/);
-    expect(md()).toMatch(/- \*\*naive-save\*\* reproduced the race: \d+ IntegrityError in 1,600 ops, a violation rate of [\d.]+% \[/);
-    expect(md()).toContain('- **atomic-create** holds: no violation in 1,600 ops, so its violation rate is below 0.24% at 95% confidence; as expected');
+    expect(md()).toMatch(/- \*\*naive-save\*\* reproduced the race: \d+ IntegrityError in 1,600 ops, a violation rate of [\d.]+% \[[\d.]+%, [\d.]+%\] per op and [\d.]+% \[[\d.]+%, [\d.]+%\] per race window \([\d,]+ windows; /);
+    expect(md()).toMatch(/- \*\*atomic-create\*\* holds: no violation in 1,600 ops \([\d,]+ race windows\): below [\d.]+% per window at 95% confidence; as expected/);
     expect(md()).toContain('| scenario | expected | isolation | ops | ok | IntegrityError |');
+    expect(md()).toContain('| race windows | violations per op [95% CI] | per race window [95% CI] | verdict |');
+    expect(md()).toContain('A race window is an op whose hold on a key');
   });
 
   it('says what was run and how to rerun it, with no password anywhere', () => {
     expect(md()).toContain(`on Node ${process.version}`);
     expect(md()).toMatch(/- PostgreSQL \d+\.\d+ \(server; --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\)/);
-    expect(md()).toContain('racelab reproduce --db postgres://postgres:***@127.0.0.1:');
+    expect(md()).toContain('npx racelab@0.1.0 reproduce --db postgres://postgres:***@127.0.0.1:');
+    expect(md().indexOf('Get racelab: `npx racelab@0.1.0`')).toBeLessThan(md().indexOf('npx racelab@0.1.0 reproduce'));
     expect(md()).toContain('--seed 5');
-    for (const file of ['report.md', 'report.json', 'junit.xml', 'report.html']) {
-      expect(readFileSync(join(out, file), 'utf8')).not.toContain(password());
+    for (const file of ['report.md', 'report.json', 'junit.xml', 'report.html', 'report.trac.txt']) {
+      expect(readFileSync(join(out, 'latest', file), 'utf8')).not.toContain(password());
     }
   });
 
@@ -74,11 +106,12 @@ describe('report.md', () => {
     expect(text).toMatch(/DETAIL: {2}Key \(session_key\)=\([a-z0-9]{32}\) already exists\./);
     const section = text.slice(text.indexOf('### naive-save: first IntegrityError'));
     const timeline = section.slice(section.indexOf('Timeline'), section.indexOf('###', 10));
-    const steps = timeline.split('\n').filter((line) => /^ *\+\d+\.\d{3} ms {2}w\d+ op\d+/.test(line));
+    expect(timeline).toContain('start ms    end ms  statement (one clock for every worker; ordered by start)');
+    const steps = timeline.split('\n').filter((line) => /^ *\+\d+\.\d{3} +\+\d+\.\d{3} {2}w\d+ op\d+/.test(line));
     const workers = new Set(steps.map((line) => /w(\d+) op/.exec(line)![1]));
     expect(workers.size).toBeGreaterThanOrEqual(2);
-    expect(steps.some((line) => /insert\(k\d+\) → ok$/.test(line))).toBe(true);
-    expect(steps.some((line) => /insert\(k\d+\) → 23505 duplicate key/.test(line))).toBe(true);
+    expect(steps.some((line) => /insert\(k\d+\) → ok +◀ won/.test(line))).toBe(true);
+    expect(steps.some((line) => /insert\(k\d+\) → 23505 duplicate key.* ✗ failed/.test(line))).toBe(true);
   });
 
   it('shows a silent overwrite with whose data the row holds', () => {
@@ -92,9 +125,41 @@ describe('report.md', () => {
   });
 });
 
+describe('report.trac.txt', () => {
+  it('renders the evidence in Trac wiki syntax: a table, code blocks, headings, no Markdown left', () => {
+    const trac = readFileSync(join(out, 'latest', 'report.trac.txt'), 'utf8');
+    expect(trac).toMatch(/^= racelab report: naive-save, naive-upsert reproduced; atomic-create held =\n/);
+    expect(trac).toContain('||= scenario =||= expected =||= isolation =||= ops =||= ok =||= !IntegrityError =||');
+    expect(trac).toMatch(/^\|\| naive-save \|\| unsafe \|\| autocommit \|\| 1,600 \|\|/m);
+    expect(trac).toMatch(/^\{\{\{\nERROR: {2}duplicate key value violates unique constraint "django_session_pkey"\nSQLSTATE: 23505$/m);
+    expect(trac).toMatch(/^\{\{\{\n#!sh\nnpx racelab@0\.1\.0 reproduce /m);
+    expect(trac).toContain('=== naive-save: first !IntegrityError, as PostgreSQL reported it ===');
+    expect(trac).toMatch(/^ \* '''atomic-create''' holds:/m);
+    expect(trac).not.toMatch(/```|^\| --- |\*\*[a-z-]+\*\*/m);
+    expect(trac.split('{{{').length).toBe(trac.split('}}}').length);
+  });
+
+  it('is what --format trac prints', async () => {
+    const result = await runCli(['reproduce', '--scenario', 'atomic-create', '--db', inject('embeddedUrl'), '--ops', '50', '--format', 'trac', '--out', join(work, 'trac')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(readFileSync(join(work, 'trac', 'latest', 'report.trac.txt'), 'utf8'));
+  });
+});
+
+describe('one run, one report directory', () => {
+  it('writes every report into <out>/<run-id>/ and points <out>/latest at it', () => {
+    const entries = readdirSync(out);
+    expect(entries).toHaveLength(2);
+    const runDir = entries.find((entry) => entry !== 'latest')!;
+    expect(runDir).toMatch(/^[a-z0-9]+_p[a-z0-9]+_[a-f0-9]{6}$/);
+    expect(readlinkSync(join(out, 'latest'))).toBe(runDir);
+    expect(readdirSync(join(out, runDir)).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'report.trac.txt']);
+  });
+});
+
 describe('junit.xml', () => {
   it('has the shape JUnit consumers read: testsuites > testsuite > testcase, counts that add up', () => {
-    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    const xml = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) }).parse(xml);
     const suite = doc.testsuites.testsuite[0];
@@ -117,7 +182,7 @@ describe('junit.xml', () => {
     const mismatch = join(work, 'mismatch');
     const result = await runCli(['reproduce', '--scenario', 'atomic-create', '--expect', 'atomic-create=unsafe', '--db', inject('embeddedUrl'), '--ops', '100', '--out', mismatch]);
     expect(result.code).toBe(1);
-    const xml = readFileSync(join(mismatch, 'junit.xml'), 'utf8');
+    const xml = readFileSync(join(mismatch, 'latest', 'junit.xml'), 'utf8');
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml);
     const testcase = doc.testsuites.testsuite.testcase;
     expect(doc.testsuites.testsuite['@failures']).toBe('1');
@@ -126,11 +191,28 @@ describe('junit.xml', () => {
   });
 });
 
+describe('report.html', () => {
+  it('draws no chart without a sweep of the key space: one point per scenario is no curve', () => {
+    const html = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
+    expect(html).not.toContain('<svg');
+    expect(html).toContain('<pre class="wrap"><code>npx racelab@0.1.0 reproduce');
+  });
+
+  it("sizes the chart's legend to its longest label", () => {
+    const html = readFileSync(join(sweepOut, 'latest', 'report.html'), 'utf8');
+    const width = Number(/<svg class="chart"[^>]* width="([\d.]+)"/.exec(html)![1]);
+    for (const [, x, label] of html.matchAll(/<text x="([\d.]+)" y="[\d.]+" fill="[^"]+" font-size="12">([^<]+)<\/text>/g)) {
+      // 12 px system fonts stay well under 7.5 px a character.
+      expect(Number(x) + 7.5 * label!.length).toBeLessThanOrEqual(width);
+    }
+  });
+});
+
 describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
   it('renders as one self-contained page with the report and a chart of every point', () => {
-    const html = readFileSync(join(sweepOut, 'report.html'), 'utf8');
+    const html = readFileSync(join(sweepOut, 'latest', 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
-    const dom = renderInChromium(join(sweepOut, 'report.html'), join(work, 'report.png'));
+    const dom = renderInChromium(join(sweepOut, 'latest', 'report.html'), join(work, 'report.png'));
     expect(dom).toContain('<h1>racelab report: naive-save, naive-upsert reproduced; atomic-create held</h1>');
     const points = [...dom.matchAll(/<circle class="point" data-scenario="([a-z-]+)" data-key-space="(\d+)" data-rate="([\d.e-]+)"/g)];
     expect(points).toHaveLength(9);

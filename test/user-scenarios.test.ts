@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -68,6 +68,13 @@ describe('scenario files on the command line', () => {
     expect(result.stdout).toMatch(/verdict\s+reproduced \(as expected\)\s+holds \(as expected\)\s+holds \(as expected\)/);
     expect(result.stdout).toContain('signup-think-time: its audit found');
     expect(readReport(out).scenarios.map((s: { name: string }) => s.name)).toEqual(['signup-think-time', 'signup-unique-index', 'get-or-create']);
+    // Their own words: windows and what their audits found, none of the session-key language.
+    expect(result.stdout).toMatch(/^race windows +\d+/m);
+    for (const words of ['keys redrawn', 'overwritten (silent)', 'lost (silent)', 'live sessions', "Django's 36^32", 'chance alone']) {
+      expect(result.stdout).not.toContain(words);
+      expect(readFileSync(join(out, 'latest', 'report.md'), 'utf8')).not.toContain(words);
+    }
+    expect(readReport(out).scenarios.every((s: { savesSessions: boolean }) => !s.savesSessions)).toBe(true);
   });
 
   it('explore finds the duplicate signup through the audit, as an interleaving of named steps', async () => {

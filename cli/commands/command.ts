@@ -13,6 +13,11 @@ export interface CommandIo {
   status(line: string | undefined): void;
   /** Aborted on Ctrl-C or SIGTERM. */
   signal: AbortSignal;
+  /**
+   * The terminal's width in columns, which the progress line and the tables keep within: the
+   * terminal's own, or `COLUMNS`; unbounded when neither is known (a pipe to a CI log).
+   */
+  columns: number;
 }
 
 export interface Command {

@@ -15,8 +15,8 @@ import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explo
 import { openCommandDatabase } from '../open-database.ts';
 import { scenarioModules } from '../scenario-modules.ts';
 import { TOOL } from '../tool-info.ts';
-import { checkOutDir, writeReports } from '../out-dir.ts';
-import { renderExploreMarkdown } from '../../reports/explore-markdown.ts';
+import { checkOutDir, runReportDir, writeRunReports } from '../out-dir.ts';
+import { renderExploreReports, type ExploreEvidence } from '../../reports/explore-report.ts';
 import type { Command, CommandIo } from './command.ts';
 
 /** Explore keeps a worker per possible participant warm: the most any input can use. */
@@ -52,11 +52,19 @@ export const exploreCommand: Command = {
           body.push(...lines);
           io.stdout(`${lines.join('\n')}\n`);
         };
-        const { matches, text } = await runMode(explorer, options.scenario, options.mode, io, emit);
+        const startedAt = new Date();
+        const { matches, text, reproduced, evidence } = await runMode(explorer, options.scenario, options.mode, io, emit);
         io.stdout(`verdict: ${text}\n`);
-        const summary = { header: { ...header, nodeVersion: process.version, reason: plan.reason }, verdict: text, body };
-        const [path] = await writeReports(options.out, { 'report.md': renderExploreMarkdown(summary) });
-        io.progress(`report: ${path}`);
+        const summary = {
+          header: { ...header, nodeVersion: process.version, reason: plan.reason },
+          startedAt,
+          mode: options.mode.kind,
+          verdict: { text, reproduced, matchesExpectation: matches },
+          body,
+          ...evidence,
+        };
+        const dir = await writeRunReports(options.out, runReportDir(options.out), renderExploreReports(summary));
+        io.progress(`report: ${dir}/report.json (and report.md, report.trac.txt, junit.xml, report.html)`);
         return matches ? EXIT.ok : EXIT.mismatch;
       } finally {
         await explorer.close();
@@ -84,7 +92,7 @@ async function runMode(
   mode: ExploreMode,
   io: CommandIo,
   emit: (lines: readonly string[]) => void,
-): Promise<Verdict> {
+): Promise<Verdict & { evidence: ExploreEvidence }> {
   const scenario = explorer.scenario;
   const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation).isolation;
   switch (mode.kind) {
@@ -93,13 +101,18 @@ async function runMode(
       const result = await searchForRace(explorer, { ...mode, signal: io.signal });
       emit(searchLines(name, result, isolationOf));
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
-      return verdict(scenario, result.failed, levels);
+      const searched = { seed: result.seed, inputs: result.numRuns, interleavings: result.failed ? null : result.interleavings };
+      const evidence: ExploreEvidence = result.failed
+        ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
+        : { searched };
+      return { ...verdict(scenario, result.failed, levels), evidence };
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
       const run = await explorer.run(input, orderPolicy(order));
       emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
-      return verdict(scenario, raceViolations(run) > 0, [input.isolation]);
+      const reproduced = raceViolations(run) > 0;
+      return { ...verdict(scenario, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {} };
     }
     case 'exhaustive': {
       let violating = 0;
@@ -111,7 +124,7 @@ async function runMode(
         emit([exhaustiveLine(run, index, violations)]);
       }, io.signal);
       emit(['', `${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property`]);
-      return verdict(scenario, violating > 0, [mode.input.isolation]);
+      return { ...verdict(scenario, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } } };
     }
   }
 }
@@ -126,6 +139,7 @@ function explored(scenario: Scenario, isolations: readonly Isolation[]): Isolati
  */
 interface Verdict {
   matches: boolean;
+  reproduced: boolean;
   /** `reproduced (as expected: …)`, as printed after `verdict:`. */
   text: string;
 }
@@ -137,5 +151,5 @@ function verdict(scenario: Scenario, reproduced: boolean, levels: readonly Isola
     : expectations.every((e) => e.expect === 'safe');
   const word = reproduced ? 'reproduced' : 'holds';
   const expected = [...new Set(expectations.map((e) => `${e.expect}${scenario.isolation === 'configured' ? ` under ${e.level}` : ''}`))].join(', ');
-  return { matches, text: `${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})` };
+  return { matches, reproduced, text: `${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})` };
 }

@@ -5,13 +5,19 @@ import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { readBaseline } from '../baseline-file.ts';
 import { EXIT } from '../exit-codes.ts';
 import { checkOutDir } from '../out-dir.ts';
-import { fractionOption } from '../option-rules.ts';
+import { durationOption, fractionOption, integerOption } from '../option-rules.ts';
+import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
+import type { Finding } from '../../harness/finding.ts';
+import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
 import { runInvocation, taintedFindings } from '../run-invocation.ts';
 import type { Command } from './command.ts';
 
 /** Small: races on a busy CI machine vary from run to run more than independent ops would. */
 const DEFAULT_ALPHA = '0.001';
+/** The search's budget per scenario: explore's own default of inputs, and a cap for slow scenarios. */
+const DEFAULT_EXPLORE_RUNS = '100';
+const DEFAULT_EXPLORE_TIME = '60s';
 
 export const gateCommand: Command = {
   name: 'gate',
@@ -22,20 +28,32 @@ export const gateCommand: Command = {
       '',
       '  --baseline FILE  a stored report.json: fail a scenario whose rate moved significantly the wrong way',
       `  --alpha A        significance of the baseline test (default ${DEFAULT_ALPHA})`,
+      `  --explore-runs N inputs the search tries per scenario after the stress run; 0 for none (default ${DEFAULT_EXPLORE_RUNS})`,
+      `  --explore-time T time cap of each scenario's search, e.g. 30s or 2m (default ${DEFAULT_EXPLORE_TIME})`,
       ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(14)} ${o.help}`),
     ].join('\n'),
 
   async run(args, io) {
-    const options = parseReproduceOptions(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha']);
+    const options = parseReproduceOptions(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
     const alpha = fractionOption('alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
+    const runs = integerOption('explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
+    const timeLimitMs = durationOption('explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);
+    const budget = runs === 0 ? undefined : { runs, timeLimitMs };
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
     await checkOutDir(options.out);
-    const { input, reportDir } = await runInvocation('gate', options, io);
+    const { input, reportDir } = await runInvocation('gate', options, io, {
+      ...(budget && {
+        search: (database, modules, findings) => {
+          io.progress(`searching interleavings: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
+          return searchScenarios(database, worthSearching(modules, findings, options.scenarios), SESSION_STORE, { ...budget, isolation: options.config.isolation, signal: io.signal });
+        },
+      }),
+    });
 
     const out = (line: string) => io.stdout(`${line}\n`);
     out(`racelab gate · PostgreSQL ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
-    for (const line of gateRules(baseline && alpha)) out(line);
+    for (const line of gateRules(baseline && alpha, budget)) out(line);
     if (input.interrupted || io.signal.aborted) {
       out('gate: INTERRUPTED, no verdict');
       return EXIT.interrupted;
@@ -61,3 +79,16 @@ export const gateCommand: Command = {
     return failed === 0 ? EXIT.ok : EXIT.mismatch;
   },
 };
+
+/**
+ * The scenarios the search looks at: every one expected safe, whose stress run may simply have
+ * missed the race, and every one expected unsafe that the stress run did not reproduce. One that
+ * reproduced needs no search. Modules, findings and the scenario arguments are in the same order.
+ */
+function worthSearching(modules: readonly string[], findings: readonly Finding[], argumentsGiven: readonly string[]) {
+  const names = [...new Set(findings.map((f) => f.scenario.name))];
+  return modules
+    .map((module, index) => ({ module, argument: argumentsGiven[index]!, own: findings.filter((f) => f.scenario.name === names[index]) }))
+    .filter(({ own }) => own.length > 0 && (own[0]!.scenario.expect === 'safe' || own.every((f) => f.verdict === 'holds')))
+    .map(({ module, argument }) => ({ module, argument }));
+}

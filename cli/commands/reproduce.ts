@@ -2,6 +2,12 @@ import type { Finding } from '../../harness/finding.ts';
 import { allFindings, type ReportInput } from '../../harness/report-input.ts';
 import { count, magnitude, percent } from '../../reports/format.ts';
 import { renderTerminal } from '../../reports/terminal.ts';
+import { renderMarkdown } from '../../reports/markdown.ts';
+import { renderTrac } from '../../reports/trac.ts';
+import { choiceOption } from '../option-rules.ts';
+
+/** What `--format` can print on stdout; every one of them is also written to the run's directory. */
+const FORMATS = ['terminal', 'markdown', 'trac'] as const;
 import { EXIT } from '../exit-codes.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
@@ -16,14 +22,19 @@ export const reproduceCommand: Command = {
       'usage: racelab reproduce [options]',
       '',
       ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(13)} ${o.help} (default ${o.default})`),
+      `  --format      what stdout gets: ${FORMATS.join(' | ')} (Trac wiki syntax, for Django's tracker) (default terminal)`,
+      '  --history       also write every op as JSON Lines in Jepsen\'s history shape (history-<scenario>.jsonl)',
       '  --allow-remote  allow a server that is not on this machine',
     ].join('\n'),
 
   async run(args, io) {
-    const options = parseReproduceOptions(args);
+    const options = parseReproduceOptions(args, 'reproduce', {}, ['format']);
+    const format = choiceOption('format', options.extra['format'] ?? 'terminal', FORMATS);
     await checkOutDir(options.out);
     const { input, reportDir } = await runInvocation('reproduce', options, io);
-    io.stdout(renderTerminal(input, `${reportDir}/report.json (and report.md, junit.xml, report.html)`));
+    if (format === 'markdown') io.stdout(renderMarkdown(input));
+    else if (format === 'trac') io.stdout(renderTrac(input));
+    else io.stdout(renderTerminal(input, `${reportDir}/report.json (and report.md, report.trac.txt, junit.xml, report.html${options.history ? ', history-*.jsonl' : ''})`, io.columns));
     return exitCode(input, io);
   },
 };
@@ -55,5 +66,5 @@ function mismatchMessage(finding: Finding, input: ReportInput): string {
     const bound = input.points[0]?.expectation.racingDrawsBound ?? 0;
     return `${name} is expected unsafe but held: with the real key space chance alone predicts ≈${magnitude(bound)} same-key draws in this run; use --keys shrunk or --keys same-seed to see the race`;
   }
-  return `${name} is expected unsafe but held in ${count(finding.ops)} ops: the run has lost its power to show the race; raise --ops or shrink --key-space`;
+  return `${name} is expected unsafe but held in ${count(finding.ops)} ops, ${count(finding.windows)} race windows: the run has lost its power to show the race; more --workers, a smaller --key-space or more --ops open more windows, and racelab explore searches the interleavings`;
 }

@@ -21,6 +21,8 @@ export interface SearchOptions {
   path?: string;
   /** Aborting stops the search before its next interleaving. */
   signal?: AbortSignal;
+  /** A time cap: past it the search tries no further input and reports how many it tried. */
+  timeLimitMs?: number;
 }
 
 export type SearchResult =
@@ -41,6 +43,8 @@ export type SearchResult =
       numRuns: number;
       /** Distinct interleavings among the inputs that held. */
       interleavings: number;
+      /** True when the time cap stopped the search before `runs` inputs. */
+      timedOut: boolean;
     };
 
 /**
@@ -91,9 +95,12 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
     numRuns: options.runs,
     seed,
     ...(options.path !== undefined && { path: options.path }),
+    ...(options.timeLimitMs !== undefined && { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
   });
   if (harnessFailure !== undefined) throw harnessFailure;
-  if (!details.failed) return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size };
+  if (!details.failed) {
+    return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size, timedOut: details.interrupted };
+  }
   if (details.counterexample === null) throw new HarnessFailure(`fast-check stopped without a counterexample after ${details.numRuns} runs`);
   const [counterexample] = details.counterexample;
   const run = await explorer.run(counterexample, choicesPolicy(counterexample.choices));

@@ -1,0 +1,57 @@
+/**
+ * The gate's second look: after the stress run samples, a budgeted property search looks for an
+ * interleaving that breaks each scenario. Sampling meets a race only as often as the machine's
+ * timing lets ops overlap; the search makes them overlap on purpose.
+ */
+import type { Database, Isolation } from '../types.ts';
+import { Explorer } from './explorer.ts';
+import { searchForRace, type SearchResult } from './search.ts';
+
+/** Explore keeps a worker per possible participant warm: the most any input can use. */
+export const SEARCH_WORKERS = 8;
+
+export interface SearchBudget {
+  /** Inputs to try per scenario. */
+  runs: number;
+  /** Time cap per scenario, in milliseconds. */
+  timeLimitMs: number;
+}
+
+/** What the search of one scenario found. */
+export interface ScenarioSearch {
+  scenario: string;
+  /** How the command line names the scenario (a built-in's name, or the file's path): replay commands use it. */
+  argument: string;
+  budget: SearchBudget;
+  /** The level searched, for scenarios that take the configured one. */
+  isolation: Isolation;
+  result: SearchResult;
+  elapsedMs: number;
+}
+
+/** Searches each scenario module in turn with the same budget; returns what each search found. */
+export async function searchScenarios(
+  database: Database,
+  scenarios: readonly { module: string; argument: string }[],
+  storeModule: string,
+  options: SearchBudget & { isolation: Isolation; signal?: AbortSignal },
+): Promise<ScenarioSearch[]> {
+  const searches: ScenarioSearch[] = [];
+  for (const { module, argument } of scenarios) {
+    const started = performance.now();
+    const explorer = await Explorer.start(database, module, storeModule, SEARCH_WORKERS, options.signal);
+    try {
+      const result = await searchForRace(explorer, {
+        runs: options.runs,
+        isolations: [options.isolation],
+        timeLimitMs: options.timeLimitMs,
+        ...(options.signal && { signal: options.signal }),
+      });
+      const budget = { runs: options.runs, timeLimitMs: options.timeLimitMs };
+      searches.push({ scenario: explorer.scenario.name, argument, budget, isolation: options.isolation, result, elapsedMs: performance.now() - started });
+    } finally {
+      await explorer.close();
+    }
+  }
+  return searches;
+}

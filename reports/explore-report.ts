@@ -1,0 +1,78 @@
+/**
+ * Every report `racelab explore` writes, as reproduce writes them: report.json (with the
+ * counterexample), report.md, report.trac.txt, junit.xml and report.html.
+ */
+import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { formatSchedule } from '../harness/explore/schedule.ts';
+import { renderExploreMarkdown, type ExploreSummary } from './explore-markdown.ts';
+import { replayCommand } from './explore-terminal.ts';
+import { htmlPage } from './html.ts';
+import { SCHEMA_VERSION } from './json.ts';
+import { markdownToHtml } from './markdown-to-html.ts';
+import { markdownToTrac } from './markdown-to-trac.ts';
+import { escapeXml } from './xml.ts';
+
+export type { ExploreEvidence } from './explore-markdown.ts';
+
+export function renderExploreReports(summary: ExploreSummary): Record<string, string> {
+  const markdown = renderExploreMarkdown(summary);
+  return {
+    'report.json': `${JSON.stringify(exploreJson(summary), null, 2)}\n`,
+    'report.md': markdown,
+    'report.trac.txt': markdownToTrac(markdown),
+    'junit.xml': exploreJunit(summary),
+    'report.html': htmlPage(`racelab explore ${escapeXml(summary.header.scenario)}`, markdownToHtml(markdown)),
+  };
+}
+
+/** report.json of an exploration; reports/explore-report.schema.json describes it. */
+export function exploreJson(summary: ExploreSummary) {
+  const { header, counterexample } = summary;
+  const scenario = header.scenario;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command: 'explore',
+    tool: header.tool,
+    createdAt: summary.startedAt.toISOString(),
+    nodeVersion: header.nodeVersion,
+    database: { kind: header.database.kind, version: header.database.version, reason: header.reason },
+    scenario: { name: scenario, property: header.property },
+    mode: summary.mode,
+    verdict: summary.verdict,
+    searched: summary.searched ?? null,
+    enumerated: summary.enumerated ?? null,
+    counterexample: counterexample
+      ? {
+          input: counterexample.run.input,
+          order: counterexample.run.order,
+          schedule: formatSchedule({ ...counterexample.run.input, order: counterexample.run.order }),
+          interleaving: interleavingLines(counterexample.run),
+          outcomes: outcomesLine(counterexample.run),
+          samples: counterexample.run.samples,
+          invariantProblems: counterexample.run.invariantProblems,
+          replayCommand: replayCommand(scenario, counterexample.run),
+          ...(counterexample.seed !== undefined && { seed: counterexample.seed }),
+          ...(counterexample.path !== undefined && { path: counterexample.path, searchReplayCommand: `racelab explore ${scenario} --seed ${counterexample.seed} --path "${counterexample.path}"` }),
+          ...(counterexample.shrinks !== undefined && { shrinks: counterexample.shrinks }),
+        }
+      : null,
+    account: summary.body,
+  };
+}
+
+function exploreJunit(summary: ExploreSummary): string {
+  const { header, verdict } = summary;
+  const failed = !verdict.matchesExpectation;
+  const detail = summary.counterexample ? interleavingLines(summary.counterexample.run).join('\n') : '';
+  const body = failed ? `<failure message="${escapeXml(verdict.text)}" type="VerdictMismatch">${escapeXml(detail)}</failure>` : '';
+  const counts = `tests="1" failures="${failed ? 1 : 0}" errors="0"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="racelab explore" ${counts}>`,
+    `  <testsuite name="racelab explore" ${counts} skipped="0" timestamp="${summary.startedAt.toISOString().slice(0, 19)}" hostname="localhost">`,
+    `    <testcase classname="racelab.${escapeXml(header.scenario)}" name="${escapeXml(`${header.property} (explore ${summary.mode})`)}">${body}<system-out>${escapeXml(summary.body.join('\n'))}</system-out></testcase>`,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
