@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { analyticExpectation } from '../harness/analytic.ts';
 import { loadScenario } from '../harness/load-module.ts';
 import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
@@ -19,7 +20,6 @@ import type { CommandIo } from './commands/command.ts';
 import { scenarioModules } from './scenario-modules.ts';
 import { openCommandDatabase } from './open-database.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
-import { mkdir } from 'node:fs/promises';
 import { replayCommand } from './replay-command.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 import { TOOL } from './tool-info.ts';

@@ -84,7 +84,7 @@ export interface Finding {
   workerFailures: WorkerFailure[];
   /**
    * What the scenario's own audit hook found (the first few), each counted as `invariant_violated`,
-   * with the timeline of the ops that wrote its key when they were recorded.
+   * with the timeline of the ops its message names (`w1:op3`) when they were recorded.
    */
   invariantProblems: (AuditProblem & { timeline?: TimelineEntry[] })[];
   elapsedMs: number;

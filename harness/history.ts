@@ -7,11 +7,10 @@
  * One op is one transaction, `f: "txn"`, whose value is the list of micro-ops its statements
  * made on keys: `["r", key, value]` and `["w", key, value]`. The README documents the mapping.
  */
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import type { Outcome } from './types.ts';
 
 /** A micro-op: a read of a key and what it found, or a write of a key and what it wrote (null: deleted). */
@@ -24,7 +23,7 @@ export interface HistoryOp {
   type: 'invoke' | 'ok' | 'fail' | 'info';
   /** The worker's number, as racelab labels it (`w1` is process 1). */
   process: number;
-  /** Nanoseconds since the workers were released, on one monotonic clock. */
+  /** Nanoseconds since the run began (its tasks were handed to the workers), on one monotonic clock. */
   time: number;
   /** `txn`: one op of the scenario; `expire`: the worker deleting its oldest sessions between ops, to keep the key space's occupancy. */
   f: 'txn' | 'expire';

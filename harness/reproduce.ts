@@ -1,9 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { mergeHistories } from './history.ts';
 import { createWindowBuffer, RaceWindows } from './race-windows.ts';
 import { nowUs } from './recording-store.ts';

@@ -17,7 +17,8 @@ export interface TimelineEntry {
   result: string;
   /**
    * `failed`: the statement that raised the violation; `won`: the other op's statement it lost to,
-   * the latest successful write or commit on the key that began before the failing one ended.
+   * the latest successful insert, update or commit on the key that began before the failing one
+   * ended.
    */
   role?: 'failed' | 'won';
   /**
@@ -107,10 +108,14 @@ function lastFailed(steps: readonly StepEvent[]): StepEvent | undefined {
   return steps.findLast((e) => failed(e.result));
 }
 
-/** The other op's latest successful write or commit on the key that began before `failing` ended. */
+/**
+ * The other op's latest successful insert, update or commit on the key that began before `failing`
+ * ended: what made the row the failing statement ran into. A delete makes none.
+ */
 function winnerOf(failing: StepEvent, steps: readonly StepEvent[]): StepEvent | undefined {
   return steps.findLast(
-    (e) => opId(e) !== opId(failing) && e.startUs <= failing.endUs && !failed(e.result) && (isWrite(e) || isTransactionEnd(e)),
+    (e) =>
+      opId(e) !== opId(failing) && e.startUs <= failing.endUs && !failed(e.result) && ((isWrite(e) && !isDelete(e)) || e.step === 'commit'),
   );
 }
 
@@ -144,6 +149,10 @@ const WRITES = /^(insert|insertIfAbsent|update|deleteOwned|delete|upsert|merge)$
 function isWrite(e: StepEvent): boolean {
   if (e.result === 'conflict' || e.result === 'not mine' || e.result === '0 rows') return false;
   return WRITES.test(e.step) || /^(insert|update|delete)\b/i.test(e.step);
+}
+
+function isDelete(e: StepEvent): boolean {
+  return /^delete/i.test(e.step);
 }
 
 function isTransactionEnd(e: StepEvent): boolean {

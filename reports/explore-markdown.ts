@@ -17,6 +17,8 @@ export interface ExploreEvidence {
 
 export interface ExploreSummary extends ExploreEvidence {
   header: ExploreHeader & { nodeVersion: string; reason: string };
+  /** How the command line named the scenario (a built-in's name, or a file's path): replay commands use it. */
+  argument: string;
   startedAt: Date;
   mode: 'search' | 'replay' | 'exhaustive';
   verdict: { text: string; reproduced: boolean; matchesExpectation: boolean };

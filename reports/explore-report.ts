@@ -28,7 +28,7 @@ export function renderExploreReports(summary: ExploreSummary): Record<string, st
 /** report.json of an exploration; reports/explore-report.schema.json describes it. */
 export function exploreJson(summary: ExploreSummary) {
   const { header, counterexample } = summary;
-  const scenario = header.scenario;
+  const scenario = summary.argument;
   return {
     schemaVersion: SCHEMA_VERSION,
     command: 'explore',
@@ -36,7 +36,7 @@ export function exploreJson(summary: ExploreSummary) {
     createdAt: summary.startedAt.toISOString(),
     nodeVersion: header.nodeVersion,
     database: { kind: header.database.kind, version: header.database.version, reason: header.reason },
-    scenario: { name: scenario, property: header.property },
+    scenario: { name: header.scenario, property: header.property },
     mode: summary.mode,
     verdict: summary.verdict,
     searched: summary.searched ?? null,

@@ -37,7 +37,8 @@ export function markdownToHtml(markdown: string): string {
   return out.join('\n');
 }
 
-function cells(row: string): string[] {
+/** The cells of a Markdown table row, with `\|` unescaped. */
+export function cells(row: string): string[] {
   return row
     .slice(1, -1)
     .split(/(?<!\\)\|/)

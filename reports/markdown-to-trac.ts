@@ -1,3 +1,5 @@
+import { cells } from './markdown-to-html.ts';
+
 /**
  * Turns the subset of Markdown that report.md uses (headings, bullet lists, tables, fenced code,
  * quotes, paragraphs, **bold**, *emphasis* and `code`) into Trac wiki syntax, the markup of
@@ -34,13 +36,6 @@ export function markdownToTrac(markdown: string): string {
     }
   }
   return out.join('\n');
-}
-
-function cells(row: string): string[] {
-  return row
-    .slice(1, -1)
-    .split(/(?<!\\)\|/)
-    .map((cell) => cell.trim().replace(/\\\|/g, '|'));
 }
 
 function table(rows: string[]): string[] {

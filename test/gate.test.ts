@@ -18,19 +18,22 @@ describe('racelab gate', () => {
     const out = join(work, 'catalogue');
     // Needs the race to happen: bench/race-test-odds.ts measured, over 10 runs at this size,
     // at least 76 IntegrityErrors for naive-save at 4×400, K=16: P(none) < 10^-32.
-    const result = await runCli(['gate', ...db(), '--ops', '400', '--key-space', '16', '--out', out]);
+    // A search of 25 inputs per safe scenario: the default 100 takes half a minute more on a busy machine.
+    const result = await runCli(['gate', ...db(), '--ops', '400', '--key-space', '16', '--explore-runs', '25', '--out', out]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('rules: a safe scenario passes when the stress run shows no violation');
     expect(result.stdout).toMatch(/^PASS naive-save: expected unsafe, reproduced: [\d.]+% \[[\d.]+%, [\d.]+%\] per race window, [\d.]+% \[/m);
     expect(result.stdout).toMatch(/^PASS atomic-create: expected safe, no violation in 1,600 ops \([\d,]+ race windows\): below [\d.]+% per window at 95% confidence$/m);
     // The four scenarios expected safe are searched as well; the three that reproduced need no search.
-    expect(result.stdout).toMatch(/^PASS search atomic-create: no counterexample in 100 inputs \(\d+ distinct interleavings, [\d.]+ s; seed \d+\)$/m);
+    expect(result.stdout).toContain('search: up to 25 inputs or 60 s per scenario (--explore-runs, --explore-time)');
+    expect(result.stdout).toMatch(/^PASS search atomic-create: no counterexample in 25 inputs \(\d+ distinct interleavings, [\d.]+ s; seed \d+\)$/m);
     expect(result.stdout).not.toMatch(/search naive-save/);
     expect(result.stdout).toMatch(/^gate: PASS \(11 of 11 checks passed\)/m);
     // Plain lines on CI: no progress bar reached the log.
     expect(result.stderr).not.toContain('█');
     expect(readReport(out).scenarios).toHaveLength(7);
-  });
+    expect(readReport(out).searches.map((search: { scenario: string }) => search.scenario)).toEqual(['serializable-save', 'on-conflict', 'advisory-lock', 'atomic-create']);
+  }, 180_000);
 
   it('fails a scenario declared with the wrong expectation', async () => {
     const result = await runCli(['gate', ...db(), '--scenario', 'atomic-create', '--expect', 'atomic-create=unsafe', '--ops', '200', '--out', join(work, 'wrong')]);

@@ -68,3 +68,22 @@ describe('--history', () => {
     }
   });
 });
+
+describe('--duration', () => {
+  it('runs for a time instead of a count, and says so in the report and the rerun command', async () => {
+    const timed = join(work, 'timed');
+    const started = performance.now();
+    const result = await runCli(['reproduce', '--scenario', 'atomic-create', '--db', inject('embeddedUrl'), '--duration', '1500ms', '--out', timed]);
+    const elapsed = performance.now() - started;
+    expect(result.code, result.stderr).toBe(0);
+    // The run lasted its time: at least the 1.5 s, and not the 1,000,000 ops a worker may at most run.
+    expect(elapsed).toBeGreaterThan(1_500);
+    const report = readReport(timed);
+    expect(report.config.durationMs).toBe(1_500);
+    expect(report.scenarios[0].ops).toBeGreaterThan(0);
+    expect(report.scenarios[0].ops).toBeLessThan(4 * 1_000_000);
+    expect(report.replayCommand).toContain('--duration 1500ms');
+    expect(report.replayCommand).not.toContain('--ops');
+    expect(result.stdout).toContain('4 workers for 1.5 s');
+  });
+});

@@ -57,6 +57,7 @@ export const exploreCommand: Command = {
         io.stdout(`verdict: ${text}\n`);
         const summary = {
           header: { ...header, nodeVersion: process.version, reason: plan.reason },
+          argument: options.scenario,
           startedAt,
           mode: options.mode.kind,
           verdict: { text, reproduced, matchesExpectation: matches },
