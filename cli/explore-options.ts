@@ -18,7 +18,7 @@ export const EXPLORE_OPTIONS = {
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
   db: { default: 'auto', help: 'auto | embedded | docker | postgres://…, as for reproduce' },
-  out: { default: './racelab-report', help: 'directory for report.md' },
+  out: { default: './racelab-report', help: 'reports go into <out>/<run-id>/, and <out>/latest points at the newest' },
 } as const;
 
 type OptionName = keyof typeof EXPLORE_OPTIONS;
