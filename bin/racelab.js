@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// racelab ships its TypeScript sources; tsx compiles them as they load (Node 20 cannot strip types).
-import { register } from 'tsx/esm/api';
+// racelab's command line: the compiled engine in dist/ (built by `npm run build`, which npm runs
+// on install of a checkout and before packing).
+import { runProcess } from '../dist/cli/main.js';
 
-register();
-const { runProcess } = await import('../cli/main.ts');
 await runProcess();

@@ -2,17 +2,43 @@
  * The thin entry: picks the command, runs it, and turns what it returns or throws into an exit
  * code. The only place that touches process.exit.
  */
+import { TOOL } from './tool-info.ts';
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
-import { cleanCommand } from './commands/clean.ts';
-import { exploreCommand } from './commands/explore.ts';
-import { gateCommand } from './commands/gate.ts';
-import { listCommand } from './commands/list.ts';
-import { reproduceCommand } from './commands/reproduce.ts';
 import { EXIT } from './exit-codes.ts';
 import { registeredLeftovers, runEmergencyCleanups } from '../stores/postgres/emergency.ts';
 
-const COMMANDS: readonly Command[] = [reproduceCommand, exploreCommand, gateCommand, listCommand, cleanCommand];
+/**
+ * The commands, each loaded only when it runs: `racelab --help` and `racelab list` then start
+ * without loading the engine, the driver or the worker pool.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'reproduce',
+    summary: 'run the scenarios side by side against a real PostgreSQL and report their violation rates',
+    load: async () => (await import('./commands/reproduce.ts')).reproduceCommand,
+  },
+  {
+    name: 'explore',
+    summary: 'search interleavings of steps with fast-check and shrink a race to its smallest form',
+    load: async () => (await import('./commands/explore.ts')).exploreCommand,
+  },
+  {
+    name: 'gate',
+    summary: 'a regression gate for CI: exit 0 when every verdict matches its expectation, 1 when not',
+    load: async () => (await import('./commands/gate.ts')).gateCommand,
+  },
+  {
+    name: 'list',
+    summary: 'print the scenario catalogue; --sql NAME prints the statements one op of NAME sends',
+    load: async () => (await import('./commands/list.ts')).listCommand,
+  },
+  {
+    name: 'clean',
+    summary: 'remove what racelab runs killed without their cleanup (SIGKILL) left behind, and nothing else',
+    load: async () => (await import('./commands/clean.ts')).cleanCommand,
+  },
+];
 
 function usage(): string {
   return [
@@ -20,7 +46,7 @@ function usage(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
     '',
-    'racelab <command> --help shows its options.',
+    'racelab <command> --help shows its options; racelab --version, its version.',
     'exit codes: 0 verdicts as expected · 1 a verdict not as expected · 2 bad usage · 3 infrastructure · 130 interrupted',
   ].join('\n');
 }
@@ -32,11 +58,16 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stdout(`${usage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`${TOOL.name} ${TOOL.version}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     io.error(`racelab: unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(`${command.help()}\n`);
     return EXIT.ok;

@@ -1,7 +1,11 @@
 import { redactUrl } from '../stores/postgres/redact-url.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 
-/** The command line that reruns an invocation: every knob spelled out, the seed included. */
+/**
+ * The command line that reruns an invocation: every option that shapes the run spelled out, the
+ * seed included. Left out: where the reports go, the op timeout and the production rate, which
+ * change no op.
+ */
 export function replayCommand(options: ReproduceOptions, command = 'reproduce'): string {
   const { config } = options;
   const db = typeof options.db === 'object' ? redactUrl(options.db.url) : options.db;

@@ -32,7 +32,15 @@ export interface WorkerFailure extends WorkerFailureRecord {
 /** The property's verdict over one run of one scenario. */
 export interface Finding {
   /** The scenario as it ran: its expectation is the one for the isolation level it ran at. */
-  scenario: { name: string; expect: Expectation; why: string; origin: string; isolation: Isolation | 'autocommit' };
+  scenario: {
+    name: string;
+    expect: Expectation;
+    why: string;
+    origin: string;
+    isolation: Isolation | 'autocommit';
+    /** True when the expectation was declared for this run (`--expect`) in place of the scenario's own. */
+    declared: boolean;
+  };
   property: string;
   ops: number;
   outcomes: OutcomeCounts;
@@ -148,7 +156,10 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const firstCapacityFailure = samples.find(isIn(CAPACITY));
   const underLevel = expectationUnder(scenario, configured);
   // A user's declaration (`--expect`) replaces the scenario's own for this run.
-  const expected = declared === undefined ? underLevel : { ...underLevel, expect: declared, why: `declared with --expect ${scenario.name}=${declared}` };
+  const expected =
+    declared === undefined
+      ? { ...underLevel, declared: false }
+      : { ...underLevel, expect: declared, why: `declared with --expect ${scenario.name}=${declared}`, declared: true };
   return {
     scenario: { name: scenario.name, origin: scenario.origin, ...expected },
     property: scenario.property,

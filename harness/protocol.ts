@@ -20,7 +20,7 @@ export interface WorkerTask {
   worker: number;
   /** Live sessions this worker keeps; past it, it expires its oldest. */
   liveQuota: number;
-  /** The start barrier and the stop flag, shared by every worker of the run (see control.ts). */
+  /** The run's control block, shared by every worker and the engine: phases, deadlines, progress, the stop flag (see control.ts). */
   control: SharedArrayBuffer;
   /** The run's table of key holds, where the workers count race windows (see race-windows.ts). */
   windows: SharedArrayBuffer;

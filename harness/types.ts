@@ -5,7 +5,7 @@ import type { TimelineEntry } from './timeline.ts';
  * nothing of theirs.
  */
 
-/** How one op ended. The first seven come from the op itself, the last two from the audit. */
+/** How one op ended. The first seven come from the op itself, the last three from an audit. */
 export type Outcome =
   | 'ok'
   | 'integrity_error'
@@ -193,7 +193,7 @@ export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise
  */
 export type OpResult = { saved: SessionRow } | { exhausted: { draws: number } } | undefined | void;
 
-/** What an op is handed. One context serves one op. */
+/** What an op is handed. Each worker reuses one context, reset before each of its ops. */
 export interface OpContext {
   readonly store: SessionStore;
   /** A query client on the run's schema, on this worker's own connection. */

@@ -63,7 +63,7 @@ function searchLine(search: ScenarioSearch, scenario: Finding['scenario'] | unde
 }
 
 function reason(f: Finding): string {
-  const declared = f.scenario.why.startsWith('declared with --expect');
+  const { declared } = f.scenario;
   const expected = declared ? `declared ${f.scenario.expect} with --expect` : `expected ${f.scenario.expect}`;
   if (declared && !f.matchesExpectation) return `${expected}, but ${f.verdict === 'holds' ? 'held' : 'reproduced'}: ${rateWithInterval(f.rate)} in ${count(f.ops)} ops`;
   if (f.scenario.expect === 'safe') {

@@ -11,6 +11,7 @@ import { count, rateWithInterval, workload } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
+import { SEED_FIXES } from './seed-words.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -113,7 +114,7 @@ function whatWasRun(input: ReportInput): string[] {
     '',
     `Get racelab: \`npx racelab@${input.tool.version}\` runs this version without installing it (Node ≥ 20.10); or \`npm install --save-dev racelab@${input.tool.version}\`.`,
     '',
-    'Rerun it (the same keys are drawn; how threads interleave differs from run to run):',
+    `Rerun it ${SEED_FIXES}:`,
     '',
     '```sh',
     npxCommand(input),

@@ -9,6 +9,7 @@ import { allFindings, evidenceFindings, type ReportInput } from '../harness/repo
 import { alignColumns, count, rateWithInterval, workload } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
+import { SEED_FIXES } from './seed-words.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
@@ -39,7 +40,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   // session (a user's signup, say) gets none of it.
   if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
   lines.push(`rerun:  ${input.replayCommand}`);
-  lines.push('        (the same keys are drawn; how threads interleave differs from run to run)');
+  lines.push(`        ${SEED_FIXES}`);
   lines.push(`report: ${reportPath}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
+import { moduleBeside } from '../harness/module-url.ts';
+
 /**
  * The catalogue of built-in scenarios: name → module URL, in the order `racelab list` shows them.
  * Workers load a scenario by URL, so the catalogue hands out URLs rather than imported objects.
  */
-const scenario = (file: string) => new URL(`./${file}.ts`, import.meta.url).href;
+const scenario = (file: string) => moduleBeside(`./${file}`, import.meta.url);
 
 export const BUILT_IN_SCENARIOS: Readonly<Record<string, string>> = {
   'naive-save': scenario('naive-save'),

@@ -1,15 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-let project: string;
-let packed: string;
+let work: string;
+/** Where the tarball is installed once; each project links its node_modules. */
+let installed: string;
 
-/** Runs a command in the user's project, as they would; its output when it fails. */
-function inProject(command: string, args: string[]): { code: number; output: string } {
+/** The kinds of project a user has: ESM, npm's default (CommonJS), and none at all. */
+const KINDS = ['esm', 'commonjs', 'no-package-json'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Runs a command in a user's project, as they would; its output when it fails. */
+function inProject(project: string, command: string, args: string[]): { code: number; output: string } {
   try {
     const output = execFileSync(command, args, { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
     return { code: 0, output };
@@ -19,72 +24,149 @@ function inProject(command: string, args: string[]): { code: number; output: str
   }
 }
 
-describe('the packed tarball in a fresh project, as a user meets racelab', () => {
-  beforeAll(() => {
-    packed = mkdtempSync(join(tmpdir(), 'racelab-pack-'));
-    execFileSync('npm', ['pack', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore' });
-    const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'))!;
-    project = mkdtempSync(join(tmpdir(), 'racelab-consumer-'));
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    // npm 11 skips dependencies' install scripts here, as it would for a user who allowed none.
-    // TypeScript comes along to check the package's type declarations as a user's project would.
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20'], { cwd: project, stdio: 'ignore' });
-  }, 300_000);
-  afterAll(() => {
-    rmSync(project, { recursive: true, force: true });
-    rmSync(packed, { recursive: true, force: true });
+function project(kind: Kind): string {
+  const dir = join(work, kind);
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (kind === 'esm') writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  // `npm init -y` writes no "type": CommonJS.
+  if (kind === 'commonjs') writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', main: 'index.js' }));
+  return dir;
+}
+
+/** The README's signup-with-a-unique-index scenario, in each syntax a scenario file can have. */
+const BODY = `{
+  name: 'signup-unique-index',
+  expect: 'safe',
+  why: 'the unique index refuses the second insert',
+  async setup(db) {
+    await db.query('CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE)');
+  },
+  async op(ctx) {
+    const email = 'user-' + ctx.key().slice(-4) + '@example.com';
+    await ctx.db.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
+  },
+}`;
+const ESM = `import { defineScenario } from 'racelab';\nexport default defineScenario(${BODY});\n`;
+const CJS = `const { defineScenario } = require('racelab');\nmodule.exports = defineScenario(${BODY});\n`;
+
+/** Each extension a scenario file can have, and the syntax it is written in for a kind of project. */
+const FILES: { extension: string; source: (kind: Kind) => string }[] = [
+  // TypeScript is written with import syntax in every kind of project.
+  { extension: '.ts', source: () => ESM },
+  { extension: '.mts', source: () => ESM },
+  { extension: '.cts', source: () => ESM },
+  { extension: '.js', source: (kind) => (kind === 'esm' ? ESM : CJS) },
+  { extension: '.mjs', source: () => ESM },
+  { extension: '.cjs', source: () => CJS },
+];
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'racelab-package-'));
+  const packed = join(work, 'packed');
+  mkdirSync(packed);
+  execFileSync('npm', ['pack', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore' });
+  const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'))!;
+  installed = join(work, 'installed');
+  mkdirSync(installed);
+  writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: 'installed', private: true }));
+  // npm 11 skips dependencies' install scripts here, as it would for a user who allowed none.
+  // TypeScript and vitest come along as a user's project would have them.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20', 'vitest@4'], { cwd: installed, stdio: 'ignore' });
+  for (const kind of KINDS) project(kind);
+}, 300_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed tarball', () => {
+  it('holds the compiled package and nothing of racelab’s own sources, tests or benches', () => {
+    const files = execFileSync('find', ['node_modules/racelab/', '-type', 'f'], { cwd: installed, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files).toContain('node_modules/racelab/dist/api/index.js');
+    expect(files).toContain('node_modules/racelab/dist/api/index.d.ts');
+    expect(files).toContain('node_modules/racelab/dist/cjs/index.cjs');
+    expect(files).toContain('node_modules/racelab/reports/report.schema.json');
+    expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !file.endsWith('.d.cts'))).toEqual([]);
+    expect(files.filter((file) => /\.test\.|\/test\/|\/bench\/|\/\.ci\//.test(file))).toEqual([]);
   });
 
-  it('holds only what a user needs', () => {
-    const files = execFileSync('find', ['node_modules/racelab', '-type', 'f'], { cwd: project, encoding: 'utf8' }).split('\n');
-    expect(files).toContain('node_modules/racelab/index.js');
-    expect(files).toContain('node_modules/racelab/api/index.ts');
-    expect(files).toContain('node_modules/racelab/reports/report.schema.json');
-    expect(files).toContain('node_modules/racelab/types/api/index.d.ts');
-    expect(files.filter((file) => /\.test\.ts$|\/test\/|\/bench\/|\/\.ci\//.test(file))).toEqual([]);
+  it('npx racelab --version prints its version', () => {
+    const result = inProject(join(work, 'esm'), 'npx', ['racelab', '--version']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output.trim()).toBe('racelab 0.1.0');
   });
 
   // Needs the race to happen: bench/race-test-odds.ts measured, over 10 runs at this size,
   // at least 129 IntegrityErrors for naive-save at the defaults: P(none) < 10^-55.
   it('npx racelab reproduce runs the ticket’s pair on an embedded PostgreSQL', () => {
-    const result = inProject('npx', ['racelab', 'reproduce', '--ops', '200', '--out', 'report']);
+    const result = inProject(join(work, 'commonjs'), 'npx', ['racelab', 'reproduce', '--ops', '200', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/verdict\s+reproduced \(as expected\)\s+holds \(as expected\)/);
   });
+});
 
-  it('a TypeScript scenario file importing racelab runs without a build step', () => {
-    copyFileSync(join(ROOT, 'examples', 'signup-check-then-insert.race.ts'), join(project, 'signup.race.ts'));
-    const result = inProject('npx', ['racelab', 'reproduce', '--scenario', './signup.race.ts', '--workers', '8', '--key-space', '8', '--ops', '25', '--out', 'report']);
+describe('scenario files in every kind of project, from the command line', () => {
+  const rows = KINDS.flatMap((kind) => FILES.map((file) => [kind, file.extension, file] as const));
+  it.each(rows)('%s project, a %s scenario file', (kind, extension, file) => {
+    const dir = join(work, kind);
+    const name = `signup${extension}`;
+    writeFileSync(join(dir, name), file.source(kind));
+    // On the suite's own cluster: a database start per row would only repeat the row above.
+    const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain('signup-check-then-insert: its audit found');
+    expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
+  });
+});
+
+describe('race() and expectRaceFree() from a vitest test, in every kind of project', () => {
+  it.each(KINDS)('%s project', (kind) => {
+    const dir = join(work, kind);
+    writeFileSync(join(dir, 'signup.race.ts'), ESM);
+    // vitest's defaults, but for one test's timeout: a race() starts a database of its own.
+    writeFileSync(
+      join(dir, 'signup.test.ts'),
+      `import { expect, it } from 'vitest';
+       import { race, expectRaceFree } from 'racelab';
+       it('the unique index holds', async () => {
+         const report = await race('./signup.race.ts', { workers: 2, ops: 20 });
+         expect(report.scenarios[0].verdict).toBe('holds');
+         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20 });
+       }, 60_000);`,
+    );
+    const result = inProject(dir, 'npx', ['vitest', 'run', 'signup.test.ts']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/1 passed/);
   });
 
-  it('its type declarations check in a strict TypeScript project', () => {
+  it('require("racelab") gives the API in CommonJS; what runs the engine returns a promise', () => {
+    const dir = join(work, 'commonjs');
     writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] } }),
+      join(dir, 'use-api.js'),
+      `const racelab = require('racelab');
+       console.log(typeof racelab.defineScenario, typeof racelab.race, typeof racelab.expectRaceFree);`,
+    );
+    const result = inProject(dir, 'node', ['use-api.js']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output.trim()).toBe('function function function');
+  });
+});
+
+describe('its type declarations', () => {
+  it('check in a strict TypeScript project', () => {
+    const dir = join(work, 'esm');
+    copyFileSync(join(ROOT, 'examples', 'signup-check-then-insert.race.ts'), join(dir, 'typed-signup.race.ts'));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] }, files: ['typed.ts'] }),
     );
     writeFileSync(
-      join(project, 'typed.ts'),
+      join(dir, 'typed.ts'),
       `import { defineScenario, race, expectRaceFree, type OpContext, type JsonReport } from 'racelab';
        const scenario = defineScenario({ name: 'typed', expect: 'safe', why: 'typed', async op(ctx: OpContext) { await ctx.db.query('SELECT 1'); } });
        const report: JsonReport = await race(scenario, { workers: 2, keySpace: 8 });
        const violations: number = report.scenarios[0]!.violations;
-       await expectRaceFree('./signup.race.ts', { ops: 10 });
+       await expectRaceFree('./typed-signup.race.ts', { ops: 10 });
        export { violations };`,
     );
-    const result = inProject('npx', ['tsc', '-p', '.']);
+    const result = inProject(dir, 'npx', ['tsc', '-p', '.']);
     expect(result.code, result.output).toBe(0);
-  });
-
-  it('the library API is importable from the package', () => {
-    writeFileSync(
-      join(project, 'use-api.mjs'),
-      `import { race, defineScenario, expectRaceFree } from 'racelab';
-       console.log(typeof race, typeof defineScenario, typeof expectRaceFree);`,
-    );
-    const result = inProject('node', ['use-api.mjs']);
-    expect(result.code, result.output).toBe(0);
-    expect(result.output.trim()).toBe('function function function');
   });
 });

@@ -8,8 +8,6 @@ import { parseDb } from '../reproduce-options.ts';
 import type { Command } from './command.ts';
 
 export const cleanCommand: Command = {
-  name: 'clean',
-  summary: 'remove what racelab runs killed without their cleanup (SIGKILL) left behind, and nothing else',
   help: () =>
     [
       'usage: racelab clean [--db postgres://…] [--dry-run]',

@@ -20,9 +20,8 @@ export interface CommandIo {
   columns: number;
 }
 
+/** A command's behaviour; its name and one-line summary are in cli/main.ts's table. */
 export interface Command {
-  name: string;
-  summary: string;
   help(): string;
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }

@@ -23,8 +23,6 @@ import type { Command, CommandIo } from './command.ts';
 const MAX_WORKERS = 8;
 
 export const exploreCommand: Command = {
-  name: 'explore',
-  summary: 'search interleavings of steps with fast-check and shrink a race to its smallest form',
   help: () =>
     [
       'usage: racelab explore SCENARIO [options]',

@@ -20,8 +20,6 @@ const DEFAULT_EXPLORE_RUNS = '100';
 const DEFAULT_EXPLORE_TIME = '60s';
 
 export const gateCommand: Command = {
-  name: 'gate',
-  summary: 'a regression gate for CI: exit 0 when every verdict matches its expectation, 1 when not',
   help: () =>
     [
       'usage: racelab gate [options]   (the options of reproduce; --scenario defaults to all)',

@@ -1,11 +1,8 @@
 import { loadScenario } from '../../harness/load-module.ts';
-import { traceOp } from '../../harness/trace-op.ts';
 import type { Scenario, StatementTrace } from '../../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
-import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listOption } from '../option-rules.ts';
-import { openCommandDatabase } from '../open-database.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { parseDb } from '../reproduce-options.ts';
 import { UsageError } from '../cli-errors.ts';
@@ -14,8 +11,6 @@ import type { DatabaseChoice } from '../../stores/postgres/provision.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const listCommand: Command = {
-  name: 'list',
-  summary: 'print the scenario catalogue; --sql NAME prints the statements one op of NAME sends',
   help: () =>
     [
       'usage: racelab list [--sql NAME [--db auto|embedded|docker|postgres://…]]',
@@ -54,6 +49,12 @@ function describe(scenario: Scenario): string[] {
 }
 
 async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
+  // Loaded here: the catalogue alone must start fast, without the driver or the engine.
+  const [{ openCommandDatabase }, { traceOp }, { SESSION_STORE }] = await Promise.all([
+    import('../open-database.ts'),
+    import('../../harness/trace-op.ts'),
+    import('../../stores/postgres/index.ts'),
+  ]);
   const { database } = await openCommandDatabase(db, io, allowRemote);
   try {
     const target = await database.createRunSchema(newRunId());

@@ -15,8 +15,6 @@ import { runInvocation, taintedFindings } from '../run-invocation.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const reproduceCommand: Command = {
-  name: 'reproduce',
-  summary: 'run the scenarios side by side against a real PostgreSQL and report their violation rates',
   help: () =>
     [
       'usage: racelab reproduce [options]',
