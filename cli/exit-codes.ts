@@ -1,4 +1,4 @@
-/** The exit codes of DESIGN.md: a contract CI jobs rely on. */
+/** The exit codes of docs/architecture.md and the README: a contract CI jobs rely on. */
 export const EXIT = {
   /** Every verdict matches its scenario's expectation. */
   ok: 0,

@@ -9,7 +9,7 @@ import { createWindowBuffer, RaceWindows } from './race-windows.ts';
 import { nowUs } from './recording-store.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
-import type { WorkerTask } from './protocol.ts';
+import type { FailurePhase, WorkerTask } from './protocol.ts';
 import { superviseRun } from './supervise-run.ts';
 import { describeWorkerFailure } from './worker-failure.ts';
 import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
@@ -163,10 +163,15 @@ function harnessFailure(finding: Finding): string | undefined {
     const what = sample.outcome === 'indeterminate' ? 'may or may not have committed' : 'failed with an error that is not a race';
     return `${finding.scenario.name}: w${sample.worker} op${sample.op} ${what}: ${firstLine(sample.error.message)}`;
   }
-  const worker = finding.workerFailures[0];
+  // Of the workers that failed, the one that failed earliest in the run is the cause: when the
+  // database dies, one worker loses it in an expiry and the others, stopped, then fail their audit.
+  const [worker] = [...finding.workerFailures].sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase));
   if (worker) return `${finding.scenario.name}: ${describeWorkerFailure(worker)}`;
   return undefined;
 }
+
+/** A worker's phases in the order a run goes through them. */
+const PHASE_ORDER: readonly FailurePhase[] = ['load', 'connect', 'start-barrier', 'op', 'expire', 'finish-barrier', 'audit'];
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!;

@@ -1,5 +1,5 @@
 /**
- * report.json: the machine-readable contract of DESIGN.md (`schemaVersion`, `database`, `config`,
+ * report.json: the machine-readable contract of docs/architecture.md (`schemaVersion`, `database`, `config`,
  * `scenarios[]` with `outcomes`, `rate` and `verdict`), plus the evidence behind each verdict.
  * reports/report.schema.json describes it; tests validate every report against it.
  */

@@ -5,7 +5,7 @@ import type { RuntimeProbe } from './container-runtime.ts';
 const noRuntime = async (): Promise<RuntimeProbe> => ({ found: false, tried: ['unix:///var/run/docker.sock: ENOENT'] });
 const runtime = async (): Promise<RuntimeProbe> => ({ found: true, endpoint: 'unix:///var/run/docker.sock' });
 
-describe('planDatabase: the rule of DESIGN.md', () => {
+describe('planDatabase: the rule of docs/architecture.md', () => {
   it('takes an explicit URL over everything, and never prints its password', async () => {
     const plan = await planDatabase({ url: 'postgres://u:pw@127.0.0.1:5432/x' }, { DATABASE_URL: 'postgres://other/y' }, runtime);
     expect(plan).toEqual({ kind: 'server', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
@@ -19,7 +19,7 @@ describe('planDatabase: the rule of DESIGN.md', () => {
   });
 
   it('auto: a container runtime before the embedded cluster', async () => {
-    expect(await planDatabase('auto', {}, runtime)).toEqual({
+    expect(await planDatabase('auto', {}, runtime, () => true)).toEqual({
       kind: 'container',
       reason: 'container runtime at unix:///var/run/docker.sock',
     });
@@ -39,6 +39,17 @@ describe('planDatabase: the rule of DESIGN.md', () => {
   it('docker: refuses to fall back silently when asked for a container', async () => {
     await expect(planDatabase('docker', {}, noRuntime)).rejects.toThrow(
       '--db docker: no container runtime answered (tried unix:///var/run/docker.sock: ENOENT); start Docker or Podman, or use --db embedded',
+    );
+  });
+
+  it('a runtime without testcontainers installed: auto falls back to embedded and says why; docker says what to install', async () => {
+    const absent = () => false;
+    expect(await planDatabase('auto', {}, runtime, absent)).toEqual({
+      kind: 'embedded',
+      reason: 'container runtime at unix:///var/run/docker.sock, but @testcontainers/postgresql is not installed',
+    });
+    await expect(planDatabase('docker', {}, runtime, absent)).rejects.toThrow(
+      '--db docker needs @testcontainers/postgresql, an optional peer of racelab: npm install --save-dev @testcontainers/postgresql@11',
     );
   });
 

@@ -1,8 +1,9 @@
 /**
- * Which PostgreSQL a run uses, by DESIGN.md's rule: a URL given (`--db postgres://…` or
- * `DATABASE_URL`) → that server; else a container runtime found → testcontainers; else an
- * embedded cluster in a temporary directory.
+ * Which PostgreSQL a run uses, by the rule of docs/architecture.md: a URL given (`--db
+ * postgres://…` or `DATABASE_URL`) → that server; else a container runtime found, with
+ * testcontainers installed → a container; else an embedded cluster in a temporary directory.
  */
+import { createRequire } from 'node:module';
 import type { Database } from '../../harness/types.ts';
 import { connectDatabase } from './database.ts';
 import { startEmbedded } from './embedded.ts';
@@ -17,11 +18,29 @@ export type DatabasePlan =
   | { kind: 'container'; reason: string }
   | { kind: 'server'; url: string; reason: string };
 
-/** Decides where to run without starting anything; `probe` is injectable so the rule is testable. */
+/** The package that starts PostgreSQL in a container: an optional peer dependency, see hasTestcontainers. */
+const TESTCONTAINERS = '@testcontainers/postgresql';
+
+/**
+ * Whether the user installed testcontainers. It is an optional peer of racelab rather than a
+ * dependency: it brings a third of a typical install and a native module compiled on install
+ * (cpu-features, through ssh2), which nobody without a container runtime needs.
+ */
+export function hasTestcontainers(): boolean {
+  try {
+    createRequire(import.meta.url).resolve(TESTCONTAINERS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decides where to run without starting anything; `probe` and `installed` are injectable so the rule is testable. */
 export async function planDatabase(
   choice: DatabaseChoice,
   env: NodeJS.ProcessEnv = process.env,
   probe: (env: NodeJS.ProcessEnv) => Promise<RuntimeProbe> = probeContainerRuntime,
+  installed: () => boolean = hasTestcontainers,
 ): Promise<DatabasePlan> {
   if (typeof choice === 'object') return { kind: 'server', url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
   if (choice === 'embedded') return { kind: 'embedded', reason: '--db embedded' };
@@ -30,12 +49,14 @@ export async function planDatabase(
     if (!runtime.found) {
       throw new Error(`--db docker: no container runtime answered (tried ${runtime.tried.join('; ')}); start Docker or Podman, or use --db embedded`);
     }
+    if (!installed()) throw new Error(`--db docker needs ${TESTCONTAINERS}, an optional peer of racelab: npm install --save-dev ${TESTCONTAINERS}@11`);
     return { kind: 'container', reason: `--db docker (${runtime.endpoint})` };
   }
   const fromEnv = env['DATABASE_URL'];
   if (fromEnv) return { kind: 'server', url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
   const runtime = await probe(env);
-  if (runtime.found) return { kind: 'container', reason: `container runtime at ${runtime.endpoint}` };
+  if (runtime.found && installed()) return { kind: 'container', reason: `container runtime at ${runtime.endpoint}` };
+  if (runtime.found) return { kind: 'embedded', reason: `container runtime at ${runtime.endpoint}, but ${TESTCONTAINERS} is not installed` };
   return { kind: 'embedded', reason: `no container runtime answered (${summarise(runtime.tried)})` };
 }
 
