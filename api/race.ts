@@ -16,8 +16,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkOutDir } from '../cli/out-dir.ts';
 import { loadScenario } from '../harness/load-module.ts';
 
+/** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
+export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
+
 export interface RaceOptions {
-  /** `auto` (default), `embedded`, `docker`, or a postgres:// URL. */
+  /**
+   * `auto` (default), `embedded`, `docker`, or a postgres:// URL. Under racelab/vitest's global
+   * setup the default is the database it started once for the whole test run.
+   */
   db?: string;
   workers?: number;
   /** Ops per worker. */
@@ -121,7 +127,8 @@ function scenarioFile(scenario: Scenario | string | URL): string {
 
 function toArgs(options: RaceOptions, name: string): string[] {
   const pairs: [string, unknown][] = [
-    ['db', options.db],
+    // Under racelab/vitest's global setup, every race() of the test run shares its database.
+    ['db', options.db ?? process.env[SHARED_DATABASE_ENV]],
     ['workers', options.workers],
     ['ops', options.ops],
     ['keys', options.keys],

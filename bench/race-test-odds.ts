@@ -26,7 +26,7 @@ import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
 import { wilson } from '../harness/wilson.ts';
 
 const DEFAULTS: RunConfig = {
-  workers: 4, opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxDraws: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
+  workers: 4, opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
 };
 
 const example = (name: string) => new URL(`../examples/${name}.race.ts`, import.meta.url).href;

@@ -34,6 +34,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/list.ts')).listCommand,
   },
   {
+    name: 'init',
+    summary: 'write a starter scenario file and a vitest test for it, fitting this project; never overwrites',
+    load: async () => (await import('./commands/init.ts')).initCommand,
+  },
+  {
     name: 'clean',
     summary: 'remove what racelab runs killed without their cleanup (SIGKILL) left behind, and nothing else',
     load: async () => (await import('./commands/clean.ts')).cleanCommand,

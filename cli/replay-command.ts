@@ -21,7 +21,7 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
     ...(config.keys === 'shrunk' ? [`--occupancy ${config.occupancy}`] : []),
     ...(options.sweep ? [`--sweep ${options.sweep.parameter}=${options.sweep.values.join(',')}`] : []),
     `--isolation ${config.isolation}`,
-    `--max-attempts ${config.maxDraws}`,
+    `--max-attempts ${config.maxAttempts}`,
     `--seed ${config.seed}`,
     ...(Object.keys(options.expectations).length > 0
       ? [`--expect ${Object.entries(options.expectations).map(([name, expect]) => `${name}=${expect}`).join(',')}`]

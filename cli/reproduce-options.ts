@@ -91,7 +91,7 @@ export function parseReproduceOptions(
       keys,
       keySpace: keys === 'shrunk' ? integerOption('key-space', value('key-space'), 1, MAX_KEY_SPACE) : DJANGO_KEY_SPACE,
       occupancy: fractionOption('occupancy', value('occupancy'), 0, 1),
-      maxDraws: integerOption('max-attempts', value('max-attempts'), 1, 1_000_000),
+      maxAttempts: integerOption('max-attempts', value('max-attempts'), 1, 1_000_000),
       seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : integerOption('seed', raw.seed, 0, 2 ** 32 - 1),
       isolation: choiceOption<Isolation>('isolation', value('isolation'), ISOLATIONS),
       opTimeoutMs: integerOption('op-timeout', value('op-timeout'), 10, 3_600_000),

@@ -9,7 +9,7 @@ const base: RunConfig = {
   keys: 'shrunk',
   keySpace: 64,
   occupancy: 0.25,
-  maxDraws: 10_000,
+  maxAttempts: 10_000,
   seed: 1,
   isolation: 'read-committed',
   opTimeoutMs: 10_000,

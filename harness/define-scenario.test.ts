@@ -7,7 +7,7 @@ const valid: ScenarioDefinition = {
   expect: 'safe',
   why: 'because',
   origin: 'here',
-  op: async (ctx) => ctx.exhausted(),
+  op: async (ctx) => void ctx.key(),
 };
 
 describe('defineScenario', () => {

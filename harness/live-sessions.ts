@@ -1,4 +1,4 @@
-import type { SessionRow, SessionStore } from './types.ts';
+import type { SessionRow, StoreConnection } from './types.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
 /** Keys read per statement by the final audit: a real key space keeps every session of the run. */
@@ -18,7 +18,7 @@ export class LiveSessions {
   private readonly live: Acknowledged[] = [];
 
   constructor(
-    private readonly store: SessionStore,
+    private readonly store: StoreConnection,
     private readonly quota: number,
     private readonly tally: WorkerTally,
   ) {}

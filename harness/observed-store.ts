@@ -1,4 +1,4 @@
-import type { Isolation, QueryClient, SessionRow, SessionStore } from './types.ts';
+import type { Isolation, QueryClient, SessionRow, StoreConnection } from './types.ts';
 
 /** An op's place in its worker's run, as its context knows it. */
 export interface OpPosition {
@@ -15,7 +15,7 @@ export interface OpPosition {
  * the list of primitives. A scenario's own queries (`db`) and named steps (`step`) pass the same
  * hook; statements inside a named step are part of it.
  */
-export abstract class ObservedStore implements SessionStore {
+export abstract class ObservedStore implements StoreConnection {
   /**
    * Where the worker's op stands: which op it is, and the key it drew last, the key of steps
    * that name none. The worker hands over its op context once; nothing is copied per op.
@@ -24,7 +24,7 @@ export abstract class ObservedStore implements SessionStore {
   private insideStep = false;
   readonly db: QueryClient;
 
-  constructor(protected readonly inner: SessionStore) {
+  constructor(protected readonly inner: StoreConnection) {
     this.db = {
       query: <Row,>(text: string, values?: readonly unknown[]) =>
         this.step_(sqlVerb(text), this.position.lastKey, () => this.inner.db.query<Row>(text, values), (r) => `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`),

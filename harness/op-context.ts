@@ -1,4 +1,4 @@
-import type { Isolation, OpContext, OpResult, QueryClient, SessionRow, SessionStore } from './types.ts';
+import type { Isolation, OpContext, OpResult, QueryClient, SessionRow, StoreConnection } from './types.ts';
 
 /** Thrown by `ctx.key()` past the draw cap: the op ends `key_space_exhausted`. */
 export class KeySpaceExhausted extends Error {
@@ -25,9 +25,9 @@ export class WorkerOpContext implements OpContext {
   op = 0;
 
   constructor(
-    readonly store: SessionStore,
+    readonly store: StoreConnection,
     private readonly draw: () => string,
-    private readonly maxDraws: number,
+    private readonly maxAttempts: number,
     private readonly worker: number,
     readonly isolation: Isolation,
   ) {}
@@ -49,20 +49,15 @@ export class WorkerOpContext implements OpContext {
   }
 
   key(): string {
-    const key = this.drawKey();
-    if (key === undefined) throw new KeySpaceExhausted(`no usable key after ${this.draws} draws`);
-    return key;
+    // The cap keeps a full key space from hanging the run; the message is completed by run-op, which knows the key space.
+    if (this.draws >= this.maxAttempts) throw new KeySpaceExhausted(`no free key after ${this.draws} draws`);
+    this.draws++;
+    this.lastKey = this.draw();
+    return this.lastKey;
   }
 
   step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return this.store.step(name, fn);
-  }
-
-  drawKey(): string | undefined {
-    if (this.draws >= this.maxDraws) return undefined;
-    this.draws++;
-    this.lastKey = this.draw();
-    return this.lastKey;
   }
 
   session(key: string): SessionRow {
@@ -75,10 +70,6 @@ export class WorkerOpContext implements OpContext {
 
   saved(row: SessionRow): OpResult {
     return { saved: row };
-  }
-
-  exhausted(): OpResult {
-    return { exhausted: { draws: this.draws } };
   }
 }
 

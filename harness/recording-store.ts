@@ -1,7 +1,7 @@
 import { describeError, ObservedStore } from './observed-store.ts';
 import { microOps, type WorkerHistory } from './history.ts';
 import { OpHolds } from './race-windows.ts';
-import type { SessionStore } from './types.ts';
+import type { StoreConnection } from './types.ts';
 
 /** One statement as stress mode recorded it, on the process-wide monotonic clock. */
 export interface StepEvent {
@@ -32,7 +32,7 @@ export class RecordingStore extends ObservedStore {
   lastError: string | undefined;
 
   constructor(
-    inner: SessionStore,
+    inner: StoreConnection,
     private readonly worker: number,
     private readonly limit: number,
   ) {

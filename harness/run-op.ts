@@ -2,7 +2,7 @@ import { classifyError } from './classify.ts';
 import { toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
-import type { Outcome, RunConfig, Scenario, SessionStore } from './types.ts';
+import type { Outcome, RunConfig, Scenario, StoreConnection } from './types.ts';
 import { OpTimeout, type OpWatchdog } from './op-watchdog.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
@@ -13,7 +13,7 @@ import type { WorkerTally } from './worker-tally.ts';
 export async function runOneOp(
   scenario: Scenario,
   ctx: WorkerOpContext,
-  store: SessionStore,
+  store: StoreConnection,
   config: RunConfig,
   op: number,
   live: LiveSessions,
@@ -26,25 +26,25 @@ export async function runOneOp(
   try {
     const result = await watchdog.guard(scenario.op(ctx));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
-    if (result === undefined || result === null || !('exhausted' in result)) {
-      tally.record('ok', op, undefined, undefined);
-      if (result && 'saved' in result) {
-        live.add(result.saved, op);
-        report.saved++;
-      }
-      return 'ok';
+    tally.record('ok', op, undefined, undefined);
+    if (result) {
+      live.add(result.saved, op);
+      report.saved++;
     }
-    const message = `no free session key after ${result.exhausted.draws} draws from a key space of ${config.keySpace}`;
-    tally.record('key_space_exhausted', op, ctx.lastKey, { message });
-    return 'key_space_exhausted';
+    return 'ok';
   } catch (thrown) {
+    if (thrown instanceof KeySpaceExhausted) {
+      if (store.inTransaction) await store.rollback().catch(() => undefined);
+      const message = `no free key after ${ctx.draws} draws from a key space of ${config.keySpace}`;
+      tally.record('key_space_exhausted', op, ctx.lastKey, { message });
+      return 'key_space_exhausted';
+    }
     // A failed op must not leave its transaction open under the next one. A timed-out op's
     // statement may still hold the connection: a ROLLBACK would queue behind it, and the worker
     // stops anyway.
     if (store.inTransaction && !(thrown instanceof OpTimeout)) await store.rollback().catch(() => undefined);
     const error = toErrorRecord(thrown);
-    const outcome =
-      thrown instanceof OpTimeout ? 'indeterminate' : thrown instanceof KeySpaceExhausted ? 'key_space_exhausted' : classifyError(error);
+    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(error);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {

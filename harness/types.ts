@@ -147,6 +147,13 @@ export interface SessionStore {
   begin(isolation: Isolation): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
+}
+
+/**
+ * A worker's connection as the harness holds it: the primitives a scenario sees, and what the
+ * engine and explore need besides. Internal: scenarios see `SessionStore`, `ctx.db` and `ctx.step`.
+ */
+export interface StoreConnection extends SessionStore {
   /** True between `begin` and `commit`/`rollback`, so the harness can end what a failed op left open. */
   readonly inTransaction: boolean;
   /** The server process serving this connection: how explore mode asks the server whether it waits on a lock. */
@@ -184,40 +191,38 @@ export interface StoreOptions {
 }
 
 /** Opens a store on a worker thread. A store module default-exports one of these. */
-export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<SessionStore>;
+export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<StoreConnection>;
 
 /**
  * How one op of a scenario ended, as the scenario reports it: a session saved (and then audited),
- * no key found, or nothing at all (`undefined`: the op simply succeeded). Thrown errors are
- * classified instead.
+ * or nothing at all (`undefined`: the op simply succeeded). Thrown errors are classified instead;
+ * `ctx.key()` throws past the draw cap, and the op ends `key_space_exhausted`.
  */
-export type OpResult = { saved: SessionRow } | { exhausted: { draws: number } } | undefined | void;
+export type OpResult = { saved: SessionRow } | undefined | void;
 
 /** What an op is handed. Each worker reuses one context, reset before each of its ops. */
 export interface OpContext {
+  /** The session-table primitives, on this worker's own connection. */
   readonly store: SessionStore;
   /** A query client on the run's schema, on this worker's own connection. */
   readonly db: QueryClient;
   /** This op's name for the audit and the reports: `w2:op17`. Write it into the rows the op creates. */
   readonly owner: string;
-  /** Draws the next key for this op; past the draw cap the op ends `key_space_exhausted`. */
+  /**
+   * Draws the next random key for this op. Past the draw cap (`--max-attempts`), which keeps a
+   * full key space from hanging the run, it throws and the op ends `key_space_exhausted`.
+   */
   key(): string;
   /** Runs `fn` as a named step: an interleaving point in explore mode, a timed one in stress mode. */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** The isolation level configured for the run (`--isolation`), for scenarios that take it. */
   readonly isolation: Isolation;
-  /**
-   * Draws the next random session key, or `undefined` once this op has drawn `maxDraws` keys:
-   * the cap that keeps a full key space from hanging the run.
-   */
-  drawKey(): string | undefined;
   /** The row this op saves under `key`: its data names the op. */
   session(key: string): SessionRow;
   /** Counts a collision the scenario absorbed by retrying, for the report. */
   retried(): void;
+  /** The op's result when it saved a session: the audit then checks the row still holds it. */
   saved(row: SessionRow): OpResult;
-  /** Ends the op as `key_space_exhausted`: no usable key within the draw cap. */
-  exhausted(): OpResult;
 }
 
 /** A scenario as its author writes it, passed to `defineScenario`. */
@@ -283,7 +288,7 @@ export interface RunConfig {
    */
   occupancy: number;
   /** Key draws one op may make before it ends `key_space_exhausted`. */
-  maxDraws: number;
+  maxAttempts: number;
   seed: number;
   /** The level of scenarios whose transactions take the configured isolation. */
   isolation: Isolation;

@@ -19,7 +19,7 @@ import { nowUs, RecordingStore } from './recording-store.ts';
 import { WorkerHistory } from './history.ts';
 import { runOneOp } from './run-op.ts';
 import { OpWatchdog } from './op-watchdog.ts';
-import { LOUD_VIOLATIONS, type Outcome, type RunConfig, type Scenario, type SessionStore } from './types.ts';
+import { LOUD_VIOLATIONS, type Outcome, type RunConfig, type Scenario, type StoreConnection } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
 /** How long loading the scenario and the store and connecting may take. */
@@ -47,7 +47,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerReport>
   const { worker } = task;
   const tally = new WorkerTally(worker);
   const { report } = tally;
-  let store: SessionStore | undefined;
+  let store: StoreConnection | undefined;
   let atFinish = false;
   control.hello(worker, threadId, startupBudgetMs(task.config));
   try {
@@ -121,7 +121,7 @@ async function runOps(
 ): Promise<void> {
   const { config, worker } = task;
   const { report } = tally;
-  const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
+  const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation);
   store.position = ctx;
   const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
   const windows = new RaceWindows(task.windows);

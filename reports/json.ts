@@ -22,7 +22,7 @@ function configOf(config: RunConfig) {
     // Occupancy means nothing for the real key space: every session lives through the run.
     occupancy: config.keys === 'shrunk' ? config.occupancy : null,
     isolation: config.isolation,
-    maxAttempts: config.maxDraws,
+    maxAttempts: config.maxAttempts,
     seed: config.seed,
   };
 }

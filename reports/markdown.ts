@@ -108,7 +108,7 @@ function whatWasRun(input: ReportInput): string[] {
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
     `- PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `- ${c.workers} worker threads ${workload(c)}, ${keys}, isolation ${c.isolation}, up to ${count(c.maxDraws)} key draws per op, seed ${c.seed}`,
+    `- ${c.workers} worker threads ${workload(c)}, ${keys}, isolation ${c.isolation}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',

@@ -27,7 +27,8 @@ export default defineScenario({
     },
   },
   async op(ctx) {
-    for (let key = ctx.drawKey(); key !== undefined; key = ctx.drawKey()) {
+    for (;;) {
+      const key = ctx.key();
       await ctx.store.begin(ctx.isolation);
       await ctx.store.lockKey(key);
       if (await ctx.store.exists(key)) {
@@ -39,6 +40,5 @@ export default defineScenario({
       await ctx.store.commit();
       return ctx.saved(row);
     }
-    return ctx.exhausted();
   },
 });

@@ -16,8 +16,7 @@ export default defineScenario({
   async op(ctx) {
     for (;;) {
       const key = await getNewSessionKey(ctx);
-      if (key === undefined) return ctx.exhausted();
-      const row = ctx.session(key);
+        const row = ctx.session(key);
       try {
         await ctx.store.insert(row);
         return ctx.saved(row);

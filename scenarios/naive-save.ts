@@ -14,7 +14,6 @@ export default defineScenario({
   origin: 'django/contrib/sessions/backends/db.py (1.4): save() → _get_or_create_session_key() → obj.save() with no retry',
   async op(ctx) {
     const key = await getNewSessionKey(ctx);
-    if (key === undefined) return ctx.exhausted();
     const row = ctx.session(key);
     await ctx.store.insert(row);
     return ctx.saved(row);

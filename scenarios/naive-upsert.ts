@@ -16,7 +16,6 @@ export default defineScenario({
   origin: 'django/db/models/base.py (1.6+): Model._save_table() → _do_update(), then _do_insert() when no row was updated',
   async op(ctx) {
     const key = await getNewSessionKey(ctx);
-    if (key === undefined) return ctx.exhausted();
     const row = ctx.session(key);
     if ((await ctx.store.update(row)) === 0) await ctx.store.insert(row);
     return ctx.saved(row);

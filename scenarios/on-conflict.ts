@@ -12,11 +12,11 @@ export default defineScenario({
   why: 'the check and the insert are one statement decided by the unique index: there is no gap between them to race in',
   origin: 'PostgreSQL 9.5+ INSERT … ON CONFLICT; Django bulk_create(ignore_conflicts=True) and get_or_create patterns built on it',
   async op(ctx) {
-    for (let key = ctx.drawKey(); key !== undefined; key = ctx.drawKey()) {
+    for (;;) {
+      const key = ctx.key();
       const row = ctx.session(key);
       if (await ctx.store.insertIfAbsent(row)) return ctx.saved(row);
       ctx.retried();
     }
-    return ctx.exhausted();
   },
 });

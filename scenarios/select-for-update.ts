@@ -14,7 +14,8 @@ export default defineScenario({
   origin: 'Session.objects.select_for_update().filter(session_key=key).exists() inside transaction.atomic(), a fix often suggested for #18344-style races',
   isolation: 'configured',
   async op(ctx) {
-    for (let key = ctx.drawKey(); key !== undefined; key = ctx.drawKey()) {
+    for (;;) {
+      const key = ctx.key();
       await ctx.store.begin(ctx.isolation);
       if (await ctx.store.existsForUpdate(key)) {
         await ctx.store.rollback();
@@ -25,6 +26,5 @@ export default defineScenario({
       await ctx.store.commit();
       return ctx.saved(row);
     }
-    return ctx.exhausted();
   },
 });

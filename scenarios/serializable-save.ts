@@ -21,10 +21,6 @@ export default defineScenario({
       await ctx.store.begin('serializable');
       try {
         const key = await getNewSessionKey(ctx);
-        if (key === undefined) {
-          await ctx.store.rollback();
-          return ctx.exhausted();
-        }
         const row = ctx.session(key);
         await ctx.store.insert(row);
         await ctx.store.commit();

@@ -74,7 +74,7 @@ const CASES: [string[], string][] = [
   [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
   [['list', '--db', 'embedded'], 'racelab list: --db goes with --sql NAME'],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
-  [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, clean'],
+  [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],
   [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a postgres:// URL, got "embedded"'],
   [['clean', '--dry-run=yes'], 'racelab clean: --dry-run takes no value'],
   [['clean', '--db', 'mysql://root@127.0.0.1/test'], 'racelab clean: --db URL must start with postgres:// or postgresql://, got "mysql://…"'],

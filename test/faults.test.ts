@@ -24,7 +24,7 @@ describeEachServer('faults inside a run', (server) => {
       database: database(),
       scenarioModules: [fixture('hangs'), builtIn('naive-save')],
       storeModule: SESSION_STORE,
-      config: { workers: 2, opsPerWorker: 5, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxDraws: 100, seed: 1, isolation: 'read-committed', opTimeoutMs: 300 },
+      config: { workers: 2, opsPerWorker: 5, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 100, seed: 1, isolation: 'read-committed', opTimeoutMs: 300 },
     });
     expect(result.findings).toHaveLength(1); // naive-save never started
     expect(result.findings[0]!.outcomes.indeterminate).toBe(2);

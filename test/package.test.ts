@@ -136,6 +136,32 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
     expect(result.output).toMatch(/1 passed/);
   });
 
+  it.each(['esm', 'commonjs'] as const)('%s project: racelab/vitest starts one database for the whole run, shared by every race()', (kind) => {
+    const dir = join(work, `shared-${kind}`);
+    mkdirSync(dir);
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shared', version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
+    writeFileSync(join(dir, 'vitest.config.mjs'), `export default { test: { globalSetup: ['racelab/vitest'] } };`);
+    writeFileSync(join(dir, 'signup.race.ts'), ESM);
+    // vitest's default 5 s timeout: a call costs its ops, not a database start.
+    writeFileSync(
+      join(dir, 'shared.test.ts'),
+      `import { expect, it } from 'vitest';
+       import { race, expectRaceFree } from 'racelab';
+       it('runs on the shared database', async () => {
+         const report = await race('./signup.race.ts', { workers: 2, ops: 20 });
+         expect(report.database.kind).toBe('server');
+         expect(report.database.reason).toMatch(/^--db postgres:/);
+       });
+       it('and again, on the same one', async () => {
+         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20 });
+       });`,
+    );
+    const result = inProject(dir, 'npx', ['vitest', 'run']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/2 passed/);
+  });
+
   it('require("racelab") gives the API in CommonJS; what runs the engine returns a promise', () => {
     const dir = join(work, 'commonjs');
     writeFileSync(
@@ -146,6 +172,29 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
     const result = inProject(dir, 'node', ['use-api.js']);
     expect(result.code, result.output).toBe(0);
     expect(result.output.trim()).toBe('function function function');
+  });
+});
+
+describe('racelab init', () => {
+  it.each(['esm', 'commonjs', 'typescript'] as const)('in a fresh %s project, then npx vitest run with vitest’s defaults, passes', (kind) => {
+    const dir = join(work, `init-${kind}`);
+    mkdirSync(dir);
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const manifest = { name: `init-${kind}`, version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+    if (kind === 'typescript') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true } }));
+    const init = inProject(dir, 'npx', ['racelab', 'init']);
+    expect(init.code, init.output).toBe(0);
+    expect(init.output).toMatch(/^wrote signup\.race\.(ts|js|cjs) /);
+    const files = readdirSync(dir).filter((name) => name.startsWith('signup'));
+    expect(files.sort()).toEqual(kind === 'typescript' ? ['signup.race.test.ts', 'signup.race.ts'] : kind === 'esm' ? ['signup.race.js', 'signup.race.test.mjs'] : ['signup.race.cjs', 'signup.race.test.mjs']);
+    const tests = inProject(dir, 'npx', ['vitest', 'run']);
+    expect(tests.code, tests.output).toBe(0);
+    expect(tests.output).toMatch(/1 passed/);
+    // A second init overwrites nothing: one line, exit 2.
+    const again = inProject(dir, 'npx', ['racelab', 'init']);
+    expect(again.code).toBe(2);
+    expect(again.output.trim()).toMatch(/^racelab init: signup\.race\.\w+ and signup\.race\.test\.\w+ already exist; init never overwrites a file$/);
   });
 });
 
@@ -168,5 +217,28 @@ describe('its type declarations', () => {
     );
     const result = inProject(dir, 'npx', ['tsc', '-p', '.']);
     expect(result.code, result.output).toBe(0);
+  });
+
+  it('show a strict consumer the public API only: no internal contract, no internals of the store', () => {
+    const dir = join(work, 'esm');
+    writeFileSync(
+      join(dir, 'tsconfig.internal.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] }, files: ['internal.ts'] }),
+    );
+    writeFileSync(
+      join(dir, 'internal.ts'),
+      `import type { StoreConnection, Database, RunConfig } from 'racelab';
+       import type { OpContext } from 'racelab';
+       import { toFinding } from 'racelab/dist/harness/finding.js';
+       export const pid = (ctx: OpContext) => ctx.store.backendPid;
+       export const drawn = (ctx: OpContext) => ctx.drawKey();`,
+    );
+    const result = inProject(dir, 'npx', ['tsc', '-p', 'tsconfig.internal.json']);
+    expect(result.code).not.toBe(0);
+    // Each internal name is refused, and nothing else is wrong with the file.
+    for (const name of ['StoreConnection', 'Database', 'RunConfig']) expect(result.output).toMatch(new RegExp(`has no exported member (named )?'${name}'`));
+    expect(result.output).toContain("Cannot find module 'racelab/dist/harness/finding.js'");
+    expect(result.output).toContain("Property 'backendPid' does not exist on type 'SessionStore'");
+    expect(result.output).toContain("Property 'drawKey' does not exist on type 'OpContext'");
   });
 });

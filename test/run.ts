@@ -17,7 +17,7 @@ const DEFAULTS: RunConfig = {
   keys: 'shrunk',
   keySpace: 16,
   occupancy: 0.25,
-  maxDraws: 10_000,
+  maxAttempts: 10_000,
   seed: 7,
   isolation: 'read-committed',
   opTimeoutMs: 10_000,

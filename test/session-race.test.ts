@@ -60,13 +60,13 @@ describeEachServer('the ticket #18344 race', (server) => {
       opsPerWorker: 4,
       keySpace: 1,
       occupancy: 1,
-      maxDraws: 25,
+      maxAttempts: 25,
     });
     for (const name of ['atomic-create', 'naive-save']) {
       const finding = findings[name]!;
       expect(finding.outcomes).toMatchObject({ ok: 1, key_space_exhausted: 3 });
       expect(finding.draws).toBe(1 + 3 * 25);
-      expect(finding.firstCapacityFailure?.error.message).toBe('no free session key after 25 draws from a key space of 1');
+      expect(finding.firstCapacityFailure?.error.message).toBe('no free key after 25 draws from a key space of 1');
       expect(finding.firstViolation).toBeUndefined();
     }
     // Capacity is no evidence of a race: the verdict rests on the one op that could race.

@@ -11,7 +11,7 @@ import { loadScenario, loadStoreOpener } from '../load-module.ts';
 import { WorkerOpContext } from '../op-context.ts';
 import { runOneOp } from '../run-op.ts';
 import { OpWatchdog } from '../op-watchdog.ts';
-import type { RunConfig, Scenario, SessionStore } from '../types.ts';
+import type { RunConfig, Scenario, StoreConnection } from '../types.ts';
 import { WorkerTally } from '../worker-tally.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { SteppingStore } from './stepping-store.ts';
@@ -21,7 +21,7 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
   const { port, worker } = task;
   const send = (message: FromWorker) => port.postMessage(message);
   const inbox = messages(port);
-  let store: SessionStore | undefined;
+  let store: StoreConnection | undefined;
   try {
     let scenario: Scenario;
     try {
@@ -59,7 +59,7 @@ async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunC
   // Explore keeps no session beyond the op that made it: each worker expires its previous
   // session before its next op, so only sessions in flight hold keys.
   const live = new LiveSessions(stepping, 0, tally);
-  const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxDraws, worker, config.isolation);
+  const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation);
   stepping.position = ctx;
   stepping.gating = true;
   const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);

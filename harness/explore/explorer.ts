@@ -137,7 +137,7 @@ export class Explorer {
       occupancy: 0,
       // Enough to find a free key when one exists; a key space smaller than the load ends the
       // op key_space_exhausted quickly instead of spinning through thousands of steps.
-      maxDraws: 2 * input.keySpace + 2,
+      maxAttempts: 2 * input.keySpace + 2,
       seed: input.keySeed,
       isolation: input.isolation,
       // A step waiting on a lock is part of an interleaving; the coordinator's own stall check

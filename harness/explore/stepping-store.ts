@@ -1,5 +1,5 @@
 import { describeError, ObservedStore } from '../observed-store.ts';
-import type { SessionStore } from '../types.ts';
+import type { StoreConnection } from '../types.ts';
 import type { StepRecord } from './step-log.ts';
 import type { TurnstileGate } from './turnstile.ts';
 
@@ -13,7 +13,7 @@ export class SteppingStore extends ObservedStore {
   readonly steps: StepRecord[] = [];
 
   constructor(
-    inner: SessionStore,
+    inner: StoreConnection,
     private readonly gate: TurnstileGate,
     private readonly worker: number,
   ) {

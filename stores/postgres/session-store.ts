@@ -4,12 +4,12 @@
  */
 import pg from 'pg';
 import { toErrorRecord } from '../../harness/error-record.ts';
-import type { Isolation, OpenStore, SessionRow, SessionStore, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
 import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
 type Statement = { name?: string; text: string };
 
-const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<SessionStore> => {
+const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
   // Named after the run's schema: cleanup ends exactly these connections, and nobody else's.
   const client = new pg.Client({ connectionString: target.url, application_name: target.schema });
   // A connection lost while idle is reported here; the next query then fails on its own and
