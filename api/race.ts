@@ -2,12 +2,15 @@
  * The library entry: run a scenario from code and get the findings back as data (the same as
  * report.json), or assert that it is race-free in a test.
  */
+import { randomInt } from 'node:crypto';
 import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
 import { errorLines } from '../reports/evidence-lines.ts';
 import { rateWithInterval } from '../reports/format.ts';
 import { UsageError } from '../cli/cli-errors.ts';
-import { parseReproduceOptions } from '../cli/reproduce-options.ts';
+import { parseDb, REPRODUCE_OPTIONS, WHOLE_NUMBER_RANGES, type ReproduceOptions } from '../cli/reproduce-options.ts';
+import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
+import { ISOLATIONS, KEY_MODES } from '../harness/types.ts';
 import { runInvocation } from '../cli/run-invocation.ts';
 import type { CommandIo } from '../cli/commands/command.ts';
 import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
@@ -60,7 +63,6 @@ export class RaceError extends Error {
 export async function race(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
   const file = scenarioFile(scenario);
   const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
-  const args = ['--scenario', file, ...toArgs(options, name)];
   const io: CommandIo = {
     stdout: () => undefined,
     progress: () => undefined,
@@ -70,7 +72,7 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
     columns: Number.POSITIVE_INFINITY,
   };
   try {
-    const parsed = parseReproduceOptions(args);
+    const parsed = runOptions(file, name, options);
     if (options.out !== undefined) await checkOutDir(options.out);
     const { input } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
@@ -125,23 +127,49 @@ function scenarioFile(scenario: Scenario | string | URL): string {
   return fileURLToPath(scenario.module);
 }
 
-function toArgs(options: RaceOptions, name: string): string[] {
-  const pairs: [string, unknown][] = [
-    // Under racelab/vitest's global setup, every race() of the test run shares its database.
-    ['db', options.db ?? process.env[SHARED_DATABASE_ENV]],
-    ['workers', options.workers],
-    ['ops', options.ops],
-    ['keys', options.keys],
-    ['key-space', options.keySpace],
-    ['occupancy', options.occupancy],
-    ['isolation', options.isolation],
-    ['max-attempts', options.maxAttempts],
-    ['op-timeout', options.opTimeoutMs],
-    ['seed', options.seed],
-    ['out', options.out],
-  ];
-  const args = pairs.flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
-  if (options.expect) args.push('--expect', `${name}=${options.expect}`);
-  if (options.allowRemote) args.push('--allow-remote');
-  return args;
+/**
+ * The run race() asks for, checked by the CLI's own rules (the same ranges, the same database
+ * choice), each option named as race() names it.
+ */
+function runOptions(file: string, name: string, options: RaceOptions): ReproduceOptions {
+  const whole = (option: keyof typeof WHOLE_NUMBER_RANGES, label: keyof RaceOptions, value: number | undefined): number => {
+    const [min, max] = WHOLE_NUMBER_RANGES[option];
+    const chosen = value ?? Number(REPRODUCE_OPTIONS[option].default);
+    if (!Number.isSafeInteger(chosen) || chosen < min || chosen > max) {
+      throw new RaceError(`${label} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${value}`);
+    }
+    return chosen;
+  };
+  const oneOf = <T extends string>(label: keyof RaceOptions, value: T | undefined, allowed: readonly T[], fallback: T): T => {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value)) throw new RaceError(`${label} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const keys = oneOf('keys', options.keys, KEY_MODES, 'shrunk');
+  if (keys !== 'shrunk' && (options.keySpace !== undefined || options.occupancy !== undefined)) {
+    throw new RaceError(`keySpace and occupancy apply only to keys: 'shrunk'; keys: '${keys}' draws from the real key space`);
+  }
+  const occupancy = options.occupancy ?? Number(REPRODUCE_OPTIONS.occupancy.default);
+  if (!(occupancy >= 0 && occupancy <= 1)) throw new RaceError(`occupancy must be a number from 0 to 1, got ${options.occupancy}`);
+  const given = options.db ?? process.env[SHARED_DATABASE_ENV] ?? 'auto';
+  return {
+    db: parseDb(given),
+    scenarios: [file],
+    allowRemote: options.allowRemote ?? false,
+    expectations: options.expect === undefined ? {} : { [name]: oneOf('expect', options.expect, ['safe', 'unsafe'], 'safe') },
+    rate: Number(REPRODUCE_OPTIONS.rate.default),
+    out: options.out ?? REPRODUCE_OPTIONS.out.default,
+    history: false,
+    config: {
+      workers: whole('workers', 'workers', options.workers),
+      opsPerWorker: whole('ops', 'ops', options.ops),
+      keys,
+      keySpace: keys === 'shrunk' ? whole('key-space', 'keySpace', options.keySpace) : DJANGO_KEY_SPACE,
+      occupancy,
+      maxAttempts: whole('max-attempts', 'maxAttempts', options.maxAttempts),
+      seed: options.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed', 'seed', options.seed),
+      isolation: oneOf('isolation', options.isolation, ISOLATIONS, 'read-committed'),
+      opTimeoutMs: whole('op-timeout', 'opTimeoutMs', options.opTimeoutMs),
+    },
+  };
 }

@@ -50,6 +50,21 @@ export const REPRODUCE_OPTIONS = {
 
 export type OptionName = keyof typeof REPRODUCE_OPTIONS;
 
+/** The ranges of the whole-number options: the CLI's rules, and race()'s for the same options. */
+export const WHOLE_NUMBER_RANGES = {
+  workers: [1, 64],
+  ops: [1, 1_000_000],
+  'key-space': [1, MAX_KEY_SPACE],
+  'max-attempts': [1, 1_000_000],
+  seed: [0, 2 ** 32 - 1],
+  'op-timeout': [10, 3_600_000],
+} as const satisfies Partial<Record<OptionName, readonly [number, number]>>;
+
+function whole(option: keyof typeof WHOLE_NUMBER_RANGES, raw: string): number {
+  const [min, max] = WHOLE_NUMBER_RANGES[option];
+  return integerOption(option, raw, min, max);
+}
+
 /** Options that describe a shrunk key space and mean nothing with the real one. */
 const SHRUNK_ONLY = ['key-space', 'occupancy'] as const satisfies readonly OptionName[];
 
@@ -84,17 +99,17 @@ export function parseReproduceOptions(
     db: parseDb(value('db')),
     scenarios: scenarioArg === 'all' ? names : scenarioList(scenarioArg, names),
     config: {
-      workers: integerOption('workers', value('workers'), 1, 64),
+      workers: whole('workers', value('workers')),
       // A timed run stops at its time, or at the most --ops allows, whichever comes first.
-      opsPerWorker: durationMs === undefined ? integerOption('ops', value('ops'), 1, 1_000_000) : 1_000_000,
+      opsPerWorker: durationMs === undefined ? whole('ops', value('ops')) : WHOLE_NUMBER_RANGES.ops[1],
       ...(durationMs !== undefined && { durationMs }),
       keys,
-      keySpace: keys === 'shrunk' ? integerOption('key-space', value('key-space'), 1, MAX_KEY_SPACE) : DJANGO_KEY_SPACE,
+      keySpace: keys === 'shrunk' ? whole('key-space', value('key-space')) : DJANGO_KEY_SPACE,
       occupancy: fractionOption('occupancy', value('occupancy'), 0, 1),
-      maxAttempts: integerOption('max-attempts', value('max-attempts'), 1, 1_000_000),
-      seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : integerOption('seed', raw.seed, 0, 2 ** 32 - 1),
+      maxAttempts: whole('max-attempts', value('max-attempts')),
+      seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed', raw.seed),
       isolation: choiceOption<Isolation>('isolation', value('isolation'), ISOLATIONS),
-      opTimeoutMs: integerOption('op-timeout', value('op-timeout'), 10, 3_600_000),
+      opTimeoutMs: whole('op-timeout', value('op-timeout')),
     },
     rate: integerOption('rate', value('rate'), 1, 1_000_000_000),
     out: nonEmpty('out', value('out')),

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Outcome } from './types.ts';
+import { CAPACITY, LOUD_VIOLATIONS, type Outcome } from './types.ts';
 
 /** A micro-op: a read of a key and what it found, or a write of a key and what it wrote (null: deleted). */
 export type MicroOp = ['r' | 'w', string, string | null];
@@ -41,7 +41,7 @@ export const PRESENT = 'present';
 const FLUSH_BYTES = 64 * 1024;
 
 /** Outcomes after which the op certainly took no effect: the database refused it and rolled back. */
-const FAILED: readonly Outcome[] = ['integrity_error', 'serialization_failure', 'deadlock', 'key_space_exhausted'];
+const FAILED: readonly Outcome[] = [...LOUD_VIOLATIONS, ...CAPACITY];
 
 /** How an op's outcome reads in a history. */
 export function completionType(outcome: Outcome): 'ok' | 'fail' | 'info' {

@@ -7,6 +7,7 @@ import { interleavingLine, interleavingLines, outcomesLine } from '../harness/ex
 import type { SearchResult } from '../harness/explore/search.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
 import { count } from './format.ts';
+import { VIOLATIONS } from '../harness/types.ts';
 
 export interface ExploreHeader {
   tool: { name: string; version: string };
@@ -18,7 +19,7 @@ export interface ExploreHeader {
 export function headerLines(header: ExploreHeader): string[] {
   return [
     `${header.tool.name} ${header.tool.version} explore ${header.scenario} · PostgreSQL ${header.database.version} (${header.database.kind})`,
-    `property: ${header.property} (no op ends integrity_error, serialization_failure, deadlock, overwritten, lost or invariant_violated)`,
+    `property: ${header.property} (no op ends ${VIOLATIONS.slice(0, -1).join(', ')} or ${VIOLATIONS.at(-1)})`,
     '',
   ];
 }

@@ -183,6 +183,6 @@ describe('racelab usage errors that need files', () => {
   it('an unknown command', async () => {
     const result = await runCli(['explode']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, gate, list, clean\n');
+    expect(result.stderr).toBe('racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean\n');
   });
 });

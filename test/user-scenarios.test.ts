@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { expectRaceFree, race, RaceFoundError } from '../api/index.ts';
+import { expectRaceFree, race, RaceError, RaceFoundError } from '../api/index.ts';
 import uniqueIndexSignup from '../examples/signup-unique-index.race.ts';
 import { runCli } from './cli-process.ts';
 import { readReport } from './report-file.ts';
@@ -55,6 +55,20 @@ describe('the library API on the examples', () => {
     expect(message).toMatch(/^signup-think-time is not race-free: \d+ of 200 ops violated/);
     expect(message).toMatch(/ {2}audit: \d users share user-/);
     expect(message).toMatch(/rerun: racelab reproduce --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres --scenario .*fixtures\/signup-think-time\.race\.ts .* --seed 1/);
+  });
+});
+
+describe('race() checks its options by the CLI’s rules, each named as race() names it, before anything starts', () => {
+  it.each([
+    [{ workers: 0 }, 'workers must be a whole number from 1 to 64, got 0'],
+    [{ ops: 2.5 }, 'ops must be a whole number from 1 to 1,000,000, got 2.5'],
+    [{ keySpace: 0 }, 'keySpace must be a whole number from 1 to 1,000,000,000, got 0'],
+    [{ keys: 'django' as const, keySpace: 8 }, "keySpace and occupancy apply only to keys: 'shrunk'; keys: 'django' draws from the real key space"],
+    [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, got "serialisable"'],
+    [{ occupancy: 2 }, 'occupancy must be a number from 0 to 1, got 2'],
+    [{ db: 'sqlite' }, '--db must be auto, embedded, docker or a postgres:// URL, got "sqlite"'],
+  ])('%j', async (options, message) => {
+    await expect(race(thinkTime, options)).rejects.toThrow(new RaceError(message));
   });
 });
 
