@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
 import { isScenario, ScenarioDefinitionError } from './define-scenario.ts';
 import type { OpenStore, Scenario } from './types.ts';
 
 /**
  * racelab's own tests run its TypeScript sources under a loader that already handles TypeScript
- * (vitest's, or tsx as the worker entry registers it); the package runs compiled JavaScript.
+ * (vitest's, or tsx as the worker entry registers it); the package runs compiled JavaScript and
+ * brings its own hooks for a user's TypeScript.
  */
 const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
 
@@ -32,18 +35,26 @@ function scenarioExport(exported: unknown): unknown {
 
 /**
  * Lets this thread import TypeScript, the first time a scenario file needs it: racelab itself is
- * compiled, and a user's `.ts` file is the only thing that needs tsx (Node 20 cannot strip types).
- * tsx's ESM loader handles `.ts`, `.mts` and `.cts`, in projects of either module type.
+ * compiled, and a user's `.ts`, `.mts` or `.cts` file is the only thing that needs it (Node 20
+ * cannot strip types). ESM files go through module hooks (typescript-hooks.mjs); files that are
+ * CommonJS (`.cts`, and `.ts` outside a `"type": "module"` package), and what they require, through
+ * Node's CommonJS loader, which reads them through the require hook installed here. Both transpile
+ * with the TypeScript compiler, which has no install script.
  */
 async function registerTypeScript(): Promise<void> {
-  const flag = Symbol.for('racelab.tsx');
+  const flag = Symbol.for('racelab.typescript');
   const state = globalThis as { [flag]?: boolean };
   if (state[flag]) return;
   state[flag] = true;
-  // ESM files through the ESM hooks, and files compiled to CommonJS (and what they require)
-  // through the CommonJS ones.
-  (await import('tsx/esm/api')).register();
-  (await import('tsx/cjs/api')).register();
+  register(new URL('./typescript-hooks.mjs', import.meta.url));
+  const { transpile } = (await import(new URL('./typescript-transpile.mjs', import.meta.url).href)) as {
+    transpile: (source: string, path: string, format: 'module' | 'commonjs') => string;
+  };
+  const extensions = (createRequire(import.meta.url)('node:module') as { _extensions: Record<string, unknown> })._extensions;
+  for (const extension of ['.ts', '.cts']) {
+    extensions[extension] = (module: { _compile(source: string, path: string): void }, path: string) =>
+      module._compile(transpile(readFileSync(path, 'utf8'), path, 'commonjs'), path);
+  }
 }
 
 /** Loads a store's opener by module URL: the harness is handed stores, it never imports one. */

@@ -1,0 +1,33 @@
+// Transpiles one TypeScript file as its module system says, for typescript-hooks.mjs (ESM) and
+// the require hook of load-module.ts (CommonJS). The compiler is loaded on first use only.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+let ts;
+
+/** `module` for `.mts`, and for `.ts` under a `"type": "module"` package.json; `commonjs` otherwise, as Node decides for `.js`. */
+export function moduleFormatOf(path) {
+  if (path.endsWith('.mts')) return 'module';
+  if (path.endsWith('.cts')) return 'commonjs';
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type === 'module' ? 'module' : 'commonjs';
+    if (dirname(dir) === dir) return 'commonjs';
+  }
+}
+
+export function transpile(source, path, format) {
+  ts ??= createRequire(import.meta.url)('typescript');
+  const { outputText } = ts.transpileModule(source, {
+    fileName: path,
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+      sourceMap: false,
+      inlineSourceMap: true,
+    },
+  });
+  return outputText;
+}
