@@ -19,8 +19,10 @@ export function moduleFormatOf(path) {
 
 export function transpile(source, path, format) {
   ts ??= createRequire(import.meta.url)('typescript');
-  const { outputText } = ts.transpileModule(source, {
+  const { outputText, diagnostics = [] } = ts.transpileModule(source, {
     fileName: path,
+    // Transpiling recovers from syntax errors and emits something anyway: report the first instead.
+    reportDiagnostics: true,
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
       module: format === 'module' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS,
@@ -29,5 +31,10 @@ export function transpile(source, path, format) {
       inlineSourceMap: true,
     },
   });
+  const [first] = diagnostics;
+  if (first) {
+    const { line, character } = first.file ? first.file.getLineAndCharacterOfPosition(first.start ?? 0) : { line: 0, character: 0 };
+    throw new SyntaxError(`TypeScript syntax error at line ${line + 1}, column ${character + 1}: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`);
+  }
   return outputText;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -113,6 +113,35 @@ describe('scenario files in every kind of project, from the command line', () =>
     const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
+  });
+});
+
+describe("the README's examples, pasted into each kind of project", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  /** The fenced block of `language` that contains `marker`. */
+  const block = (language: string, marker: string) => {
+    const found = [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!).find((code) => code.includes(marker));
+    if (found === undefined) throw new Error(`README has no ${language} block with ${marker}`);
+    return found;
+  };
+
+  it.each(['esm', 'commonjs'] as const)('%s project: the scenario file runs from the CLI, and the vitest setup shares its database', (kind) => {
+    const dir = join(work, `readme-${kind}`);
+    mkdirSync(dir);
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme', version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
+    writeFileSync(join(dir, 'signup.race.ts'), block('ts', "name: 'signup'"));
+    const cli = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', './signup.race.ts', '--workers', '8', '--key-space', '8', '--ops', '25', '--out', 'report']);
+    expect(cli.code, cli.output).toBe(0);
+    expect(cli.output).toMatch(/signup: no violation in 200 ops/);
+    writeFileSync(join(dir, 'vitest.config.mjs'), block('js', 'globalSetup'));
+    // The README's library snippet as a test: its imports on top, its statements in the test.
+    const snippet = block('ts', 'expectRaceFree(signup').split('\n');
+    const imports = snippet.filter((line) => line.startsWith('import '));
+    const body = snippet.filter((line) => !line.startsWith('import '));
+    writeFileSync(join(dir, 'signup.test.ts'), [`import { it } from 'vitest';`, ...imports, `it('signup', async () => {`, ...body, '});', ''].join('\n'));
+    const tests = inProject(dir, 'npx', ['vitest', 'run']);
+    expect(tests.code, tests.output).toBe(0);
   });
 });
 

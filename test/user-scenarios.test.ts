@@ -101,7 +101,7 @@ describe('scenario files on the command line', () => {
   it.each([
     [bad('missing'), 'no such file'],
     [bad('exports-nothing'), 'the default export is not a scenario made with defineScenario'],
-    [bad('syntax-error'), 'Transform failed'],
+    [bad('syntax-error'), 'TypeScript syntax error at line 1, column 53: Parameter declaration expected.'],
     [bad('setup-throws'), 'setup-throws: setup failed: syntax error at end of input'],
   ])('a bad scenario file %s: one line naming the file and the problem, exit 2', async (file, problem) => {
     const result = await runCli(['reproduce', '--db', inject('embeddedUrl'), '--scenario', file, '--out', join(work, 'bad')]);
