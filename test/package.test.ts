@@ -170,9 +170,9 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
     mkdirSync(dir);
     symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shared', version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
-    writeFileSync(join(dir, 'vitest.config.mjs'), `export default { test: { globalSetup: ['racelab/vitest'] } };`);
+    writeFileSync(join(dir, 'vitest.config.mjs'), `export default { test: { globalSetup: ['racelab/vitest'], testTimeout: 30_000 } };`);
     writeFileSync(join(dir, 'signup.race.ts'), ESM);
-    // vitest's default 5 s timeout: a call costs its ops, not a database start.
+    // Both calls run on the one database the global setup started: their reports say a server URL.
     writeFileSync(
       join(dir, 'shared.test.ts'),
       `import { expect, it } from 'vitest';
