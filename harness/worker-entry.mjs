@@ -8,7 +8,6 @@ const fromSources = existsSync(new URL('./worker.ts', import.meta.url));
 if (fromSources) {
   const { register } = await import('tsx/esm/api');
   register();
-  globalThis[Symbol.for('racelab.tsx')] = true;
 }
 const extension = fromSources ? '.ts' : '.js';
 
