@@ -40,46 +40,38 @@ export class RecordingStore extends ObservedStore {
   }
 
   protected observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    return this.events.length >= this.limit ? this.time(step, key, fn) : this.record(step, key, fn, describe);
+    // Past the limit a statement is still timed for the holds, but kept as no event.
+    const event = this.events.length < this.limit ? this.newEvent(step, key) : undefined;
+    return this.time(step, key, fn, describe, event);
   }
 
-  private async time<T>(step: string, key: string | undefined, fn: () => Promise<T>): Promise<T> {
-    const startUs = nowUs();
-    try {
-      const value = await fn();
-      this.history?.statement(microOps(step, key, value, this.position.owner));
-      return value;
-    } catch (error) {
-      this.failed(step, key, error);
-      throw error;
-    } finally {
-      this.holds.hold(key, startUs, nowUs());
-    }
-  }
-
-  /** A failed statement: its error is the op's, and a write it attempted belongs in the history. */
-  private failed(step: string, key: string | undefined, error: unknown): void {
-    this.lastError = describeError(error).text;
-    if (this.history && key !== undefined && /^(insert|insertIfAbsent|update)$/.test(step)) this.history.statement([['w', key, this.position.owner]]);
-  }
-
-  private async record<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    const startUs = nowUs();
-    const event: StepEvent = { worker: this.worker + 1, op: this.position.op + 1, step, startUs, endUs: startUs, result: '' };
+  private newEvent(step: string, key: string | undefined): StepEvent {
+    const event: StepEvent = { worker: this.worker + 1, op: this.position.op + 1, step, startUs: 0, endUs: 0, result: '' };
     if (key !== undefined) event.key = key;
     this.events.push(event);
+    return event;
+  }
+
+  private async time<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, event: StepEvent | undefined): Promise<T> {
+    const startUs = nowUs();
+    if (event) event.startUs = startUs;
     try {
       const value = await fn();
-      event.result = describe(value);
+      if (event) event.result = describe(value);
       this.history?.statement(microOps(step, key, value, this.position.owner));
       return value;
     } catch (error) {
-      event.result = describeError(error).text;
-      this.failed(step, key, error);
+      if (event) event.result = describeError(error).text;
+      // With --history: the op's error for its entry, and the write it attempted.
+      if (this.history) {
+        this.lastError = describeError(error).text;
+        if (key !== undefined && /^(insert|insertIfAbsent|update)$/.test(step)) this.history.statement([['w', key, this.position.owner]]);
+      }
       throw error;
     } finally {
-      event.endUs = nowUs();
-      this.holds.hold(key, startUs, event.endUs);
+      const endUs = nowUs();
+      if (event) event.endUs = endUs;
+      this.holds.hold(key, startUs, endUs);
     }
   }
 }

@@ -5,7 +5,7 @@
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
 import { renderExploreMarkdown, type ExploreSummary } from './explore-markdown.ts';
-import { replayCommand } from './explore-terminal.ts';
+import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
 import { htmlPage } from './html.ts';
 import { SCHEMA_VERSION } from './json.ts';
 import { markdownToHtml } from './markdown-to-html.ts';
@@ -52,7 +52,7 @@ export function exploreJson(summary: ExploreSummary) {
           invariantProblems: counterexample.run.invariantProblems,
           replayCommand: replayCommand(scenario, counterexample.run),
           ...(counterexample.seed !== undefined && { seed: counterexample.seed }),
-          ...(counterexample.path !== undefined && { path: counterexample.path, searchReplayCommand: `racelab explore ${scenario} --seed ${counterexample.seed} --path "${counterexample.path}"` }),
+          ...(counterexample.path !== undefined && { path: counterexample.path, searchReplayCommand: searchReplayCommand(scenario, counterexample.seed!, counterexample.path) }),
           ...(counterexample.shrinks !== undefined && { shrinks: counterexample.shrinks }),
         }
       : null,

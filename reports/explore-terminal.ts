@@ -33,6 +33,11 @@ export function shape(run: ExploreRun, isolation: string = run.input.isolation):
   return `${workers} workers × ${opsPerWorker} op${opsPerWorker === 1 ? '' : 's'}, key space ${keySpace}, ${isolation}`;
 }
 
+/** The command that replays a search's failing input: fast-check's seed and path. */
+export function searchReplayCommand(scenario: string, seed: number, path: string): string {
+  return `racelab explore ${scenario} --seed ${seed} --path "${path}"`;
+}
+
 export function replayCommand(scenario: string, run: ExploreRun): string {
   return `racelab explore ${scenario} --schedule "${formatSchedule({ ...run.input, order: run.order })}"`;
 }
@@ -52,7 +57,7 @@ export function searchLines(scenario: string, result: SearchResult, isolationOf:
     `counterexample after ${count(result.numRuns)} input${result.numRuns === 1 ? '' : 's'}, shrunk ${count(result.numShrinks)} times to ${shape(result.run, isolationOf(result.run))}:`,
     ...runLines(result.run),
     '',
-    `replay:   racelab explore ${scenario} --seed ${result.seed} --path "${result.path}"`,
+    `replay:   ${searchReplayCommand(scenario, result.seed, result.path)}`,
     `schedule: ${replayCommand(scenario, result.run)}`,
   ];
 }

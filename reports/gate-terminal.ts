@@ -8,7 +8,7 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, type ReportInput } from '../harness/report-input.ts';
 import { searchLines as exploreLines } from './explore-terminal.ts';
 import { count, percent, rateWithInterval } from './format.ts';
-import { holdsBound } from './windows-words.ts';
+import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
 
 export interface GateLine {
   pass: boolean;
@@ -73,7 +73,7 @@ function reason(f: Finding): string {
   }
   return f.verdict === 'reproduced'
     ? `${expected}, reproduced: ${rateWithInterval(f.windowRate)} per race window, ${rateWithInterval(f.rate)} per op`
-    : `${expected}, but held in ${count(f.ops)} ops, ${count(f.windows)} race windows: the stress run has lost its power; more --workers, a smaller --key-space or more --ops open more windows`;
+    : `${expected}, but held in ${count(f.ops)} ops, ${count(f.windows)} race windows: the stress run has lost its power; ${OPEN_MORE_WINDOWS}`;
 }
 
 export function baselineLines(comparisons: readonly BaselineComparison[]): GateLine[] {

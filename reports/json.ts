@@ -8,7 +8,7 @@ import { allFindings, type ReportInput, type ReportPoint } from '../harness/repo
 import type { RunConfig } from '../harness/types.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
-import { replayCommand } from './explore-terminal.ts';
+import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -79,7 +79,7 @@ function searchOf(search: ScenarioSearch) {
           outcomes: outcomesLine(result.run),
           path: result.path,
           shrinks: result.numShrinks,
-          replayCommand: `racelab explore ${search.argument} --seed ${result.seed} --path "${result.path}"`,
+          replayCommand: searchReplayCommand(search.argument, result.seed, result.path),
           scheduleCommand: replayCommand(search.argument, result.run),
         }
       : null,

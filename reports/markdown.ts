@@ -10,6 +10,7 @@ import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
 import { count, rateWithInterval, workload } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
 
@@ -176,7 +177,7 @@ function searchSection(input: ReportInput): string[] {
     }
     lines.push(`- **${search.scenario}**: a counterexample after ${count(result.numRuns)} inputs, shrunk ${count(result.numShrinks)} times (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
-    lines.push('```sh', `racelab explore ${search.argument} --seed ${result.seed} --path "${result.path}"`, '```');
+    lines.push('```sh', searchReplayCommand(search.argument, result.seed, result.path), '```');
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];

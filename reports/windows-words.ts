@@ -22,8 +22,11 @@ export function holdsBound(finding: Finding): string {
   return `no violation in ${count(finding.ops)} ops (${windows}): below ${percent(finding.windowRate.high)} per window at 95% confidence`;
 }
 
+/** What opens more race windows, as every report advises it. */
+export const OPEN_MORE_WINDOWS = 'more --workers, a smaller --key-space or more --ops open more windows';
+
 /** What to change when a `holds` verdict rests on too few windows; undefined when it does not. */
 export function fewWindowsAdvice(finding: Finding): string | undefined {
   if (finding.verdict !== 'holds' || finding.windowRate.high <= WEAK_BOUND) return undefined;
-  return `only ${count(finding.windows)} race windows: too few for a strong bound; more --workers, a smaller --key-space or more --ops open more, and racelab explore searches the interleavings instead`;
+  return `only ${count(finding.windows)} race windows: too few for a strong bound; ${OPEN_MORE_WINDOWS}, and racelab explore searches the interleavings instead`;
 }

@@ -4,6 +4,7 @@ import { count, magnitude, percent } from '../../reports/format.ts';
 import { renderTerminal } from '../../reports/terminal.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { renderTrac } from '../../reports/trac.ts';
+import { OPEN_MORE_WINDOWS } from '../../reports/windows-words.ts';
 import { choiceOption } from '../option-rules.ts';
 
 /** What `--format` can print on stdout; every one of them is also written to the run's directory. */
@@ -64,5 +65,5 @@ function mismatchMessage(finding: Finding, input: ReportInput): string {
     const bound = input.points[0]?.expectation.racingDrawsBound ?? 0;
     return `${name} is expected unsafe but held: with the real key space chance alone predicts ≈${magnitude(bound)} same-key draws in this run; use --keys shrunk or --keys same-seed to see the race`;
   }
-  return `${name} is expected unsafe but held in ${count(finding.ops)} ops, ${count(finding.windows)} race windows: the run has lost its power to show the race; more --workers, a smaller --key-space or more --ops open more windows, and racelab explore searches the interleavings`;
+  return `${name} is expected unsafe but held in ${count(finding.ops)} ops, ${count(finding.windows)} race windows: the run has lost its power to show the race; ${OPEN_MORE_WINDOWS}, and racelab explore searches the interleavings`;
 }
