@@ -18,6 +18,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkOutDir } from '../cli/out-dir.ts';
 import { loadScenario } from '../harness/load-module.ts';
+import { threadsFor } from '../harness/thread-count.ts';
 
 /** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
 export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
@@ -28,7 +29,12 @@ export interface RaceOptions {
    * setup the default is the database it started once for the whole test run.
    */
   db?: string;
+  /** Concurrent clients, each with its own connection, op order and audit (default 4). */
+  clients?: number;
+  /** @deprecated the same as `clients`. */
   workers?: number;
+  /** Threads the clients are spread over (default: one per core, at most `clients`). */
+  threads?: number;
   /** Ops per worker. */
   ops?: number;
   keys?: KeyMode;
@@ -152,6 +158,11 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
   const occupancy = options.occupancy ?? Number(REPRODUCE_OPTIONS.occupancy.default);
   if (!(occupancy >= 0 && occupancy <= 1)) throw new RaceError(`occupancy must be a number from 0 to 1, got ${options.occupancy}`);
   const given = options.db ?? process.env[SHARED_DATABASE_ENV] ?? 'auto';
+  if (options.clients !== undefined && options.workers !== undefined) throw new RaceError('clients and workers are the same option: give one');
+  const workers = options.workers === undefined ? whole('clients', 'clients', options.clients) : whole('workers', 'workers', options.workers);
+  if (options.threads !== undefined && options.threads > workers) {
+    throw new RaceError(`threads must be at most clients (${workers}): a thread without a client has nothing to do, got ${options.threads}`);
+  }
   return {
     db: parseDb(given),
     scenarios: [file],
@@ -161,7 +172,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
     out: options.out ?? REPRODUCE_OPTIONS.out.default,
     history: false,
     config: {
-      workers: whole('workers', 'workers', options.workers),
+      workers,
+      threads: threadsFor(workers, options.threads === undefined ? undefined : whole('threads', 'threads', options.threads)),
       opsPerWorker: whole('ops', 'ops', options.ops),
       keys,
       keySpace: keys === 'shrunk' ? whole('key-space', 'keySpace', options.keySpace) : DJANGO_KEY_SPACE,

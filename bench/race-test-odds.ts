@@ -18,6 +18,7 @@ import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { reproduce } from '../harness/reproduce.ts';
+import { threadsFor } from '../harness/thread-count.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import type { Outcome, RunConfig } from '../harness/types.ts';
 import { Explorer } from '../harness/explore/explorer.ts';
@@ -26,7 +27,7 @@ import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
 import { wilson } from '../harness/wilson.ts';
 
 const DEFAULTS: RunConfig = {
-  workers: 4, opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
+  workers: 4, threads: threadsFor(4), opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
 };
 
 const example = (name: string) => new URL(`../examples/${name}.race.ts`, import.meta.url).href;

@@ -14,7 +14,10 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
     `racelab ${command}`,
     ...(db === 'auto' ? [] : [`--db ${db}`]),
     `--scenario ${options.scenarios.join(',')}`,
-    ...(swept === 'workers' ? [] : [`--workers ${config.workers}`]),
+    ...(swept === 'workers' ? [] : [`--clients ${config.workers}`]),
+    // Threads change no client's ops, only how they share the machine; a sweep over the clients
+    // caps them at each point, so only a --threads that was given is repeated there.
+    ...(swept === 'workers' ? (options.threadsRequested === undefined ? [] : [`--threads ${options.threadsRequested}`]) : [`--threads ${config.threads}`]),
     config.durationMs === undefined ? `--ops ${config.opsPerWorker}` : `--duration ${config.durationMs}ms`,
     `--keys ${config.keys}`,
     ...(config.keys === 'shrunk' && swept !== 'key-space' ? [`--key-space ${config.keySpace}`] : []),

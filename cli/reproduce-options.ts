@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
 import { MAX_KEY_SPACE } from '../harness/session-keys.ts';
+import { threadsFor } from '../harness/thread-count.ts';
 import type { SweepParameter } from '../harness/report-input.ts';
 import { ISOLATIONS, KEY_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
@@ -26,13 +27,17 @@ export interface ReproduceOptions {
   out: string;
   /** `--history`: write every op as JSON Lines in Jepsen's history shape beside the reports. */
   history: boolean;
+  /** `--threads` as given; a sweep over the clients caps it at each value. */
+  threadsRequested?: number;
 }
 
 /** Defaults, and the help text's table of options, in one place. */
 export const REPRODUCE_OPTIONS = {
   db: { default: 'auto', help: 'auto | embedded | docker | postgres://user:password@host:port/db' },
   scenario: { default: DEFAULT_SCENARIOS.join(','), help: 'comma-separated scenario names (racelab list), or all' },
-  workers: { default: '4', help: 'worker threads, each with its own connection (1 to 64)' },
+  clients: { default: '4', help: 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
+  workers: { default: '4', help: 'the same as --clients' },
+  threads: { default: 'cores', help: 'threads the clients are spread over, as pgbench -j (1 to --clients; default: one per core, at most --clients)' },
   ops: { default: '2000', help: 'ops per worker (1 to 1,000,000)' },
   duration: { default: 'none', help: 'run for a time instead of a count, e.g. 30s or 2m (100ms to 24h), as pgbench -T' },
   keys: { default: 'shrunk', help: 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
@@ -52,7 +57,9 @@ export type OptionName = keyof typeof REPRODUCE_OPTIONS;
 
 /** The ranges of the whole-number options: the CLI's rules, and race()'s for the same options. */
 export const WHOLE_NUMBER_RANGES = {
+  clients: [1, 64],
   workers: [1, 64],
+  threads: [1, 64],
   ops: [1, 1_000_000],
   'key-space': [1, MAX_KEY_SPACE],
   'max-attempts': [1, 1_000_000],
@@ -90,7 +97,15 @@ export function parseReproduceOptions(
   const sweep = raw.sweep === undefined ? undefined : parseSweep(raw.sweep, keys, raw);
   if (raw.duration !== undefined && raw.ops !== undefined) throw new UsageError('--duration and --ops cannot be given together: one runs for a time, the other for a count');
   const durationMs = raw.duration === undefined ? undefined : durationOption('duration', raw.duration, 100, 24 * 3_600_000);
+  if (raw.clients !== undefined && raw.workers !== undefined) throw new UsageError('--clients and --workers are the same option: give one');
+  // An error names the option as it was typed.
+  const workers = raw.workers === undefined ? whole('clients', value('clients')) : whole('workers', raw.workers);
+  const threadsRequested = raw.threads === undefined ? undefined : whole('threads', raw.threads);
+  if (threadsRequested !== undefined && sweep === undefined && threadsRequested > workers) {
+    throw new UsageError(`--threads must be at most --clients (${workers}): a thread without a client has nothing to do, got ${JSON.stringify(raw.threads)}`);
+  }
   return {
+    ...(threadsRequested !== undefined && { threadsRequested }),
     ...(sweep && { sweep }),
     expectations: raw.expect === undefined ? {} : parseExpectations(raw.expect),
     extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
@@ -99,7 +114,8 @@ export function parseReproduceOptions(
     db: parseDb(value('db')),
     scenarios: scenarioArg === 'all' ? names : scenarioList(scenarioArg, names),
     config: {
-      workers: whole('workers', value('workers')),
+      workers,
+      threads: threadsFor(workers, threadsRequested),
       // A timed run stops at its time, or at the most --ops allows, whichever comes first.
       opsPerWorker: durationMs === undefined ? whole('ops', value('ops')) : WHOLE_NUMBER_RANGES.ops[1],
       ...(durationMs !== undefined && { durationMs }),
@@ -146,7 +162,8 @@ function parseSweep(raw: string, keys: KeyMode, given: Partial<Record<string, st
   if (!match || !parameter || !(parameter in SWEEPS)) {
     throw new UsageError(`--sweep must be key-space=V,V,… or workers=V,V,…, got ${JSON.stringify(raw)}`);
   }
-  if (given[parameter] !== undefined) throw new UsageError(`--sweep ${parameter}=… and --${parameter} cannot be given together`);
+  const fixed = parameter === 'workers' ? (['workers', 'clients'] as const).find((name) => given[name] !== undefined) : given[parameter] === undefined ? undefined : parameter;
+  if (fixed !== undefined) throw new UsageError(`--sweep ${parameter}=… and --${fixed} cannot be given together`);
   if (parameter === 'key-space' && keys !== 'shrunk') throw new UsageError('--sweep key-space needs --keys shrunk');
   const { min, max } = SWEEPS[parameter];
   const values = match[2]!.split(',').map((v) => integerOption(`sweep ${parameter}`, v, min, max));

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { analyticExpectation } from '../harness/analytic.ts';
 import { loadScenario } from '../harness/load-module.ts';
 import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
+import { threadsFor } from '../harness/thread-count.ts';
 import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
@@ -136,7 +137,8 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
 
 function configAt(options: ReproduceOptions, value: number | undefined): RunConfig {
   if (value === undefined || !options.sweep) return options.config;
-  return options.sweep.parameter === 'key-space' ? { ...options.config, keySpace: value } : { ...options.config, workers: value };
+  if (options.sweep.parameter === 'key-space') return { ...options.config, keySpace: value };
+  return { ...options.config, workers: value, threads: threadsFor(value, options.threadsRequested) };
 }
 
 /** Findings that carry no trustworthy verdict: a worker failed, or ops failed for reasons that are not races. */

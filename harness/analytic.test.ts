@@ -5,6 +5,7 @@ import type { RunConfig } from './types.ts';
 
 const base: RunConfig = {
   workers: 4,
+  threads: 2,
   opsPerWorker: 2000,
   keys: 'shrunk',
   keySpace: 64,

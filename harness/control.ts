@@ -1,6 +1,7 @@
 /**
- * A block of shared memory that every thread of a run sees: where each worker is (its phase), the
- * deadline of what it is doing now, its progress counters, and a stop flag.
+ * A block of shared memory that every thread of a run sees: where each worker (one client, with its
+ * own connection; a thread carries one or more) is, the deadline of what it is doing now, its
+ * progress counters, and a stop flag.
  *
  * The two barriers are built on the phases: the start barrier, so that the workers begin together
  * and contend from their first op, and the finish barrier, so that the final audit reads the table
@@ -155,14 +156,15 @@ export class RunControl {
   }
 
   /**
-   * Counts `worker` in at a barrier and blocks its thread until every other worker has reached it
-   * or is gone. A stop request also opens the start barrier: nobody should begin a run that ends.
+   * Counts `workers` (those of the calling thread) in at a barrier and blocks the thread until
+   * every other worker has reached it or is gone. A stop request also opens the start barrier:
+   * nobody should begin a run that ends.
    * WARNING: it blocks the whole event loop, so call it only from a worker thread and only when
    * nothing else is pending on it. Returns false when the budget ran out first.
    */
-  arriveAndWait(worker: number, barrier: Barrier, timeoutMs: number): boolean {
+  arriveAndWait(workers: readonly number[], barrier: Barrier, timeoutMs: number): boolean {
     const deadline = Date.now() + timeoutMs;
-    this.enter(worker, BARRIER_PHASE[barrier]);
+    for (const worker of workers) this.enter(worker, BARRIER_PHASE[barrier]);
     for (;;) {
       const seen = Atomics.load(this.cells, CHANGES);
       if (this.arrivals(barrier) === this.workers || (barrier === 'start' && this.stopRequested)) return true;

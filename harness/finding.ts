@@ -97,6 +97,11 @@ export interface Finding {
   invariantProblems: (AuditProblem & { timeline?: TimelineEntry[] })[];
   elapsedMs: number;
   opsPerSecond: number;
+  /** When the start barrier released the workers, in milliseconds since the epoch: the zero of every sample's `atMs`. */
+  releasedAt: number;
+  /** Statements the ops and their expiries sent, over all workers; the final audit's are not counted. */
+  statements: number;
+  statementsPerSecond: number;
 }
 
 /** What a run measured beside its workers' reports. */
@@ -119,6 +124,8 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   let retries = 0;
   let draws = 0;
   let saved = 0;
+  let statements = 0;
+  let releasedAt = Number.POSITIVE_INFINITY;
   let elapsedMs = 0;
   const samples: OpSample[] = [];
   const steps: StepEvent[] = [];
@@ -128,6 +135,8 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     retries += report.retries;
     draws += report.draws;
     saved += report.saved;
+    statements += report.statements;
+    if (report.releasedAt > 0) releasedAt = Math.min(releasedAt, report.releasedAt);
     elapsedMs = Math.max(elapsedMs, report.elapsedMs);
     for (const outcome of OUTCOMES) outcomes[outcome] += report.outcomes[outcome];
     samples.push(...report.samples.map((sample) => ({ ...sample, scenario: scenario.name })));
@@ -190,5 +199,8 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     }),
     elapsedMs,
     opsPerSecond: elapsedMs > 0 ? (ops / elapsedMs) * 1000 : 0,
+    releasedAt: Number.isFinite(releasedAt) ? releasedAt : 0,
+    statements,
+    statementsPerSecond: elapsedMs > 0 ? (statements / elapsedMs) * 1000 : 0,
   };
 }

@@ -8,24 +8,35 @@ import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } fro
 /** A sample as a worker sends it; the engine adds the scenario's name and the timeline. */
 export type WorkerSample = Omit<OpSample, 'scenario' | 'timeline'>;
 
-/** One worker's share of a run. */
-export interface WorkerTask {
+/**
+ * One thread's share of a run: the workers it carries. A worker is one client of the database,
+ * with its own connection, op order, owner tag and audit; a thread runs its workers' ops
+ * concurrently on its event loop, as pgbench's `-j` threads run its `-c` clients.
+ */
+export interface ThreadTask {
   /** URL of a module whose default export is a scenario made with `defineScenario`. */
   scenarioModule: string;
   /** URL of a module whose default export opens a `SessionStore` (an `OpenStore`). */
   storeModule: string;
   target: StoreTarget;
   config: RunConfig;
-  /** This worker's index, from 0. */
-  worker: number;
-  /** Live sessions this worker keeps; past it, it expires its oldest. */
-  liveQuota: number;
+  workers: WorkerShare[];
   /** The run's control block, shared by every worker and the engine: phases, deadlines, progress, the stop flag (see control.ts). */
   control: SharedArrayBuffer;
   /** The run's table of key holds, where the workers count race windows (see race-windows.ts). */
   windows: SharedArrayBuffer;
-  /** With `--history`: the file this worker streams its ops to, and the run's zero on the shared clock. */
-  history?: { path: string; zeroUs: number };
+  /** With `--history`: the run's zero on the shared clock. */
+  historyZeroUs?: number;
+}
+
+/** One worker's part of a thread's task. */
+export interface WorkerShare {
+  /** This worker's index, from 0. */
+  worker: number;
+  /** Live sessions this worker keeps; past it, it expires its oldest. */
+  liveQuota: number;
+  /** With `--history`: the file this worker streams its ops to. */
+  historyPath?: string;
 }
 
 /** What a worker sends back: counts and a bounded sample, never one record per op. */
@@ -39,10 +50,14 @@ export interface WorkerReport {
   draws: number;
   /** Ops that saved a session (returned `ctx.saved(row)`). */
   saved: number;
+  /** Statements its ops and their expiries sent (a named step counts once); the final audit's are not counted. */
+  statements: number;
   /** The first few ops of each failing outcome, in the order they happened. */
   samples: WorkerSample[];
   /** Milliseconds from the start barrier's release to the end of the worker's last op. */
   elapsedMs: number;
+  /** When the start barrier released it, in milliseconds since the epoch; 0 if it never ran. */
+  releasedAt: number;
   /** The worker's first statements with their timings, for the timelines of the first collisions. */
   steps: StepEvent[];
   /** Set when the worker could not do its share. */

@@ -30,6 +30,8 @@ export class RecordingStore extends ObservedStore {
   history: WorkerHistory | undefined;
   /** The current op's last failed statement, `23505 duplicate key …`, for its history entry. */
   lastError: string | undefined;
+  /** Statements sent so far, for the run's statements per second. */
+  statements = 0;
 
   constructor(
     inner: StoreConnection,
@@ -53,6 +55,7 @@ export class RecordingStore extends ObservedStore {
   }
 
   private async time<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, event: StepEvent | undefined): Promise<T> {
+    this.statements++;
     const startUs = nowUs();
     if (event) event.startUs = startUs;
     try {

@@ -9,7 +9,7 @@ import { createWindowBuffer, RaceWindows } from './race-windows.ts';
 import { nowUs } from './recording-store.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
-import type { FailurePhase, WorkerTask } from './protocol.ts';
+import type { FailurePhase, ThreadTask, WorkerShare } from './protocol.ts';
 import { superviseRun } from './supervise-run.ts';
 import { describeWorkerFailure } from './worker-failure.ts';
 import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
@@ -59,7 +59,7 @@ export interface ReproduceResult {
 
 /** How the scenarios share the machine, stated in every report. */
 export const SCHEDULE =
-  'sequential: each scenario runs alone on the same warm pool of worker threads, in a fresh schema, ' +
+  'sequential: each scenario runs alone on the same warm pool of threads, in a fresh schema, ' +
   'with the same config and seed, so every scenario draws the same keys under the same load';
 
 /**
@@ -72,7 +72,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   const { database, config, signal } = request;
   const scenarios = await Promise.all(request.scenarioModules.map((url) => loadScenario(url)));
   const quotas = liveQuotasFor(config);
-  const pool = createWorkerPool(config.workers);
+  const pool = createWorkerPool(config.threads);
   const findings: Finding[] = [];
   let failure: string | undefined;
   try {
@@ -98,17 +98,16 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       const historyPart = (worker: number) => join(request.history!.dir, `.history-${target.schema}-w${worker + 1}.part`);
       const zeroUs = nowUs();
       try {
-        const tasks = quotas.map(
-          (liveQuota, worker): WorkerTask => ({
+        const tasks = threadTasks(config, quotas).map(
+          (shares): ThreadTask => ({
             scenarioModule: request.scenarioModules[index]!,
             storeModule: request.storeModule,
             target,
             config,
-            worker,
-            liveQuota,
+            workers: shares.map((share) => (request.history ? { ...share, historyPath: historyPart(share.worker) } : share)),
             control,
             windows,
-            ...(request.history && { history: { path: historyPart(worker), zeroUs } }),
+            ...(request.history && { historyZeroUs: zeroUs }),
           }),
         );
         const started = performance.now();
@@ -122,7 +121,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         const reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
         if (request.onProgress) report();
         if (request.history) {
-          const parts = tasks.map((_, worker) => historyPart(worker)).filter((path) => existsSync(path));
+          const parts = quotas.map((_, worker) => historyPart(worker)).filter((path) => existsSync(path));
           await mergeHistories(parts, join(request.history.dir, `history-${scenario.name}${request.history.suffix}.jsonl`));
         }
         let problems: AuditProblem[] = [];
@@ -152,6 +151,17 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     await pool.destroy();
   }
   return { findings, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
+}
+
+/**
+ * The workers each thread carries: worker `w` runs on thread `w mod threads`, so the threads'
+ * loads differ by one worker at most, as pgbench spreads `-c` clients over `-j` threads.
+ */
+export function threadTasks(config: Pick<RunConfig, 'workers' | 'threads'>, quotas: readonly number[]): WorkerShare[][] {
+  const threads = Math.min(config.threads, config.workers);
+  const shares: WorkerShare[][] = Array.from({ length: threads }, () => []);
+  quotas.forEach((liveQuota, worker) => shares[worker % threads]!.push({ worker, liveQuota }));
+  return shares;
 }
 
 /** One line on why a finding cannot be trusted, or undefined when it can. */

@@ -13,7 +13,7 @@
  */
 import { Phase, type RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
-import type { FailurePhase, WorkerFailureRecord, WorkerReport, WorkerTask } from './protocol.ts';
+import type { FailurePhase, ThreadTask, WorkerFailureRecord, WorkerReport } from './protocol.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { WorkerTally } from './worker-tally.ts';
 
@@ -35,49 +35,57 @@ export interface SuperviseOptions {
   signal?: AbortSignal;
 }
 
-/** Runs one task per worker and returns their reports, in worker order, once every one has ended. */
+/**
+ * Runs one task per thread and returns the reports of every worker, in worker order, once every
+ * thread has ended. A thread that dies or is terminated takes all its workers with it.
+ */
 export async function superviseRun(
   pool: WorkerPool,
   control: RunControl,
-  tasks: readonly WorkerTask[],
+  tasks: readonly ThreadTask[],
   options: SuperviseOptions,
 ): Promise<WorkerReport[]> {
-  const reports: (WorkerReport | undefined)[] = tasks.map(() => undefined);
-  const failures: (WorkerFailureRecord | undefined)[] = tasks.map(() => undefined);
+  const reports: (WorkerReport | undefined)[] = Array.from({ length: control.workers }, () => undefined);
+  const failures: (WorkerFailureRecord | undefined)[] = reports.map(() => undefined);
+  const workersOf = tasks.map((task) => task.workers.map((share) => share.worker));
   const ended = tasks.map(() => false);
   const givenUp = tasks.map(() => deferred());
   const terminating = new Set<number>();
 
-  const fail = (worker: number, failure: WorkerFailureRecord) => {
-    failures[worker] ??= failure;
-    control.depart(worker);
-    control.requestStop();
-  };
-  const runs = tasks.map((task, worker) =>
+  const runs = tasks.map((task, thread) =>
     pool
       .run(task)
       .then(
-        (report) => void (reports[worker] = report),
+        (threadReports) => threadReports.forEach((report) => void (reports[report.worker] = report)),
         (reason: unknown) => {
           // A thread this watch terminated after an abort ended as intended.
-          if (terminating.has(worker) && failures[worker] === undefined) return;
-          fail(worker, { ...where(control, worker), cause: 'died', error: toErrorRecord(reason) });
+          if (terminating.has(thread) && workersOf[thread]!.every((worker) => failures[worker] === undefined)) return;
+          const workers = workersOf[thread]!;
+          const error = toErrorRecord(reason);
+          // Every worker of the thread ended with it; which of them threw cannot be told.
+          if (workers.length > 1) error.message += ` (thrown on the thread which carried ${listed(workers.map((worker) => `w${worker + 1}`))}; which of them threw it cannot be told)`;
+          for (const worker of workers) {
+            failures[worker] ??= { ...where(control, worker), cause: 'died', error };
+            control.depart(worker);
+          }
+          control.requestStop();
         },
       )
-      .finally(() => (ended[worker] = true)),
+      .finally(() => (ended[thread] = true)),
   );
 
-  /** Terminates a worker's thread; `failure` says why, or is undefined after an abort. */
-  const terminate = async (worker: number, failure: WorkerFailureRecord | undefined) => {
-    terminating.add(worker);
-    if (failure) failures[worker] ??= failure;
-    const { threadId } = control.state(worker);
+  /** Terminates a thread; `failureOf` says why for each of its workers, or is undefined after an abort. */
+  const terminate = async (thread: number, failureOf: ((worker: number) => WorkerFailureRecord) | undefined) => {
+    terminating.add(thread);
+    const workers = workersOf[thread]!;
+    if (failureOf) for (const worker of workers) failures[worker] ??= failureOf(worker);
     // A thread that has not announced itself yet cannot be told apart in the pool: stop waiting
     // for it, and the pool's destruction ends it.
-    if (threadId !== 0) await pool.terminate(threadId).catch(() => undefined);
-    control.depart(worker);
+    const threadId = workers.map((worker) => control.state(worker).threadId).find((id) => id !== 0);
+    if (threadId !== undefined) await pool.terminate(threadId).catch(() => undefined);
+    for (const worker of workers) control.depart(worker);
     control.requestStop();
-    givenUp[worker]!.resolve();
+    givenUp[thread]!.resolve();
   };
 
   const abortedAt = { at: Number.POSITIVE_INFINITY };
@@ -90,33 +98,38 @@ export async function superviseRun(
   const grace = unresponsiveAfterMs(options.opTimeoutMs);
   const watch = setInterval(() => {
     const sinceAbort = performance.now() - abortedAt.at;
-    tasks.forEach((_, worker) => {
-      if (ended[worker] || terminating.has(worker)) return;
-      const state = control.state(worker);
+    tasks.forEach((_, thread) => {
+      if (ended[thread] || terminating.has(thread)) return;
       if (sinceAbort > ABORT_GRACE_MS) {
         // Ending it is part of the interruption, not a failure of the run: the result is marked
-        // interrupted, and this worker's ops, which it never reported, are not counted.
-        void terminate(worker, undefined);
-      } else if (state.overdueMs > grace) {
-        const doing = state.phase === Phase.Run ? `op ${state.op} and the expiry after it` : `its ${failurePhase(state.phase)} phase`;
-        const budget = state.phase === Phase.Run ? ` (--op-timeout ${options.opTimeoutMs} ms)` : '';
-        const message = `stopped answering: ${doing} ran ${Math.round(state.overdueMs)} ms past its deadline${budget} without the thread's own watchdog getting a turn, as in a synchronous loop; its thread was terminated`;
-        void terminate(worker, { ...where(control, worker), cause: 'terminated', error: { message } });
+        // interrupted, and its workers' ops, which it never reported, are not counted.
+        void terminate(thread, undefined);
+        return;
       }
+      const stuck = workersOf[thread]!.find((worker) => control.state(worker).overdueMs > grace);
+      if (stuck === undefined) return;
+      const state = control.state(stuck);
+      const doing = state.phase === Phase.Run ? `op ${state.op} and the expiry after it` : `its ${failurePhase(state.phase)} phase`;
+      const budget = state.phase === Phase.Run ? ` (--op-timeout ${options.opTimeoutMs} ms)` : '';
+      const message = `stopped answering: ${doing} ran ${Math.round(state.overdueMs)} ms past its deadline${budget} without the thread's own watchdog getting a turn, as in a synchronous loop; its thread was terminated`;
+      void terminate(thread, (worker) =>
+        worker === stuck
+          ? { ...where(control, worker), cause: 'terminated', error: { message } }
+          : { ...where(control, worker), cause: 'terminated', error: { message: `its thread was terminated because w${stuck + 1}, on the same thread, stopped answering` } },
+      );
     });
   }, POLL_MS);
   try {
-    await Promise.all(runs.map((run, worker) => Promise.race([run, givenUp[worker]!.promise])));
+    await Promise.all(runs.map((run, thread) => Promise.race([run, givenUp[thread]!.promise])));
   } finally {
     clearInterval(watch);
     options.signal?.removeEventListener('abort', onAbort);
   }
-  return tasks.map((_, worker) => {
+  return reports.map((received, worker) => {
+    // A thread that ended abnormally sent no report: its workers' ops are not counted, and the run says so.
+    const report = received ?? new WorkerTally(worker).report;
     const failure = failures[worker];
-    if (failure === undefined) return reports[worker] ?? new WorkerTally(worker).report;
-    // A thread that ended abnormally sent no report: its ops are not counted, and the run says so.
-    const report = reports[worker] ?? new WorkerTally(worker).report;
-    report.failure = failure;
+    if (failure !== undefined) report.failure = failure;
     return report;
   });
 }
@@ -142,6 +155,11 @@ function failurePhase(phase: Phase): FailurePhase {
     default:
       return 'audit';
   }
+}
+
+/** `w1 and w3`, `w1, w3 and w5`. */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

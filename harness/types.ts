@@ -273,7 +273,10 @@ export interface Scenario extends ScenarioDefinition {
 
 /** The knobs of a run, identical for every scenario in one invocation. */
 export interface RunConfig {
+  /** Concurrent clients, each with its own connection, op order, owner tag and audit (`--clients`). */
   workers: number;
+  /** Threads the workers are spread over (`--threads`, as pgbench's `-j`); at most `workers`. */
+  threads: number;
   /** Ops per worker; with `durationMs`, the most a worker runs before its time is up. */
   opsPerWorker: number;
   /** Runs for this long instead of a count (`--duration`, as pgbench's `-T`). */

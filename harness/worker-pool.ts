@@ -1,11 +1,12 @@
 import { Piscina } from 'piscina';
-import type { WorkerReport, WorkerTask } from './protocol.ts';
+import type { ThreadTask, WorkerReport } from './protocol.ts';
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url).href;
 
 /** A pool of exactly `threads` warm worker threads, one task each at a time. */
 export interface WorkerPool {
-  run(task: WorkerTask): Promise<WorkerReport>;
+  /** Runs a thread's share of a run; one report per worker it carries, in its order. */
+  run(task: ThreadTask): Promise<WorkerReport[]>;
   /**
    * Ends the thread with this `threadId` at once, even in the middle of a synchronous loop; its
    * task then rejects and the pool starts a fresh thread in its place.
@@ -15,7 +16,7 @@ export interface WorkerPool {
 }
 
 export function createWorkerPool(threads: number): WorkerPool {
-  const piscina = new Piscina<WorkerTask, WorkerReport>({
+  const piscina = new Piscina<ThreadTask, WorkerReport[]>({
     filename: WORKER_ENTRY,
     minThreads: threads,
     maxThreads: threads,

@@ -21,15 +21,18 @@ export class WorkerTally {
       retries: 0,
       draws: 0,
       saved: 0,
+      statements: 0,
       samples: [],
       steps: [],
       elapsedMs: 0,
+      releasedAt: 0,
     };
   }
 
   /** Marks the release from the start barrier: the zero of every sample's time. */
   start(): void {
     this.started = performance.now();
+    this.report.releasedAt = performance.timeOrigin + this.started;
   }
 
   /** Milliseconds since this worker was released to run. */

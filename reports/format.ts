@@ -1,3 +1,5 @@
+import type { ReportInput } from '../harness/report-input.ts';
+import type { RunConfig } from '../harness/types.ts';
 import type { Rate } from '../harness/wilson.ts';
 
 /** A proportion as a percentage with two significant digits below 1%, two decimals above. */
@@ -35,4 +37,15 @@ export function alignColumns(table: readonly (readonly string[])[], gap = '   ')
 /** `× 2,000 ops`, or `for 30 s` when the run was timed (`--duration`). */
 export function workload(config: { opsPerWorker: number; durationMs?: number }): string {
   return config.durationMs === undefined ? `× ${count(config.opsPerWorker)} ops` : `for ${Number((config.durationMs / 1000).toPrecision(3))} s`;
+}
+
+/**
+ * `4 clients × 2,000 ops on 2 threads`: how many clients ran, and on how many threads, as pgbench's
+ * `-c` and `-j`. A sweep over the clients names each point's.
+ */
+export function concurrency(input: Pick<ReportInput, 'config' | 'sweep' | 'points'>): string {
+  const values = (pick: (config: RunConfig) => number) =>
+    input.sweep?.parameter === 'workers' ? input.points.map((point) => pick(point.config)).join('/') : String(pick(input.config));
+  const plural = (value: string, word: string) => `${value} ${word}${value === '1' ? '' : 's'}`;
+  return `${plural(values((c) => c.workers), 'client')} ${workload(input.config)} on ${plural(values((c) => c.threads), 'thread')}`;
 }

@@ -15,6 +15,7 @@ export const SCHEMA_VERSION = 2;
 function configOf(config: RunConfig) {
   return {
     workers: config.workers,
+    threads: config.threads,
     opsPerWorker: config.opsPerWorker,
     durationMs: config.durationMs ?? null,
     keys: config.keys,
@@ -60,6 +61,9 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     invariantProblems: finding.invariantProblems,
     elapsedMs: Math.round(finding.elapsedMs),
     opsPerSecond: Math.round(finding.opsPerSecond),
+    releasedAt: finding.releasedAt > 0 ? new Date(finding.releasedAt).toISOString() : null,
+    statements: finding.statements,
+    statementsPerSecond: Math.round(finding.statementsPerSecond),
   };
 }
 

@@ -23,7 +23,7 @@ export function holdsBound(finding: Finding): string {
 }
 
 /** What opens more race windows, as every report advises it. */
-export const OPEN_MORE_WINDOWS = 'more --workers, a smaller --key-space or more --ops open more windows';
+export const OPEN_MORE_WINDOWS = 'more --clients, a smaller --key-space or more --ops open more windows';
 
 /** What to change when a `holds` verdict rests on too few windows; undefined when it does not. */
 export function fewWindowsAdvice(finding: Finding): string | undefined {

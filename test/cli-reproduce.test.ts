@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -32,12 +32,15 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toContain('SQLSTATE: 23505');
     expect(result.stdout).toMatch(/DETAIL: {2}Key \(session_key\)=\([a-z0-9]{32}\) already exists\./);
     expect(result.stdout).toContain('--seed 11');
+    // Threads default to one per core, at most one per client.
+    const threads = Math.min(availableParallelism(), 4);
+    expect(result.stdout).toContain(`4 clients × 400 ops on ${threads} thread${threads === 1 ? '' : 's'}`);
 
     const report = readReport(out);
     expect(report.schemaVersion).toBe(2);
     expect(report.database.kind).toBe('embedded');
     expect(report.database.version).toMatch(/^\d+\.\d+/);
-    expect(report.config).toMatchObject({ workers: 4, opsPerWorker: 400, keySpace: 16, occupancy: 0.25, seed: 11 });
+    expect(report.config).toMatchObject({ workers: 4, threads, opsPerWorker: 400, keySpace: 16, occupancy: 0.25, seed: 11 });
     expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['naive-save', 'atomic-create']);
     const [naive, atomic] = report.scenarios;
     expect(naive).toMatchObject({ expect: 'unsafe', ops: 1600, verdict: 'reproduced' });

@@ -24,7 +24,7 @@ describeEachServer('faults inside a run', (server) => {
       database: database(),
       scenarioModules: [fixture('hangs'), builtIn('naive-save')],
       storeModule: SESSION_STORE,
-      config: { workers: 2, opsPerWorker: 5, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 100, seed: 1, isolation: 'read-committed', opTimeoutMs: 300 },
+      config: { workers: 2, threads: 2, opsPerWorker: 5, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 100, seed: 1, isolation: 'read-committed', opTimeoutMs: 300 },
     });
     expect(result.findings).toHaveLength(1); // naive-save never started
     expect(result.findings[0]!.outcomes.indeterminate).toBe(2);
@@ -42,14 +42,15 @@ function struckAt(dir: string): number {
   return Number(readFileSync(join(dir, 'struck'), 'utf8'));
 }
 
-describe('one worker fails alone: the others stop, the run ends with exit 3 and names the worker, its phase and why', () => {
+describe('one client fails alone: its thread goes with it, the others stop, the run ends with exit 3 and names the client, its phase and why', () => {
   const cases = [
     // 20,000 ops: far more than the others can run in the seconds it takes to see a failure.
     { fault: 'throw@load', phase: /^(load|connect)$/, cause: 'died', ops: 20_000 },
     { fault: 'throw@op', phase: /^op$/, cause: 'died', ops: 20_000, op: 20 },
     // Worker 1 dies at op 20 while the three others wait for it at the finish barrier.
     { fault: 'throw@finish', phase: /^op$/, cause: 'died', ops: 30, op: 20 },
-    { fault: 'throw@audit', phase: /^audit$/, cause: 'died', ops: 30 },
+    // A thread of its own: its blocking at the finish barrier is what delays the throw to the audit.
+    { fault: 'throw@audit', phase: /^audit$/, cause: 'died', ops: 30, threads: 4 },
     { fault: 'spin@op', phase: /^op$/, cause: 'terminated', ops: 20_000, op: 20 },
     { fault: 'spin@load', phase: /^load$/, cause: 'terminated', ops: 20_000 },
   ] as const;
@@ -59,7 +60,9 @@ describe('one worker fails alone: the others stop, the run ends with exit 3 and 
       const dir = scratch();
       try {
         const args = ['reproduce', '--db', inject('embeddedUrl'), '--scenario', fixturePath('one-worker-fails')];
-        args.push('--ops', String(c.ops), '--key-space', '100000', '--op-timeout', String(OP_TIMEOUT_MS), '--out', join(dir, 'out'));
+        // Four clients on two threads: w1 and w3 share one, w2 and w4 the other.
+        const threads = 'threads' in c ? c.threads : 2;
+        args.push('--clients', '4', '--threads', String(threads), '--ops', String(c.ops), '--key-space', '100000', '--op-timeout', String(OP_TIMEOUT_MS), '--out', join(dir, 'out'));
         const result = await runCli(args, { env: { RACELAB_FAULT: c.fault, RACELAB_FAULT_DIR: dir } });
         const endedAfterMs = Date.now() - struckAt(dir);
         expect(result.code, result.stderr).toBe(3);
@@ -69,9 +72,16 @@ describe('one worker fails alone: the others stop, the run ends with exit 3 and 
         const worker = c.phase.test('load') ? expect.any(Number) : 1;
         expect(lines[0]).toMatch(/^racelab: one-worker-fails: worker \d (died|was terminated) /);
         const report = readReport(join(dir, 'out'));
+        // The failing client's thread carried another, which fails with it, and is named as such.
         const [failure, ...others] = report.scenarios[0].workerFailures;
-        expect(others).toEqual([]);
         expect(failure).toMatchObject({ worker, cause: c.cause });
+        if (threads === 4) expect(others).toEqual([]);
+        else {
+          expect(others).toEqual([expect.objectContaining({ worker: failure.worker + 2, cause: c.cause })]);
+          const shared = others[0].error.message;
+          if (c.cause === 'died') expect(shared).toContain(`which carried w${failure.worker} and w${failure.worker + 2}`);
+          else expect(shared).toBe(`its thread was terminated because w${failure.worker}, on the same thread, stopped answering`);
+        }
         expect(failure.phase).toMatch(c.phase);
         if ('op' in c) expect(failure.op).toBe(c.op);
         if (c.cause === 'died') expect(failure.error.stack).toContain('one-worker-fails.ts');

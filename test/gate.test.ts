@@ -49,7 +49,7 @@ describe('racelab gate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('no search (--explore-runs 0): the stress run alone decides');
     expect(result.stdout).toContain(
-      'FAIL naive-save: expected unsafe, but held in 20 ops, 0 race windows: the stress run has lost its power; more --workers, a smaller --key-space or more --ops open more windows',
+      'FAIL naive-save: expected unsafe, but held in 20 ops, 0 race windows: the stress run has lost its power; more --clients, a smaller --key-space or more --ops open more windows',
     );
   });
 

@@ -84,6 +84,6 @@ describe('--duration', () => {
     expect(report.scenarios[0].ops).toBeLessThan(4 * 1_000_000);
     expect(report.replayCommand).toContain('--duration 1500ms');
     expect(report.replayCommand).not.toContain('--ops');
-    expect(result.stdout).toContain('4 workers for 1.5 s');
+    expect(result.stdout).toMatch(/4 clients for 1\.5 s on \d+ threads?/);
   });
 });

@@ -1,4 +1,5 @@
 import { reproduce } from '../harness/reproduce.ts';
+import { threadsFor } from '../harness/thread-count.ts';
 import type { Finding } from '../harness/finding.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
@@ -11,7 +12,7 @@ export const fixturePath = (name: string) => new URL(`./fixtures/${name}.ts`, im
 
 export const builtIn = (name: string) => BUILT_IN_SCENARIOS[name]!;
 
-const DEFAULTS: RunConfig = {
+const DEFAULTS: Omit<RunConfig, 'threads'> = {
   workers: 4,
   opsPerWorker: 500,
   keys: 'shrunk',
@@ -29,6 +30,11 @@ export async function runScenarios(
   modules: readonly string[],
   config: Partial<RunConfig> = {},
 ): Promise<Record<string, Finding>> {
-  const result = await reproduce({ database, scenarioModules: modules, storeModule: SESSION_STORE, config: { ...DEFAULTS, ...config } });
+  const result = await reproduce({ database, scenarioModules: modules, storeModule: SESSION_STORE, config: withThreads({ ...DEFAULTS, ...config }) });
   return Object.fromEntries(result.findings.map((f) => [f.scenario.name, f]));
+}
+
+/** A run's config with its threads as the CLI would default them, unless a test chose them. */
+export function withThreads(config: Omit<RunConfig, 'threads'> & { threads?: number }): RunConfig {
+  return { ...config, threads: config.threads ?? threadsFor(config.workers) };
 }

@@ -60,7 +60,7 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
     const target = await database.createRunSchema(newRunId());
     try {
       const config = {
-        workers: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: 'read-committed', opTimeoutMs: 10_000,
+        workers: 1, threads: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: 'read-committed', opTimeoutMs: 10_000,
       } as const;
       const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, SESSION_STORE, target, config);
       if (io.signal.aborted) return EXIT.interrupted;

@@ -131,6 +131,8 @@ export class Explorer {
     const active = this.participants.slice(0, input.workers);
     const config: RunConfig = {
       workers: input.workers,
+      // Explore runs each worker on a thread of its own, whose steps the turnstile releases one at a time.
+      threads: input.workers,
       opsPerWorker: input.opsPerWorker,
       keys: 'shrunk',
       keySpace: input.keySpace,

@@ -1,0 +1,214 @@
+/**
+ * `npm run bench`: racelab against pgbench on the same statements, and the other figures the
+ * README's table shows. Every speed is a ratio against a reference measured in the same run:
+ * pgbench for statements per second, `node -e 0` for a command's start.
+ *
+ * - Statements per second for the statement shapes of naive-save, atomic-create and on-conflict at
+ *   1, 4 and 16 clients: racelab stress (`--duration`) against pgbench running a generated script
+ *   with racelab's SQL text (pgbench.ts), prepared, on the same key space and expiry pattern, the
+ *   same server, the same clients and threads; interleaved A/B/A/B, three of each.
+ * - Time from the command to naive-save's first IntegrityError at K=64 and K=1024, on an embedded
+ *   PostgreSQL started by the command (median of 20).
+ * - explore's milliseconds per schedule; peak RSS at 10^4 and 10^6 ops with 4 threads; the start
+ *   of `racelab --help`.
+ *
+ * Writes bench/results.json with the machine's description.
+ *
+ *   npm run bench                         (an embedded PostgreSQL started for the bench)
+ *   DATABASE_URL=postgres://… npm run bench
+ *   npm run bench -- --quick              (shorter runs, 10^5 ops for the large RSS run: a smoke test)
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { Explorer } from '../harness/explore/explorer.ts';
+import { choicesPolicy } from '../harness/explore/schedule.ts';
+import { exploreInputs } from '../harness/explore/search.ts';
+import { liveQuotas } from '../harness/occupancy.ts';
+import { newRunId } from '../harness/run-id.ts';
+import { threadsFor } from '../harness/thread-count.ts';
+import { ISOLATIONS, type Database } from '../harness/types.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
+import { connectDatabase } from '../stores/postgres/database.ts';
+import { startEmbedded } from '../stores/postgres/embedded.ts';
+import { SESSION_STORE } from '../stores/postgres/index.ts';
+import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { findPgbench, pgbenchScript, pgbenchVersion, runPgbench, SHAPES } from './pgbench.ts';
+import { commandTimes, RACELAB_BIN, reproduce } from './racelab-runs.ts';
+import { median, spread, type Spread } from './stats.ts';
+
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 2 : 5;
+const PAIRS = 3;
+const CLIENTS = [1, 4, 16];
+const KEY_SPACE = 4_096;
+const OCCUPANCY = 0.25;
+const FIRST_ERROR_RUNS = quick ? 5 : 20;
+const RSS_OPS = [10_000, quick ? 100_000 : 1_000_000];
+const RSS_THREADS = 4;
+
+const log = (line: string) => console.log(line);
+const fixed = (value: number, digits = 0) => value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const showSpread = (s: Spread, digits = 0) => `${fixed(s.median, digits)} [${fixed(s.min, digits)}–${fixed(s.max, digits)}]`;
+
+const pgbench = findPgbench();
+const external = process.env['DATABASE_URL'];
+const instance = external ? undefined : await startEmbedded();
+const url = external ?? instance!.url;
+const database = await connectDatabase(external ? 'server' : 'embedded', url, instance);
+const results: Record<string, unknown> = {};
+try {
+  const settings = await serverSettings(database);
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    postgres: `${database.version} (${external ? `DATABASE_URL ${redactUrl(external)}` : 'embedded'}; ${settings})`,
+    pgbench: pgbenchVersion(pgbench),
+  };
+  Object.assign(results, { date: new Date().toISOString(), quick, machine });
+  log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}`);
+  log(`server: PostgreSQL ${machine.postgres}; reference: ${machine.pgbench} (${pgbench})`);
+  log('');
+
+  results['throughput'] = await throughput(database);
+  results['firstIntegrityError'] = firstIntegrityError();
+  results['explore'] = await exploreSpeed(database);
+  results['peakRss'] = peakRss();
+  results['start'] = startTimes();
+  results['goals'] = goals(results);
+  const path = new URL('./results.json', import.meta.url).pathname;
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${path}`);
+} finally {
+  await database.stop();
+}
+
+async function serverSettings(db: Database): Promise<string> {
+  const client = await db.runClient(await db.createRunSchema(newRunId())).catch(() => undefined);
+  if (!client) return 'settings unknown';
+  try {
+    const show = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name];
+    return `fsync ${await show('fsync')}, synchronous_commit ${await show('synchronous_commit')}`;
+  } finally {
+    await client.close();
+  }
+}
+
+/** racelab and pgbench on each shape and client count, interleaved: the ratio of their statements per second. */
+async function throughput(db: Database) {
+  log(`statements per second, ${SECONDS} s runs, key space ${fixed(KEY_SPACE)}, occupancy ${OCCUPANCY}, interleaved racelab/pgbench × ${PAIRS}:`);
+  log('shape           clients  threads   racelab stmt/s            pgbench stmt/s            racelab/pgbench');
+  const rows = [];
+  for (const shape of SHAPES) {
+    for (const clients of CLIENTS) {
+      const threads = threadsFor(clients);
+      const quota = liveQuotas(KEY_SPACE, OCCUPANCY, clients)[0]!;
+      const racelab: number[] = [];
+      const reference: number[] = [];
+      for (let pair = 0; pair < PAIRS; pair++) {
+        const run = reproduce([
+          '--db', url, '--scenario', shape, '--clients', String(clients), '--threads', String(threads),
+          '--duration', `${SECONDS}s`, '--key-space', String(KEY_SPACE), '--occupancy', String(OCCUPANCY), '--seed', String(pair + 1),
+        ]);
+        racelab.push(run.scenarios[0]!.statementsPerSecond);
+        const target = await db.createRunSchema(newRunId());
+        try {
+          const script = join(tmpdir(), `racelab-bench-${target.schema}.sql`);
+          writeFileSync(script, pgbenchScript(shape, target.schema));
+          reference.push(runPgbench(pgbench, url, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota }).statementsPerSecond);
+        } finally {
+          await db.dropRunSchema(target);
+        }
+      }
+      const ratio = spread(racelab.map((value, pair) => value / reference[pair]!));
+      const row = { shape, clients, threads, racelab: spread(racelab), pgbench: spread(reference), ratio };
+      rows.push(row);
+      log(`${shape.padEnd(16)}${String(clients).padStart(7)}  ${String(threads).padStart(7)}   ${showSpread(row.racelab).padEnd(26)}${showSpread(row.pgbench).padEnd(26)}${showSpread(ratio, 2)}`);
+    }
+  }
+  log('');
+  return rows;
+}
+
+/** From the command to naive-save's first IntegrityError, on an embedded PostgreSQL the command starts. */
+function firstIntegrityError() {
+  const rows = [];
+  for (const [keySpace, ops] of [[64, 500], [1_024, 5_000]] as const) {
+    const times: number[] = [];
+    let none = 0;
+    for (let run = 0; run < FIRST_ERROR_RUNS; run++) {
+      const result = reproduce(['--db', 'embedded', '--scenario', 'naive-save', '--key-space', String(keySpace), '--ops', String(ops), '--seed', String(run + 1)]);
+      const scenario = result.scenarios[0]!;
+      if (scenario.firstViolation === null || scenario.releasedAt === null) {
+        none++;
+        continue;
+      }
+      times.push(Date.parse(scenario.releasedAt) + scenario.firstViolation.atMs - result.spawnedAt);
+    }
+    const row = { keySpace, runs: FIRST_ERROR_RUNS, withoutError: none, ms: spread(times) };
+    rows.push(row);
+    log(`command to naive-save's first IntegrityError, K=${fixed(keySpace)}, embedded start included: median ${fixed(row.ms.median)} ms [${fixed(row.ms.min)}–${fixed(row.ms.max)}] over ${times.length} runs${none ? ` (${none} without one in ${ops} ops per client)` : ''}`);
+  }
+  return rows;
+}
+
+/** explore's cost per schedule: atomic-create on 8 workers, the inputs a search generates. */
+async function exploreSpeed(db: Database) {
+  const warmUp = 20;
+  const measured = quick ? 50 : 200;
+  const explorer = await Explorer.start(db, BUILT_IN_SCENARIOS['atomic-create']!, SESSION_STORE, 8);
+  try {
+    const inputs = fc.sample(exploreInputs(ISOLATIONS), { numRuns: warmUp + measured, seed: 42 });
+    const times: number[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const run = await explorer.run(input, choicesPolicy(input.choices));
+      if (index >= warmUp) times.push(run.elapsedMs);
+    }
+    const row = { scenario: 'atomic-create', schedules: measured, msPerSchedule: spread(times) };
+    log(`explore: ${fixed(median(times), 1)} ms per schedule (median of ${measured}, atomic-create, generated inputs)`);
+    return row;
+  } finally {
+    await explorer.close();
+  }
+}
+
+/** The process's peak RSS for a small and a large run of naive-save with 4 clients on 4 threads. */
+function peakRss() {
+  const rows = RSS_OPS.map((ops) => {
+    const run = reproduce(['--db', url, '--scenario', 'naive-save', '--clients', '4', '--threads', String(RSS_THREADS), '--ops', String(ops / 4)], { measureRss: true });
+    return { ops, threads: RSS_THREADS, peakRssMB: run.peakRssBytes! / 2 ** 20 };
+  });
+  const [small, large] = rows as [(typeof rows)[0], (typeof rows)[0]];
+  const ratio = large.peakRssMB / small.peakRssMB;
+  log(`peak RSS, naive-save, 4 clients on ${RSS_THREADS} threads: ${fixed(small.peakRssMB)} MB at ${fixed(small.ops)} ops, ${fixed(large.peakRssMB)} MB at ${fixed(large.ops)} ops (${fixed(ratio, 2)}×)`);
+  return { runs: rows, ratio };
+}
+
+/** `racelab --help` beside `node -e 0`, the floor any Node command pays. */
+function startTimes() {
+  const runs = 11;
+  const floor = median(commandTimes(['-e', '0'], runs));
+  const help = median(commandTimes([RACELAB_BIN, '--help'], runs));
+  log(`racelab --help: ${fixed(help)} ms median of ${runs} (node -e 0: ${fixed(floor)} ms, ${fixed(help / floor, 2)}×)`);
+  return { helpMs: help, nodeMs: floor, ratio: help / floor };
+}
+
+/** The issue's goals, each met or not by this run's figures. */
+function goals(figures: Record<string, unknown>) {
+  const rows = figures['throughput'] as { shape: string; clients: number; ratio: Spread }[];
+  const first = figures['firstIntegrityError'] as { keySpace: number; ms: Spread }[];
+  const rss = figures['peakRss'] as { runs: { peakRssMB: number }[]; ratio: number };
+  const list = [
+    ...rows.filter((row) => row.clients >= 4).map((row) => ({ goal: `${row.shape} at ${row.clients} clients ≥ 0.9× pgbench`, value: row.ratio.median, met: row.ratio.median >= 0.9 })),
+    { goal: 'peak RSS at 10^6 ops ≤ 1.1× that at 10^4', value: rss.ratio, met: rss.ratio <= 1.1 },
+    { goal: 'peak RSS ≤ 150 MB with 4 threads', value: Math.max(...rss.runs.map((run) => run.peakRssMB)), met: rss.runs.every((run) => run.peakRssMB <= 150) },
+    { goal: 'first IntegrityError at K=64 within 1.5 s of the command', value: first[0]!.ms.median, met: first[0]!.ms.median <= 1_500 },
+  ];
+  log('');
+  for (const row of list) log(`${row.met ? 'met    ' : 'NOT MET'}  ${row.goal}: ${fixed(row.value, 2)}`);
+  return list;
+}

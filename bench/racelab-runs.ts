@@ -1,0 +1,73 @@
+/**
+ * racelab as a user runs it, from the compiled package: one process per measurement, its figures
+ * read back from the report.json it writes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = new URL('../bin/racelab.js', import.meta.url).pathname;
+
+export interface ScenarioFigures {
+  name: string;
+  ops: number;
+  statements: number;
+  statementsPerSecond: number;
+  elapsedMs: number;
+  releasedAt: string | null;
+  firstViolation: { atMs: number; outcome: string } | null;
+  outcomes: Record<string, number>;
+}
+
+export interface RacelabRun {
+  scenarios: ScenarioFigures[];
+  config: { workers: number; threads: number };
+  /** Wall-clock milliseconds from the spawn to the exit. */
+  wallMs: number;
+  /** The process's peak resident set, in bytes, when asked for. */
+  peakRssBytes?: number;
+  /** When the command was spawned, in milliseconds since the epoch. */
+  spawnedAt: number;
+}
+
+/** Runs `racelab reproduce` with `args` (its --out is chosen here) and returns its report's figures. */
+export function reproduce(args: readonly string[], options: { measureRss?: boolean } = {}): RacelabRun {
+  const work = mkdtempSync(join(tmpdir(), 'racelab-bench-'));
+  try {
+    const rssFile = join(work, 'peak-rss');
+    const preload = join(work, 'peak-rss.mjs');
+    // The process's own peak RSS, written as it exits: it covers every worker thread of the process.
+    writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS * 1024)));\n`);
+    const node = options.measureRss ? ['--import', preload] : [];
+    const spawnedAt = Date.now();
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [...node, BIN, 'reproduce', ...args, '--out', join(work, 'out')], { encoding: 'utf8' });
+    const wallMs = performance.now() - started;
+    if (result.status !== 0 && result.status !== 1) {
+      throw new Error(`racelab reproduce ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    }
+    const report = JSON.parse(readFileSync(join(work, 'out', 'latest', 'report.json'), 'utf8'));
+    return {
+      scenarios: report.scenarios,
+      config: report.config,
+      wallMs,
+      spawnedAt,
+      ...(options.measureRss && { peakRssBytes: Number(readFileSync(rssFile, 'utf8')) }),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds from spawn to exit of `node <args>`, `runs` times. */
+export function commandTimes(args: readonly string[], runs: number): number[] {
+  return Array.from({ length: runs }, () => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
+    if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+    return performance.now() - started;
+  });
+}
+
+export const RACELAB_BIN = BIN;

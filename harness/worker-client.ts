@@ -1,0 +1,137 @@
+/**
+ * One worker of a thread: a client of the database with its own connection, op order, owner tag,
+ * live sessions and tally. A thread runs several of them side by side on its event loop, each
+ * awaiting its own statements, so clients do not each need a thread (worker.ts).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Phase, type RunControl } from './control.ts';
+import { toErrorRecord } from './error-record.ts';
+import { WorkerHistory } from './history.ts';
+import { keyDrawerFor } from './key-modes.ts';
+import { LiveSessions } from './live-sessions.ts';
+import { WorkerOpContext } from './op-context.ts';
+import { OpWatchdog } from './op-watchdog.ts';
+import type { WorkerReport, WorkerShare } from './protocol.ts';
+import type { RaceWindows } from './race-windows.ts';
+import { nowUs, RecordingStore } from './recording-store.ts';
+import { runOneOp } from './run-op.ts';
+import { LOUD_VIOLATIONS, type OpenStore, type Outcome, type RunConfig, type Scenario, type StoreConnection, type StoreTarget } from './types.ts';
+import { WorkerTally } from './worker-tally.ts';
+
+/** Statements each worker records with their timings: the first collisions fall within them. */
+const RECORDED_STEPS = 4_096;
+
+export class WorkerClient {
+  readonly worker: number;
+  private readonly tally: WorkerTally;
+  private connection: StoreConnection | undefined;
+  private live: LiveSessions | undefined;
+
+  constructor(
+    private readonly share: WorkerShare,
+    private readonly config: RunConfig,
+    private readonly control: RunControl,
+  ) {
+    this.worker = share.worker;
+    this.tally = new WorkerTally(share.worker);
+  }
+
+  get report(): WorkerReport {
+    return this.tally.report;
+  }
+
+  /** Opens this worker's connection; a failure is recorded in its report, never thrown. */
+  async connect(openStore: OpenStore, target: StoreTarget, budgetMs: number): Promise<void> {
+    this.control.enter(this.worker, Phase.Connect, budgetMs);
+    try {
+      this.connection = await openStore(target);
+    } catch (thrown) {
+      this.report.failure = { phase: 'connect', cause: 'error', error: toErrorRecord(thrown) };
+    }
+  }
+
+  /**
+   * Runs this worker's ops from the start barrier's release, then counts it in at the finish
+   * barrier without blocking: the thread waits there once all its workers have.
+   */
+  async run(scenario: Scenario, windows: RaceWindows, historyZeroUs: number | undefined): Promise<void> {
+    const { control, worker, tally } = this;
+    control.enter(worker, Phase.Run);
+    tally.start();
+    const store = new RecordingStore(this.connection!, worker, RECORDED_STEPS);
+    const live = new LiveSessions(store, this.share.liveQuota, tally);
+    this.live = live;
+    const history = this.share.historyPath !== undefined && historyZeroUs !== undefined ? new WorkerHistory(this.share.historyPath, worker, historyZeroUs) : undefined;
+    store.history = history;
+    try {
+      await this.runOps(scenario, store, live, windows);
+    } finally {
+      // The final audit's reads are no op of the run.
+      store.history = undefined;
+      history?.close();
+      this.report.steps = store.events;
+      this.report.statements = store.statements;
+      control.enter(worker, Phase.FinishBarrier);
+    }
+  }
+
+  private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows): Promise<void> {
+    const { config, control, worker, tally } = this;
+    const { report } = tally;
+    const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation);
+    store.position = ctx;
+    const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
+    try {
+      // `--duration`: ops until the time is up, counted from the release at the start barrier.
+      const stopAt = config.durationMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + config.durationMs;
+      for (let op = 0; op < config.opsPerWorker && !control.stopRequested && performance.now() < stopAt; op++) {
+        // The op and the expiry after it: past this deadline and a grace, a thread that has not
+        // moved on is not answering, and the engine terminates it.
+        control.opStarted(worker, op, config.opTimeoutMs);
+        store.lastError = undefined;
+        store.history?.invoke(op, nowUs());
+        const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog);
+        store.history?.complete(op, outcome, nowUs(), outcome === 'ok' ? undefined : store.lastError);
+        control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
+        store.holds.closeInto(windows, worker, op);
+        if (outcome === 'indeterminate') {
+          // The connection was lost or an op hung: nothing more this worker does can be trusted, and
+          // the others are stopped too, so the run ends promptly with what it measured.
+          control.requestStop();
+          break;
+        }
+        try {
+          store.history?.invoke(op, nowUs(), 'expire');
+          await live.expireBeyondQuota();
+          store.history?.complete(op, 'ok', nowUs());
+          // The expiry's deletes are holds too: a delete racing another op's check is a window.
+          store.holds.closeInto(windows, worker, op);
+        } catch (thrown) {
+          report.failure = { phase: 'expire', cause: 'error', op: op + 1, error: toErrorRecord(thrown) };
+          control.requestStop();
+          break;
+        }
+      }
+    } finally {
+      watchdog.stop();
+    }
+    report.elapsedMs = tally.now();
+  }
+
+  /** Audits the sessions this worker saved and still holds; call it once no worker writes any more. */
+  async audit(budgetMs: number): Promise<void> {
+    // After an op that may or may not have committed, this connection is not to be trusted.
+    if (this.live === undefined || this.report.outcomes.indeterminate > 0) return;
+    this.control.enter(this.worker, Phase.Audit, budgetMs);
+    try {
+      await this.live.auditAll();
+    } catch (thrown) {
+      this.report.failure = { phase: 'audit', cause: 'error', error: toErrorRecord(thrown) };
+    }
+  }
+
+  /** Closes the connection within `budgetMs`: one that died, or still runs an abandoned statement, may never close cleanly. */
+  async close(budgetMs: number): Promise<void> {
+    if (this.connection) await Promise.race([this.connection.close().catch(() => undefined), delay(budgetMs, undefined, { ref: false })]);
+  }
+}
