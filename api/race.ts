@@ -33,7 +33,7 @@ export interface RaceOptions {
   clients?: number;
   /** @deprecated the same as `clients`. */
   workers?: number;
-  /** Threads the clients are spread over (default: one per core, at most `clients`). */
+  /** Threads the clients are spread over (default: half the cores, at most `clients`). */
   threads?: number;
   /** Ops per worker. */
   ops?: number;

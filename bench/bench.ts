@@ -17,8 +17,10 @@
  *   npm run bench                         (an embedded PostgreSQL started for the bench)
  *   DATABASE_URL=postgres://… npm run bench
  *   npm run bench -- --quick              (shorter runs, 10^5 ops for the large RSS run: a smoke test)
+ *   npm run bench -- --only throughput,rss  (some sections: throughput, first-error, explore, rss, start;
+ *                                          they replace theirs in results.json, the rest is kept)
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -34,11 +36,21 @@ import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { driverFloor } from './driver-floor.ts';
 import { findPgbench, pgbenchScript, pgbenchVersion, runPgbench, SHAPES } from './pgbench.ts';
 import { commandTimes, RACELAB_BIN, reproduce } from './racelab-runs.ts';
+import { readmeTable } from './readme-table.ts';
 import { median, spread, type Spread } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
+const SECTIONS = ['throughput', 'first-error', 'explore', 'rss', 'start'] as const;
+const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
+const only = process.argv.includes('--only') ? new Set(onlyArg?.split(',')) : new Set<string>(SECTIONS);
+const unknown = [...only].find((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown !== undefined) {
+  console.error(`--only takes sections from ${SECTIONS.join(', ')}, got ${JSON.stringify(unknown)}`);
+  process.exit(2);
+}
 const SECONDS = quick ? 2 : 5;
 const PAIRS = 3;
 const CLIENTS = [1, 4, 16];
@@ -74,15 +86,21 @@ try {
   log(`server: PostgreSQL ${machine.postgres}; reference: ${machine.pgbench} (${pgbench})`);
   log('');
 
-  results['throughput'] = await throughput(database);
-  results['firstIntegrityError'] = firstIntegrityError();
-  results['explore'] = await exploreSpeed(database);
-  results['peakRss'] = peakRss();
-  results['start'] = startTimes();
-  results['goals'] = goals(results);
+  if (only.has('throughput')) results['throughput'] = await throughput(database);
+  if (only.has('first-error')) results['firstIntegrityError'] = await firstIntegrityError();
+  if (only.has('explore')) results['explore'] = await exploreSpeed(database);
+  if (only.has('rss')) results['peakRss'] = await peakRss();
+  if (only.has('start')) results['start'] = startTimes();
   const path = new URL('./results.json', import.meta.url).pathname;
-  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\nwrote ${path}`);
+  // Sections not run this time keep their figures from the last run, which results.json dates.
+  const kept = only.size < SECTIONS.length && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  Object.assign(results, { ...kept, ...results, ...(only.size < SECTIONS.length && { sectionsDated: { ...(kept['sectionsDated'] as object), ...Object.fromEntries([...only].map((name) => [name, results['date']])) } }) });
+  if (['throughput', 'firstIntegrityError', 'explore', 'peakRss', 'start'].every((key) => key in results)) {
+    results['goals'] = goals(results);
+    writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwrote ${path}; the README's table from it:\n`);
+    log(readmeTable(results as unknown as Parameters<typeof readmeTable>[0]));
+  }
 } finally {
   await database.stop();
 }
@@ -101,7 +119,8 @@ async function serverSettings(db: Database): Promise<string> {
 /** racelab and pgbench on each shape and client count, interleaved: the ratio of their statements per second. */
 async function throughput(db: Database) {
   log(`statements per second, ${SECONDS} s runs, key space ${fixed(KEY_SPACE)}, occupancy ${OCCUPANCY}, interleaved racelab/pgbench × ${PAIRS}:`);
-  log('shape           clients  threads   racelab stmt/s            pgbench stmt/s            racelab/pgbench');
+  log('naive-save rows also run node-postgres alone, the same statements with no harness, as a third of each round.');
+  log('shape           clients  threads   racelab stmt/s            pgbench stmt/s            racelab/pgbench     node-postgres/pgbench');
   const rows = [];
   for (const shape of SHAPES) {
     for (const clients of CLIENTS) {
@@ -109,8 +128,9 @@ async function throughput(db: Database) {
       const quota = liveQuotas(KEY_SPACE, OCCUPANCY, clients)[0]!;
       const racelab: number[] = [];
       const reference: number[] = [];
+      const floor: number[] = [];
       for (let pair = 0; pair < PAIRS; pair++) {
-        const run = reproduce([
+        const run = await reproduce([
           '--db', url, '--scenario', shape, '--clients', String(clients), '--threads', String(threads),
           '--duration', `${SECONDS}s`, '--key-space', String(KEY_SPACE), '--occupancy', String(OCCUPANCY), '--seed', String(pair + 1),
         ]);
@@ -119,15 +139,20 @@ async function throughput(db: Database) {
         try {
           const script = join(tmpdir(), `racelab-bench-${target.schema}.sql`);
           writeFileSync(script, pgbenchScript(shape, target.schema));
-          reference.push(runPgbench(pgbench, url, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota }).statementsPerSecond);
+          reference.push((await runPgbench(pgbench, url, shape, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota })).statementsPerSecond);
+          if (shape === 'naive-save') {
+            await db.emptyRunTables(target);
+            floor.push(await driverFloor(target, { clients, seconds: SECONDS, keySpace: KEY_SPACE, quota }));
+          }
         } finally {
           await db.dropRunSchema(target);
         }
       }
       const ratio = spread(racelab.map((value, pair) => value / reference[pair]!));
-      const row = { shape, clients, threads, racelab: spread(racelab), pgbench: spread(reference), ratio };
+      const floorRatio = floor.length > 0 ? spread(floor.map((value, pair) => value / reference[pair]!)) : undefined;
+      const row = { shape, clients, threads, racelab: spread(racelab), pgbench: spread(reference), ratio, ...(floorRatio && { nodePostgresAlone: { statementsPerSecond: spread(floor), ratio: floorRatio } }) };
       rows.push(row);
-      log(`${shape.padEnd(16)}${String(clients).padStart(7)}  ${String(threads).padStart(7)}   ${showSpread(row.racelab).padEnd(26)}${showSpread(row.pgbench).padEnd(26)}${showSpread(ratio, 2)}`);
+      log(`${shape.padEnd(16)}${String(clients).padStart(7)}  ${String(threads).padStart(7)}   ${showSpread(row.racelab).padEnd(26)}${showSpread(row.pgbench).padEnd(26)}${showSpread(ratio, 2).padEnd(20)}${floorRatio ? showSpread(floorRatio, 2) : ''}`);
     }
   }
   log('');
@@ -135,13 +160,13 @@ async function throughput(db: Database) {
 }
 
 /** From the command to naive-save's first IntegrityError, on an embedded PostgreSQL the command starts. */
-function firstIntegrityError() {
+async function firstIntegrityError() {
   const rows = [];
-  for (const [keySpace, ops] of [[64, 500], [1_024, 5_000]] as const) {
+  for (const [keySpace, ops] of [[64, 500], [1_024, 2_000]] as const) {
     const times: number[] = [];
     let none = 0;
     for (let run = 0; run < FIRST_ERROR_RUNS; run++) {
-      const result = reproduce(['--db', 'embedded', '--scenario', 'naive-save', '--key-space', String(keySpace), '--ops', String(ops), '--seed', String(run + 1)]);
+      const result = await reproduce(['--db', 'embedded', '--scenario', 'naive-save', '--key-space', String(keySpace), '--ops', String(ops), '--seed', String(run + 1)]);
       const scenario = result.scenarios[0]!;
       if (scenario.firstViolation === null || scenario.releasedAt === null) {
         none++;
@@ -177,11 +202,12 @@ async function exploreSpeed(db: Database) {
 }
 
 /** The process's peak RSS for a small and a large run of naive-save with 4 clients on 4 threads. */
-function peakRss() {
-  const rows = RSS_OPS.map((ops) => {
-    const run = reproduce(['--db', url, '--scenario', 'naive-save', '--clients', '4', '--threads', String(RSS_THREADS), '--ops', String(ops / 4)], { measureRss: true });
-    return { ops, threads: RSS_THREADS, peakRssMB: run.peakRssBytes! / 2 ** 20 };
-  });
+async function peakRss() {
+  const rows: { ops: number; threads: number; peakRssMB: number }[] = [];
+  for (const ops of RSS_OPS) {
+    const run = await reproduce(['--db', url, '--scenario', 'naive-save', '--clients', '4', '--threads', String(RSS_THREADS), '--ops', String(ops / 4)], { measureRss: true });
+    rows.push({ ops, threads: RSS_THREADS, peakRssMB: run.peakRssBytes! / 2 ** 20 });
+  }
   const [small, large] = rows as [(typeof rows)[0], (typeof rows)[0]];
   const ratio = large.peakRssMB / small.peakRssMB;
   log(`peak RSS, naive-save, 4 clients on ${RSS_THREADS} threads: ${fixed(small.peakRssMB)} MB at ${fixed(small.ops)} ops, ${fixed(large.peakRssMB)} MB at ${fixed(large.ops)} ops (${fixed(ratio, 2)}×)`);

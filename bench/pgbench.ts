@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { sessionStatements } from '../stores/postgres/session-table.ts';
+import { run } from './racelab-runs.ts';
 
 /** The Debian package that ships pgbench, for the message when it is missing. */
 const DEBIAN_PACKAGE = 'postgresql-15';
@@ -54,7 +55,7 @@ export type Shape = (typeof SHAPES)[number];
  *   collides. Each client cycles through keys of its own (`client_id + clients × j`);
  * - the expiry: racelab deletes the oldest of its live sessions once it holds `quota`; the script
  *   deletes the key it inserted `quota` transactions ago.
- * Every transaction is 3 statements, plus one on every third: `statementsPerTransaction`.
+ * A transaction is the op's statements plus one on every third: `statementsOf`.
  */
 export function pgbenchScript(shape: Shape, schema: string): string {
   const sql = sessionStatements(schema);
@@ -78,9 +79,13 @@ export function pgbenchScript(shape: Shape, schema: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Statements in `transactions` runs of the script over `clients` clients: 3 each, one more on every third. */
-export function statementsOf(transactions: number): number {
-  return transactions * 3 + Math.floor(transactions / 3);
+/**
+ * Statements in `transactions` runs of the script: naive-save's shape sends a check, the insert and
+ * the delete (3), on-conflict's the insert and the delete (2); each one more on every third. Each
+ * client counts its own thirds, so this is exact to within one statement per client.
+ */
+export function statementsOf(shape: Shape, transactions: number): number {
+  return transactions * (shape === 'on-conflict' ? 2 : 3) + Math.floor(transactions / 3);
 }
 
 export interface PgbenchRun {
@@ -91,12 +96,13 @@ export interface PgbenchRun {
 }
 
 /** Runs the script for `seconds` on `clients` clients over `threads` threads, as `pgbench -M prepared`. */
-export function runPgbench(
+export async function runPgbench(
   pgbench: string,
   url: string,
+  shape: Shape,
   scriptPath: string,
   options: { clients: number; threads: number; seconds: number; keySpace: number; quota: number },
-): PgbenchRun {
+): Promise<PgbenchRun> {
   const { clients, threads, seconds, keySpace, quota } = options;
   const slots = Math.floor(keySpace / clients);
   if (slots <= quota) throw new Error(`key space ${keySpace} is too small for ${clients} clients holding ${quota} sessions each`);
@@ -104,12 +110,12 @@ export function runPgbench(
   const vars = { n: 0, clients, slots, quota, key_space: keySpace, data: '{"owner":"pgbench"}', expires };
   const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-f', scriptPath];
   for (const [name, value] of Object.entries(vars)) args.push('-D', `${name}=${value}`);
-  const result = spawnSync(pgbench, [...args, url], { encoding: 'utf8' });
+  const result = await run(pgbench, [...args, url]);
   const transactions = Number(/number of transactions actually processed: (\d+)/.exec(result.stdout)?.[1]);
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(result.stdout)?.[1]);
   if (result.status !== 0 || !Number.isFinite(transactions) || !Number.isFinite(tps)) {
     throw new Error(`pgbench failed (exit ${result.status}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
   // Statements per transaction averaged over the run, at pgbench's own rate.
-  return { transactions, tps, statementsPerSecond: (tps * statementsOf(transactions)) / transactions };
+  return { transactions, tps, statementsPerSecond: (tps * statementsOf(shape, transactions)) / transactions };
 }

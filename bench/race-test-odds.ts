@@ -24,6 +24,7 @@ import type { Outcome, RunConfig } from '../harness/types.ts';
 import { Explorer } from '../harness/explore/explorer.ts';
 import { searchForRace } from '../harness/explore/search.ts';
 import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
+import { twoProportionTest } from '../harness/two-proportion.ts';
 import { wilson } from '../harness/wilson.ts';
 
 const DEFAULTS: RunConfig = {
@@ -67,6 +68,19 @@ try {
     const bound = Math.exp(-min);
     console.log(`${c.test}: ${c.outcome} min ${min}, mean ${mean.toFixed(1)}; P(none) <= ${bound.toExponential(1)}`);
   }
+  // clients-threads: the same 8 clients on 1 thread and on 4 must show one violation rate. Not a
+  // race that must happen but two that must agree: how far apart do such pairs fall?
+  const zs: number[] = [];
+  for (let pair = 0; pair < 2 * repeats; pair++) {
+    const config = { ...DEFAULTS, workers: 8, opsPerWorker: 1_000, keySpace: 64, seed: 5 + pair };
+    const [one, four] = [
+      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], storeModule: SESSION_STORE, config: { ...config, threads: 1 } })).findings[0]!,
+      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], storeModule: SESSION_STORE, config: { ...config, threads: 4 } })).findings[0]!,
+    ];
+    zs.push(Math.abs(twoProportionTest(one.violations, one.ops, four.violations, four.ops)?.z ?? 0));
+  }
+  console.log(`clients-threads: naive-save 8×1000 K=64 on 1 thread against 4, ${zs.length} pairs: |z| median ${[...zs].sort((a, b) => a - b)[zs.length >> 1]!.toFixed(2)}, max ${Math.max(...zs).toFixed(2)} (the test fails at 3.9)`);
+
   const SEARCHES = [
     { test: 'gate: signup-check-then-insert declared safe, searched', module: example('signup-check-then-insert') },
     { test: 'gate: naive-save that the stress run missed, searched', module: BUILT_IN_SCENARIOS['naive-save']! },

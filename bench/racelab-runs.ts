@@ -2,7 +2,7 @@
  * racelab as a user runs it, from the compiled package: one process per measurement, its figures
  * read back from the report.json it writes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +31,26 @@ export interface RacelabRun {
   spawnedAt: number;
 }
 
+/**
+ * Output of a child, gathered while this process's event loop keeps running. Never spawnSync a
+ * command that uses the bench's own embedded PostgreSQL: the server logs into a pipe this process
+ * drains from its event loop, and a loop blocked in spawnSync leaves the server's backends stuck
+ * writing their log (seen: every IntegrityError is logged).
+ */
+export function run(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Runs `racelab reproduce` with `args` (its --out is chosen here) and returns its report's figures. */
-export function reproduce(args: readonly string[], options: { measureRss?: boolean } = {}): RacelabRun {
+export async function reproduce(args: readonly string[], options: { measureRss?: boolean } = {}): Promise<RacelabRun> {
   const work = mkdtempSync(join(tmpdir(), 'racelab-bench-'));
   try {
     const rssFile = join(work, 'peak-rss');
@@ -42,7 +60,7 @@ export function reproduce(args: readonly string[], options: { measureRss?: boole
     const node = options.measureRss ? ['--import', preload] : [];
     const spawnedAt = Date.now();
     const started = performance.now();
-    const result = spawnSync(process.execPath, [...node, BIN, 'reproduce', ...args, '--out', join(work, 'out')], { encoding: 'utf8' });
+    const result = await run(process.execPath, [...node, BIN, 'reproduce', ...args, '--out', join(work, 'out')]);
     const wallMs = performance.now() - started;
     if (result.status !== 0 && result.status !== 1) {
       throw new Error(`racelab reproduce ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);

@@ -58,9 +58,9 @@ export async function superviseRun(
       .then(
         (threadReports) => threadReports.forEach((report) => void (reports[report.worker] = report)),
         (reason: unknown) => {
-          // A thread this watch terminated after an abort ended as intended.
-          if (terminating.has(thread) && workersOf[thread]!.every((worker) => failures[worker] === undefined)) return;
           const workers = workersOf[thread]!;
+          // A thread this watch terminated after an abort ended as intended.
+          if (terminating.has(thread) && workers.every((worker) => failures[worker] === undefined)) return;
           const error = toErrorRecord(reason);
           // Every worker of the thread ended with it; which of them threw cannot be told.
           if (workers.length > 1) error.message += ` (thrown on the thread which carried ${listed(workers.map((worker) => `w${worker + 1}`))}; which of them threw it cannot be told)`;

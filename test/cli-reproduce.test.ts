@@ -32,8 +32,8 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toContain('SQLSTATE: 23505');
     expect(result.stdout).toMatch(/DETAIL: {2}Key \(session_key\)=\([a-z0-9]{32}\) already exists\./);
     expect(result.stdout).toContain('--seed 11');
-    // Threads default to one per core, at most one per client.
-    const threads = Math.min(availableParallelism(), 4);
+    // Threads default to half the cores, at most one per client.
+    const threads = Math.min(Math.ceil(availableParallelism() / 2), 4);
     expect(result.stdout).toContain(`4 clients × 400 ops on ${threads} thread${threads === 1 ? '' : 's'}`);
 
     const report = readReport(out);
