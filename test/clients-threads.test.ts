@@ -1,30 +1,33 @@
-import { expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { twoProportionTest } from '../harness/two-proportion.ts';
-import { connectedDatabase, describeEachServer } from './databases.ts';
+import { connect } from './databases.ts';
 import { builtIn, runScenarios } from './run.ts';
 
-describeEachServer('clients are not threads', (server) => {
-  const database = connectedDatabase(server);
-
+describe('clients are not threads', () => {
   it("naive-save's violation rate at 8 clients is the same on 1 thread as on 4", async () => {
     // The race is in the database: how the clients share threads changes how fast they go, not
     // what they collide on. Same clients, same keys (same seed), T=1 then T=4. Needs no race to be
     // rare or common, only alike: bench/race-test-odds.ts measured |z| of this comparison over 10
     // pairs (median 0.40, max 1.58); failing needs |z| ≥ 3.9, a chance below 10^-4 for two runs of
-    // one rate.
-    const config = { workers: 8, opsPerWorker: 1_000, keySpace: 64, seed: 5 };
-    const [one, four] = [
-      (await runScenarios(database(), [builtIn('naive-save')], { ...config, threads: 1 }))['naive-save']!,
-      (await runScenarios(database(), [builtIn('naive-save')], { ...config, threads: 4 }))['naive-save']!,
-    ];
-    for (const finding of [one, four]) {
-      expect(finding.ops).toBe(8_000);
-      expect(finding.workerFailures).toEqual([]);
-      expect(finding.verdict).toBe('reproduced');
-      // Every client ran all its ops: its counts are whole.
-      expect(finding.outcomes.ok + finding.outcomes.integrity_error).toBe(8_000);
+    // one rate. One server is enough: what is compared is racelab's threads, not the server.
+    const database = await connect({ label: 'embedded', url: inject('embeddedUrl') });
+    try {
+      const config = { workers: 8, opsPerWorker: 1_000, keySpace: 64, seed: 5 };
+      const [one, four] = [
+        (await runScenarios(database, [builtIn('naive-save')], { ...config, threads: 1 }))['naive-save']!,
+        (await runScenarios(database, [builtIn('naive-save')], { ...config, threads: 4 }))['naive-save']!,
+      ];
+      for (const finding of [one, four]) {
+        expect(finding.ops).toBe(8_000);
+        expect(finding.workerFailures).toEqual([]);
+        expect(finding.verdict).toBe('reproduced');
+        // Every client ran all its ops: its counts are whole.
+        expect(finding.outcomes.ok + finding.outcomes.integrity_error).toBe(8_000);
+      }
+      const test = twoProportionTest(one.violations, one.ops, four.violations, four.ops)!;
+      expect(Math.abs(test.z), `T=1 ${one.violations}/${one.ops}, T=4 ${four.violations}/${four.ops}`).toBeLessThan(3.9);
+    } finally {
+      await database.stop();
     }
-    const test = twoProportionTest(one.violations, one.ops, four.violations, four.ops)!;
-    expect(Math.abs(test.z), `T=1 ${one.violations}/${one.ops}, T=4 ${four.violations}/${four.ops}`).toBeLessThan(3.9);
   });
 });

@@ -11,6 +11,7 @@ import type { Finding } from '../../harness/finding.ts';
 import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
 import { runInvocation, taintedFindings } from '../run-invocation.ts';
+import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command } from './command.ts';
 
 /** Small: races on a busy CI machine vary from run to run more than independent ops would. */
@@ -40,6 +41,7 @@ export const gateCommand: Command = {
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
     await checkOutDir(options.out);
+    sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
       ...(budget && {
         search: (database, modules, findings) => {

@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
 import { runInvocation, taintedFindings } from '../run-invocation.ts';
+import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const reproduceCommand: Command = {
@@ -30,6 +31,7 @@ export const reproduceCommand: Command = {
     const options = parseReproduceOptions(args, 'reproduce', {}, ['format']);
     const format = choiceOption('format', options.extra['format'] ?? 'terminal', FORMATS);
     await checkOutDir(options.out);
+    sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('reproduce', options, io);
     if (format === 'markdown') io.stdout(renderMarkdown(input));
     else if (format === 'trac') io.stdout(renderTrac(input));
