@@ -37,7 +37,7 @@ export const REPRODUCE_OPTIONS = {
   scenario: { default: DEFAULT_SCENARIOS.join(','), help: 'comma-separated scenario names (racelab list), or all' },
   clients: { default: '4', help: 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
   workers: { default: '4', help: 'the same as --clients' },
-  threads: { default: 'half the cores', help: 'threads the clients are spread over, as pgbench -j (1 to --clients; default: half the cores, at most --clients)' },
+  threads: { default: 'half the cores', help: 'threads the clients are spread over, as pgbench -j (1 to --clients); a database on this machine needs the other cores' },
   ops: { default: '2000', help: 'ops per worker (1 to 1,000,000)' },
   duration: { default: 'none', help: 'run for a time instead of a count, e.g. 30s or 2m (100ms to 24h), as pgbench -T' },
   keys: { default: 'shrunk', help: 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
