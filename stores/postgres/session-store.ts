@@ -24,8 +24,8 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
 
   const send = (statement: Statement, values: unknown[]) =>
     new Promise<pg.QueryResult>((resolve, reject) => {
-      // A Query made from the text alone spares pg its copy of a config object, a tenth of the
-      // driver's time per statement (profiled); the name still makes it a prepared statement.
+      // A Query made from the text alone spares pg its deep copy of a config object, about a
+      // fifth of pg's own time in a worker's profile; the name still makes it a prepared statement.
       const query = new pg.Query(statement.text, values, (error: Error | undefined, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
       if (statement.name !== undefined) (query as { name?: string }).name = statement.name;
       client.query(query);
