@@ -106,13 +106,14 @@ try {
 }
 
 async function serverSettings(db: Database): Promise<string> {
-  const client = await db.runClient(await db.createRunSchema(newRunId())).catch(() => undefined);
-  if (!client) return 'settings unknown';
+  const target = await db.createRunSchema(newRunId());
+  const client = await db.runClient(target);
   try {
     const show = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name];
     return `fsync ${await show('fsync')}, synchronous_commit ${await show('synchronous_commit')}`;
   } finally {
     await client.close();
+    await db.dropRunSchema(target);
   }
 }
 

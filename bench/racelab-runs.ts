@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = new URL('../bin/racelab.js', import.meta.url).pathname;
+export const RACELAB_BIN = new URL('../bin/racelab.js', import.meta.url).pathname;
 
 export interface ScenarioFigures {
   name: string;
@@ -60,7 +60,7 @@ export async function reproduce(args: readonly string[], options: { measureRss?:
     const node = options.measureRss ? ['--import', preload] : [];
     const spawnedAt = Date.now();
     const started = performance.now();
-    const result = await run(process.execPath, [...node, BIN, 'reproduce', ...args, '--out', join(work, 'out')]);
+    const result = await run(process.execPath, [...node, RACELAB_BIN, 'reproduce', ...args, '--out', join(work, 'out')]);
     const wallMs = performance.now() - started;
     if (result.status !== 0 && result.status !== 1) {
       throw new Error(`racelab reproduce ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
@@ -88,4 +88,3 @@ export function commandTimes(args: readonly string[], runs: number): number[] {
   });
 }
 
-export const RACELAB_BIN = BIN;

@@ -10,25 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { commandTimes, RACELAB_BIN } from './racelab-runs.ts';
+import { median } from './stats.ts';
 
 const runs = Number(process.argv[2] ?? 7);
-const bin = new URL('../bin/racelab.js', import.meta.url).pathname;
+const bin = RACELAB_BIN;
 const work = mkdtempSync(join(tmpdir(), 'racelab-startup-'));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Milliseconds from spawn to exit, per run. */
-function timed(args: string[]): number[] {
-  return Array.from({ length: runs }, () => {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
-    if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
-    return performance.now() - started;
-  });
-}
 
 // A scenario whose first op writes the wall-clock time, so the delay from the command to it can be read.
 const marker = join(work, 'first-op');
@@ -54,10 +41,10 @@ function firstOp(): number[] {
 }
 
 try {
-  const floor = median(timed(['-e', '0']));
+  const floor = median(commandTimes(['-e', '0'], runs));
   const rows: [string, number, number][] = [
-    ['racelab --help', median(timed([bin, '--help'])), 150],
-    ['racelab list', median(timed([bin, 'list'])), 150],
+    ['racelab --help', median(commandTimes([bin, '--help'], runs)), 150],
+    ['racelab list', median(commandTimes([bin, 'list'], runs)), 150],
     ['racelab reproduce --db embedded: command to first op', median(firstOp()), 1_500],
   ];
   console.log(`node -e 0 (the floor of any Node command): ${floor.toFixed(0)} ms, median of ${runs}`);

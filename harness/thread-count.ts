@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
  *
  * Why half: the database usually runs on the same machine (the embedded one always does) and needs
  * the other cores. On 2 cores beside PostgreSQL 15, 4 and 16 clients on 1 thread sent 20–30% more
- * statements per second than on 2, where the threads took CPU from the server (npm run bench).
+ * statements per second than on 2 (`racelab reproduce --threads 1` and `2`, three runs each; on the
+ * embedded cluster the two were even), where the threads took CPU from the server.
  */
 export function threadsFor(workers: number, requested?: number): number {
   return Math.min(requested ?? Math.ceil(availableParallelism() / 2), workers);
