@@ -34,8 +34,7 @@ import { ISOLATIONS, type Database } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
-import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { redactUrl } from '../stores/shared/redact-url.ts';
 import { driverFloor } from './driver-floor.ts';
 import { findPgbench, pgbenchScript, pgbenchVersion, runPgbench, SHAPES } from './pgbench.ts';
 import { commandTimes, RACELAB_BIN, reproduce } from './racelab-runs.ts';
@@ -186,7 +185,7 @@ async function firstIntegrityError() {
 async function exploreSpeed(db: Database) {
   const warmUp = 20;
   const measured = quick ? 50 : 200;
-  const explorer = await Explorer.start(db, BUILT_IN_SCENARIOS['atomic-create']!, SESSION_STORE, 8);
+  const explorer = await Explorer.start(db, BUILT_IN_SCENARIOS['atomic-create']!, 8);
   try {
     const inputs = fc.sample(exploreInputs(ISOLATIONS), { numRuns: warmUp + measured, seed: 42 });
     const times: number[] = [];

@@ -11,8 +11,7 @@ import { choicesPolicy } from '../harness/explore/schedule.ts';
 import { exploreInputs, searchForRace } from '../harness/explore/search.ts';
 import { ISOLATIONS } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
-import { openDatabase, planDatabase } from '../stores/postgres/provision.ts';
+import { openDatabase, planDatabase } from '../stores/provision.ts';
 
 const WARM_UP = 20;
 const MEASURED = 200;
@@ -22,7 +21,7 @@ const database = await openDatabase(plan);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 try {
   console.log(`PostgreSQL ${database.version} (${plan.kind})`);
-  const explorer = await Explorer.start(database, BUILT_IN_SCENARIOS['atomic-create']!, SESSION_STORE, 8);
+  const explorer = await Explorer.start(database, BUILT_IN_SCENARIOS['atomic-create']!, 8);
   try {
     // The inputs a search generates, from a fixed seed so the figure is comparable run to run.
     const inputs = fc.sample(exploreInputs(ISOLATIONS), { numRuns: WARM_UP + MEASURED, seed: 42 });
@@ -46,7 +45,7 @@ try {
   } finally {
     await explorer.close();
   }
-  const naive = await Explorer.start(database, BUILT_IN_SCENARIOS['naive-save']!, SESSION_STORE, 8);
+  const naive = await Explorer.start(database, BUILT_IN_SCENARIOS['naive-save']!, 8);
   try {
     const started = performance.now();
     const found = await searchForRace(naive, { runs: 100, isolations: ISOLATIONS, seed: 1 });

@@ -16,7 +16,6 @@
  */
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
@@ -60,7 +59,7 @@ try {
     const counts: number[] = [];
     for (let run = 0; run < repeats; run++) {
       const config = { ...DEFAULTS, ...c.config, seed: (c.config.seed ?? DEFAULTS.seed) + run };
-      const result = await reproduce({ database, scenarioModules: [c.module], storeModule: SESSION_STORE, config });
+      const result = await reproduce({ database, scenarioModules: [c.module], config });
       counts.push(result.findings[0]!.outcomes[c.outcome]);
     }
     const min = Math.min(...counts);
@@ -74,8 +73,8 @@ try {
   for (let pair = 0; pair < 2 * repeats; pair++) {
     const config = { ...DEFAULTS, workers: 8, opsPerWorker: 1_000, keySpace: 64, seed: 5 + pair };
     const [one, four] = [
-      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], storeModule: SESSION_STORE, config: { ...config, threads: 1 } })).findings[0]!,
-      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], storeModule: SESSION_STORE, config: { ...config, threads: 4 } })).findings[0]!,
+      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], config: { ...config, threads: 1 } })).findings[0]!,
+      (await reproduce({ database, scenarioModules: [BUILT_IN_SCENARIOS['naive-save']!], config: { ...config, threads: 4 } })).findings[0]!,
     ];
     zs.push(Math.abs(twoProportionTest(one.violations, one.ops, four.violations, four.ops)?.z ?? 0));
   }
@@ -87,7 +86,7 @@ try {
   ];
   const BUDGET = 100;
   for (const c of SEARCHES) {
-    const explorer = await Explorer.start(database, c.module, SESSION_STORE, SEARCH_WORKERS);
+    const explorer = await Explorer.start(database, c.module, SEARCH_WORKERS);
     const tried: number[] = [];
     let found = 0;
     try {

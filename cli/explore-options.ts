@@ -1,7 +1,7 @@
 import { ISOLATIONS, type Isolation } from '../harness/types.ts';
 import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import type { DatabaseChoice } from '../stores/postgres/provision.ts';
+import type { DatabaseChoice } from '../stores/choice.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';

@@ -6,7 +6,7 @@ import { TOOL } from './tool-info.ts';
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
 import { EXIT } from './exit-codes.ts';
-import { registeredLeftovers, runEmergencyCleanups } from '../stores/postgres/emergency.ts';
+import { registeredLeftovers, runEmergencyCleanups } from '../stores/shared/emergency.ts';
 
 /**
  * The commands, each loaded only when it runs: `racelab --help` and `racelab list` then start

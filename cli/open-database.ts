@@ -1,7 +1,8 @@
 import type { Database } from '../harness/types.ts';
-import { openDatabase, planDatabase, type DatabaseChoice, type DatabasePlan } from '../stores/postgres/provision.ts';
-import { isLocalServer } from '../stores/postgres/local-server.ts';
-import { redactUrl } from '../stores/postgres/redact-url.ts';
+import type { DatabaseChoice } from '../stores/choice.ts';
+import { openDatabase, planDatabase, type DatabasePlan } from '../stores/provision.ts';
+import { isLocalServer } from '../stores/shared/local-server.ts';
+import { redactUrl } from '../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from './cli-errors.ts';
 import { cleanClusters } from './commands/clean.ts';
 import type { CommandIo } from './commands/command.ts';

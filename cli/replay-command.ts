@@ -1,5 +1,12 @@
-import { redactUrl } from '../stores/postgres/redact-url.ts';
+import type { DatabaseChoice } from '../stores/choice.ts';
+import { redactUrl } from '../stores/shared/redact-url.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
+
+/** ` --db …` for a database other than the default, password hidden; empty for `auto`. */
+export function dbArgument(choice: DatabaseChoice): string {
+  const db = typeof choice === 'object' ? redactUrl(choice.url) : choice;
+  return db === 'auto' ? '' : ` --db ${db}`;
+}
 
 /**
  * The command line that reruns an invocation: every option that shapes the run spelled out, the
@@ -8,11 +15,9 @@ import type { ReproduceOptions } from './reproduce-options.ts';
  */
 export function replayCommand(options: ReproduceOptions, command = 'reproduce'): string {
   const { config } = options;
-  const db = typeof options.db === 'object' ? redactUrl(options.db.url) : options.db;
   const swept = options.sweep?.parameter;
   return [
-    `racelab ${command}`,
-    ...(db === 'auto' ? [] : [`--db ${db}`]),
+    `racelab ${command}${dbArgument(options.db)}`,
     `--scenario ${options.scenarios.join(',')}`,
     ...(swept === 'workers' ? [] : [`--clients ${config.workers}`]),
     // Threads change no client's ops, only how they share the machine; a sweep over the clients

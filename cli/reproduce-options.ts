@@ -5,8 +5,8 @@ import { threadsFor } from '../harness/thread-count.ts';
 import type { SweepParameter } from '../harness/report-input.ts';
 import { ISOLATIONS, KEY_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
-import type { DatabaseChoice } from '../stores/postgres/provision.ts';
-import { redactUrl } from '../stores/postgres/redact-url.ts';
+import { familyOfUrl, URL_SCHEMES, type DatabaseChoice } from '../stores/choice.ts';
+import { redactUrl } from '../stores/shared/redact-url.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, durationOption, fractionOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
@@ -33,7 +33,7 @@ export interface ReproduceOptions {
 
 /** Defaults, and the help text's table of options, in one place. */
 export const REPRODUCE_OPTIONS = {
-  db: { default: 'auto', help: 'auto | embedded | docker | postgres://user:password@host:port/db' },
+  db: { default: 'auto', help: 'auto | embedded | mariadb | docker[:postgres|mariadb|mysql] | postgres://… | mysql://… | mariadb://…' },
   scenario: { default: DEFAULT_SCENARIOS.join(','), help: 'comma-separated scenario names (racelab list), or all' },
   clients: { default: '4', help: 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
   workers: { default: '4', help: 'the same as --clients' },
@@ -171,18 +171,20 @@ function parseSweep(raw: string, keys: KeyMode, given: Partial<Record<string, st
   return { parameter, values };
 }
 
+const NAMED_DATABASES = ['auto', 'embedded', 'mariadb', 'docker', 'docker:postgres', 'docker:mariadb', 'docker:mysql'] as const;
+
 export function parseDb(raw: string): DatabaseChoice {
-  if (raw === 'auto' || raw === 'embedded' || raw === 'docker') return raw;
+  if ((NAMED_DATABASES as readonly string[]).includes(raw)) return raw as DatabaseChoice;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--db must be auto, embedded, docker or a postgres:// URL, got ${JSON.stringify(redactUrl(raw))}`);
+    throw new UsageError(`--db must be ${NAMED_DATABASES.join(', ')} or a URL (${URL_SCHEMES.join(' ')}), got ${JSON.stringify(redactUrl(raw))}`);
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new UsageError(`--db URL must start with postgres:// or postgresql://, got ${JSON.stringify(url.protocol + '//…')}`);
+  if (familyOfUrl(raw) === undefined) {
+    throw new UsageError(`--db URL must start with ${URL_SCHEMES.join(', ')}, got ${JSON.stringify(url.protocol + '//…')}`);
   }
-  if (url.hostname === '') throw new UsageError('--db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db');
+  if (url.hostname === '') throw new UsageError(`--db URL must name a host, e.g. ${url.protocol}//user@127.0.0.1/db`);
   return { url: raw };
 }
 

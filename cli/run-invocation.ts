@@ -15,7 +15,6 @@ import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { renderMarkdown } from '../reports/markdown.ts';
 import { progressLine } from '../reports/progress-line.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { UsageError } from './cli-errors.ts';
 import type { CommandIo } from './commands/command.ts';
 import { scenarioModules } from './scenario-modules.ts';
@@ -72,7 +71,6 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       const result = await reproduce({
         database,
         scenarioModules: modules,
-        storeModule: SESSION_STORE,
         config,
         expectations: options.expectations,
         signal: io.signal,
@@ -113,7 +111,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   const input: ReportInput = {
     tool: TOOL,
     replayCommand: replayCommand(options, command),
-    database: { kind: database.kind, version: database.version, reason: plan.reason },
+    database: { kind: database.kind, product: database.product, version: database.version, reason: plan.reason },
     nodeVersion: process.version,
     config: options.config,
     schedule: SCHEDULE,

@@ -1,33 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, isUniqueViolation } from './classify.ts';
+import { classified, classifyError, isUniqueViolation, outcomeOf } from './classify.ts';
 
 describe('classifyError', () => {
-  it.each([
-    ['23505', 'integrity_error'],
-    ['40001', 'serialization_failure'],
-    ['40P01', 'deadlock'],
-    ['57P01', 'indeterminate'],
-    ['08006', 'indeterminate'],
-    ['ECONNRESET', 'indeterminate'],
-    ['42P01', 'error'],
-    ['23503', 'error'],
-  ])('SQLSTATE %s is %s', (code, outcome) => {
-    expect(classifyError({ code, message: 'x' })).toBe(outcome);
+  it("takes the store's classification", () => {
+    expect(classifyError(classified(new Error('dup'), 'integrity_error'))).toBe('integrity_error');
+    expect(classifyError(classified({ code: '1213' }, 'deadlock'))).toBe('deadlock');
   });
 
-  it('takes a connection that ended under a query as indeterminate: it may have committed', () => {
-    expect(classifyError({ message: 'Connection terminated unexpectedly' })).toBe('indeterminate');
+  it("takes Node's socket errors as indeterminate: the statement may have committed", () => {
+    expect(classifyError({ code: 'ECONNRESET', message: 'x' })).toBe('indeterminate');
   });
 
-  it('takes anything else without a code as an error, not a race', () => {
-    expect(classifyError({ message: 'scenario bug' })).toBe('error');
+  it('takes anything unclassified as an error, not a race, whatever its code or words', () => {
+    expect(classifyError({ code: '23505', message: 'duplicate key' })).toBe('error');
+    expect(classifyError(new Error('scenario bug'))).toBe('error');
+  });
+
+  it('ignores an outcome that is not one', () => {
+    expect(outcomeOf({ outcome: 'collision' })).toBeUndefined();
   });
 });
 
 describe('isUniqueViolation', () => {
-  it('recognises 23505 only', () => {
-    expect(isUniqueViolation({ code: '23505' })).toBe(true);
-    expect(isUniqueViolation({ code: '40001' })).toBe(false);
+  it('recognises what a store classified as integrity_error, on any database', () => {
+    expect(isUniqueViolation(classified({ code: '23505' }, 'integrity_error'))).toBe(true);
+    expect(isUniqueViolation(classified({ code: '1062' }, 'integrity_error'))).toBe(true);
+    expect(isUniqueViolation(classified({ code: '40001' }, 'serialization_failure'))).toBe(false);
     expect(isUniqueViolation(new Error('23505'))).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
   });

@@ -1,39 +1,40 @@
-import type { ErrorRecord, Outcome } from './types.ts';
-
-/** SQLSTATEs that name a race's outcome (PostgreSQL Appendix A). */
-const OUTCOME_BY_SQLSTATE: Readonly<Record<string, Outcome>> = {
-  '23505': 'integrity_error', // unique_violation
-  '40001': 'serialization_failure',
-  '40P01': 'deadlock',
-};
+import { OUTCOMES, type ClassifiedError, type Outcome } from './types.ts';
 
 /**
- * Errors after which the statement may or may not have committed: the connection went away
- * under it (class 08, the admin shutdown family 57P0x, or a socket error from Node).
+ * Node's own socket errors: the connection went away under a statement, which may or may not
+ * have committed. The database's own codes for the same are each store's to classify.
  */
-function connectionWasLost(code: string | undefined, message: string): boolean {
-  if (code === undefined) return /connection terminated|connection lost|not queryable/i.test(message);
-  return (
-    code.startsWith('08') ||
-    code === '57P01' ||
-    code === '57P02' ||
-    code === '57P03' ||
-    code === 'ECONNRESET' ||
-    code === 'ECONNREFUSED' ||
-    code === 'EPIPE'
-  );
+const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Marks an error a store is about to throw with the outcome the database's code means, so that
+ * the harness and scenarios can tell a collision from a bug without knowing the database.
+ * Returns the same error.
+ */
+export function classified<E>(error: E, outcome: Outcome | undefined): E {
+  if (outcome !== undefined && typeof error === 'object' && error !== null) (error as ClassifiedError).outcome = outcome;
+  return error;
 }
 
-/** Maps an error a scenario let through to an outcome, by SQLSTATE first. */
-export function classifyError(error: ErrorRecord): Outcome {
-  if (error.code !== undefined) {
-    const outcome = OUTCOME_BY_SQLSTATE[error.code];
-    if (outcome !== undefined) return outcome;
-  }
-  return connectionWasLost(error.code, error.message) ? 'indeterminate' : 'error';
+/** The outcome a store gave a thrown error, if it gave one. */
+export function outcomeOf(error: unknown): Outcome | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const outcome = (error as ClassifiedError).outcome;
+  return typeof outcome === 'string' && (OUTCOMES as readonly string[]).includes(outcome) ? outcome : undefined;
 }
 
-/** True for PostgreSQL's unique violation, the error Django turns into IntegrityError. */
+/** Maps an error a scenario let through to an outcome: the store's classification first. */
+export function classifyError(error: unknown): Outcome {
+  const outcome = outcomeOf(error);
+  if (outcome !== undefined) return outcome;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && LOST_CONNECTION_CODES.has(code) ? 'indeterminate' : 'error';
+}
+
+/**
+ * True for the database's unique violation, the error Django turns into IntegrityError, on any
+ * database: PostgreSQL's 23505, MySQL's 1062, as the store classified it.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return outcomeOf(error) === 'integrity_error';
 }

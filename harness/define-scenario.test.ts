@@ -42,15 +42,32 @@ describe('expectationUnder', () => {
   });
 
   it('takes the override for the configured level', () => {
-    expect(expectationUnder(configured, 'repeatable-read')).toEqual({ expect: 'unsafe', why: 'snapshot too early', isolation: 'repeatable-read' });
+    expect(expectationUnder(configured, 'repeatable-read', 'postgresql')).toEqual({ expect: 'unsafe', why: 'snapshot too early', isolation: 'repeatable-read' });
   });
 
   it('keeps the declared expectation elsewhere', () => {
-    expect(expectationUnder(configured, 'read-committed')).toEqual({ expect: 'safe', why: 'because', isolation: 'read-committed' });
+    expect(expectationUnder(configured, 'read-committed', 'postgresql')).toEqual({ expect: 'safe', why: 'because', isolation: 'read-committed' });
   });
 
   it('ignores the configured level for autocommit and fixed-level scenarios', () => {
-    expect(expectationUnder(defineScenario(valid), 'serializable').isolation).toBe('autocommit');
-    expect(expectationUnder(defineScenario({ ...valid, isolation: 'serializable' }), 'read-committed').isolation).toBe('serializable');
+    expect(expectationUnder(defineScenario(valid), 'serializable', 'postgresql').isolation).toBe('autocommit');
+    expect(expectationUnder(defineScenario({ ...valid, isolation: 'serializable' }), 'read-committed', 'postgresql').isolation).toBe('serializable');
+  });
+
+  it("takes a database family's own expectation whole, its levels included, and the general one elsewhere", () => {
+    const perDatabase = defineScenario({
+      ...valid,
+      isolation: 'configured',
+      expectUnder: { 'repeatable-read': { expect: 'unsafe', why: 'snapshot too early' } },
+      expectOn: { mysql: { expect: 'unsafe', why: 'gap locks', under: { 'read-committed': { expect: 'safe', why: 'no gap locks' } } } },
+    });
+    expect(expectationUnder(perDatabase, 'repeatable-read', 'mysql')).toEqual({ expect: 'unsafe', why: 'gap locks', isolation: 'repeatable-read' });
+    expect(expectationUnder(perDatabase, 'read-committed', 'mysql')).toEqual({ expect: 'safe', why: 'no gap locks', isolation: 'read-committed' });
+    expect(expectationUnder(perDatabase, 'repeatable-read', 'postgresql').why).toBe('snapshot too early');
+  });
+
+  it('refuses an expectOn for a family it does not know, or one that says no why', () => {
+    expect(() => defineScenario({ ...valid, expectOn: { oracle: { expect: 'safe', why: 'x' } } as never })).toThrow(/expectOn has an unknown database family "oracle"/);
+    expect(() => defineScenario({ ...valid, expectOn: { mysql: { expect: 'safe', why: ' ' } } })).toThrow('defineScenario: my-scenario: expectOn.mysql.why must say why');
   });
 });

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { ISOLATIONS, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
+import { DATABASE_FAMILIES, ISOLATIONS, type DatabaseFamily, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -66,26 +66,45 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (isolation !== undefined && isolation !== 'configured' && !ISOLATIONS.includes(isolation)) {
     return `${name}: isolation must be 'configured' or one of ${ISOLATIONS.join(', ')}`;
   }
-  if (expectUnder !== undefined) {
-    if (isolation !== 'configured') return `${name}: expectUnder needs isolation: 'configured'`;
-    for (const [level, override] of Object.entries(expectUnder)) {
-      if (!(ISOLATIONS as readonly string[]).includes(level)) return `${name}: expectUnder has an unknown level ${JSON.stringify(level)}`;
-      if (override.expect !== 'safe' && override.expect !== 'unsafe') return `${name}: expectUnder.${level}.expect must be 'safe' or 'unsafe'`;
-      if (typeof override.why !== 'string' || override.why.trim() === '') return `${name}: expectUnder.${level}.why must say why`;
+  const levelsProblem = (field: string, levels: object | undefined) => {
+    if (levels === undefined) return undefined;
+    if (isolation !== 'configured') return `${name}: ${field} needs isolation: 'configured'`;
+    for (const [level, override] of Object.entries(levels) as [string, { expect?: unknown; why?: unknown }][]) {
+      if (!(ISOLATIONS as readonly string[]).includes(level)) return `${name}: ${field} has an unknown level ${JSON.stringify(level)}`;
+      if (override.expect !== 'safe' && override.expect !== 'unsafe') return `${name}: ${field}.${level}.expect must be 'safe' or 'unsafe'`;
+      if (typeof override.why !== 'string' || override.why.trim() === '') return `${name}: ${field}.${level}.why must say why`;
     }
+    return undefined;
+  };
+  const problem = levelsProblem('expectUnder', expectUnder);
+  if (problem !== undefined) return problem;
+  for (const [family, on] of Object.entries(definition.expectOn ?? {})) {
+    if (!(DATABASE_FAMILIES as readonly string[]).includes(family)) return `${name}: expectOn has an unknown database family ${JSON.stringify(family)} (${DATABASE_FAMILIES.join(', ')})`;
+    if (on.expect !== 'safe' && on.expect !== 'unsafe') return `${name}: expectOn.${family}.expect must be 'safe' or 'unsafe'`;
+    if (typeof on.why !== 'string' || on.why.trim() === '') return `${name}: expectOn.${family}.why must say why`;
+    const underProblem = levelsProblem(`expectOn.${family}.under`, on.under);
+    if (underProblem !== undefined) return underProblem;
   }
   return undefined;
 }
 
-/** What a scenario is expected to show under the run's isolation level, and the level it runs at. */
+/**
+ * What a scenario is expected to show on a database family under the run's isolation level, and
+ * the level it runs at. The family's own declaration (`expectOn`) replaces the general one whole,
+ * levels included: a reason given for one database is never shown for another.
+ */
 export function expectationUnder(
   scenario: ScenarioDefinition,
   configured: Isolation,
+  family: DatabaseFamily,
 ): { expect: Expectation; why: string; isolation: Isolation | 'autocommit' } {
-  if (scenario.isolation === undefined) return { expect: scenario.expect, why: scenario.why, isolation: 'autocommit' };
-  if (scenario.isolation !== 'configured') return { expect: scenario.expect, why: scenario.why, isolation: scenario.isolation };
-  const override = scenario.expectUnder?.[configured];
-  return { ...(override ?? { expect: scenario.expect, why: scenario.why }), isolation: configured };
+  const on = scenario.expectOn?.[family];
+  const general = on ?? { expect: scenario.expect, why: scenario.why };
+  const levels = on ? on.under : scenario.expectUnder;
+  if (scenario.isolation === undefined) return { expect: general.expect, why: general.why, isolation: 'autocommit' };
+  if (scenario.isolation !== 'configured') return { expect: general.expect, why: general.why, isolation: scenario.isolation };
+  const override = levels?.[configured];
+  return { ...(override ?? { expect: general.expect, why: general.why }), isolation: configured };
 }
 
 export function isScenario(value: unknown): value is Scenario {

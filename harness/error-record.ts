@@ -1,6 +1,6 @@
 import type { ErrorRecord } from './types.ts';
 
-const DATABASE_FIELDS = ['code', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema'] as const;
+const DATABASE_FIELDS = ['code', 'sqlState', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema'] as const;
 
 /**
  * Copies what matters of any thrown value into plain data that survives `postMessage`.

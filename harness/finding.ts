@@ -13,6 +13,7 @@ import {
   type OpSample,
   type OutcomeCounts,
   type Scenario,
+  type DatabaseFamily,
 } from './types.ts';
 import type { StepEvent } from './recording-store.ts';
 import { timelineOf, timelineOfNamedOps, type TimelineEntry } from './timeline.ts';
@@ -108,6 +109,8 @@ export interface Finding {
 export interface RunMeasures {
   /** The isolation level the run was configured with. */
   configured: Isolation;
+  /** The database's SQL family, which picks the scenario's expectation. */
+  family: DatabaseFamily;
   /** Race windows the workers counted. */
   windows: number;
   /** The expectation declared for this run (`--expect`), in place of the scenario's own. */
@@ -118,7 +121,7 @@ export interface RunMeasures {
 
 /** Folds the workers' reports of one run into the property's verdict. Pure: the checker. */
 export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], measures: RunMeasures): Finding {
-  const { configured, declared, problems = [] } = measures;
+  const { configured, family, declared, problems = [] } = measures;
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
   let ops = 0;
   let retries = 0;
@@ -163,7 +166,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
   const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
   const firstCapacityFailure = samples.find(isIn(CAPACITY));
-  const underLevel = expectationUnder(scenario, configured);
+  const underLevel = expectationUnder(scenario, configured, family);
   // A user's declaration (`--expect`) replaces the scenario's own for this run.
   const expected =
     declared === undefined

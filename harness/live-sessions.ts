@@ -1,8 +1,18 @@
+import { outcomeOf } from './classify.ts';
 import type { SessionRow, StoreConnection } from './types.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
 /** Keys read per statement by the final audit: a real key space keeps every session of the run. */
 const AUDIT_BATCH = 10_000;
+
+/**
+ * Times an expiring DELETE is sent again after the database refused it as a deadlock. InnoDB's
+ * DELETE locks the gap beside the row, so it can deadlock with a scenario's transaction that holds
+ * gap locks (SERIALIZABLE's checks, FOR UPDATE under REPEATABLE READ). The expiry is the harness's
+ * housekeeping, part of no op, so it retries as an application would; the transaction it lost to
+ * goes on.
+ */
+const EXPIRY_ATTEMPTS = 5;
 
 interface Acknowledged {
   row: SessionRow;
@@ -31,7 +41,7 @@ export class LiveSessions {
   async expireBeyondQuota(): Promise<void> {
     while (this.live.length > this.quota) {
       const oldest = this.live.shift()!;
-      if (await this.store.deleteOwned(oldest.row)) continue;
+      if (await this.deleteOwned(oldest.row)) continue;
       const found = (await this.store.read([oldest.row.key])).get(oldest.row.key);
       if (found !== oldest.row.data) this.flag(oldest, found);
     }
@@ -48,6 +58,16 @@ export class LiveSessions {
       }
     }
     this.live.length = 0;
+  }
+
+  private async deleteOwned(row: SessionRow): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.deleteOwned(row);
+      } catch (error) {
+        if (attempt >= EXPIRY_ATTEMPTS || outcomeOf(error) !== 'deadlock') throw error;
+      }
+    }
   }
 
   private flag(session: Acknowledged, found: string | undefined): void {

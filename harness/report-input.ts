@@ -22,7 +22,7 @@ export interface ReportInput {
   /** The command line that reruns this invocation with the same config and seed. */
   replayCommand: string;
   /** Why this database was chosen, e.g. "no container runtime (tried …)". */
-  database: { kind: Database['kind']; version: string; reason: string };
+  database: { kind: Database['kind']; product: string; version: string; reason: string };
   nodeVersion: string;
   /** The configuration as given; a sweep varies one parameter of it per point. */
   config: RunConfig;

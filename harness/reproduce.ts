@@ -19,8 +19,6 @@ export interface ReproduceRequest {
   database: Database;
   /** URLs of scenario modules, run in this order. */
   scenarioModules: readonly string[];
-  /** URL of the store module the workers open their sessions with. */
-  storeModule: string;
   config: RunConfig;
   /** Aborting stops the workers after their current op; the result is then marked interrupted. */
   signal?: AbortSignal;
@@ -101,7 +99,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         const tasks = threadTasks(config, quotas).map(
           (shares): ThreadTask => ({
             scenarioModule: request.scenarioModules[index]!,
-            storeModule: request.storeModule,
+            storeModule: request.database.storeModule,
             target,
             config,
             workers: shares.map((share) => (request.history ? { ...share, historyPath: historyPart(share.worker) } : share)),
@@ -132,6 +130,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         }
         const finding = toFinding(scenario, reports, {
           configured: config.isolation,
+          family: database.family,
           windows: new RaceWindows(windows).count(),
           ...(request.expectations?.[scenario.name] && { declared: request.expectations[scenario.name] }),
           problems,

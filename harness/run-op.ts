@@ -44,7 +44,7 @@ export async function runOneOp(
     // stops anyway.
     if (store.inTransaction && !(thrown instanceof OpTimeout)) await store.rollback().catch(() => undefined);
     const error = toErrorRecord(thrown);
-    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(error);
+    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(thrown);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {

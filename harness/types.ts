@@ -5,12 +5,14 @@ import type { TimelineEntry } from './timeline.ts';
  * nothing of theirs.
  */
 
-/** How one op ended. The first seven come from the op itself, the last three from an audit. */
+/** How one op ended. The first eight come from the op itself, the last three from an audit. */
 export type Outcome =
   | 'ok'
   | 'integrity_error'
   | 'serialization_failure'
   | 'deadlock'
+  /** The database gave up waiting for a lock (PostgreSQL 55P03, MySQL/MariaDB 1205). */
+  | 'lock_timeout'
   | 'key_space_exhausted'
   | 'indeterminate'
   | 'error'
@@ -20,7 +22,7 @@ export type Outcome =
   | 'invariant_violated';
 
 /** Violations the op's caller saw: the race surfaced as an error from the database. */
-export const LOUD_VIOLATIONS = ['integrity_error', 'serialization_failure', 'deadlock'] as const satisfies readonly Outcome[];
+export const LOUD_VIOLATIONS = ['integrity_error', 'serialization_failure', 'deadlock', 'lock_timeout'] as const satisfies readonly Outcome[];
 
 /**
  * Violations no caller saw: the op was told `ok`, and the audit found its session later holding
@@ -56,8 +58,13 @@ export type Expectation = 'safe' | 'unsafe';
  * `postMessage` drops the fields of an `Error`; the database's own words are kept verbatim.
  */
 export interface ErrorRecord {
-  /** SQLSTATE from the server, or a Node error code such as `ECONNRESET`. */
+  /**
+   * The database's own code: a SQLSTATE from PostgreSQL, an error number from MySQL/MariaDB
+   * (`1062`); or a driver's or Node's code such as `ECONNRESET`.
+   */
   code?: string;
+  /** The SQLSTATE, where the code is an error number (MySQL/MariaDB: 1062 is SQLSTATE 23000). */
+  sqlState?: string;
   message: string;
   severity?: string;
   detail?: string;
@@ -104,10 +111,26 @@ export interface SessionRow {
   expireDate: Date;
 }
 
-/** Where a run's rows live: a connection string and the run's own schema. */
+/**
+ * Where a run's rows live: a connection string and the run's own namespace, `racelab_<runid>`:
+ * a schema on PostgreSQL, a database on MySQL/MariaDB (where SCHEMA is DATABASE's synonym).
+ */
 export interface StoreTarget {
   url: string;
   schema: string;
+}
+
+/** The SQL dialects racelab speaks: one per store. MariaDB and MySQL share one. */
+export type DatabaseFamily = 'postgresql' | 'mysql';
+export const DATABASE_FAMILIES = ['postgresql', 'mysql'] as const satisfies readonly DatabaseFamily[];
+
+/**
+ * What a store tells the harness about an error it throws: the racelab outcome the database's own
+ * code means. Stores classify by code, never by message text, and set it on every database error
+ * that passes through them (`harness/classify.ts`, `classified`).
+ */
+export interface ClassifiedError {
+  outcome?: Outcome;
 }
 
 /**
@@ -136,13 +159,22 @@ export interface SessionStore {
   exists(key: string): Promise<boolean>;
   /** `SELECT … FOR UPDATE` on the key: locks the row if there is one, and nothing if there is not. */
   existsForUpdate(key: string): Promise<boolean>;
-  /** A plain INSERT. A taken key fails with the server's unique violation (SQLSTATE 23505). */
+  /** A plain INSERT. A taken key fails with the server's unique violation (outcome `integrity_error`). */
   insert(row: SessionRow): Promise<void>;
-  /** `INSERT … ON CONFLICT DO NOTHING RETURNING`: true when this call inserted the row. */
+  /**
+   * Inserts unless the key is taken, in one statement the unique key decides (PostgreSQL `INSERT …
+   * ON CONFLICT DO NOTHING`, MySQL `INSERT … ON DUPLICATE KEY UPDATE`): true when this call inserted the row.
+   */
   insertIfAbsent(row: SessionRow): Promise<boolean>;
-  /** Django `Model.save()`'s first statement: UPDATE by key. Returns the number of rows changed. */
+  /**
+   * Django `Model.save()`'s first statement: UPDATE by key. Returns the rows it matched, as Django
+   * counts them on every database (on MySQL through the FOUND_ROWS flag Django sets).
+   */
   update(row: SessionRow): Promise<number>;
-  /** `pg_advisory_xact_lock` on the key's hash: held until the transaction ends. */
+  /**
+   * An advisory lock on the key, held until the transaction ends (PostgreSQL
+   * `pg_advisory_xact_lock`; MySQL `GET_LOCK`, released by the store at COMMIT or ROLLBACK).
+   */
   lockKey(key: string): Promise<void>;
   begin(isolation: Isolation): Promise<void>;
   commit(): Promise<void>;
@@ -156,7 +188,7 @@ export interface SessionStore {
 export interface StoreConnection extends SessionStore {
   /** True between `begin` and `commit`/`rollback`, so the harness can end what a failed op left open. */
   readonly inTransaction: boolean;
-  /** The server process serving this connection: how explore mode asks the server whether it waits on a lock. */
+  /** The server's id of this connection (backend pid, connection id): how explore mode asks the server whether it waits on a lock. */
   readonly backendPid: number;
   /** The session data now stored under each key; absent keys are missing from the map. */
   read(keys: readonly string[]): Promise<Map<string, string>>;
@@ -169,7 +201,10 @@ export interface StoreConnection extends SessionStore {
   close(): Promise<void>;
 }
 
-/** A query client on the run's schema (`search_path` is set to it): for scenarios of their own tables. */
+/**
+ * A query client on the run's namespace (PostgreSQL: `search_path` is set to it; MySQL: it is the
+ * connection's database), for scenarios of their own tables. The SQL is the database's own dialect.
+ */
 export interface QueryClient {
   query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }>;
 }
@@ -253,8 +288,20 @@ export interface ScenarioDefinition {
    * for that level. Only for scenarios with `isolation: 'configured'`.
    */
   expectUnder?: Partial<Record<Isolation, { expect: Expectation; why: string }>>;
+  /**
+   * Where a database family behaves otherwise, its own expectation and reason, and per isolation
+   * level (`under`, for scenarios with `isolation: 'configured'`). Unnamed families take the ones above.
+   */
+  expectOn?: Partial<Record<DatabaseFamily, FamilyExpectation>>;
   /** One attempt to do the scenario's job. Throw (or let the database throw) to fail it. */
   op(ctx: OpContext): Promise<OpResult>;
+}
+
+/** A scenario's expectation on one database family: see `ScenarioDefinition.expectOn`. */
+export interface FamilyExpectation {
+  expect: Expectation;
+  why: string;
+  under?: Partial<Record<Isolation, { expect: Expectation; why: string }>>;
 }
 
 /** A violation a scenario's audit found: what is wrong, and the key it is about. */
@@ -299,22 +346,38 @@ export interface RunConfig {
   opTimeoutMs: number;
 }
 
-/** A database racelab can run on, started or reached by a store's provisioning. */
+/**
+ * A database racelab can run on, started or reached by a store's provisioning: the store contract's
+ * side on the main thread (docs/stores.md). Its worker side is the module at `storeModule`.
+ */
 export interface Database {
-  /** `embedded`: started here from npm binaries; `container`: testcontainers; `server`: the user's. */
-  readonly kind: 'embedded' | 'container' | 'server';
-  /** The server's own `server_version`. */
+  /**
+   * `embedded`: an embedded PostgreSQL from npm binaries; `local`: a throwaway server started here
+   * from the machine's binaries; `container`: testcontainers; `server`: the user's.
+   */
+  readonly kind: 'embedded' | 'local' | 'container' | 'server';
+  /** The product as reports name it: `PostgreSQL`, `MariaDB`, `MySQL`. */
+  readonly product: string;
+  /** The SQL dialect, which picks a scenario's expectation (`expectOn`). */
+  readonly family: DatabaseFamily;
+  /** The server's own version string. */
   readonly version: string;
-  /** Creates a fresh schema `racelab_<runId>` holding an empty session table. */
+  /** The module the worker threads open their connections with: its default export is an `OpenStore`. */
+  readonly storeModule: string;
+  /** The isolation levels a transaction can ask for here. */
+  readonly isolations: readonly Isolation[];
+  /** The level a transaction gets when it asks for none. */
+  readonly defaultIsolation: Isolation;
+  /** Creates a fresh namespace `racelab_<runId>` holding an empty session table. */
   createRunSchema(runId: string): Promise<StoreTarget>;
   /** Drops what createRunSchema made. */
   dropRunSchema(target: StoreTarget): Promise<void>;
   /** Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of a new schema's cost. */
   emptyRunTables(target: StoreTarget): Promise<void>;
   /**
-   * Of the server processes `pids`, those waiting for a lock that one of `holders` (the run's own
-   * connections) holds: a lock held by anybody else, another run on the same server, says nothing
-   * about this run's interleaving.
+   * Of the connections `pids` (`StoreConnection.backendPid`), those waiting for a lock that one of
+   * `holders` (the run's own connections) holds: a lock held by anybody else, another run on the
+   * same server, says nothing about this run's interleaving.
    */
   blockedBackends(pids: readonly number[], holders: readonly number[]): Promise<Set<number>>;
   /** A query client on the run's schema, for a scenario's setup and audit. */

@@ -1,6 +1,6 @@
 /**
- * The evidence lines that every human-readable report shares: the database's error in psql's
- * layout, the timeline of a collision, what chance predicts.
+ * The evidence lines that every human-readable report shares: the database's error in its own
+ * client's layout, the timeline of a collision, what chance predicts.
  */
 import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
@@ -46,8 +46,11 @@ export function describeSample(sample: OpSample): string {
 /** The error in psql's own layout, so it reads as the server's words. */
 export function errorLines(sample: OpSample): string[] {
   const { error } = sample;
-  const lines = [`  ${error.severity ?? 'ERROR'}:  ${error.message}`];
-  if (error.code) lines.push(`  SQLSTATE: ${error.code}`);
+  // An error number with its SQLSTATE is laid out as the mysql client prints it; else as psql does.
+  const lines =
+    error.sqlState === undefined
+      ? [`  ${error.severity ?? 'ERROR'}:  ${error.message}`, ...(error.code ? [`  SQLSTATE: ${error.code}`] : [])]
+      : [`  ERROR ${error.code ?? '?'} (${error.sqlState}): ${error.message}`];
   if (error.detail) lines.push(`  DETAIL:  ${error.detail}`);
   if (error.hint) lines.push(`  HINT:  ${error.hint}`);
   const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];

@@ -35,7 +35,7 @@ export function exploreJson(summary: ExploreSummary) {
     tool: header.tool,
     createdAt: summary.startedAt.toISOString(),
     nodeVersion: header.nodeVersion,
-    database: { kind: header.database.kind, version: header.database.version, reason: header.reason },
+    database: { kind: header.database.kind, product: header.database.product, version: header.database.version, reason: header.reason },
     scenario: { name: header.scenario, property: header.property },
     mode: summary.mode,
     verdict: summary.verdict,

@@ -12,13 +12,13 @@ import { VIOLATIONS } from '../harness/types.ts';
 export interface ExploreHeader {
   tool: { name: string; version: string };
   scenario: string;
-  database: { kind: string; version: string };
+  database: { kind: string; product: string; version: string };
   property: string;
 }
 
 export function headerLines(header: ExploreHeader): string[] {
   return [
-    `${header.tool.name} ${header.tool.version} explore ${header.scenario} · PostgreSQL ${header.database.version} (${header.database.kind})`,
+    `${header.tool.name} ${header.tool.version} explore ${header.scenario} · ${header.database.product} ${header.database.version} (${header.database.kind})`,
     `property: ${header.property} (no op ends ${VIOLATIONS.slice(0, -1).join(', ')} or ${VIOLATIONS.at(-1)})`,
     '',
   ];

@@ -34,7 +34,7 @@ export function renderJunit(input: ReportInput): string {
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}"`;
   const properties = [
     ['racelab', input.tool.version],
-    ['postgresql', `${input.database.version} (${input.database.kind})`],
+    ['database', `${input.database.product} ${input.database.version} (${input.database.kind})`],
     ['node', input.nodeVersion],
     ['seed', String(input.config.seed)],
     ['rerun', input.replayCommand],

@@ -31,6 +31,7 @@ export function verdictSentence(finding: Finding): string {
     finding.outcomes.integrity_error && `${count(finding.outcomes.integrity_error)} IntegrityError`,
     finding.outcomes.serialization_failure && `${count(finding.outcomes.serialization_failure)} serialization failures`,
     finding.outcomes.deadlock && `${count(finding.outcomes.deadlock)} deadlocks`,
+    finding.outcomes.lock_timeout && `${count(finding.outcomes.lock_timeout)} lock wait timeouts`,
     finding.outcomes.overwritten && `${count(finding.outcomes.overwritten)} sessions silently overwritten`,
     finding.outcomes.lost && `${count(finding.outcomes.lost)} sessions lost`,
     finding.outcomes.invariant_violated && `${count(finding.outcomes.invariant_violated)} violations of its invariant found by its audit`,
@@ -49,7 +50,7 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push(...whatWasRun(input), '');
   lines.push(...searchSection(input));
   lines.push('## Evidence', '');
-  const evidence = evidenceFindings(input).flatMap(evidenceOf);
+  const evidence = evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
   lines.push(...(evidence.length > 0 ? evidence : ['No violation occurred, so there is no example to show.', '']));
   const first = input.points[0];
   // Chance's prediction is about session keys: a scenario that saves none gets none of it.
@@ -108,7 +109,7 @@ function whatWasRun(input: ReportInput): string[] {
     '## What was run',
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
-    `- PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
+    `- ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
     `- ${concurrency(input)}, ${keys}, isolation ${c.isolation}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
@@ -123,12 +124,12 @@ function whatWasRun(input: ReportInput): string[] {
   ];
 }
 
-function evidenceOf(finding: Finding): string[] {
+function evidenceOf(finding: Finding, product: string): string[] {
   const lines: string[] = [];
   const loud = finding.firstLoudViolation;
   if (loud) {
     const kind = loud.outcome === 'integrity_error' ? 'IntegrityError' : loud.outcome;
-    lines.push(`### ${finding.scenario.name}: first ${kind}, as PostgreSQL reported it`, '', `${describeSample(loud)}.`, '');
+    lines.push(`### ${finding.scenario.name}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }
   if (finding.invariantProblems.length > 0) {

@@ -21,7 +21,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const keys =
     config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
   const lines = [
-    `${input.tool.name} ${input.tool.version} · PostgreSQL ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
+    `${input.tool.name} ${input.tool.version} · ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
     `${concurrency(input)} · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
     '',
@@ -33,7 +33,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
     lines.push(`property: ${findings[0]!.property}`, '');
     if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
     else lines.push(...fitted(findings, width), '');
-    lines.push(...evidence(evidenceFindings(input)));
+    lines.push(...evidence(evidenceFindings(input), input.database.product));
   }
   const first = input.points[0];
   // What chance predicts is about session keys drawn at random: a scenario that saves no
@@ -147,16 +147,17 @@ function rows(findings: readonly Finding[]): string[] {
 }
 
 /** The evidence block of one finding, as the terminal report shows it. */
-export function evidenceLinesFor(finding: Finding): string[] {
-  return evidence([finding]);
+export function evidenceLinesFor(finding: Finding, product: string): string[] {
+  return evidence([finding], product);
 }
 
-function evidence(findings: readonly Finding[]): string[] {
+/** `product` names the database whose words the error is. */
+function evidence(findings: readonly Finding[], product: string): string[] {
   const lines: string[] = [];
   for (const finding of findings) {
     const loud = finding.firstLoudViolation;
     if (loud) {
-      const what = loud.outcome === 'integrity_error' ? 'First IntegrityError, as PostgreSQL reported it' : `First ${loud.outcome}`;
+      const what = loud.outcome === 'integrity_error' ? `First IntegrityError, as ${product} reported it` : `First ${loud.outcome}`;
       lines.push(`${what} (${describeSample(loud)}):`, ...errorLines(loud), ...timelineSection(loud), '');
     }
     const silent = finding.firstSilentViolation;

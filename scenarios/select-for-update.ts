@@ -13,6 +13,26 @@ export default defineScenario({
   why: 'FOR UPDATE locks only rows that exist: an absent key is not locked, so two clients still both see it free and both insert',
   origin: 'Session.objects.select_for_update().filter(session_key=key).exists() inside transaction.atomic(), a fix often suggested for #18344-style races',
   isolation: 'configured',
+  expectOn: {
+    mysql: {
+      expect: 'unsafe',
+      why: 'InnoDB locks the gap where an absent key would go, and gap locks never conflict with each other',
+      under: {
+        'read-committed': {
+          expect: 'unsafe',
+          why: "InnoDB takes no gap locks in READ COMMITTED: FOR UPDATE on an absent key locks nothing, both clients insert, and the second INSERT fails with 1062 once the first commits",
+        },
+        'repeatable-read': {
+          expect: 'unsafe',
+          why: "FOR UPDATE on an absent key takes a gap lock that both clients get (gap locks never conflict); each INSERT then waits for the other's gap lock, and InnoDB rolls one back as a deadlock (1213)",
+        },
+        serializable: {
+          expect: 'unsafe',
+          why: "as in REPEATABLE READ: both clients get the gap lock, each INSERT waits for the other's, and InnoDB rolls one back as a deadlock (1213)",
+        },
+      },
+    },
+  },
   async op(ctx) {
     for (;;) {
       const key = ctx.key();

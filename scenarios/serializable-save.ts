@@ -1,21 +1,29 @@
-import { isUniqueViolation } from '../harness/classify.ts';
+import { outcomeOf } from '../harness/classify.ts';
 import { defineScenario } from '../harness/define-scenario.ts';
+import type { Outcome } from '../harness/types.ts';
 import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
-const SERIALIZATION_FAILURE = '40001';
-
 /**
- * The naive check-then-insert inside a SERIALIZABLE transaction, retried when PostgreSQL refuses
- * it. PostgreSQL's documentation advises retrying on serialization failures, and also on unique
- * violations when the key was chosen after reading, as here.
+ * What the database does to one of two transactions that cannot both commit, each one retried as
+ * PostgreSQL's manual (13.5) lists them: serialization failures, deadlocks, and unique violations
+ * when the key was chosen after reading, as here. InnoDB refuses them as deadlocks (1213).
  */
+const RETRIED: readonly (Outcome | undefined)[] = ['serialization_failure', 'deadlock', 'integrity_error'];
+
+/** The naive check-then-insert inside a SERIALIZABLE transaction, retried when the database refuses it. */
 export default defineScenario({
   name: 'serializable-save',
   property: SESSION_PROPERTY,
   expect: 'safe',
   why: 'SERIALIZABLE makes PostgreSQL refuse one of two racing transactions (40001, or 23505), and the refused one retries with a new key',
-  origin: 'PostgreSQL manual, 13.2.3 "Serializable Isolation Level" and 13.4 on retrying serialization failures',
+  origin: 'PostgreSQL manual, 13.2.3 "Serializable Isolation Level" and 13.5 "Serialization Failure Handling"',
   isolation: 'serializable',
+  expectOn: {
+    mysql: {
+      expect: 'safe',
+      why: "InnoDB's SERIALIZABLE makes the check a shared lock on the key's gap; when two clients both hold it, InnoDB rolls one back as a deadlock (1213) and it retries with a new key",
+    },
+  },
   async op(ctx) {
     for (;;) {
       await ctx.store.begin('serializable');
@@ -26,8 +34,7 @@ export default defineScenario({
         await ctx.store.commit();
         return ctx.saved(row);
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code !== SERIALIZATION_FAILURE && !isUniqueViolation(error)) throw error;
+        if (!RETRIED.includes(outcomeOf(error))) throw error;
         await ctx.store.rollback();
         ctx.retried();
       }

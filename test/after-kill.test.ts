@@ -69,12 +69,12 @@ describe('after SIGKILL', () => {
 
       const dry = await runCli(['clean', '--dry-run'], { env });
       expect(dry.code).toBe(0);
-      expect(dry.stdout).toContain(`would remove embedded cluster ${join(own, dir!)}: racelab process ${child.pid} is gone`);
+      expect(dry.stdout).toContain(`would remove embedded PostgreSQL cluster ${join(own, dir!)}: racelab process ${child.pid} is gone`);
       expect(existsSync(join(own, dir!))).toBe(true);
 
       const clean = await runCli(['clean'], { env });
       expect(clean.code, clean.stderr).toBe(0);
-      expect(clean.stdout).toContain(`removed embedded cluster ${join(own, dir!)}`);
+      expect(clean.stdout).toContain(`removed embedded PostgreSQL cluster ${join(own, dir!)}`);
       expect(existsSync(join(own, dir!))).toBe(false);
       expect(processesMentioning(dir!)).toEqual([]);
     } finally {

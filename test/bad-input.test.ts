@@ -36,8 +36,8 @@ const CASES: [string[], string][] = [
   [['reproduce', '--rate', '0'], 'racelab reproduce: --rate must be a whole number from 1 to 1,000,000,000, got "0"'],
   [['reproduce', '--scenario', 'naive-sav'], `racelab reproduce: --scenario "naive-sav" is not one of ${SCENARIOS} (did you mean naive-save?)`],
   [['reproduce', '--scenario', 'naive-save,naive-save'], 'racelab reproduce: --scenario names a value twice: "naive-save,naive-save"'],
-  [['reproduce', '--db', 'mysql://root@localhost/x'], 'racelab reproduce: --db URL must start with postgres:// or postgresql://, got "mysql://…"'],
-  [['reproduce', '--db', 'sqlite'], 'racelab reproduce: --db must be auto, embedded, docker or a postgres:// URL, got "sqlite"'],
+  [['reproduce', '--db', 'redis://root@localhost/x'], 'racelab reproduce: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "redis://…"'],
+  [['reproduce', '--db', 'sqlite'], 'racelab reproduce: --db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "sqlite"'],
   [['reproduce', '--db', 'postgres://'], 'racelab reproduce: --db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db'],
   [
     ['reproduce', '--db', 'postgres://racer:s3cret@db.example.com/app'],
@@ -77,12 +77,12 @@ const CASES: [string[], string][] = [
   [['explore', 'naive-save', '--schedule', 'x', '--seed', '1'], 'racelab explore: --schedule replays one interleaving and cannot go with --seed'],
   [['explore', 'naive-save', '--schedule', 'workers=2'], 'racelab explore: --schedule needs ops=…'],
   [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
-  [['list', '--db', 'embedded'], 'racelab list: --db goes with --sql NAME'],
+  [['list', '--db', 'sqlite'], 'racelab list: --db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "sqlite"'],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
   [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],
-  [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a postgres:// URL, got "embedded"'],
+  [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a server\'s URL (postgres://… or mysql://…), got "embedded"'],
   [['clean', '--dry-run=yes'], 'racelab clean: --dry-run takes no value'],
-  [['clean', '--db', 'mysql://root@127.0.0.1/test'], 'racelab clean: --db URL must start with postgres:// or postgresql://, got "mysql://…"'],
+  [['clean', '--db', 'redis://root@127.0.0.1/test'], 'racelab clean: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "redis://…"'],
 ];
 
 describe(`bad input: ${CASES.length} cases, each one line naming the option and the rule, exit 2, nothing started or created`, () => {

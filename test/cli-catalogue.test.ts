@@ -52,6 +52,16 @@ describe('racelab list', () => {
     expect(result.stdout).toContain('under repeatable-read: expected unsafe');
   });
 
+  it("--db with a MySQL URL lists MySQL's expectations and reasons, reaching no server", async () => {
+    // Port 1: nothing listens there, so the listing must come from the URL's scheme alone.
+    const result = await runCli(['list', '--db', 'mysql://root@127.0.0.1:1/test']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^on MySQL and MariaDB:/);
+    expect(result.stdout).toContain('under repeatable-read: expected unsafe: FOR UPDATE on an absent key takes a gap lock');
+    expect(result.stdout).toMatch(/^advisory-lock {2}\(expected safe; takes --isolation\)\n {2}why: {4}GET_LOCK serialises/m);
+    expect(result.stdout).not.toContain('the snapshot is taken by the lock statement');
+  });
+
   it('--sql prints the statements one op sends, in order, as the database ran them', async () => {
     const result = await runCli(['list', '--sql', 'naive-upsert', '--db', inject('embeddedUrl')]);
     expect(result.code).toBe(0);

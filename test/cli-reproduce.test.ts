@@ -170,10 +170,10 @@ describe('racelab usage errors that need files', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 
-  it('list: --db without --sql', async () => {
-    const result = await runCli(['list', '--db', 'embedded']);
+  it('list: a --db it cannot take', async () => {
+    const result = await runCli(['list', '--db', 'oracle://x/y']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('racelab list: --db goes with --sql NAME\n');
+    expect(result.stderr).toBe('racelab list: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "oracle://…"\n');
   });
 
   it('list: an unknown scenario for --sql', async () => {

@@ -6,7 +6,6 @@ import { raceViolations } from '../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError, type ExploreInput } from '../harness/explore/schedule.ts';
 import { searchForRace } from '../harness/explore/search.ts';
 import { ISOLATIONS, type Database } from '../harness/types.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { builtIn } from './run.ts';
 
@@ -14,7 +13,7 @@ const twoByOne: Omit<ExploreInput, 'choices'> = { workers: 2, opsPerWorker: 1, k
 
 /** Starts an explorer for one scenario, runs `body`, and always stops it. */
 async function withExplorer<T>(database: Database, scenario: string, body: (explorer: Explorer) => Promise<T>, workers = 2): Promise<T> {
-  const explorer = await Explorer.start(database, builtIn(scenario), SESSION_STORE, workers);
+  const explorer = await Explorer.start(database, builtIn(scenario), workers);
   try {
     return await body(explorer);
   } finally {

@@ -7,7 +7,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { unresponsiveAfterMs } from '../harness/supervise-run.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
-import { SESSION_STORE } from '../stores/postgres/index.ts';
 import { leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
 import { randomInt } from 'node:crypto';
 import { seededRandom } from '../harness/random.ts';
@@ -23,7 +22,6 @@ describeEachServer('faults inside a run', (server) => {
     const result = await reproduce({
       database: database(),
       scenarioModules: [fixture('hangs'), builtIn('naive-save')],
-      storeModule: SESSION_STORE,
       config: { workers: 2, threads: 2, opsPerWorker: 5, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 100, seed: 1, isolation: 'read-committed', opTimeoutMs: 300 },
     });
     expect(result.findings).toHaveLength(1); // naive-save never started

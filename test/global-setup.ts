@@ -1,19 +1,26 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import type { StartedInstance } from '../stores/postgres/database.ts';
+import { probeMysql } from './mysql-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A real PostgreSQL started from the npm binaries for this test run. */
     embeddedUrl: string;
+    /** A MariaDB or MySQL server that answered, or '' when none did: its tests are then skipped. */
+    mysqlUrl: string;
   }
 }
 
 let instance: StartedInstance | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  instance = await startEmbedded();
+  const [started, mysql] = await Promise.all([startEmbedded(), probeMysql()]);
+  instance = started;
   project.provide('embeddedUrl', instance.url);
+  project.provide('mysqlUrl', mysql.url ?? '');
+  // Said once, where the run's output starts: the skipped tests alone do not say why.
+  if (mysql.url === undefined) console.log(`MariaDB/MySQL tests skipped: ${mysql.why}`);
 }
 
 export async function teardown(): Promise<void> {

@@ -169,7 +169,7 @@ describe('junit.xml', () => {
     expect(Number(suite['@errors'])).toBe(0);
     expect(Number(suite['@time'])).toBeGreaterThan(0);
     expect(suite['@timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
-    expect(suite.properties.property.map((p: Record<string, string>) => p['@name'])).toContain('postgresql');
+    expect(suite.properties.property.map((p: Record<string, string>) => p['@name'])).toContain('database');
     for (const testcase of suite.testcase) {
       expect(testcase['@classname']).toMatch(/^racelab\.[a-z-]+$/);
       expect(testcase['@name']).toMatch(/^a new session is saved without error \(expected (un)?safe\)$/);

@@ -4,7 +4,6 @@ import type { Finding } from '../harness/finding.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 
-import { SESSION_STORE } from '../stores/postgres/index.ts';
 
 export const fixture = (name: string) => new URL(`./fixtures/${name}.ts`, import.meta.url).href;
 
@@ -30,7 +29,7 @@ export async function runScenarios(
   modules: readonly string[],
   config: Partial<RunConfig> = {},
 ): Promise<Record<string, Finding>> {
-  const result = await reproduce({ database, scenarioModules: modules, storeModule: SESSION_STORE, config: withThreads({ ...DEFAULTS, ...config }) });
+  const result = await reproduce({ database, scenarioModules: modules, config: withThreads({ ...DEFAULTS, ...config }) });
   return Object.fromEntries(result.findings.map((f) => [f.scenario.name, f]));
 }
 

@@ -66,7 +66,7 @@ describe('race() checks its options by the CLI’s rules, each named as race() n
     [{ keys: 'django' as const, keySpace: 8 }, "keySpace and occupancy apply only to keys: 'shrunk'; keys: 'django' draws from the real key space"],
     [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, got "serialisable"'],
     [{ occupancy: 2 }, 'occupancy must be a number from 0 to 1, got 2'],
-    [{ db: 'sqlite' }, '--db must be auto, embedded, docker or a postgres:// URL, got "sqlite"'],
+    [{ db: 'sqlite' }, '--db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "sqlite"'],
   ])('%j', async (options, message) => {
     await expect(race(thinkTime, options)).rejects.toThrow(new RaceError(message));
   });

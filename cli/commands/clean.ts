@@ -1,6 +1,6 @@
-import { findOrphanClusters, removeOrphanCluster } from '../../stores/postgres/orphan-clusters.ts';
-import { cleanOrphanSchemas } from '../../stores/postgres/orphan-schemas.ts';
-import { redactUrl } from '../../stores/postgres/redact-url.ts';
+import { findOrphanClusters, removeOrphanCluster } from '../../stores/shared/orphan-servers.ts';
+import { cleanOrphanNamespaces } from '../../stores/orphans.ts';
+import { redactUrl } from '../../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlags } from '../parse-flags.ts';
@@ -10,13 +10,14 @@ import type { Command } from './command.ts';
 export const cleanCommand: Command = {
   help: () =>
     [
-      'usage: racelab clean [--db postgres://…] [--dry-run]',
+      'usage: racelab clean [--db postgres://…|mysql://…] [--dry-run]',
       '',
-      '  removes embedded clusters in the temp directory whose racelab process is gone (their',
-      '  postgres stopped first), and with --db (or DATABASE_URL) the racelab_<runid> schemas on that',
-      '  database that no live run holds. A live run\'s cluster or schema is never touched.',
+      '  removes the embedded PostgreSQL clusters and throwaway MariaDB servers in the temp directory',
+      '  whose racelab process is gone (their server stopped first), and with --db (or DATABASE_URL)',
+      '  the racelab_<runid> schemas (PostgreSQL) or databases (MySQL/MariaDB) on that server that no',
+      '  live run holds. A live run\'s server, schema or database is never touched.',
       '',
-      '  --db URL     the server whose orphaned run schemas to drop (default DATABASE_URL, if set)',
+      '  --db URL     the server whose orphaned run namespaces to drop (default DATABASE_URL, if set)',
       '  --dry-run    list what would be removed, and remove nothing',
     ].join('\n'),
   async run(args, io) {
@@ -26,18 +27,18 @@ export const cleanCommand: Command = {
     let url: string | undefined;
     if (raw !== undefined) {
       const choice = parseDb(raw);
-      if (typeof choice !== 'object') throw new UsageError(`--db for clean must be a postgres:// URL, got ${JSON.stringify(raw)}`);
+      if (typeof choice !== 'object') throw new UsageError(`--db for clean must be a server's URL (postgres://… or mysql://…), got ${JSON.stringify(raw)}`);
       url = choice.url;
     }
     const lines = [...cleanClusters(dryRun)];
     if (url !== undefined) {
-      let schemas: string[];
+      let namespaces: string[];
       try {
-        schemas = await cleanOrphanSchemas(url, dryRun);
+        namespaces = await cleanOrphanNamespaces(url, dryRun);
       } catch (error) {
         throw new InfrastructureError(`could not clean ${redactUrl(url)}: ${(error as Error).message}`);
       }
-      for (const schema of schemas) lines.push(`${dryRun ? 'would drop' : 'dropped'} schema ${schema} on ${redactUrl(url)}: no live run holds it`);
+      for (const namespace of namespaces) lines.push(`${dryRun ? 'would drop' : 'dropped'} ${namespace} on ${redactUrl(url)}: no live run holds it`);
     }
     if (lines.length === 0) lines.push(`nothing to clean${url === undefined ? ' in the temp directory (pass --db URL to look at a server too)' : ''}`);
     io.stdout(`${lines.join('\n')}\n`);
@@ -49,7 +50,7 @@ export const cleanCommand: Command = {
 export function cleanClusters(dryRun: boolean): string[] {
   return findOrphanClusters().map((orphan) => {
     if (!dryRun) removeOrphanCluster(orphan);
-    const server = orphan.serverPid === undefined ? 'no server ran' : `its postgres (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
-    return `${dryRun ? 'would remove' : 'removed'} embedded cluster ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
+    const server = orphan.serverPid === undefined ? 'no server ran' : `its server (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
+    return `${dryRun ? 'would remove' : 'removed'} ${orphan.kind.label} ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
   });
 }

@@ -5,11 +5,11 @@ import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harnes
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace } from '../../harness/explore/search.ts';
-import type { Isolation, Scenario } from '../../harness/types.ts';
+import type { DatabaseFamily, Isolation, Scenario } from '../../harness/types.ts';
 import { exhaustiveLine, headerLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
 import { count } from '../../reports/format.ts';
-import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
+import { dbArgument } from '../replay-command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { openCommandDatabase } from '../open-database.ts';
@@ -40,7 +40,7 @@ export const exploreCommand: Command = {
     const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
-      const explorer = await Explorer.start(database, scenarioModule!, SESSION_STORE, workers, io.signal);
+      const explorer = await Explorer.start(database, scenarioModule!, workers, io.signal);
       try {
         const header = { tool: TOOL, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
         io.stdout(`${headerLines(header).join('\n')}\n`);
@@ -51,11 +51,13 @@ export const exploreCommand: Command = {
           io.stdout(`${lines.join('\n')}\n`);
         };
         const startedAt = new Date();
-        const { matches, text, reproduced, evidence } = await runMode(explorer, options.scenario, options.mode, io, emit);
+        // The scenario as the replay commands name it, with the database when it is not the default.
+        const argument = `${options.scenario}${dbArgument(options.db)}`;
+        const { matches, text, reproduced, evidence } = await runMode(explorer, argument, options.mode, io, emit);
         io.stdout(`verdict: ${text}\n`);
         const summary = {
           header: { ...header, nodeVersion: process.version, reason: plan.reason },
-          argument: options.scenario,
+          argument,
           startedAt,
           mode: options.mode.kind,
           verdict: { text, reproduced, matchesExpectation: matches },
@@ -93,7 +95,8 @@ async function runMode(
   emit: (lines: readonly string[]) => void,
 ): Promise<Verdict & { evidence: ExploreEvidence }> {
   const scenario = explorer.scenario;
-  const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation).isolation;
+  const { family } = explorer.database;
+  const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation, family).isolation;
   switch (mode.kind) {
     case 'search': {
       io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
@@ -104,14 +107,14 @@ async function runMode(
       const evidence: ExploreEvidence = result.failed
         ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
         : { searched };
-      return { ...verdict(scenario, result.failed, levels), evidence };
+      return { ...verdict(scenario, family, result.failed, levels), evidence };
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
       const run = await explorer.run(input, orderPolicy(order));
       emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
       const reproduced = raceViolations(run) > 0;
-      return { ...verdict(scenario, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {} };
+      return { ...verdict(scenario, family, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {} };
     }
     case 'exhaustive': {
       let violating = 0;
@@ -123,7 +126,7 @@ async function runMode(
         emit([exhaustiveLine(run, index, violations)]);
       }, io.signal);
       emit(['', `${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property`]);
-      return { ...verdict(scenario, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } } };
+      return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } } };
     }
   }
 }
@@ -143,8 +146,8 @@ interface Verdict {
   text: string;
 }
 
-function verdict(scenario: Scenario, reproduced: boolean, levels: readonly Isolation[]): Verdict {
-  const expectations = levels.map((level) => ({ level, ...expectationUnder(scenario, level) }));
+function verdict(scenario: Scenario, family: DatabaseFamily, reproduced: boolean, levels: readonly Isolation[]): Verdict {
+  const expectations = levels.map((level) => ({ level, ...expectationUnder(scenario, level, family) }));
   const matches = reproduced
     ? expectations.every((e) => e.expect === 'unsafe')
     : expectations.every((e) => e.expect === 'safe');

@@ -3,12 +3,12 @@ import { allFindings } from '../../harness/report-input.ts';
 import { baselineLines, gateLines, gateRules, type GateLine } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { readBaseline } from '../baseline-file.ts';
+import { dbArgument } from '../replay-command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
 import type { Finding } from '../../harness/finding.ts';
-import { SESSION_STORE } from '../../stores/postgres/index.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
 import { runInvocation, taintedFindings } from '../run-invocation.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
@@ -46,13 +46,13 @@ export const gateCommand: Command = {
       ...(budget && {
         search: (database, modules, findings) => {
           io.progress(`searching interleavings: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
-          return searchScenarios(database, worthSearching(modules, findings, options.scenarios), SESSION_STORE, { ...budget, isolation: options.config.isolation, signal: io.signal });
+          return searchScenarios(database, worthSearching(modules, findings, options.scenarios.map((name) => `${name}${dbArgument(options.db)}`)), { ...budget, isolation: options.config.isolation, signal: io.signal });
         },
       }),
     });
 
     const out = (line: string) => io.stdout(`${line}\n`);
-    out(`racelab gate · PostgreSQL ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
+    out(`racelab gate · ${input.database.product} ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
     for (const line of gateRules(baseline && alpha, budget)) out(line);
     if (input.interrupted || io.signal.aborted) {
       out('gate: INTERRUPTED, no verdict');
@@ -64,7 +64,7 @@ export const gateCommand: Command = {
     }
     const tainted = taintedFindings(input);
     if (tainted.length > 0) {
-      for (const finding of tainted) out(evidenceLinesFor(finding).join('\n'));
+      for (const finding of tainted) out(evidenceLinesFor(finding, input.database.product).join('\n'));
       io.error(`gate: harness failure in ${[...new Set(tainted.map((f) => f.scenario.name))].join(', ')}: no verdict`);
       return EXIT.infrastructure;
     }

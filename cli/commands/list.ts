@@ -1,48 +1,55 @@
 import { loadScenario } from '../../harness/load-module.ts';
-import type { Scenario, StatementTrace } from '../../harness/types.ts';
+import type { DatabaseFamily, Scenario, StatementTrace } from '../../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listOption } from '../option-rules.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { parseDb } from '../reproduce-options.ts';
-import { UsageError } from '../cli-errors.ts';
 import { newRunId } from '../../harness/run-id.ts';
-import type { DatabaseChoice } from '../../stores/postgres/provision.ts';
+import { familyOfChoice, type DatabaseChoice } from '../../stores/choice.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const listCommand: Command = {
   help: () =>
     [
-      'usage: racelab list [--sql NAME [--db auto|embedded|docker|postgres://…]]',
+      'usage: racelab list [--db DB] [--sql NAME]',
       '',
+      '  lists the scenarios with what each is expected to show, and why, on the database --db names',
+      '',
+      '  --db         the database, as for reproduce (default auto): its family picks the expectations,',
+      '               and with --sql it is where the op runs',
       '  --sql NAME   run one op of scenario NAME on an empty table and print its statements, in order',
-      '  --db         where to run it (default auto, as for reproduce)',
     ].join('\n'),
   async run(args, io) {
     const flags = parseFlags('list', args, ['sql', 'db'], { flags: ['allow-remote'] });
     const names = Object.keys(BUILT_IN_SCENARIOS);
+    const db = parseDb(flags.db ?? 'auto');
     if (flags.sql === undefined) {
-      // --db alone is a mistake worth naming rather than ignoring.
-      if (flags.db !== undefined) throw new UsageError('--db goes with --sql NAME');
-      const lines: string[] = [];
-      for (const name of names) lines.push(...describe(await loadScenario(BUILT_IN_SCENARIOS[name]!)), '');
+      // Known from the choice alone: listing starts nothing and reaches nothing.
+      const family = familyOfChoice(db);
+      const lines: string[] = [`on ${FAMILY_NAMES[family]}:`, ''];
+      for (const name of names) lines.push(...describe(await loadScenario(BUILT_IN_SCENARIOS[name]!), family), '');
       io.stdout(lines.join('\n'));
       return EXIT.ok;
     }
     const [name] = listOption('sql', flags.sql, names);
-    return listSql(name!, parseDb(flags.db ?? 'auto'), io, flags.flags.has('allow-remote'));
+    return listSql(name!, db, io, flags.flags.has('allow-remote'));
   },
 };
 
-function describe(scenario: Scenario): string[] {
+/** How the listing names a family: what a user picks with --db. */
+const FAMILY_NAMES: Readonly<Record<DatabaseFamily, string>> = { postgresql: 'PostgreSQL', mysql: 'MySQL and MariaDB' };
+
+function describe(scenario: Scenario, family: DatabaseFamily): string[] {
   const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(scenario.name);
   const isolation = scenario.isolation === undefined ? 'autocommit' : scenario.isolation === 'configured' ? 'takes --isolation' : scenario.isolation;
+  const on = scenario.expectOn?.[family];
   const lines = [
-    `${scenario.name}  (expected ${scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
-    `  why:    ${scenario.why}`,
+    `${scenario.name}  (expected ${on?.expect ?? scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
+    `  why:    ${on?.why ?? scenario.why}`,
     `  origin: ${scenario.origin}`,
   ];
-  for (const [level, override] of Object.entries(scenario.expectUnder ?? {})) {
+  for (const [level, override] of Object.entries((on ? on.under : scenario.expectUnder) ?? {})) {
     lines.push(`  under ${level}: expected ${override.expect}: ${override.why}`);
   }
   return lines;
@@ -50,11 +57,7 @@ function describe(scenario: Scenario): string[] {
 
 async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
   // Loaded here: the catalogue alone must start fast, without the driver or the engine.
-  const [{ openCommandDatabase }, { traceOp }, { SESSION_STORE }] = await Promise.all([
-    import('../open-database.ts'),
-    import('../../harness/trace-op.ts'),
-    import('../../stores/postgres/index.ts'),
-  ]);
+  const [{ openCommandDatabase }, { traceOp }] = await Promise.all([import('../open-database.ts'), import('../../harness/trace-op.ts')]);
   const { database } = await openCommandDatabase(db, io, allowRemote);
   try {
     const target = await database.createRunSchema(newRunId());
@@ -62,9 +65,9 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
       const config = {
         workers: 1, threads: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: 'read-committed', opTimeoutMs: 10_000,
       } as const;
-      const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, SESSION_STORE, target, config);
+      const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, database.storeModule, target, config);
       if (io.signal.aborted) return EXIT.interrupted;
-      io.stdout(render(name, database.version, statements));
+      io.stdout(render(name, `${database.product} ${database.version}`, statements));
     } finally {
       await database.dropRunSchema(target);
     }
@@ -74,8 +77,8 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
   return EXIT.ok;
 }
 
-function render(name: string, version: string, statements: readonly StatementTrace[]): string {
-  const lines = [`${name}: the statements of one op on an empty table (PostgreSQL ${version}), in order:`, ''];
+function render(name: string, server: string, statements: readonly StatementTrace[]): string {
+  const lines = [`${name}: the statements of one op on an empty table (${server}), in order:`, ''];
   statements.forEach((s, i) => {
     lines.push(`${String(i + 1).padStart(2)}. ${s.text}`);
     const values = s.values.map((v, j) => `$${j + 1} = ${v instanceof Date ? `'${v.toISOString()}'` : JSON.stringify(v)}`);

@@ -60,7 +60,7 @@ interface Participant {
 export class Explorer {
   private constructor(
     readonly scenario: Scenario,
-    private readonly database: Database,
+    readonly database: Database,
     private readonly target: StoreTarget,
     private readonly pool: Piscina,
     private readonly tasks: Promise<unknown>[],
@@ -73,7 +73,7 @@ export class Explorer {
    * Starts `maxWorkers` explore workers on a fresh schema and waits until each is connected.
    * Aborting `signal` ends the interleaving under way at its next decision with ExploreInterrupted.
    */
-  static async start(database: Database, scenarioModule: string, storeModule: string, maxWorkers: number, signal?: AbortSignal): Promise<Explorer> {
+  static async start(database: Database, scenarioModule: string, maxWorkers: number, signal?: AbortSignal): Promise<Explorer> {
     const scenario = await loadScenario(scenarioModule);
     const target = await database.createRunSchema(newRunId());
     try {
@@ -98,7 +98,7 @@ export class Explorer {
         else participant.inbox.push(message);
       });
       participants.push(participant);
-      const task: ExploreTask = { scenarioModule, storeModule, target, worker, turnstile: buffer, port: port2 };
+      const task: ExploreTask = { scenarioModule, storeModule: database.storeModule, target, worker, turnstile: buffer, port: port2 };
       const died = (reason: unknown) => {
         const { message, stack } = toErrorRecord(reason);
         participant.died = new HarnessFailure(`worker ${worker + 1} died (its thread ended on an exception that escaped): ${message}`);

@@ -20,7 +20,7 @@ export interface SearchBudget {
 /** What the search of one scenario found. */
 export interface ScenarioSearch {
   scenario: string;
-  /** How the command line names the scenario (a built-in's name, or the file's path): replay commands use it. */
+  /** How the command line names the scenario (a built-in's name, or the file's path), with `--db` when the database is not the default: replay commands use it. */
   argument: string;
   budget: SearchBudget;
   /** The level searched, for scenarios that take the configured one. */
@@ -33,13 +33,12 @@ export interface ScenarioSearch {
 export async function searchScenarios(
   database: Database,
   scenarios: readonly { module: string; argument: string }[],
-  storeModule: string,
   options: SearchBudget & { isolation: Isolation; signal?: AbortSignal },
 ): Promise<ScenarioSearch[]> {
   const searches: ScenarioSearch[] = [];
   for (const { module, argument } of scenarios) {
     const started = performance.now();
-    const explorer = await Explorer.start(database, module, storeModule, SEARCH_WORKERS, options.signal);
+    const explorer = await Explorer.start(database, module, SEARCH_WORKERS, options.signal);
     try {
       const result = await searchForRace(explorer, {
         runs: options.runs,

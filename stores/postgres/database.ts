@@ -1,8 +1,10 @@
 import pg from 'pg';
-import type { Database, StoreTarget } from '../../harness/types.ts';
-import { registerLeftover } from './emergency.ts';
-import { redactUrl } from './redact-url.ts';
-import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL, runSchemaName } from './session-table.ts';
+import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/types.ts';
+import { registerLeftover } from '../shared/emergency.ts';
+import { SESSION_STORE } from './index.ts';
+import { redactUrl } from '../shared/redact-url.ts';
+import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
+import { runNamespaceName } from '../shared/run-namespace.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -51,9 +53,14 @@ export async function connectDatabase(
 
   return {
     kind,
+    product: 'PostgreSQL',
+    family: 'postgresql',
     version,
+    storeModule: SESSION_STORE,
+    isolations: ISOLATIONS,
+    defaultIsolation: 'read-committed',
     async createRunSchema(runId: string): Promise<StoreTarget> {
-      const schema = runSchemaName(runId);
+      const schema = runNamespaceName(runId);
       openSchemas.add(schema);
       // Held before the schema exists, so `racelab clean` never takes a schema being made for an orphan.
       await admin.query(RUN_LOCK_SQL.lock, [schema]);

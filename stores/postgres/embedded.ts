@@ -8,16 +8,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { StartedInstance } from './database.ts';
-import { freePort } from './free-port.ts';
-import { registerEmergencyCleanup } from './emergency.ts';
+import { freePort } from '../shared/free-port.ts';
+import { registerEmergencyCleanup } from '../shared/emergency.ts';
+import { startGuardian, stopServerNow, writeOwner } from '../shared/guardian.ts';
+import { EMBEDDED_POSTGRES_PREFIX } from '../shared/server-directories.ts';
 import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
 
 const READY = 'database system is ready to accept connections';
@@ -31,14 +32,10 @@ interface Binaries {
 }
 
 /** An embedded cluster's directory is `<tmpdir>/racelab-pg-p<pid in base 36>-XXXXXX`: whose it is shows in its name. */
-export const CLUSTER_DIR_PREFIX = 'racelab-pg-';
-
 export function clusterDirPrefix(pid: number): string {
-  return `${CLUSTER_DIR_PREFIX}p${pid.toString(36)}-`;
+  return `${EMBEDDED_POSTGRES_PREFIX}p${pid.toString(36)}-`;
 }
 
-/** The file in a cluster's directory that names the racelab process it belongs to. */
-export const OWNER_FILE = 'owner.json';
 
 /** Thrown when the start is aborted: the caller reports an interruption, not a failure. */
 class EmbeddedStartAborted extends Error {
@@ -54,7 +51,7 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
   const base = await mkdtempIn(tmpdir());
   // The guardian first: from here on, nothing of this cluster outlives racelab by much.
   const guardian = startGuardian(base);
-  await writeFile(join(base, OWNER_FILE), JSON.stringify({ pid: process.pid, startedAt: processStartTime(process.pid) }));
+  await writeOwner(base);
   let server: ChildProcess | undefined;
   // If racelab must exit at once, the server still goes, and its files with it.
   const unregister = registerEmergencyCleanup(() => {
@@ -97,60 +94,6 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
     await stop().catch(() => undefined);
     checkAborted();
     throw error;
-  }
-}
-
-interface Guardian {
-  /** Tells the guardian of a process to stop if racelab goes away. */
-  watch(pid: number): void;
-  /**
-   * racelab removed the cluster itself: the guardian leaves without doing anything. Resolves once
-   * it has (within a second), so that nothing of the cluster's runs when stop() returns.
-   */
-  done(): Promise<void>;
-}
-
-/** Starts the cluster's guardian (cluster-guardian.mjs): it outlives racelab only to clean up after it. */
-function startGuardian(base: string): Guardian {
-  const child = spawn(process.execPath, [GUARDIAN, base], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  child.on('error', () => undefined);
-  child.stdin!.on('error', () => undefined);
-  // Neither the guardian nor its pipe may keep racelab's event loop alive.
-  child.unref();
-  (child.stdin as unknown as { unref(): void }).unref();
-  let ended = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
-  });
-  return {
-    watch: (pid) => {
-      if (!ended) child.stdin!.write(`pid ${pid}\n`);
-    },
-    done: async () => {
-      if (!ended) {
-        ended = true;
-        child.stdin!.end('done\n');
-      }
-      await Promise.race([exited, delay(GUARDIAN_EXIT_MS)]);
-    },
-  };
-}
-
-const GUARDIAN = fileURLToPath(new URL('./cluster-guardian.mjs', import.meta.url));
-const GUARDIAN_EXIT_MS = 1_000;
-
-/**
- * When process `pid` started, in clock ticks since boot (Linux), so that a pid the system has since
- * given to another process is not taken for the one that made a cluster. Undefined where /proc
- * does not tell.
- */
-export function processStartTime(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-  } catch {
-    return undefined;
   }
 }
 
@@ -301,35 +244,6 @@ async function mkdtempIn(parent: string): Promise<string> {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`embedded PostgreSQL: cannot create its directory in ${parent} (${code}); set TMPDIR to a writable directory, or use --db postgres://…`);
   }
-}
-
-/**
- * Immediate shutdown (SIGQUIT: the server ends its backends and exits), waited for synchronously
- * for a few seconds, then SIGKILL. For the last moments of the process, when nothing async runs,
- * and for `racelab clean`.
- */
-export function stopServerNow(pid: number): void {
-  const gone = () => {
-    try {
-      // A zombie has exited already; only its parent (us) has not reaped it yet.
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
-    } catch {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }
-  };
-  try {
-    process.kill(pid, 'SIGQUIT');
-  } catch {
-    return;
-  }
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
-  for (let waited = 0; waited < 3_000 && !gone(); waited += 20) Atomics.wait(sleeper, 0, 0, 20);
-  if (!gone()) process.kill(pid, 'SIGKILL');
 }
 
 /** Fast shutdown (SIGINT), then SIGKILL if it does not exit within the budget. */

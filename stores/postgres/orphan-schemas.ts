@@ -6,7 +6,8 @@
  * uses, is an orphan. Nothing else on the server is looked at.
  */
 import pg from 'pg';
-import { dropSchemaSql, isRunSchemaName, RUN_LOCK_SQL } from './session-table.ts';
+import { isRunNamespaceName } from '../shared/run-namespace.ts';
+import { dropSchemaSql, RUN_LOCK_SQL } from './session-table.ts';
 
 /** Removes (or with `dryRun` only lists) the orphaned run schemas of the database at `url`. */
 export async function cleanOrphanSchemas(url: string, dryRun: boolean): Promise<string[]> {
@@ -16,7 +17,7 @@ export async function cleanOrphanSchemas(url: string, dryRun: boolean): Promise<
   try {
     const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'racelab\\_%' ORDER BY nspname`);
     const orphans: string[] = [];
-    for (const schema of rows.map((row) => row.nspname).filter(isRunSchemaName)) {
+    for (const schema of rows.map((row) => row.nspname).filter(isRunNamespaceName)) {
       const used = await client.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [schema]);
       if ((used.rowCount ?? 0) > 0) continue;
       const { locked } = (await client.query<{ locked: boolean }>(RUN_LOCK_SQL.tryLock, [schema])).rows[0]!;

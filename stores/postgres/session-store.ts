@@ -3,8 +3,10 @@
  * the run's table. The harness loads this module by URL; its default export is an `OpenStore`.
  */
 import pg from 'pg';
+import { classified } from '../../harness/classify.ts';
 import { toErrorRecord } from '../../harness/error-record.ts';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { classifyPostgresError } from './errors.ts';
 import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
 type Statement = { name?: string; text: string };
@@ -26,7 +28,9 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     new Promise<pg.QueryResult>((resolve, reject) => {
       // A Query made from the text alone spares pg its deep copy of a config object, about a
       // fifth of pg's own time in a worker's profile; the name still makes it a prepared statement.
-      const query = new pg.Query(statement.text, values, (error: Error | undefined, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+      const query = new pg.Query(statement.text, values, (error: Error | undefined, result: pg.QueryResult) =>
+        error ? reject(classified(error, classifyPostgresError(error))) : resolve(result),
+      );
       if (statement.name !== undefined) (query as { name?: string }).name = statement.name;
       client.query(query);
     });

@@ -2,14 +2,7 @@
  * The session table, shaped like Django's `django_session`, and the statements Django's ORM sends
  * for it. Every identifier is the run's checked schema, quoted; every value travels as a parameter.
  */
-const SCHEMA_NAME = /^racelab_[a-z0-9_]{1,50}$/;
-
-/** Returns the schema name for a run id, or throws: identifiers are never built from unchecked input. */
-export function runSchemaName(runId: string): string {
-  const name = `racelab_${runId}`;
-  if (!SCHEMA_NAME.test(name)) throw new RangeError(`not a racelab schema name: ${JSON.stringify(name)}`);
-  return name;
-}
+import { checkedNamespace } from '../shared/run-namespace.ts';
 
 /** The schema as a quoted identifier, after checking it is one of ours. */
 export function quoteSchema(schema: string): string {
@@ -17,8 +10,7 @@ export function quoteSchema(schema: string): string {
 }
 
 function quotedSchema(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) throw new RangeError(`not a racelab schema name: ${JSON.stringify(schema)}`);
-  return `"${schema}"`;
+  return `"${checkedNamespace(schema)}"`;
 }
 
 function table(schema: string): string {
@@ -52,10 +44,6 @@ function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** Whether a name is one racelab gives its run schemas. */
-export function isRunSchemaName(name: string): boolean {
-  return SCHEMA_NAME.test(name);
-}
 
 /**
  * The session-level advisory lock a run holds on its schema, on the connection that created it,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planDatabase } from './provision.ts';
-import type { RuntimeProbe } from './container-runtime.ts';
+import type { RuntimeProbe } from './shared/container-runtime.ts';
 
 const noRuntime = async (): Promise<RuntimeProbe> => ({ found: false, tried: ['unix:///var/run/docker.sock: ENOENT'] });
 const runtime = async (): Promise<RuntimeProbe> => ({ found: true, endpoint: 'unix:///var/run/docker.sock' });
@@ -8,7 +8,7 @@ const runtime = async (): Promise<RuntimeProbe> => ({ found: true, endpoint: 'un
 describe('planDatabase: the rule of docs/architecture.md', () => {
   it('takes an explicit URL over everything, and never prints its password', async () => {
     const plan = await planDatabase({ url: 'postgres://u:pw@127.0.0.1:5432/x' }, { DATABASE_URL: 'postgres://other/y' }, runtime);
-    expect(plan).toEqual({ kind: 'server', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
+    expect(plan).toEqual({ kind: 'server', family: 'postgresql', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
   });
 
   it('auto: DATABASE_URL before a container runtime', async () => {
@@ -21,6 +21,8 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
   it('auto: a container runtime before the embedded cluster', async () => {
     expect(await planDatabase('auto', {}, runtime, () => true)).toEqual({
       kind: 'container',
+      family: 'postgresql',
+      product: 'postgres',
       reason: 'container runtime at unix:///var/run/docker.sock',
     });
   });
@@ -28,6 +30,7 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
   it('auto: the embedded cluster when no runtime answers, saying what was tried', async () => {
     expect(await planDatabase('auto', {}, noRuntime)).toEqual({
       kind: 'embedded',
+      family: 'postgresql',
       reason: 'no container runtime answered (unix:///var/run/docker.sock: ENOENT)',
     });
   });
@@ -46,6 +49,7 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
     const absent = () => false;
     expect(await planDatabase('auto', {}, runtime, absent)).toEqual({
       kind: 'embedded',
+      family: 'postgresql',
       reason: 'container runtime at unix:///var/run/docker.sock, but @testcontainers/postgresql is not installed',
     });
     await expect(planDatabase('docker', {}, runtime, absent)).rejects.toThrow(
@@ -57,6 +61,44 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
     const probe = async (): Promise<RuntimeProbe> => {
       throw new Error('must not be called');
     };
-    expect(await planDatabase('embedded', {}, probe)).toEqual({ kind: 'embedded', reason: '--db embedded' });
+    expect(await planDatabase('embedded', {}, probe)).toEqual({ kind: 'embedded', family: 'postgresql', reason: '--db embedded' });
+  });
+});
+
+describe('planDatabase: MariaDB and MySQL', () => {
+  const mariadbBinaries = () => ({ product: 'MariaDB' as const, installDb: '/usr/bin/mariadb-install-db', server: '/usr/sbin/mariadbd' });
+
+  it('takes mysql:// and mariadb:// URLs, from --db and from DATABASE_URL, as the MySQL store', async () => {
+    expect(await planDatabase({ url: 'mariadb://root@127.0.0.1:3306/test' }, {}, runtime)).toMatchObject({ kind: 'server', family: 'mysql' });
+    expect(await planDatabase('auto', { DATABASE_URL: 'mysql://root@127.0.0.1/test' }, runtime)).toMatchObject({ kind: 'server', family: 'mysql' });
+  });
+
+  it('mariadb: a throwaway server from the binaries found, asking no runtime', async () => {
+    const probe = async (): Promise<RuntimeProbe> => {
+      throw new Error('must not be called');
+    };
+    expect(await planDatabase('mariadb', {}, probe, () => false, mariadbBinaries)).toEqual({
+      kind: 'local',
+      family: 'mysql',
+      binaries: mariadbBinaries(),
+      reason: '--db mariadb: a throwaway server from /usr/sbin/mariadbd',
+    });
+  });
+
+  it('mariadb without binaries names the package to install', async () => {
+    await expect(planDatabase('mariadb', {}, noRuntime, () => false, () => undefined)).rejects.toThrow(/apt-get install mariadb-server/);
+  });
+
+  it('docker:mariadb and docker:mysql: the runtime, then the module, each named when missing', async () => {
+    await expect(planDatabase('docker:mariadb', {}, noRuntime)).rejects.toThrow(/^--db docker:mariadb: no container runtime answered .*use --db mariadb$/);
+    await expect(planDatabase('docker:mysql', {}, runtime, () => false)).rejects.toThrow(
+      '--db docker:mysql needs @testcontainers/mysql, an optional peer of racelab: npm install --save-dev @testcontainers/mysql@11',
+    );
+    expect(await planDatabase('docker:mariadb', {}, runtime, (name) => name === '@testcontainers/mariadb')).toEqual({
+      kind: 'container',
+      family: 'mysql',
+      product: 'mariadb',
+      reason: '--db docker:mariadb (unix:///var/run/docker.sock)',
+    });
   });
 });

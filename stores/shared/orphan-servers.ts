@@ -1,19 +1,22 @@
 /**
- * Embedded clusters whose racelab process is gone: what an uncatchable kill left when the
- * cluster's guardian could not clean up either (killed with it, say). A cluster is racelab's when
- * its directory is named so and holds the owner file; it is an orphan when the process that file
- * names no longer runs. Anything else, including a live run's cluster, is left alone.
+ * Local servers (embedded PostgreSQL clusters, throwaway MariaDB servers) whose racelab process is
+ * gone: what an uncatchable kill left when the directory's guardian could not clean up either
+ * (killed with it, say). A directory is racelab's when it is named so and holds the owner file; it
+ * is an orphan when the process that file names no longer runs. Anything else, including a live
+ * run's server, is left alone.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLUSTER_DIR_PREFIX, OWNER_FILE, processStartTime, stopServerNow } from './embedded.ts';
+import { OWNER_FILE, processStartTime, stopServerNow } from './guardian.ts';
+import { SERVER_DIRECTORY_KINDS, type ServerDirectoryKind } from './server-directories.ts';
 
 export interface OrphanCluster {
   directory: string;
+  kind: ServerDirectoryKind;
   /** The racelab process that started it, now gone. */
   ownerPid: number;
-  /** The cluster's postmaster, when it still runs. */
+  /** The server, when it still runs. */
   serverPid?: number;
 }
 
@@ -21,12 +24,13 @@ export interface OrphanCluster {
 export function findOrphanClusters(parent = tmpdir()): OrphanCluster[] {
   const orphans: OrphanCluster[] = [];
   for (const name of readdirSync(parent)) {
-    if (!name.startsWith(CLUSTER_DIR_PREFIX)) continue;
+    const kind = SERVER_DIRECTORY_KINDS.find((candidate) => name.startsWith(candidate.prefix));
+    if (kind === undefined) continue;
     const directory = join(parent, name);
     const owner = readOwner(directory);
     if (owner === undefined || ownerRuns(owner)) continue;
-    const serverPid = runningPostmaster(directory);
-    orphans.push({ directory, ownerPid: owner.pid, ...(serverPid !== undefined && { serverPid }) });
+    const serverPid = runningServer(directory, kind);
+    orphans.push({ directory, kind, ownerPid: owner.pid, ...(serverPid !== undefined && { serverPid }) });
   }
   return orphans;
 }
@@ -59,11 +63,11 @@ function ownerRuns(owner: { pid: number; startedAt?: number }): boolean {
   return owner.startedAt === undefined || processStartTime(owner.pid) === owner.startedAt;
 }
 
-/** The postmaster of a cluster, from its pid file, if that process still runs this cluster. */
-function runningPostmaster(directory: string): number | undefined {
+/** The server of a directory, from its pid file, if that process still runs this directory's server. */
+function runningServer(directory: string, kind: ServerDirectoryKind): number | undefined {
   let pid: number;
   try {
-    pid = Number.parseInt(readFileSync(join(directory, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
+    pid = Number.parseInt(readFileSync(join(directory, kind.pidFile), 'utf8').split('\n')[0]!, 10);
   } catch {
     return undefined;
   }

@@ -1,0 +1,190 @@
+/**
+ * A throwaway MariaDB (or MySQL) server from the binaries installed on this machine, in a
+ * temporary directory of its own, on its own loopback port, removed on stop. Nothing of the
+ * machine's own server is used: not its data, not its configuration files (`--no-defaults`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { registerEmergencyCleanup } from '../shared/emergency.ts';
+import { freePort } from '../shared/free-port.ts';
+import { startGuardian, stopServerNow, writeOwner } from '../shared/guardian.ts';
+import { THROWAWAY_MARIADB_PREFIX } from '../shared/server-directories.ts';
+import type { StartedInstance } from './database.ts';
+
+const READY = /ready for connections/;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const PORT_ATTEMPTS = 3;
+const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/libexec', '/usr/local/mysql/bin', '/opt/homebrew/bin'];
+
+/** The binaries of one server: MariaDB's initialise with an install script, MySQL's server initialises itself. */
+export type ServerBinaries =
+  | { product: 'MariaDB'; installDb: string; server: string }
+  | { product: 'MySQL'; server: string };
+
+/** The message when no binaries are found: which package to install. */
+export const NO_BINARIES =
+  '--db mariadb: no MariaDB or MySQL server binaries found (mariadbd and mariadb-install-db, or mysqld); install them (Debian/Ubuntu: apt-get install mariadb-server; macOS: brew install mariadb), or name a server with --db mysql://…';
+
+/** Finds the server binaries on the PATH or in the usual places; undefined when there are none. */
+export function findServerBinaries(env: NodeJS.ProcessEnv = process.env): ServerBinaries | undefined {
+  const dirs = [...(env['PATH'] ?? '').split(':').filter(Boolean), ...SEARCH_PATH];
+  const find = (name: string) => dirs.map((dir) => join(dir, name)).find(isExecutable);
+  const mariadbd = find('mariadbd');
+  const installDb = find('mariadb-install-db') ?? find('mysql_install_db');
+  if (mariadbd && installDb) return { product: 'MariaDB', installDb, server: mariadbd };
+  const mysqld = find('mysqld');
+  if (mysqld === undefined) return undefined;
+  // Before 10.4 MariaDB's server was mysqld too, with mysql_install_db beside it.
+  return installDb ? { product: 'MariaDB', installDb, server: mysqld } : { product: 'MySQL', server: mysqld };
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a fresh server on a free loopback port, with a random root password. Everything it made is
+ * removed by `stop()`; if this process ends without calling it, however it ends, the directory's
+ * guardian removes it.
+ */
+export async function startThrowawayServer(binaries: ServerBinaries, signal?: AbortSignal): Promise<StartedInstance> {
+  const base = await mkdtemp(join(tmpdir(), `${THROWAWAY_MARIADB_PREFIX}p${process.pid.toString(36)}-`));
+  const guardian = startGuardian(base);
+  await writeOwner(base);
+  let server: ChildProcess | undefined;
+  const unregister = registerEmergencyCleanup(() => {
+    if (server?.pid !== undefined) stopServerNow(server.pid);
+    rmSync(base, { recursive: true, force: true });
+    void guardian.done();
+  });
+  const stop = async () => {
+    if (server) await stopServer(server);
+    server = undefined;
+    await rm(base, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+    unregister();
+    await guardian.done();
+  };
+  try {
+    const dataDir = join(base, 'data');
+    const password = randomBytes(18).toString('base64url');
+    // Root gets a password before the server takes its first connection; the other root accounts
+    // an install makes (127.0.0.1, ::1, this host's name) are dropped.
+    const initFile = join(base, 'init.sql');
+    await writeFile(
+      initFile,
+      `ALTER USER 'root'@'localhost' IDENTIFIED BY '${password}';\nDROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'${hostname().replace(/'/g, '')}';\n`,
+      { mode: 0o600 },
+    );
+    await initialise(binaries, base, dataDir, guardian.watch, signal);
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw new Error(`${binaries.product}: interrupted while it was starting`);
+      const port = await freePort();
+      try {
+        server = await startServer(binaries, base, dataDir, port, initFile, guardian.watch);
+        return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, stop };
+      } catch (error) {
+        // Another process may take the port between our probe and the server's bind.
+        if (attempt >= PORT_ATTEMPTS || !/address already in use|Can't start server: Bind/i.test(String(error))) throw error;
+      }
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** `--user` for a server run as root, which MariaDB and MySQL refuse without it. */
+function userArgs(): string[] {
+  return userInfo().uid === 0 ? ['--user=root'] : [];
+}
+
+async function initialise(binaries: ServerBinaries, base: string, dataDir: string, onSpawn: (pid: number) => void, signal?: AbortSignal): Promise<void> {
+  const [command, args] =
+    binaries.product === 'MariaDB'
+      ? [binaries.installDb, ['--no-defaults', `--datadir=${dataDir}`, ...userArgs(), '--auth-root-authentication-method=normal', '--skip-test-db']]
+      : [binaries.server, ['--no-defaults', '--initialize-insecure', `--datadir=${dataDir}`, ...userArgs()]];
+  const child = spawn(command, args, { cwd: base, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(signal && { signal }) });
+  if (child.pid !== undefined) onSpawn(child.pid);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('exit', resolve);
+    child.once('error', reject);
+  });
+  if (code !== 0) throw new Error(`${binaries.product}: ${command} failed (code ${code}): ${lastLines(output)}`);
+}
+
+function startServer(binaries: ServerBinaries, base: string, dataDir: string, port: number, initFile: string, onSpawn: (pid: number) => void): Promise<ChildProcess> {
+  const args = [
+    '--no-defaults',
+    `--datadir=${dataDir}`,
+    ...userArgs(),
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    // Its socket in its own directory: nothing is left in a shared one.
+    `--socket=${join(base, 'mysqld.sock')}`,
+    `--pid-file=${join(dataDir, 'server.pid')}`,
+    `--init-file=${initFile}`,
+    // A throwaway server: durability buys nothing and costs the race its speed.
+    '--skip-log-bin',
+    '--innodb-flush-log-at-trx-commit=0',
+    '--innodb-doublewrite=0',
+    '--innodb-buffer-pool-size=64M',
+    '--max-connections=300',
+  ];
+  // Its own process group: a Ctrl-C in the terminal reaches racelab, which then stops the server in order.
+  const child = spawn(binaries.server, args, { cwd: base, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (child.pid !== undefined) onSpawn(child.pid);
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => {
+      void stopServer(child);
+      reject(new Error(`${binaries.product}: "ready for connections" not logged after ${START_TIMEOUT_MS} ms: ${lastLines(log)}`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+      if (READY.test(log)) {
+        clearTimeout(timer);
+        // Keep draining its log so the server never blocks on a full pipe, but keep nothing.
+        child.stderr!.off('data', onData).resume();
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null, exitSignal: string | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${binaries.product} exited before it was ready (${exitSignal ?? `code ${code}`}): ${lastLines(log)}`));
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** SIGTERM is the server's normal shutdown; SIGKILL if it does not exit within the budget. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.trim().split('\n').slice(-count).join(' | ') || '(no output)';
+}
