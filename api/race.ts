@@ -25,8 +25,9 @@ export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
 
 export interface RaceOptions {
   /**
-   * `auto` (default), `embedded`, `docker`, or a postgres:// URL. Under racelab/vitest's global
-   * setup the default is the database it started once for the whole test run.
+   * `auto` (default), `embedded`, `mariadb`, `docker`, `docker:mariadb`, … or a URL (`postgres://`,
+   * `mysql://`, `mariadb://`), as the CLI's `--db`. Under racelab/vitest's global setup the
+   * default is the database it started once for the whole test run.
    */
   db?: string;
   /** Concurrent clients, each with its own connection, op order and audit (default 4). */
@@ -60,7 +61,7 @@ export class RaceError extends Error {
 }
 
 /**
- * Runs one scenario against a real PostgreSQL and returns the report's data. Throws `RaceError`
+ * Runs one scenario against a real database and returns the report's data. Throws `RaceError`
  * only when it cannot run or its run broke; a race it finds is a result, not an error.
  *
  * @param scenario a scenario made with defineScenario in a module of its own, or its file's path

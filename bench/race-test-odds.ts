@@ -10,7 +10,8 @@
  * fast-check tried until the first counterexample, over several seeds. Taking each input as an
  * independent trial, the chance per input is at least the lower 95% Wilson bound of
  * searches / inputs tried, so a search of 100 inputs misses with odds of at most (1 − that)^100.
- * Run it on this machine's embedded cluster (default) or on DATABASE_URL:
+ * Run it on this machine's embedded cluster (default) or on DATABASE_URL; the MySQL store's cases
+ * run first on the suite's MariaDB/MySQL (RACELAB_TEST_MYSQL_URL, else the local one) when it answers:
  *
  *   npm run bench:odds [-- REPEATS]
  */
@@ -19,7 +20,9 @@ import { connectDatabase } from '../stores/postgres/database.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import type { Outcome, RunConfig } from '../harness/types.ts';
+import type { Database, Outcome, RunConfig } from '../harness/types.ts';
+import { connectMysqlDatabase } from '../stores/mysql/database.ts';
+import { probeMysql } from '../test/mysql-probe.ts';
 import { Explorer } from '../harness/explore/explorer.ts';
 import { searchForRace } from '../harness/explore/search.ts';
 import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
@@ -49,13 +52,18 @@ const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome
   { test: 'package: npx racelab reproduce, the defaults 4×2000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 2_000, keySpace: 64 }, outcome: 'integrity_error' },
 ];
 
-const repeats = Number(process.argv[2] ?? 10);
-const url = process.env['DATABASE_URL'];
-const instance = url ? undefined : await startEmbedded();
-const database = await connectDatabase(url ? 'server' : 'embedded', url ?? instance!.url, instance);
-console.log(`PostgreSQL ${database.version} (${database.kind}), ${repeats} runs each; P(none) <= e^-min, the count taken as Poisson`);
-try {
-  for (const c of CASES) {
+/** The MySQL store's race-dependent tests (test/mysql-catalogue.test.ts), on the suite's MariaDB/MySQL. */
+const MYSQL_CASES: typeof CASES = [
+  { test: 'mysql-catalogue: naive-save 4×700 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
+  { test: 'mysql-catalogue: naive-upsert 4×700 K=16', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 700 }, outcome: 'overwritten' },
+  { test: 'mysql-catalogue: select-for-update 4×700 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
+  { test: 'mysql-catalogue: select-for-update under repeatable-read 16×125 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { workers: 16, threads: threadsFor(16), opsPerWorker: 125, isolation: 'repeatable-read' }, outcome: 'deadlock' },
+  { test: 'mysql-catalogue: select-for-update under serializable 16×125 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { workers: 16, threads: threadsFor(16), opsPerWorker: 125, isolation: 'serializable' }, outcome: 'deadlock' },
+];
+
+/** Runs each case `repeats` times and prints the smallest count of the outcome it needs, and the bound. */
+async function measure(database: Database, cases: typeof CASES): Promise<void> {
+  for (const c of cases) {
     const counts: number[] = [];
     for (let run = 0; run < repeats; run++) {
       const config = { ...DEFAULTS, ...c.config, seed: (c.config.seed ?? DEFAULTS.seed) + run };
@@ -67,6 +75,27 @@ try {
     const bound = Math.exp(-min);
     console.log(`${c.test}: ${c.outcome} min ${min}, mean ${mean.toFixed(1)}; P(none) <= ${bound.toExponential(1)}`);
   }
+}
+
+const repeats = Number(process.argv[2] ?? 10);
+const mysqlUrl = (await probeMysql()).url;
+if (mysqlUrl === undefined) {
+  console.log('MariaDB/MySQL: none answered (set RACELAB_TEST_MYSQL_URL); its cases are not measured');
+} else {
+  const mysqlDatabase = await connectMysqlDatabase('server', mysqlUrl);
+  console.log(`${mysqlDatabase.product} ${mysqlDatabase.version}, ${repeats} runs each`);
+  try {
+    await measure(mysqlDatabase, MYSQL_CASES);
+  } finally {
+    await mysqlDatabase.stop();
+  }
+}
+const url = process.env['DATABASE_URL'];
+const instance = url ? undefined : await startEmbedded();
+const database = await connectDatabase(url ? 'server' : 'embedded', url ?? instance!.url, instance);
+console.log(`PostgreSQL ${database.version} (${database.kind}), ${repeats} runs each; P(none) <= e^-min, the count taken as Poisson`);
+try {
+  await measure(database, CASES);
   // clients-threads: the same 8 clients on 1 thread and on 4 must show one violation rate. Not a
   // race that must happen but two that must agree: how far apart do such pairs fall?
   const zs: number[] = [];

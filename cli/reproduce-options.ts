@@ -177,6 +177,8 @@ export function parseDb(raw: string): DatabaseChoice {
   if ((NAMED_DATABASES as readonly string[]).includes(raw)) return raw as DatabaseChoice;
   let url: URL;
   try {
+    // `docker:oracle` parses as a URL too, but was meant as a name.
+    if (!raw.includes('://')) throw new TypeError('not a URL');
     url = new URL(raw);
   } catch {
     throw new UsageError(`--db must be ${NAMED_DATABASES.join(', ')} or a URL (${URL_SCHEMES.join(' ')}), got ${JSON.stringify(redactUrl(raw))}`);
@@ -184,7 +186,10 @@ export function parseDb(raw: string): DatabaseChoice {
   if (familyOfUrl(raw) === undefined) {
     throw new UsageError(`--db URL must start with ${URL_SCHEMES.join(', ')}, got ${JSON.stringify(url.protocol + '//…')}`);
   }
-  if (url.hostname === '') throw new UsageError(`--db URL must name a host, e.g. ${url.protocol}//user@127.0.0.1/db`);
+  if (url.hostname === '') {
+    const example = familyOfUrl(raw) === 'mysql' ? `${url.protocol}//user@127.0.0.1:3306/db` : 'postgres://user@127.0.0.1:5432/db';
+    throw new UsageError(`--db URL must name a host, e.g. ${example}`);
+  }
   return { url: raw };
 }
 

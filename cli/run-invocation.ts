@@ -111,7 +111,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   const input: ReportInput = {
     tool: TOOL,
     replayCommand: replayCommand(options, command),
-    database: { kind: database.kind, product: database.product, version: database.version, reason: plan.reason },
+    database: { kind: database.kind, product: database.product, version: database.version, defaultIsolation: database.defaultIsolation, reason: plan.reason },
     nodeVersion: process.version,
     config: options.config,
     schedule: SCHEDULE,

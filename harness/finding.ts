@@ -62,7 +62,7 @@ export interface Finding {
    * session words apply: keys redrawn, sessions overwritten or lost, what chance predicts.
    */
   savesSessions: boolean;
-  /** IntegrityErrors (SQLSTATE 23505) per op, with its 95% Wilson interval. */
+  /** IntegrityErrors (PostgreSQL 23505, MySQL 1062) per op, with its 95% Wilson interval. */
   integrityErrorRate: Rate;
   /** Violations no caller saw (`overwritten`, `lost`) per op, with its 95% Wilson interval. */
   silentRate: Rate;
@@ -71,7 +71,7 @@ export interface Finding {
   silentViolations: number;
   /**
    * Refusals the scenario absorbed by retrying with a new key (an INSERT that found the key taken,
-   * a transaction PostgreSQL refused): the caller never saw them.
+   * a transaction the database refused): the caller never saw them.
    */
   retries: number;
   draws: number;

@@ -1,7 +1,7 @@
 import type { AnalyticExpectation } from './analytic.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
-import type { Database, RunConfig } from './types.ts';
+import type { Database, Isolation, RunConfig } from './types.ts';
 
 /** The run parameters a sweep can vary. */
 export type SweepParameter = 'key-space' | 'workers';
@@ -22,7 +22,7 @@ export interface ReportInput {
   /** The command line that reruns this invocation with the same config and seed. */
   replayCommand: string;
   /** Why this database was chosen, e.g. "no container runtime (tried …)". */
-  database: { kind: Database['kind']; product: string; version: string; reason: string };
+  database: { kind: Database['kind']; product: string; version: string; defaultIsolation: Isolation; reason: string };
   nodeVersion: string;
   /** The configuration as given; a sweep varies one parameter of it per point. */
   config: RunConfig;

@@ -364,9 +364,7 @@ export interface Database {
   readonly version: string;
   /** The module the worker threads open their connections with: its default export is an `OpenStore`. */
   readonly storeModule: string;
-  /** The isolation levels a transaction can ask for here. */
-  readonly isolations: readonly Isolation[];
-  /** The level a transaction gets when it asks for none. */
+  /** The level a transaction gets when it asks for none; every store offers all of `ISOLATIONS`. */
   readonly defaultIsolation: Isolation;
   /** Creates a fresh namespace `racelab_<runId>` holding an empty session table. */
   createRunSchema(runId: string): Promise<StoreTarget>;

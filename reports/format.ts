@@ -43,6 +43,16 @@ export function workload(config: { opsPerWorker: number; durationMs?: number }):
  * `4 clients × 2,000 ops on 2 threads`: how many clients ran, and on how many threads, as pgbench's
  * `-c` and `-j`. A sweep over the clients names each point's.
  */
+/**
+ * The run's isolation level, and the database's own default beside it when they differ: a reader
+ * whose application leaves the level alone runs at that default.
+ */
+export function isolationWords(input: Pick<ReportInput, 'config' | 'database'>): string {
+  const { isolation } = input.config;
+  const { defaultIsolation, product } = input.database;
+  return `isolation ${isolation}${defaultIsolation === isolation ? '' : ` (${product}'s default: ${defaultIsolation})`}`;
+}
+
 export function concurrency(input: Pick<ReportInput, 'config' | 'sweep' | 'points'>): string {
   const values = (pick: (config: RunConfig) => number) =>
     input.sweep?.parameter === 'workers' ? input.points.map((point) => pick(point.config)).join('/') : String(pick(input.config));

@@ -7,7 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
-import { count, rateWithInterval, concurrency } from './format.ts';
+import { count, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { searchReplayCommand } from './explore-terminal.ts';
@@ -110,7 +110,7 @@ function whatWasRun(input: ReportInput): string[] {
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
     `- ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `- ${concurrency(input)}, ${keys}, isolation ${c.isolation}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
+    `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',

@@ -6,7 +6,7 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, count, rateWithInterval, concurrency } from './format.ts';
+import { alignColumns, count, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
@@ -22,7 +22,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
     config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
   const lines = [
     `${input.tool.name} ${input.tool.version} · ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
-    `${concurrency(input)} · ${keys} · isolation ${config.isolation} · seed ${config.seed}`,
+    `${concurrency(input)} · ${keys} · ${isolationWords(input)} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
     '',
   ];

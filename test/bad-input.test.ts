@@ -39,6 +39,8 @@ const CASES: [string[], string][] = [
   [['reproduce', '--db', 'redis://root@localhost/x'], 'racelab reproduce: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "redis://…"'],
   [['reproduce', '--db', 'sqlite'], 'racelab reproduce: --db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "sqlite"'],
   [['reproduce', '--db', 'postgres://'], 'racelab reproduce: --db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db'],
+  [['reproduce', '--db', 'mariadb://'], 'racelab reproduce: --db URL must name a host, e.g. mariadb://user@127.0.0.1:3306/db'],
+  [['reproduce', '--db', 'docker:oracle'], 'racelab reproduce: --db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "docker:oracle"'],
   [
     ['reproduce', '--db', 'postgres://racer:s3cret@db.example.com/app'],
     'racelab reproduce: --db postgres://racer:***@db.example.com/app is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want',

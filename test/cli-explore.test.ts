@@ -28,13 +28,16 @@ describe('racelab explore', () => {
         'outcomes: w1 op1 ok · w2 op1 integrity_error',
       ].join('\n'),
     );
-    expect(result.stdout).toMatch(/^replay: {3}racelab explore naive-save --seed \d+ --path "[\d:]+"$/m);
-    expect(result.stdout).toContain('schedule: racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+    // The replay commands name the database the run used: on another they would show another race.
+    const named = `naive-save --db ${inject('embeddedUrl').replace(/:[^:@/]+@/, ':***@')}`;
+    expect(result.stdout).toContain(`\nreplay:   racelab explore ${named} --seed `);
+    expect(result.stdout).toMatch(/^replay: {3}racelab explore .* --seed \d+ --path "[\d:]+"$/m);
+    expect(result.stdout).toContain(`schedule: racelab explore ${named} --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"`);
     expect(result.stdout).toContain('verdict: reproduced (as expected');
     const md = readFileSync(join(out, 'latest', 'report.md'), 'utf8');
     expect(md).toMatch(/^# racelab explore naive-save: reproduced \(as expected/);
     expect(md).toContain('  w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"');
-    expect(md).toContain('racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+    expect(md).toContain(`racelab explore ${named} --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"`);
   });
 
   it('writes the full report set in a directory of its own: report.json with the counterexample, md, trac, junit, html', async () => {
@@ -53,7 +56,7 @@ describe('racelab explore', () => {
       'w1 insert(k0) → ok',
       'w2 insert(k0) → 23505 duplicate key value violates unique constraint "django_session_pkey"',
     ]);
-    expect(report.counterexample.replayCommand).toBe('racelab explore naive-save --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"');
+    expect(report.counterexample.replayCommand).toMatch(/^racelab explore naive-save --db postgres:\/\/\S+ --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"$/);
     expect(report.counterexample.samples[0].error.code).toBe('23505');
     expect(readFileSync(join(dir, 'report.trac.txt'), 'utf8')).toMatch(/^= racelab explore naive-save: reproduced/);
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<testcase classname="racelab.naive-save"');

@@ -80,7 +80,7 @@ describe('racelab gate', () => {
     for (const result of results) {
       expect(result.code, result.stdout + result.stderr).toBe(1);
       expect(result.stdout).toMatch(/^FAIL search signup-check-then-insert: expected safe, but broken in [\d.]+ s: counterexample after \d+ inputs?/m);
-      expect(result.stdout).toMatch(/^ +replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --seed \d+ --path "[\d:]+"$/m);
+      expect(result.stdout).toMatch(/^ +replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --db postgres:\/\/\S+ --seed \d+ --path "[\d:]+"$/m);
       expect(result.stdout).toMatch(/^ +w1 check\(k\d+\) → 0 rows$/m);
     }
   }, 300_000);

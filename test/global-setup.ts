@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import type { StartedInstance } from '../stores/postgres/database.ts';
-import { probeMysql } from './mysql-server.ts';
+import { probeMysql } from './mysql-probe.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

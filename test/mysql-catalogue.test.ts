@@ -33,10 +33,10 @@ async function reproduce(url: string, name: string, args: readonly string[]) {
 
 describeMysql('the catalogue on MariaDB/MySQL', (url) => {
   it('READ COMMITTED (Django’s level): naive-save and naive-upsert reproduce, with overwrites; select-for-update collides (1062); the fixes hold; exit 0', async () => {
-    // bench/race-test-odds.ts's mysql section: over 5 runs of this config on MariaDB 10.11 the
-    // fewest violations were naive-save 64, naive-upsert 116 (28 overwritten), select-for-update
-    // 34. P(any of them is 0 by chance) < 3·e^-28 < 10^-11.
-    const { report, stdout, byName } = await reproduce(url, 'rc', ['--scenario', 'all', '--key-space', '16', '--ops', '500', '--seed', '7']);
+    // bench/race-test-odds.ts, on MariaDB 10.11 over 8 runs of this config: at fewest naive-save
+    // 70 duplicate keys, naive-upsert 33 overwritten sessions, select-for-update 34 duplicate keys.
+    // P(any of them is 0 by chance) < 3·e^-33 < 10^-13.
+    const { report, stdout, byName } = await reproduce(url, 'rc', ['--scenario', 'all', '--key-space', '16', '--ops', '700', '--seed', '7']);
     expect(Object.keys(byName)).toEqual(Object.keys(BUILT_IN_SCENARIOS));
     expect(report.database).toMatchObject({ kind: 'server', product: expect.stringMatching(/^(MariaDB|MySQL)$/) });
     expect(byName['naive-save']!.outcomes['integrity_error']).toBeGreaterThan(0);
@@ -48,8 +48,8 @@ describeMysql('the catalogue on MariaDB/MySQL', (url) => {
   });
 
   it('REPEATABLE READ (InnoDB’s default): select-for-update deadlocks (1213) instead of colliding, and GET_LOCK holds', async () => {
-    // Over 3 runs of this config the fewest deadlocks were 12: P(0 by chance) < e^-12 < 10^-5.
-    const { byName } = await reproduce(url, 'rr', ['--scenario', 'select-for-update,advisory-lock', '--isolation', 'repeatable-read', '--key-space', '4', '--clients', '8', '--ops', '250']);
+    // bench/race-test-odds.ts, over 8 runs of this config: at fewest 37 deadlocks, P(0) < e^-37 < 10^-16.
+    const { byName } = await reproduce(url, 'rr', ['--scenario', 'select-for-update,advisory-lock', '--isolation', 'repeatable-read', '--clients', '16', '--ops', '125', '--key-space', '16']);
     const sfu = byName['select-for-update']!;
     expect(sfu.outcomes['deadlock']).toBeGreaterThan(0);
     // Under gap locks a check that passes holds the key's gap until commit: no INSERT can collide.
@@ -58,9 +58,9 @@ describeMysql('the catalogue on MariaDB/MySQL', (url) => {
   });
 
   it('SERIALIZABLE: select-for-update deadlocks as in REPEATABLE READ', async () => {
-    // Over 3 runs of this config the fewest deadlocks were 11: P(0 by chance) < e^-11 < 2·10^-5.
+    // bench/race-test-odds.ts, over 8 runs of this config: at fewest 33 deadlocks, P(0) < e^-33 < 10^-14.
     // serializable-save, which always runs SERIALIZABLE, held in the READ COMMITTED run above.
-    const { byName } = await reproduce(url, 'serializable', ['--scenario', 'select-for-update', '--isolation', 'serializable', '--key-space', '4', '--clients', '8', '--ops', '250']);
+    const { byName } = await reproduce(url, 'serializable', ['--scenario', 'select-for-update', '--isolation', 'serializable', '--clients', '16', '--ops', '125', '--key-space', '16']);
     expect(byName['select-for-update']!.outcomes['deadlock']).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,6 @@
 /**
- * The MariaDB/MySQL server the suite runs its MySQL-store tests against: RACELAB_TEST_MYSQL_URL,
- * else the usual local one (root, no password, database `test`). A machine without one skips those
- * tests, and the suite says so once.
+ * The MariaDB/MySQL server the suite runs its MySQL-store tests against (mysql-probe.ts finds it,
+ * in the global setup). A machine without one skips those tests, and the suite says so once.
  */
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,20 +9,6 @@ import { describe, inject } from 'vitest';
 import { runIdTag } from '../harness/run-id.ts';
 import { connectionOptions } from '../stores/mysql/connection-options.ts';
 import { THROWAWAY_MARIADB_PREFIX } from '../stores/shared/server-directories.ts';
-
-const DEFAULT_URL = 'mysql://root@127.0.0.1:3306/test';
-
-/** The server's URL when it answers within a second, else why not. */
-export async function probeMysql(env: NodeJS.ProcessEnv = process.env): Promise<{ url?: string; why: string }> {
-  const url = env['RACELAB_TEST_MYSQL_URL'] ?? DEFAULT_URL;
-  try {
-    const connection = await mysql.createConnection({ ...connectionOptions(url), connectTimeout: 1_000 });
-    await connection.end();
-    return { url, why: '' };
-  } catch (error) {
-    return { why: `no MariaDB or MySQL answered at ${url} (${(error as Error).message}); set RACELAB_TEST_MYSQL_URL to run them` };
-  }
-}
 
 /** Declares `body` for the suite's MariaDB/MySQL server, skipped when none answered. */
 export function describeMysql(title: string, body: (url: string) => void): void {

@@ -1,8 +1,8 @@
 /**
  * The coordinator of explore mode. It keeps one long-lived worker per possible participant, each
  * with a warm connection, and runs one interleaving at a time: it lets exactly one pending step
- * through, waits until every released step has finished or is provably blocked inside
- * PostgreSQL (`pg_blocking_pids`), and only then decides the next one. So an interleaving is the
+ * through, waits until every released step has finished or is provably blocked inside the
+ * database (`Database.blockedBackends`), and only then decides the next one. So an interleaving is the
  * same every time its decisions are.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -165,7 +165,7 @@ export class Explorer {
       if (states.every((state) => state === WorkerState.Done)) break;
       const pending = states.flatMap((state, worker) => (state === WorkerState.Pending ? [worker] : []));
       if (pending.length === 0) {
-        // Everyone left is blocked on everyone else: PostgreSQL's deadlock detector will end it.
+        // Everyone left is blocked on everyone else: the database's deadlock detector will end it.
         if (!(await this.turnstile.waitForChange(seen, STUCK_MS))) {
           this.broken = true;
           throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
@@ -243,7 +243,7 @@ export class Explorer {
 
   /**
    * Returns once every participant is at a step boundary, done, or running a statement that
-   * PostgreSQL says waits for another's lock.
+   * the database says waits for another's lock.
    */
   private async settle(workers: number): Promise<void> {
     const deadline = Date.now() + STUCK_MS;

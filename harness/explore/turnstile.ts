@@ -12,7 +12,7 @@ export const WorkerState = {
   Idle: 0,
   /** At a step boundary, waiting to be released. */
   Pending: 1,
-  /** Released: running its step (possibly blocked inside PostgreSQL). */
+  /** Released: running its step (possibly blocked inside the database). */
   Running: 2,
   /** Finished all its ops for this run. */
   Done: 3,

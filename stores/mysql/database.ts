@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { ISOLATIONS, type Database, type QueryClient, type StoreTarget } from '../../harness/types.ts';
+import type { Database, QueryClient, StoreTarget } from '../../harness/types.ts';
 import { registerLeftover } from '../shared/emergency.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
@@ -55,7 +55,6 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     family: 'mysql',
     version,
     storeModule: SESSION_STORE,
-    isolations: ISOLATIONS,
     defaultIsolation: 'repeatable-read',
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const database = runNamespaceName(runId);

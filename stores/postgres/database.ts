@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/types.ts';
+import type { Database, StoreTarget } from '../../harness/types.ts';
 import { registerLeftover } from '../shared/emergency.ts';
 import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';
@@ -57,7 +57,6 @@ export async function connectDatabase(
     family: 'postgresql',
     version,
     storeModule: SESSION_STORE,
-    isolations: ISOLATIONS,
     defaultIsolation: 'read-committed',
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const schema = runNamespaceName(runId);
