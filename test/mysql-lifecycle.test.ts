@@ -66,6 +66,14 @@ describeMysql('what the MySQL store touches', (url) => {
     });
   });
 
+  it('Ctrl-C in the middle of a run on the server: exit 130, and the run database is dropped', async () => {
+    const { child, done } = await runningReproduce(url);
+    expect((await databasesOf(url, child.pid!)).length).toBe(1);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect(await databasesOf(url, child.pid!)).toEqual([]);
+  });
+
   it('racelab clean drops a run database nobody holds, and leaves one a live run holds', async () => {
     // Named as runs name theirs, with this process's tag, so that only this test's are looked at.
     const orphan = `racelab_mxtest_p${process.pid.toString(36)}_orphan`;
@@ -96,9 +104,9 @@ describeMysql('what the MySQL store touches', (url) => {
   });
 });
 
-/** Starts `racelab reproduce --db mariadb` and resolves once its first scenario runs. */
-async function runningThrowaway(): Promise<ReturnType<typeof startCli>> {
-  const started = startCli(['reproduce', '--db', 'mariadb', '--ops', '1000000', '--out', join(work, 'killed')]);
+/** Starts `racelab reproduce` on `db` and resolves once its first scenario runs. */
+async function runningReproduce(db: string): Promise<ReturnType<typeof startCli>> {
+  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(work, 'killed')]);
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     started.child.stderr!.on('data', (chunk: Buffer) => {
@@ -137,7 +145,7 @@ describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from t
   });
 
   it('Ctrl-C stops it and removes its directory, exit 130', async () => {
-    const { child, done } = await runningThrowaway();
+    const { child, done } = await runningReproduce('mariadb');
     const [dir] = throwawayDirsOf(child.pid!);
     expect(processesMentioning(dir!).length).toBeGreaterThan(0);
     child.kill('SIGINT');
@@ -146,7 +154,7 @@ describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from t
   });
 
   it("after SIGKILL the directory's guardian stops the server and removes its directory within seconds", async () => {
-    const { child, done } = await runningThrowaway();
+    const { child, done } = await runningReproduce('mariadb');
     child.kill('SIGKILL');
     await done;
     expect(await within(15_000, () => throwawayLeftovers(child.pid!).length === 0)).toBeLessThan(15_000);
