@@ -4,7 +4,7 @@ import { openDatabase, planDatabase, type DatabasePlan } from '../stores/provisi
 import { isLocalServer } from '../stores/shared/local-server.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from './cli-errors.ts';
-import { cleanClusters } from './commands/clean.ts';
+import { cleanLocalServers } from './commands/clean.ts';
 import type { CommandIo } from './commands/command.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function openCommandDatabase(
     );
   }
   // What killed runs left in the temp directory goes first; a live run's cluster is never touched.
-  for (const line of cleanClusters(false)) io.progress(line);
+  for (const line of cleanLocalServers(false)) io.progress(line);
   try {
     io.progress(`database: ${plan.kind} (${plan.reason})`);
     return { plan, database: await openDatabase(plan, io.signal) };

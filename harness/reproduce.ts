@@ -57,7 +57,7 @@ export interface ReproduceResult {
 
 /** How the scenarios share the machine, stated in every report. */
 export const SCHEDULE =
-  'sequential: each scenario runs alone on the same warm pool of threads, in a fresh schema, ' +
+  'sequential: each scenario runs alone on the same warm pool of threads, in a fresh namespace (schema or database), ' +
   'with the same config and seed, so every scenario draws the same keys under the same load';
 
 /**

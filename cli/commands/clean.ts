@@ -1,4 +1,4 @@
-import { findOrphanClusters, removeOrphanCluster } from '../../stores/shared/orphan-servers.ts';
+import { findOrphanServers, removeOrphanServer } from '../../stores/shared/orphan-servers.ts';
 import { cleanOrphanNamespaces } from '../../stores/orphans.ts';
 import { redactUrl } from '../../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
@@ -30,7 +30,7 @@ export const cleanCommand: Command = {
       if (typeof choice !== 'object') throw new UsageError(`--db for clean must be a server's URL (postgres://… or mysql://…), got ${JSON.stringify(raw)}`);
       url = choice.url;
     }
-    const lines = [...cleanClusters(dryRun)];
+    const lines = [...cleanLocalServers(dryRun)];
     if (url !== undefined) {
       let namespaces: string[];
       try {
@@ -46,10 +46,10 @@ export const cleanCommand: Command = {
   },
 };
 
-/** Removes (or lists) the orphaned embedded clusters, one line each. */
-export function cleanClusters(dryRun: boolean): string[] {
-  return findOrphanClusters().map((orphan) => {
-    if (!dryRun) removeOrphanCluster(orphan);
+/** Removes (or lists) the orphaned local servers (embedded clusters, throwaway MariaDB servers), one line each. */
+export function cleanLocalServers(dryRun: boolean): string[] {
+  return findOrphanServers().map((orphan) => {
+    if (!dryRun) removeOrphanServer(orphan);
     const server = orphan.serverPid === undefined ? 'no server ran' : `its server (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
     return `${dryRun ? 'would remove' : 'removed'} ${orphan.kind.label} ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
   });

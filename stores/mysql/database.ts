@@ -6,7 +6,7 @@ import { runNamespaceName } from '../shared/run-namespace.ts';
 import { connectionOptions } from './connection-options.ts';
 import { storeError } from './errors.ts';
 import { SESSION_STORE } from './index.ts';
-import { blockedConnections, lockWaitSource } from './lock-waits.ts';
+import { blockedConnections, lockWaitSource, type LockWaitSource } from './lock-waits.ts';
 import { createDatabaseSql, dropDatabaseSql, quoteDatabase, RUN_LOCK_NAME_SQL } from './session-table.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
@@ -31,8 +31,16 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
   }
   admin.on('error', () => undefined);
   const query = async <Row>(text: string, values: unknown[] = []) => (await admin.query(text, values))[0] as Row;
-  const version = (await query<{ version: string }[]>('SELECT VERSION() AS version'))[0]!.version;
-  const waits = await lockWaitSource(query);
+  let version: string;
+  let waits: LockWaitSource;
+  try {
+    version = (await query<{ version: string }[]>('SELECT VERSION() AS version'))[0]!.version;
+    waits = await lockWaitSource(query);
+  } catch (error) {
+    admin.destroy();
+    await instance?.stop();
+    throw error;
+  }
   const openDatabases = new Set<string>();
   const leftovers = new Map<string, () => void>();
   let stopped = false;

@@ -1,11 +1,12 @@
-// The guardian of one embedded cluster: a small process of its own, outside racelab's process
-// group, that removes the cluster if racelab goes away without doing so itself: killed by
+// The guardian of one local server's directory (an embedded PostgreSQL cluster, a throwaway
+// MariaDB): a small process of its own, outside racelab's process group, that stops the server
+// and removes the directory if racelab goes away without doing so itself: killed by
 // SIGKILL or the OOM killer, ended by process.exit() in a test runner, or abandoned in any other
 // way that runs none of racelab's own cleanup.
 //
 // It learns of racelab's end through its standard input, a pipe whose other end only racelab
 // holds: the kernel closes it when racelab's process ends, however it ends. Over that pipe racelab
-// tells it the processes to stop (`pid N`) and, once it has removed the cluster itself, `done`.
+// tells it the processes to stop (`pid N`) and, once it has removed the directory itself, `done`.
 // Plain JavaScript, so that it starts in tens of milliseconds with nothing to compile.
 //
 // usage: node cluster-guardian.mjs DIRECTORY
@@ -52,7 +53,8 @@ function signalGroup(pid, signal) {
 }
 
 async function removeCluster() {
-  // SIGQUIT: PostgreSQL's immediate shutdown, which ends its backends too; SIGKILL if it lingers.
+  // SIGQUIT: PostgreSQL's immediate shutdown, which ends its backends too (MariaDB and MySQL shut
+  // down on it as on SIGTERM); SIGKILL if it lingers.
   for (const pid of pids) signalGroup(pid, 'SIGQUIT');
   for (let waited = 0; waited < 3_000 && [...pids].some(groupAlive); waited += 50) await sleep(50);
   for (const pid of pids) signalGroup(pid, 'SIGKILL');

@@ -22,8 +22,8 @@ export interface Guardian {
   /** Tells the guardian of a process to stop if racelab goes away. */
   watch(pid: number): void;
   /**
-   * racelab removed the cluster itself: the guardian leaves without doing anything. Resolves once
-   * it has (within a second), so that nothing of the cluster's runs when stop() returns.
+   * racelab removed the server's directory itself: the guardian leaves without doing anything.
+   * Resolves once it has (within a second), so that nothing of the server's runs when stop() returns.
    */
   done(): Promise<void>;
 }
@@ -60,7 +60,7 @@ const GUARDIAN_EXIT_MS = 1_000;
 
 /**
  * When process `pid` started, in clock ticks since boot (Linux), so that a pid the system has since
- * given to another process is not taken for the one that made a cluster. Undefined where /proc
+ * given to another process is not taken for the one that started a server. Undefined where /proc
  * does not tell.
  */
 export function processStartTime(pid: number): number | undefined {
@@ -73,9 +73,9 @@ export function processStartTime(pid: number): number | undefined {
 }
 
 /**
- * Immediate shutdown (SIGQUIT: the server ends its backends and exits), waited for synchronously
- * for a few seconds, then SIGKILL. For the last moments of the process, when nothing async runs,
- * and for `racelab clean`.
+ * Immediate shutdown (SIGQUIT: PostgreSQL ends its backends and exits; MariaDB and MySQL shut
+ * down as on SIGTERM), waited for synchronously for a few seconds, then SIGKILL. For the last
+ * moments of the process, when nothing async runs, and for `racelab clean`.
  */
 export function stopServerNow(pid: number): void {
   const gone = () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { OWNER_FILE, processStartTime, stopServerNow } from './guardian.ts';
 import { SERVER_DIRECTORY_KINDS, type ServerDirectoryKind } from './server-directories.ts';
 
-export interface OrphanCluster {
+export interface OrphanServer {
   directory: string;
   kind: ServerDirectoryKind;
   /** The racelab process that started it, now gone. */
@@ -21,8 +21,8 @@ export interface OrphanCluster {
 }
 
 /** The orphaned clusters in `parent` (the temp directory by default). */
-export function findOrphanClusters(parent = tmpdir()): OrphanCluster[] {
-  const orphans: OrphanCluster[] = [];
+export function findOrphanServers(parent = tmpdir()): OrphanServer[] {
+  const orphans: OrphanServer[] = [];
   for (const name of readdirSync(parent)) {
     const kind = SERVER_DIRECTORY_KINDS.find((candidate) => name.startsWith(candidate.prefix));
     if (kind === undefined) continue;
@@ -36,7 +36,7 @@ export function findOrphanClusters(parent = tmpdir()): OrphanCluster[] {
 }
 
 /** Stops an orphan's server, then removes its directory. */
-export function removeOrphanCluster(orphan: OrphanCluster): void {
+export function removeOrphanServer(orphan: OrphanServer): void {
   if (orphan.serverPid !== undefined) stopServerNow(orphan.serverPid);
   rmSync(orphan.directory, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
 }
