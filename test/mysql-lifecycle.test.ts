@@ -137,7 +137,7 @@ const binaries = findServerBinaries();
 describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from the machine’s binaries', () => {
   it('runs the ticket’s pair on it, says so in the report, and leaves neither its directory nor its server', async () => {
     const out = join(work, 'throwaway');
-    const { child, done } = startCli(['reproduce', '--db', 'mariadb', '--ops', '200', '--out', out]);
+    const { child, done } = startCli(['reproduce', '--db', 'mariadb', '--ops', '100', '--out', out]);
     const result = await done;
     expect(result.code, result.stderr).toBe(0);
     expect(readReport(out).database).toMatchObject({ kind: 'local', product: binaries!.product, reason: `--db mariadb: a throwaway server from ${binaries!.server}` });
