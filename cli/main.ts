@@ -15,7 +15,7 @@ import { registeredLeftovers, runEmergencyCleanups } from '../stores/shared/emer
 const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   {
     name: 'reproduce',
-    summary: 'run the scenarios side by side against a real PostgreSQL and report their violation rates',
+    summary: 'run the scenarios side by side against a real database and report their violation rates',
     load: async () => (await import('./commands/reproduce.ts')).reproduceCommand,
   },
   {
