@@ -8,36 +8,17 @@ import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, inject, it } from 'vitest';
-import { clustersOf, leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { clustersOf, leftoversOf, processesMentioning, runCli, runningReproduce, schemasOf, within } from './cli-process.ts';
 
-/** Starts `racelab reproduce` and resolves once its first scenario runs. */
-async function runningReproduce(db: string, env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof startCli>> {
-  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(tmpdir(), `racelab-kill-${process.pid}`)], { env });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    started.child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('running naive-save')) resolve();
-    });
-    started.child.on('exit', (code) => reject(new Error(`racelab exited ${code} before it ran: ${seen}`)));
-  });
-  return started;
-}
-
-/** Polls until `check` holds or `ms` pass; returns how long it took, or Infinity. */
-async function within(ms: number, check: () => boolean | Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    if (await check()) return Date.now() - started;
-    await delay(50);
-  }
-  return Number.POSITIVE_INFINITY;
-}
+// The killed runs' reports go here, and the directory goes at the end.
+const work = mkdtempSync(join(tmpdir(), 'racelab-kill-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const out = join(work, 'out');
 
 describe('after SIGKILL', () => {
   it("the embedded cluster's guardian stops its postgres and removes its directory within seconds", async () => {
-    const { child, done } = await runningReproduce('embedded');
+    const { child, done } = await runningReproduce('embedded', out);
     const [dir] = clustersOf(child.pid!);
     expect(dir).toBeDefined();
     expect(processesMentioning(dir!).length).toBeGreaterThan(0);
@@ -55,7 +36,7 @@ describe('after SIGKILL', () => {
     chmodSync(own, 0o711);
     const env = { TMPDIR: own };
     try {
-      const { child, done } = await runningReproduce('embedded', env);
+      const { child, done } = await runningReproduce('embedded', out, env);
       const [dir] = clustersOf(child.pid!, own);
       const guardian = processesMentioning(dir!).find((line) => line.includes('cluster-guardian'));
       expect(guardian).toBeDefined();
@@ -103,9 +84,9 @@ describe('after SIGKILL', () => {
 
 /** A run killed and a run alive on the same server: clean takes the first's schema, not the second's. */
 async function killedAndLiveRun(server: string): Promise<void> {
-  const live = await runningReproduce(server);
+  const live = await runningReproduce(server, out);
   expect(await within(10_000, async () => (await schemasOf(server, live.child.pid!)).length === 1)).toBeLessThan(10_000);
-  const { child, done } = await runningReproduce(server);
+  const { child, done } = await runningReproduce(server, out);
   // Its schema is made just after it says it runs the scenario.
   expect(await within(10_000, async () => (await schemasOf(server, child.pid!)).length === 1)).toBeLessThan(10_000);
   child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { runIdTag } from '../harness/run-id.ts';
@@ -28,6 +29,33 @@ export function startCli(args: readonly string[], options: { cwd?: string; env?:
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
+}
+
+/**
+ * Starts `racelab reproduce` on `db`, writing its reports under `out`, and resolves once its first
+ * scenario runs: a run to interrupt or kill in the middle.
+ */
+export async function runningReproduce(db: string, out: string, env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof startCli>> {
+  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', out], { env });
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    started.child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('running naive-save')) resolve();
+    });
+    started.child.on('exit', (code) => reject(new Error(`racelab exited ${code} before it ran: ${seen}`)));
+  });
+  return started;
+}
+
+/** Polls until `check` holds or `ms` pass; returns how long it took, or Infinity. */
+export async function within(ms: number, check: () => boolean | Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    if (await check()) return Date.now() - started;
+    await delay(50);
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {

@@ -1,29 +1,13 @@
 import { expect, it } from 'vitest';
 import { enumerateInterleavings } from '../harness/explore/exhaustive.ts';
-import { Explorer, type ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explorer.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { raceViolations } from '../harness/explore/race-outcomes.ts';
-import { orderPolicy, ScheduleError, type ExploreInput } from '../harness/explore/schedule.ts';
+import { ScheduleError } from '../harness/explore/schedule.ts';
 import { searchForRace } from '../harness/explore/search.ts';
-import { ISOLATIONS, type Database } from '../harness/types.ts';
+import { ISOLATIONS } from '../harness/types.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
-import { builtIn } from './run.ts';
-
-const twoByOne: Omit<ExploreInput, 'choices'> = { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 };
-
-/** Starts an explorer for one scenario, runs `body`, and always stops it. */
-async function withExplorer<T>(database: Database, scenario: string, body: (explorer: Explorer) => Promise<T>, workers = 2): Promise<T> {
-  const explorer = await Explorer.start(database, builtIn(scenario), workers);
-  try {
-    return await body(explorer);
-  } finally {
-    await explorer.close();
-  }
-}
-
-/** Replays a fixed order of releases (1-based worker numbers, as printed). */
-const replay = (explorer: Explorer, order: number[], input = twoByOne): Promise<ExploreRun> =>
-  explorer.run(input, orderPolicy(order.map((w) => w - 1)));
+import { replay, twoByOne, withExplorer } from './explorers.ts';
 
 describeEachServer('explore: fixed schedules replay PostgreSQL’s own outcomes', (server) => {
   const database = connectedDatabase(server);

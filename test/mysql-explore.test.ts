@@ -7,16 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Explorer, type ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explorer.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
-import { orderPolicy, type ExploreInput } from '../harness/explore/schedule.ts';
 import type { Database } from '../harness/types.ts';
 import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { runCli } from './cli-process.ts';
 import { describeMysql } from './mysql-server.ts';
-import { builtIn } from './run.ts';
-
-const twoByOne: Omit<ExploreInput, 'choices'> = { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 };
+import { replay, twoByOne, withExplorer } from './explorers.ts';
 
 describeMysql('explore on MariaDB/MySQL', (url) => {
   let database: Database;
@@ -30,16 +27,18 @@ describeMysql('explore on MariaDB/MySQL', (url) => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function replayed(scenario: string, order: readonly number[], input = twoByOne, times = 1): Promise<ExploreRun[]> {
-    const explorer = await Explorer.start(database, builtIn(scenario), input.workers);
-    try {
-      const runs: ExploreRun[] = [];
-      for (let i = 0; i < times; i++) runs.push(await explorer.run(input, orderPolicy(order.map((w) => w - 1))));
-      return runs;
-    } finally {
-      await explorer.close();
-    }
-  }
+  /** Replays `order` `times` times on one explorer: each run on a fresh table. */
+  const replayed = (scenario: string, order: readonly number[], input = twoByOne, times = 1): Promise<ExploreRun[]> =>
+    withExplorer(
+      database,
+      scenario,
+      async (explorer) => {
+        const runs: ExploreRun[] = [];
+        for (let i = 0; i < times; i++) runs.push(await replay(explorer, order, input));
+        return runs;
+      },
+      input.workers,
+    );
 
   it('the search shrinks naive-save to 2 workers × 1 op, key space 1, four steps, and the printed schedule replays it', async () => {
     const out = join(work, 'search');

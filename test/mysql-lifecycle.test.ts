@@ -7,11 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findServerBinaries } from '../stores/mysql/throwaway.ts';
-import { processesMentioning, runCli, startCli } from './cli-process.ts';
+import { processesMentioning, runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { databasesOf, describeMysql, throwawayDirsOf, withMysql } from './mysql-server.ts';
 import { readReport } from './report-file.ts';
 
@@ -67,7 +66,7 @@ describeMysql('what the MySQL store touches', (url) => {
   });
 
   it('Ctrl-C in the middle of a run on the server: exit 130, and the run database is dropped', async () => {
-    const { child, done } = await runningReproduce(url);
+    const { child, done } = await runningReproduce(url, join(work, 'killed'));
     expect((await databasesOf(url, child.pid!)).length).toBe(1);
     child.kill('SIGINT');
     expect((await done).code).toBe(130);
@@ -104,33 +103,10 @@ describeMysql('what the MySQL store touches', (url) => {
   });
 });
 
-/** Starts `racelab reproduce` on `db` and resolves once its first scenario runs. */
-async function runningReproduce(db: string): Promise<ReturnType<typeof startCli>> {
-  const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', join(work, 'killed')]);
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    started.child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('running naive-save')) resolve();
-    });
-    started.child.on('exit', (code) => reject(new Error(`racelab exited ${code} before it ran: ${seen}`)));
-  });
-  return started;
-}
-
 /** What process `pid` left of throwaway servers: their directories, and any process running in one. */
 function throwawayLeftovers(pid: number): string[] {
   const dirs = throwawayDirsOf(pid);
   return [...dirs, ...dirs.flatMap((dir) => processesMentioning(dir))];
-}
-
-async function within(ms: number, check: () => boolean): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    if (check()) return Date.now() - started;
-    await delay(50);
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 const binaries = findServerBinaries();
@@ -145,7 +121,7 @@ describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from t
   });
 
   it('Ctrl-C stops it and removes its directory, exit 130', async () => {
-    const { child, done } = await runningReproduce('mariadb');
+    const { child, done } = await runningReproduce('mariadb', join(work, 'killed'));
     const [dir] = throwawayDirsOf(child.pid!);
     expect(processesMentioning(dir!).length).toBeGreaterThan(0);
     child.kill('SIGINT');
@@ -154,7 +130,7 @@ describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from t
   });
 
   it("after SIGKILL the directory's guardian stops the server and removes its directory within seconds", async () => {
-    const { child, done } = await runningReproduce('mariadb');
+    const { child, done } = await runningReproduce('mariadb', join(work, 'killed'));
     child.kill('SIGKILL');
     await done;
     expect(await within(15_000, () => throwawayLeftovers(child.pid!).length === 0)).toBeLessThan(15_000);

@@ -1,8 +1,5 @@
 import type { ConnectionOptions } from 'mysql2';
 
-/** The URL schemes this store takes. */
-export const MYSQL_SCHEMES = ['mysql:', 'mariadb:'] as const;
-
 /**
  * mysql2's options for a `mysql://` or `mariadb://` URL, connected as Django's MySQL backend
  * connects: FOUND_ROWS, so an UPDATE reports the rows it matched rather than those it changed

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { Database, QueryClient, StoreTarget } from '../../harness/types.ts';
-import { registerLeftover } from '../shared/emergency.ts';
+import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
 import { connectionOptions } from './connection-options.ts';
@@ -41,8 +41,7 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     await instance?.stop();
     throw error;
   }
-  const openDatabases = new Set<string>();
-  const leftovers = new Map<string, () => void>();
+  const openDatabases = new OpenNamespaces('database', instance ? undefined : redactUrl(url));
   let stopped = false;
 
   const drop = async (database: string) => {
@@ -52,9 +51,7 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     for (const { id } of stuck) await query('KILL ?', [id]).catch(() => undefined);
     await query(dropDatabaseSql(database));
     await query(`SELECT RELEASE_LOCK(${RUN_LOCK_NAME_SQL})`, [database]);
-    openDatabases.delete(database);
-    leftovers.get(database)?.();
-    leftovers.delete(database);
+    openDatabases.dropped(database);
   };
 
   return {
@@ -66,11 +63,9 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     defaultIsolation: 'repeatable-read',
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const database = runNamespaceName(runId);
-      openDatabases.add(database);
+      openDatabases.opened(database);
       // Held before the database exists, so `racelab clean` never takes one being made for an orphan.
       await query(`SELECT GET_LOCK(${RUN_LOCK_NAME_SQL}, 10)`, [database]);
-      // On the user's own server a database outlives an exit at once: the message then names it.
-      if (!instance) leftovers.set(database, registerLeftover(`database ${database} on ${redactUrl(url)}`));
       for (const statement of createDatabaseSql(database)) await query(statement);
       return { url, schema: database };
     },
@@ -102,13 +97,7 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
       stopped = true;
       try {
         // A server racelab started goes away whole; on the user's server, leftovers are dropped.
-        if (!instance) {
-          for (const database of [...openDatabases]) {
-            await drop(database).catch((error: Error) => {
-              throw new Error(`could not drop database ${database} (${error.message}); drop it by hand: DROP DATABASE \`${database}\``);
-            });
-          }
-        }
+        await openDatabases.dropAll(drop, dropDatabaseSql);
       } finally {
         await admin.end().catch(() => admin.destroy());
         await instance?.stop();

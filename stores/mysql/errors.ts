@@ -21,7 +21,7 @@ const LOST_CONNECTION_ERRNOS = new Set([2006, 2013, 1053, 1927]);
 const LOST_CONNECTION_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
 
 /** A server error as racelab keeps it: the server's number as the code, its words as the message. */
-export class MysqlServerError extends Error {
+class MysqlServerError extends Error {
   override name = 'MysqlServerError';
   /** The server's error number, as text: `1062`. */
   readonly code: string;

@@ -4,8 +4,8 @@
  * InnoDB's row and gap locks. MySQL 8 lists who waits for whom in performance_schema.
  * data_lock_waits. MariaDB lists it in information_schema.INNODB_TRX and INNODB_LOCK_WAITS, but
  * those are served from a cache that InnoDB refreshes only after nobody has read it for 0.1 s
- * (trx0i_s.cc, CACHE_MIN_IDLE_TIME_US): explore polls every millisecond, and any other poller on
- * the server keeps it stale too, so a wait would never show. There racelab reads SHOW ENGINE
+ * (MariaDB's trx0i_s.cc, CACHE_MIN_IDLE_TIME_NS): explore polls every millisecond, and any other
+ * poller on the server keeps it stale too, so a wait would never show. There racelab reads SHOW ENGINE
  * INNODB STATUS, built afresh on every call: its transaction list shows, under a waiting
  * transaction's connection id, the lock it `HAS BEEN WAITING` for. The report does not name the
  * holder; a participant
@@ -40,7 +40,7 @@ const DATA_LOCK_WAITS = `SELECT r.trx_mysql_thread_id AS id
    WHERE r.trx_mysql_thread_id IN (?) AND b.trx_mysql_thread_id IN (?)`;
 
 /** The connections whose transaction waits for a lock, from SHOW ENGINE INNODB STATUS's text. */
-export function waitingConnections(status: string): Set<number> {
+function waitingConnections(status: string): Set<number> {
   const waiting = new Set<number>();
   for (const transaction of status.split(/\n---TRANSACTION /).slice(1)) {
     if (!/\n------- TRX HAS BEEN WAITING \d+ (us|ms|sec) FOR THIS LOCK TO BE GRANTED/.test(transaction)) continue;

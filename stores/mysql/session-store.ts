@@ -4,8 +4,8 @@
  * default export is an `OpenStore`.
  */
 import mysql from 'mysql2/promise';
-import { toErrorRecord } from '../../harness/error-record.ts';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { traced } from '../shared/traced-statement.ts';
 import { connectionOptions } from './connection-options.ts';
 import { storeError } from './errors.ts';
 import { readSql, SESSION_SQL, SET_ISOLATION } from './session-table.ts';
@@ -31,17 +31,10 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       throw storeError(error);
     }
   };
-  const run = async (primitive: string, text: string, values: unknown[] = [], prepared = true) => {
-    if (onStatement === undefined) return send(text, values, prepared);
-    try {
-      const result = await send(text, values, prepared);
-      onStatement({ primitive, text, values, rowCount: result.rowCount });
-      return result;
-    } catch (error) {
-      onStatement({ primitive, text, values, error: toErrorRecord(error) });
-      throw error;
-    }
-  };
+  const run = (primitive: string, text: string, values: unknown[] = [], prepared = true) =>
+    onStatement === undefined
+      ? send(text, values, prepared)
+      : traced(onStatement, primitive, text, values, send(text, values, prepared), (result) => result.rowCount);
 
   let inTransaction = false;
   /** GET_LOCK's locks belong to the connection: the store ends them with the transaction, as PostgreSQL's xact locks end. */

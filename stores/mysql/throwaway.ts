@@ -5,19 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { registerEmergencyCleanup } from '../shared/emergency.ts';
 import { freePort } from '../shared/free-port.ts';
-import { startGuardian, stopServerNow, writeOwner } from '../shared/guardian.ts';
+import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
 import { THROWAWAY_MARIADB_PREFIX } from '../shared/server-directories.ts';
 import type { StartedInstance } from './database.ts';
 
-const READY = /ready for connections/;
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
+const READY = 'ready for connections';
 const PORT_ATTEMPTS = 3;
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/libexec', '/usr/local/mysql/bin', '/opt/homebrew/bin'];
 
@@ -58,22 +55,9 @@ function isExecutable(path: string): boolean {
  * guardian removes it.
  */
 export async function startThrowawayServer(binaries: ServerBinaries, signal?: AbortSignal): Promise<StartedInstance> {
-  const base = await mkdtemp(join(tmpdir(), `${THROWAWAY_MARIADB_PREFIX}p${process.pid.toString(36)}-`));
-  const guardian = startGuardian(base);
-  await writeOwner(base);
-  let server: ChildProcess | undefined;
-  const unregister = registerEmergencyCleanup(() => {
-    if (server?.pid !== undefined) stopServerNow(server.pid);
-    rmSync(base, { recursive: true, force: true });
-    void guardian.done();
-  });
-  const stop = async () => {
-    if (server) await stopServer(server);
-    server = undefined;
-    await rm(base, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
-    unregister();
-    await guardian.done();
-  };
+  const directory = await openServerDirectory(await mkdtemp(join(tmpdir(), `${THROWAWAY_MARIADB_PREFIX}p${process.pid.toString(36)}-`)), stopServer);
+  const base = directory.path;
+  const stop = () => directory.stop();
   try {
     const dataDir = join(base, 'data');
     const password = randomBytes(18).toString('base64url');
@@ -85,12 +69,12 @@ export async function startThrowawayServer(binaries: ServerBinaries, signal?: Ab
       `ALTER USER 'root'@'localhost' IDENTIFIED BY '${password}';\nDROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'${hostname().replace(/'/g, '')}';\n`,
       { mode: 0o600 },
     );
-    await initialise(binaries, base, dataDir, guardian.watch, signal);
+    await initialise(binaries, base, dataDir, directory.watch, signal);
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new Error(`${binaries.product}: interrupted while it was starting`);
       const port = await freePort();
       try {
-        server = await startServer(binaries, base, dataDir, port, initFile, guardian.watch);
+        directory.serve(await startServer(binaries, base, dataDir, port, initFile, directory.watch));
         return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, stop };
       } catch (error) {
         // Another process may take the port between our probe and the server's bind.
@@ -146,45 +130,10 @@ function startServer(binaries: ServerBinaries, base: string, dataDir: string, po
   // Its own process group: a Ctrl-C in the terminal reaches racelab, which then stops the server in order.
   const child = spawn(binaries.server, args, { cwd: base, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.pid !== undefined) onSpawn(child.pid);
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => {
-      void stopServer(child);
-      reject(new Error(`${binaries.product}: "ready for connections" not logged after ${START_TIMEOUT_MS} ms: ${lastLines(log)}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (READY.test(log)) {
-        clearTimeout(timer);
-        // Keep draining its log so the server never blocks on a full pipe, but keep nothing.
-        child.stderr!.off('data', onData).resume();
-        child.off('exit', onExit);
-        resolve(child);
-      }
-    };
-    const onExit = (code: number | null, exitSignal: string | null) => {
-      clearTimeout(timer);
-      reject(new Error(`${binaries.product} exited before it was ready (${exitSignal ?? `code ${code}`}): ${lastLines(log)}`));
-    };
-    child.stderr!.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return whenReady(child, binaries.product, READY, stopServer);
 }
 
 /** SIGTERM is the server's normal shutdown; SIGKILL if it does not exit within the budget. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' | ') || '(no output)';
+function stopServer(server: ChildProcess): Promise<void> {
+  return stopServerProcess(server, 'SIGTERM');
 }

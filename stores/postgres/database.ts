@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, StoreTarget } from '../../harness/types.ts';
-import { registerLeftover } from '../shared/emergency.ts';
+import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
@@ -33,7 +33,7 @@ export async function connectDatabase(
     throw error;
   }
   const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-  const openSchemas = new Set<string>();
+  const openSchemas = new OpenNamespaces('schema', instance ? undefined : redactUrl(url));
   let stopped = false;
 
   const drop = async (schema: string) => {
@@ -42,13 +42,7 @@ export async function connectDatabase(
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()', [schema]);
     await admin.query(dropSchemaSql(schema));
     await admin.query(RUN_LOCK_SQL.unlock, [schema]);
-    openSchemas.delete(schema);
-    unregisterLeftover(schema);
-  };
-  const leftovers = new Map<string, () => void>();
-  const unregisterLeftover = (schema: string) => {
-    leftovers.get(schema)?.();
-    leftovers.delete(schema);
+    openSchemas.dropped(schema);
   };
 
   return {
@@ -60,11 +54,9 @@ export async function connectDatabase(
     defaultIsolation: 'read-committed',
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const schema = runNamespaceName(runId);
-      openSchemas.add(schema);
+      openSchemas.opened(schema);
       // Held before the schema exists, so `racelab clean` never takes a schema being made for an orphan.
       await admin.query(RUN_LOCK_SQL.lock, [schema]);
-      // On the user's own server a schema outlives an exit at once: the message then names it.
-      if (!instance) leftovers.set(schema, registerLeftover(`schema ${schema} on ${redactUrl(url)}`));
       await admin.query(createSchemaSql(schema));
       return { url, schema };
     },
@@ -97,13 +89,7 @@ export async function connectDatabase(
       stopped = true;
       try {
         // A server racelab started goes away whole; on the user's server, leftovers are dropped.
-        if (!instance) {
-          for (const schema of [...openSchemas]) {
-            await drop(schema).catch((error: Error) => {
-              throw new Error(`could not drop schema ${schema} (${error.message}); drop it by hand: DROP SCHEMA "${schema}" CASCADE`);
-            });
-          }
-        }
+        await openSchemas.dropAll(drop, dropSchemaSql);
       } finally {
         await admin.end().catch(() => undefined);
         await instance?.stop();

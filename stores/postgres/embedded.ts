@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,14 +15,11 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StartedInstance } from './database.ts';
 import { freePort } from '../shared/free-port.ts';
-import { registerEmergencyCleanup } from '../shared/emergency.ts';
-import { startGuardian, stopServerNow, writeOwner } from '../shared/guardian.ts';
+import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
 import { EMBEDDED_POSTGRES_PREFIX } from '../shared/server-directories.ts';
 import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
 
 const READY = 'database system is ready to accept connections';
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 3;
 
 interface Binaries {
@@ -48,25 +44,9 @@ class EmbeddedStartAborted extends Error {
  * Aborting `signal` while it starts ends what was started and rejects with EmbeddedStartAborted.
  */
 export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstance> {
-  const base = await mkdtempIn(tmpdir());
-  // The guardian first: from here on, nothing of this cluster outlives racelab by much.
-  const guardian = startGuardian(base);
-  await writeOwner(base);
-  let server: ChildProcess | undefined;
-  // If racelab must exit at once, the server still goes, and its files with it.
-  const unregister = registerEmergencyCleanup(() => {
-    if (server?.pid !== undefined) stopServerNow(server.pid);
-    rmSync(base, { recursive: true, force: true });
-    void guardian.done();
-  });
-  const stop = async () => {
-    if (server) await stopServer(server);
-    server = undefined;
-    // Should this fail, the guardian, never told it is done, removes the directory when racelab exits.
-    await rm(base, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
-    unregister();
-    await guardian.done();
-  };
+  const directory = await openServerDirectory(await mkdtempIn(tmpdir()), stopServer);
+  const base = directory.path;
+  const stop = () => directory.stop();
   const checkAborted = () => {
     if (signal?.aborted) throw new EmbeddedStartAborted('embedded PostgreSQL: interrupted while it was starting');
   };
@@ -76,12 +56,12 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
     checkAborted();
     const dataDir = join(base, 'data');
     const password = randomBytes(18).toString('base64url');
-    await initCluster(binaries, base, dataDir, password, user, guardian.watch, signal);
+    await initCluster(binaries, base, dataDir, password, user, directory.watch, signal);
     checkAborted();
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        server = await startServer(binaries, dataDir, port, user, guardian.watch);
+        directory.serve(await startServer(binaries, dataDir, port, user, directory.watch));
         checkAborted();
         return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
       } catch (error) {
@@ -207,33 +187,7 @@ function startServer(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   if (child.pid !== undefined) onSpawn(child.pid);
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => {
-      void stopServer(child);
-      reject(new Error(`embedded PostgreSQL: "${READY}" not logged after ${START_TIMEOUT_MS} ms: ${lastLines(log)}`));
-    }, START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (log.includes(READY)) {
-        clearTimeout(timer);
-        // Keep draining its log so the server never blocks on a full pipe, but keep nothing.
-        child.stderr!.off('data', onData).resume();
-        child.off('exit', onExit);
-        resolve(child);
-      }
-    };
-    const onExit = (code: number | null, signal: string | null) => {
-      clearTimeout(timer);
-      reject(new Error(`embedded PostgreSQL exited before it was ready (${signal ?? `code ${code}`}): ${lastLines(log)}`));
-    };
-    child.stderr!.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return whenReady(child, 'embedded PostgreSQL', READY, stopServer);
 }
 
 /** A directory of our own under `parent`, or a message that says what to do when it cannot be. */
@@ -247,15 +201,6 @@ async function mkdtempIn(parent: string): Promise<string> {
 }
 
 /** Fast shutdown (SIGINT), then SIGKILL if it does not exit within the budget. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' | ') || '(no output)';
+function stopServer(server: ChildProcess): Promise<void> {
+  return stopServerProcess(server, 'SIGINT');
 }

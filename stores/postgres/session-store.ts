@@ -4,8 +4,8 @@
  */
 import pg from 'pg';
 import { classified } from '../../harness/classify.ts';
-import { toErrorRecord } from '../../harness/error-record.ts';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { traced } from '../shared/traced-statement.ts';
 import { classifyPostgresError } from './errors.ts';
 import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
@@ -34,17 +34,10 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       if (statement.name !== undefined) (query as { name?: string }).name = statement.name;
       client.query(query);
     });
-  const run = async (primitive: string, statement: Statement, values: unknown[] = []) => {
-    if (onStatement === undefined) return send(statement, values);
-    try {
-      const result = await send(statement, values);
-      onStatement({ primitive, text: statement.text, values, rowCount: result.rowCount ?? 0 });
-      return result;
-    } catch (error) {
-      onStatement({ primitive, text: statement.text, values, error: toErrorRecord(error) });
-      throw error;
-    }
-  };
+  const run = (primitive: string, statement: Statement, values: unknown[] = []) =>
+    onStatement === undefined
+      ? send(statement, values)
+      : traced(onStatement, primitive, statement.text, values, send(statement, values), (result) => result.rowCount ?? 0);
 
   let inTransaction = false;
   /** COMMIT and ROLLBACK end the transaction whether they succeed or fail. */
