@@ -165,7 +165,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
     throw new RaceError(`threads must be at most clients (${workers}): a thread without a client has nothing to do, got ${options.threads}`);
   }
   return {
-    db: parseDb(given),
+    db: [parseDb(given)],
+    isolationGiven: options.isolation !== undefined,
     scenarios: [file],
     allowRemote: options.allowRemote ?? false,
     expectations: options.expect === undefined ? {} : { [name]: oneOf('expect', options.expect, ['safe', 'unsafe'], 'safe') },

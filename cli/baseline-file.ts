@@ -22,10 +22,11 @@ export async function readBaseline(path: string): Promise<BaselineEntry[]> {
   if (r.schemaVersion !== SCHEMA_VERSION) {
     throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${SCHEMA_VERSION}`);
   }
-  return r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number } }) => ({
+  return r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number }; database?: string }) => ({
     name: s.name,
     ops: s.ops,
     violations: s.violations,
     ...(s.sweep && { sweepValue: s.sweep.value }),
+    ...(s.database !== undefined && { database: s.database }),
   }));
 }

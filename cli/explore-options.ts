@@ -1,11 +1,12 @@
-import { ISOLATIONS, type Isolation } from '../harness/types.ts';
+import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/types.ts';
+import { FAMILY_ISOLATIONS, familyOfChoice } from '../stores/choice.ts';
 import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import type { DatabaseChoice } from '../stores/choice.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, integerOption, listOption } from './option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
-import { parseDb } from './reproduce-options.ts';
+import { checkIsolationOffered, parseDb } from './reproduce-options.ts';
 import { isScenarioFile } from './scenario-modules.ts';
 
 export const EXPLORE_OPTIONS = {
@@ -13,7 +14,7 @@ export const EXPLORE_OPTIONS = {
   seed: { default: 'random', help: "fast-check's seed, printed with every result" },
   path: { default: 'none', help: 'with --seed: replay exactly the failing input fast-check reported' },
   schedule: { default: 'none', help: 'replay one interleaving, as printed after a counterexample' },
-  isolation: { default: 'all levels', help: `explore only this level: ${ISOLATIONS.join(' | ')}` },
+  isolation: { default: 'all levels', help: `explore only this level: ${ISOLATIONS.join(' | ')}; on SQLite ${TRANSACTION_MODES.join(' | ')}` },
   workers: { default: '2', help: 'with --exhaustive: workers (2 to 8)' },
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
@@ -48,7 +49,8 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   const db = parseDb(raw.db ?? 'auto');
   const out = raw.out ?? EXPLORE_OPTIONS.out.default;
   if (out.trim() === '') throw new UsageError('--out must not be empty');
-  const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ISOLATIONS);
+  const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ALL_ISOLATIONS);
+  if (isolation !== undefined) checkIsolationOffered(isolation, [db]);
   const common = { allowRemote: raw.flags.has('allow-remote'), scenario: scenario!, db, out };
 
   if (raw.schedule !== undefined) {
@@ -72,7 +74,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
           workers: integerOption('workers', raw.workers ?? '2', 2, 8),
           opsPerWorker: integerOption('ops', raw.ops ?? '1', 1, 20),
           keySpace: integerOption('key-space', raw['key-space'] ?? '1', 1, 64),
-          isolation: isolation ?? 'read-committed',
+          isolation: isolation ?? FAMILY_ISOLATIONS[familyOfChoice(db)][0]!,
           keySeed: 0,
         },
       },
@@ -88,7 +90,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
       runs: integerOption('runs', raw.runs ?? '100', 1, 100_000),
       ...(raw.seed !== undefined && { seed: integerOption('seed', raw.seed, 0, 2 ** 32 - 1) }),
       ...(raw.path !== undefined && { path: checkPath(raw.path) }),
-      isolations: isolation ? [isolation] : [...ISOLATIONS],
+      isolations: isolation ? [isolation] : [...FAMILY_ISOLATIONS[familyOfChoice(db)]],
     },
   };
 }

@@ -1,10 +1,10 @@
-import type { DatabaseChoice } from '../stores/choice.ts';
+import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 
-/** ` --db …` for a database other than the default, password hidden; empty for `auto`. */
-export function dbArgument(choice: DatabaseChoice): string {
-  const db = typeof choice === 'object' ? redactUrl(choice.url) : choice;
+/** ` --db …` for databases other than the default (one, or a comma list), passwords hidden; empty for `auto`. */
+export function dbArgument(choice: DatabaseChoice | readonly DatabaseChoice[]): string {
+  const db = (Array.isArray(choice) ? choice : [choice]).map((one: DatabaseChoice) => choiceLabel(one, redactUrl)).join(',');
   return db === 'auto' ? '' : ` --db ${db}`;
 }
 
@@ -28,7 +28,7 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
     ...(config.keys === 'shrunk' && swept !== 'key-space' ? [`--key-space ${config.keySpace}`] : []),
     ...(config.keys === 'shrunk' ? [`--occupancy ${config.occupancy}`] : []),
     ...(options.sweep ? [`--sweep ${options.sweep.parameter}=${options.sweep.values.join(',')}`] : []),
-    `--isolation ${config.isolation}`,
+    ...(options.isolationGiven ? [`--isolation ${config.isolation}`] : []),
     `--max-attempts ${config.maxAttempts}`,
     `--seed ${config.seed}`,
     ...(Object.keys(options.expectations).length > 0

@@ -3,9 +3,9 @@ import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
 import { MAX_KEY_SPACE } from '../harness/session-keys.ts';
 import { threadsFor } from '../harness/thread-count.ts';
 import type { SweepParameter } from '../harness/report-input.ts';
-import { ISOLATIONS, KEY_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
+import { ALL_ISOLATIONS, ISOLATIONS, KEY_MODES, TRANSACTION_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
-import { familyOfUrl, URL_SCHEMES, type DatabaseChoice } from '../stores/choice.ts';
+import { EMBEDDED_MAJORS, FAMILY_ISOLATIONS, familyOfChoice, familyOfUrl, URL_SCHEMES, type DatabaseChoice } from '../stores/choice.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, durationOption, fractionOption, integerOption, listOption } from './option-rules.ts';
@@ -13,7 +13,10 @@ import { parseFlags } from './parse-flags.ts';
 import { isScenarioFile } from './scenario-modules.ts';
 
 export interface ReproduceOptions {
-  db: DatabaseChoice;
+  /** The databases to run on, in order: one, or a list for the database × scenario table. */
+  db: DatabaseChoice[];
+  /** True when `--isolation` was given; else each database runs at its own first level (`FAMILY_ISOLATIONS`). */
+  isolationGiven: boolean;
   scenarios: string[];
   config: RunConfig;
   /** Consent to run against a server off this machine. */
@@ -33,7 +36,10 @@ export interface ReproduceOptions {
 
 /** Defaults, and the help text's table of options, in one place. */
 export const REPRODUCE_OPTIONS = {
-  db: { default: 'auto', help: 'auto | embedded | mariadb | docker[:postgres|mariadb|mysql] | postgres://… | mysql://… | mariadb://…' },
+  db: {
+    default: 'auto',
+    help: 'auto | embedded | embedded@12…18 | mariadb | sqlite | sqlite:PATH | docker[:postgres|mariadb|mysql] | postgres://… | mysql://… | mariadb://…, or a comma list of them',
+  },
   scenario: { default: DEFAULT_SCENARIOS.join(','), help: 'comma-separated scenario names (racelab list), or all' },
   clients: { default: '4', help: 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
   workers: { default: '4', help: 'the same as --clients' },
@@ -43,7 +49,7 @@ export const REPRODUCE_OPTIONS = {
   keys: { default: 'shrunk', help: 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
   'key-space': { default: '64', help: `distinct session keys with --keys shrunk (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
   occupancy: { default: '0.25', help: 'fraction of the shrunk key space held by live sessions (0 to 1)' },
-  isolation: { default: 'read-committed', help: `for scenarios whose transactions take it: ${ISOLATIONS.join(' | ')}` },
+  isolation: { default: 'read-committed (SQLite: deferred)', help: `for scenarios whose transactions take it: ${ISOLATIONS.join(' | ')}; on SQLite its modes ${TRANSACTION_MODES.join(' | ')}` },
   'max-attempts': { default: '10000', help: 'key draws per op before it ends key_space_exhausted' },
   'op-timeout': { default: '10000', help: 'milliseconds an op may take before it ends indeterminate and the run stops' },
   seed: { default: 'random', help: 'seed of the key draws (0 to 4294967295)' },
@@ -87,6 +93,10 @@ export function parseReproduceOptions(
 ): ReproduceOptions & { extra: Partial<Record<string, string>> } {
   const raw = parseFlags(command, args, [...(Object.keys(REPRODUCE_OPTIONS) as OptionName[]), ...extra], { flags: ['allow-remote', 'history'] });
   const value = (name: OptionName) => raw[name] ?? defaults[name] ?? REPRODUCE_OPTIONS[name].default;
+  const db = parseDbList(value('db'));
+  const isolationGiven = raw.isolation !== undefined || defaults.isolation !== undefined;
+  const isolation = isolationGiven ? choiceOption<Isolation>('isolation', value('isolation'), ALL_ISOLATIONS) : 'read-committed';
+  if (isolationGiven) checkIsolationOffered(isolation, db);
   const names = Object.keys(BUILT_IN_SCENARIOS);
   const scenarioArg = value('scenario');
   const keys = choiceOption<KeyMode>('keys', value('keys'), KEY_MODES);
@@ -95,6 +105,7 @@ export function parseReproduceOptions(
     if (misplaced) throw new UsageError(`--${misplaced} applies only to --keys shrunk; --keys ${keys} draws from the real key space`);
   }
   const sweep = raw.sweep === undefined ? undefined : parseSweep(raw.sweep, keys, raw);
+  if (sweep && db.length > 1) throw new UsageError('--sweep and a list of databases in --db cannot be given together: the table is databases × scenarios, or values × scenarios');
   if (raw.duration !== undefined && raw.ops !== undefined) throw new UsageError('--duration and --ops cannot be given together: one runs for a time, the other for a count');
   const durationMs = raw.duration === undefined ? undefined : durationOption('duration', raw.duration, 100, 24 * 3_600_000);
   if (raw.clients !== undefined && raw.workers !== undefined) throw new UsageError('--clients and --workers are the same option: give one');
@@ -111,7 +122,8 @@ export function parseReproduceOptions(
     extra: Object.fromEntries(extra.map((name) => [name, raw[name]])),
     allowRemote: raw.flags.has('allow-remote'),
     history: raw.flags.has('history'),
-    db: parseDb(value('db')),
+    db,
+    isolationGiven,
     scenarios: scenarioArg === 'all' ? names : scenarioList(scenarioArg, names),
     config: {
       workers,
@@ -124,7 +136,7 @@ export function parseReproduceOptions(
       occupancy: fractionOption('occupancy', value('occupancy'), 0, 1),
       maxAttempts: whole('max-attempts', value('max-attempts')),
       seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed', raw.seed),
-      isolation: choiceOption<Isolation>('isolation', value('isolation'), ISOLATIONS),
+      isolation,
       opTimeoutMs: whole('op-timeout', value('op-timeout')),
     },
     rate: integerOption('rate', value('rate'), 1, 1_000_000_000),
@@ -171,17 +183,51 @@ function parseSweep(raw: string, keys: KeyMode, given: Partial<Record<string, st
   return { parameter, values };
 }
 
-const NAMED_DATABASES = ['auto', 'embedded', 'mariadb', 'docker', 'docker:postgres', 'docker:mariadb', 'docker:mysql'] as const;
+/** A level given with `--isolation` must be one every database of the run offers. */
+export function checkIsolationOffered(isolation: Isolation, databases: readonly DatabaseChoice[]): void {
+  for (const choice of databases) {
+    const offered = FAMILY_ISOLATIONS[familyOfChoice(choice)];
+    if (!offered.includes(isolation)) {
+      const label = typeof choice === 'object' ? redactUrl(choice.url) : choice;
+      throw new UsageError(`--isolation ${isolation} is not offered by --db ${label}, which takes ${offered.join(', ')}`);
+    }
+  }
+}
+
+const NAMED_DATABASES = ['auto', 'embedded', 'mariadb', 'sqlite', 'docker', 'docker:postgres', 'docker:mariadb', 'docker:mysql'] as const;
+
+/** `--db` as a comma list: each entry as `parseDb` takes it, none twice. */
+export function parseDbList(raw: string): DatabaseChoice[] {
+  const entries = raw.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) throw new UsageError(`--db has an empty entry in its list: ${JSON.stringify(redactUrl(raw))}`);
+  const choices = entries.map(parseDb);
+  const labels = choices.map((choice) => (typeof choice === 'object' ? choice.url : choice));
+  const twice = labels.find((label, index) => labels.indexOf(label) !== index);
+  if (twice !== undefined) throw new UsageError(`--db names a database twice: ${JSON.stringify(redactUrl(twice))}`);
+  return choices;
+}
 
 export function parseDb(raw: string): DatabaseChoice {
   if ((NAMED_DATABASES as readonly string[]).includes(raw)) return raw as DatabaseChoice;
+  const embedded = /^embedded@(.*)$/.exec(raw);
+  if (embedded) {
+    const major = /^\d+$/.test(embedded[1]!) ? Number(embedded[1]) : Number.NaN;
+    if (!(major >= EMBEDDED_MAJORS.min && major <= EMBEDDED_MAJORS.max)) {
+      throw new UsageError(`--db embedded@N takes a PostgreSQL major from ${EMBEDDED_MAJORS.min} to ${EMBEDDED_MAJORS.max}, got ${JSON.stringify(raw)}`);
+    }
+    return `embedded@${major}`;
+  }
+  if (raw.startsWith('sqlite:')) {
+    if (raw.length === 'sqlite:'.length) throw new UsageError('--db sqlite:PATH must name a file, e.g. sqlite:/tmp/race.sqlite3');
+    return raw as DatabaseChoice;
+  }
   let url: URL;
   try {
     // `docker:oracle` parses as a URL too, but was meant as a name.
     if (!raw.includes('://')) throw new TypeError('not a URL');
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--db must be ${NAMED_DATABASES.join(', ')} or a URL (${URL_SCHEMES.join(' ')}), got ${JSON.stringify(redactUrl(raw))}`);
+    throw new UsageError(`--db must be ${NAMED_DATABASES.join(', ')}, embedded@N, sqlite:PATH or a URL (${URL_SCHEMES.join(' ')}), got ${JSON.stringify(redactUrl(raw))}`);
   }
   if (familyOfUrl(raw) === undefined) {
     throw new UsageError(`--db URL must start with ${URL_SCHEMES.join(', ')}, got ${JSON.stringify(url.protocol + '//…')}`);

@@ -4,7 +4,7 @@ import { loadScenario } from '../harness/load-module.ts';
 import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
 import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
-import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
+import { allFindings, type ReportDatabase, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
 import type { Finding } from '../harness/finding.ts';
 import { ExploreInterrupted } from '../harness/explore/harness-failure.ts';
@@ -18,7 +18,9 @@ import { progressLine } from '../reports/progress-line.ts';
 import { UsageError } from './cli-errors.ts';
 import type { CommandIo } from './commands/command.ts';
 import { scenarioModules } from './scenario-modules.ts';
-import { openCommandDatabase } from './open-database.ts';
+import { openPlannedDatabase, planCommandDatabase } from './open-database.ts';
+import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
+import { redactUrl } from '../stores/shared/redact-url.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
 import { replayCommand } from './replay-command.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
@@ -38,11 +40,11 @@ export interface InvocationExtras {
    * After the stress runs, on the same database: the gate's search of the scenarios whose
    * findings call for one. Not run after an interruption or a broken run.
    */
-  search?: (database: Database, modules: readonly string[], findings: readonly Finding[]) => Promise<ScenarioSearch[]>;
+  search?: (database: Database, choice: DatabaseChoice, modules: readonly string[], findings: readonly Finding[]) => Promise<ScenarioSearch[]>;
 }
 
 /**
- * Runs the chosen scenarios (once, or once per swept value) on one database, and writes
+ * Runs the chosen scenarios (once, or once per swept value) on each database in turn, and writes
  * report.json, report.md, junit.xml, report.html and report.trac.txt into a directory of this run's
  * own. Verdicts and exit codes are the caller's.
  */
@@ -56,68 +58,94 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   const names = await Promise.all(modules.map(async (url) => (await loadScenario(url)).name));
   const stray = Object.keys(options.expectations).find((name) => !names.includes(name));
   if (stray !== undefined) throw new UsageError(`--expect names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
-  const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
+  // Every database is planned (and a remote one refused) before any starts.
+  const plans = [];
+  for (const choice of options.db) plans.push({ choice, plan: await planCommandDatabase(choice, options.allowRemote) });
+  const list = plans.length > 1;
   const points: ReportPoint[] = [];
+  const databases: ReportDatabase[] = [];
   let interrupted = false;
   let failure: string | undefined;
   let setupError: ScenarioSetupError | undefined;
   let searches: ScenarioSearch[] | undefined;
-  try {
-    const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
-    for (const value of values) {
-      if (io.signal.aborted || failure !== undefined) break;
-      const config = configAt(options, value);
-      if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
-      const result = await reproduce({
-        database,
-        scenarioModules: modules,
-        config,
-        expectations: options.expectations,
-        signal: io.signal,
-        onScenario: ({ name, phase }) => {
-          if (phase === 'start') io.progress(`running ${name}…`);
-          else io.status(undefined);
-        },
-        onProgress: (progress) => io.status(progressLine(progress, io.columns)),
-        ...(options.history && writeFiles && { history: { dir: reportDir, suffix: value === undefined ? '' : `-${options.sweep!.parameter}=${value}` } }),
-      });
-      interrupted ||= result.interrupted;
-      failure ??= result.failure;
-      // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
-      const ran = Math.max(0, ...result.findings.map((f) => f.ops));
-      const expectation = analyticExpectation(config, options.rate, ran);
-      points.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings });
-    }
-    if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
-      try {
-        searches = await extras.search(database, modules, points.flatMap((point) => point.findings));
-      } catch (error) {
-        if (error instanceof ExploreInterrupted) interrupted = true;
-        else failure ??= `the search broke: ${(error as Error).message}`;
-      }
-    }
-  } catch (error) {
-    // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
-    if (error instanceof ScenarioSetupError) setupError = error;
-    else failure ??= `run failed: ${(error as Error).message}`;
-  } finally {
+  for (const { choice, plan } of plans) {
+    if (io.signal.aborted || failure !== undefined || setupError !== undefined) break;
+    // One database at a time: each is stopped before the next starts, so they never share the machine.
+    const database = await openPlannedDatabase(plan, io);
+    const described: ReportDatabase = {
+      kind: database.kind,
+      product: database.product,
+      version: database.version,
+      defaultIsolation: database.defaultIsolation,
+      reason: plan.reason,
+      label: choiceLabel(choice, redactUrl),
+    };
+    databases.push(described);
+    const ownPoints: ReportPoint[] = [];
     try {
-      await database.stop();
+      const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
+      for (const value of values) {
+        if (io.signal.aborted || failure !== undefined) break;
+        const config = configAt(options, value, database);
+        if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
+        const result = await reproduce({
+          database,
+          scenarioModules: modules,
+          config,
+          expectations: options.expectations,
+          signal: io.signal,
+          onScenario: ({ name, phase }) => {
+            if (phase === 'start') io.progress(`running ${name}${list ? ` on ${described.label}` : ''}…`);
+            else io.status(undefined);
+          },
+          onProgress: (progress) => io.status(progressLine(progress, io.columns)),
+          ...(options.history && writeFiles && { history: { dir: reportDir, suffix: historySuffix(options, value, list ? described.label : undefined) } }),
+        });
+        interrupted ||= result.interrupted;
+        failure ??= result.failure;
+        for (const skipped of result.skipped) io.progress(`skipped ${skipped.name}${list ? ` on ${described.label}` : ''}: ${skipped.reason}`);
+        // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
+        const ran = Math.max(0, ...result.findings.map((f) => f.ops));
+        const expectation = analyticExpectation(config, options.rate, ran);
+        ownPoints.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
+      }
+      points.push(...ownPoints);
+      if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
+        try {
+          const found = await extras.search(database, choice, modules, ownPoints.flatMap((point) => point.findings));
+          searches = [...(searches ?? []), ...found.map((search) => (list ? { ...search, database: described.label } : search))];
+        } catch (error) {
+          if (error instanceof ExploreInterrupted) interrupted = true;
+          else failure ??= `the search broke: ${(error as Error).message}`;
+        }
+      }
     } catch (error) {
-      failure ??= (error as Error).message;
+      points.push(...ownPoints);
+      // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
+      if (error instanceof ScenarioSetupError) setupError = error;
+      else failure ??= `run failed${list ? ` on ${described.label}` : ''}: ${(error as Error).message}`;
+    } finally {
+      try {
+        await database.stop();
+      } catch (error) {
+        failure ??= (error as Error).message;
+      }
     }
   }
   if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
   const input: ReportInput = {
     tool: TOOL,
     replayCommand: replayCommand(options, command),
-    database: { kind: database.kind, product: database.product, version: database.version, defaultIsolation: database.defaultIsolation, reason: plan.reason },
+    database: databases[0]!,
+    ...(list && { databases }),
     nodeVersion: process.version,
-    config: options.config,
+    // The config as it ran on the (first) database: its isolation is that database's when none was given.
+    config: input0Config(options, points),
     schedule: SCHEDULE,
+    scenarioNames: names,
     startedAt,
     ...(options.sweep && { sweep: options.sweep }),
-    points: points.filter((point) => point.findings.length > 0),
+    points: points.filter((point) => point.findings.length > 0 || point.skipped.length > 0),
     interrupted: interrupted || io.signal.aborted,
     ...(failure !== undefined && { failure }),
     ...(searches && { searches }),
@@ -133,15 +161,28 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   return { input, reportDir };
 }
 
-function configAt(options: ReproduceOptions, value: number | undefined): RunConfig {
-  if (value === undefined || !options.sweep) return options.config;
-  if (options.sweep.parameter === 'key-space') return { ...options.config, keySpace: value };
-  return { ...options.config, workers: value, threads: threadsFor(value, options.threadsRequested) };
+function input0Config(options: ReproduceOptions, points: readonly ReportPoint[]): RunConfig {
+  const first = points[0];
+  return first === undefined || options.isolationGiven ? options.config : { ...options.config, isolation: first.config.isolation };
 }
 
-/** Findings that carry no trustworthy verdict: a worker failed, or ops failed for reasons that are not races. */
-export function taintedFindings(input: ReportInput) {
+/** The config at one point: the swept value, and the database's own first level when `--isolation` was not given. */
+function configAt(options: ReproduceOptions, value: number | undefined, database: Database): RunConfig {
+  const config = options.isolationGiven ? options.config : { ...options.config, isolation: database.isolations[0]! };
+  if (value === undefined || !options.sweep) return config;
+  if (options.sweep.parameter === 'key-space') return { ...config, keySpace: value };
+  return { ...config, workers: value, threads: threadsFor(value, options.threadsRequested) };
+}
+
+/** What tells one point's history files from another's: the swept value, or the database of a list. */
+function historySuffix(options: ReproduceOptions, value: number | undefined, database: string | undefined): string {
+  if (value !== undefined) return `-${options.sweep!.parameter}=${value}`;
+  return database === undefined ? '' : `-${database.replace(/[^a-zA-Z0-9@.]+/g, '_')}`;
+}
+
+/** Findings that carry no trustworthy verdict (a worker failed, or ops failed for reasons that are not races), with the product whose words their errors are. */
+export function taintedFindings(input: ReportInput): { finding: Finding; product: string }[] {
   return allFindings(input)
-    .map(({ finding }) => finding)
-    .filter((f) => f.workerFailures.length > 0 || f.outcomes.error > 0 || f.outcomes.indeterminate > 0);
+    .filter(({ finding: f }) => f.workerFailures.length > 0 || f.outcomes.error > 0 || f.outcomes.indeterminate > 0)
+    .map(({ finding, point }) => ({ finding, product: (point.database ?? input.database).product }));
 }

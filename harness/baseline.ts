@@ -6,6 +6,8 @@ export interface BaselineEntry {
   name: string;
   /** The swept value it ran at, when the baseline swept. */
   sweepValue?: number;
+  /** The database it ran on (its `--db` label), when the baseline ran a list of databases. */
+  database?: string;
   ops: number;
   violations: number;
 }
@@ -14,6 +16,7 @@ export interface BaselineEntry {
 export interface BaselineComparison {
   name: string;
   sweepValue?: number;
+  database?: string;
   now: { violations: number; ops: number };
   before: { violations: number; ops: number };
   test?: ProportionTest;
@@ -22,22 +25,24 @@ export interface BaselineComparison {
 }
 
 /**
- * Compares each finding with the baseline entry of the same scenario (and swept value) by the
+ * Compares each finding with the baseline entry of the same scenario (and swept value, and
+ * database of a list: the rules apply per database) by the
  * pooled two-proportion z-test at significance `alpha`.
  */
 export function compareWithBaseline(
-  findings: readonly { finding: Finding; sweepValue?: number }[],
+  findings: readonly { finding: Finding; sweepValue?: number; database?: string }[],
   baseline: readonly BaselineEntry[],
   alpha: number,
 ): BaselineComparison[] {
-  return findings.flatMap(({ finding, sweepValue }) => {
-    const before = baseline.find((entry) => entry.name === finding.scenario.name && entry.sweepValue === sweepValue);
+  return findings.flatMap(({ finding, sweepValue, database }) => {
+    const before = baseline.find((entry) => entry.name === finding.scenario.name && entry.sweepValue === sweepValue && entry.database === database);
     if (!before) return [];
     const now = { violations: finding.violations, ops: finding.ops };
     const test = twoProportionTest(now.violations, now.ops, before.violations, before.ops);
     const comparison: BaselineComparison = {
       name: finding.scenario.name,
       ...(sweepValue !== undefined && { sweepValue }),
+      ...(database !== undefined && { database }),
       now,
       before: { violations: before.violations, ops: before.ops },
       change: 'not comparable',

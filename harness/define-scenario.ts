@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { DATABASE_FAMILIES, ISOLATIONS, type DatabaseFamily, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
+import { ALL_ISOLATIONS, CAPABILITIES, DATABASE_FAMILIES, type DatabaseFamily, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -63,14 +63,18 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (definition.setup !== undefined && typeof definition.setup !== 'function') return `${name}: setup must be an async function`;
   if (definition.audit !== undefined && typeof definition.audit !== 'function') return `${name}: audit must be an async function`;
   const { isolation, expectUnder } = definition;
-  if (isolation !== undefined && isolation !== 'configured' && !ISOLATIONS.includes(isolation)) {
-    return `${name}: isolation must be 'configured' or one of ${ISOLATIONS.join(', ')}`;
+  if (isolation !== undefined && isolation !== 'configured' && !ALL_ISOLATIONS.includes(isolation)) {
+    return `${name}: isolation must be 'configured' or one of ${ALL_ISOLATIONS.join(', ')}`;
+  }
+  const { needs } = definition;
+  if (needs !== undefined && (!Array.isArray(needs) || needs.some((need) => !(CAPABILITIES as readonly string[]).includes(need)))) {
+    return `${name}: needs must list some of ${CAPABILITIES.join(', ')}`;
   }
   const levelsProblem = (field: string, levels: object | undefined) => {
     if (levels === undefined) return undefined;
     if (isolation !== 'configured') return `${name}: ${field} needs isolation: 'configured'`;
     for (const [level, override] of Object.entries(levels) as [string, { expect?: unknown; why?: unknown }][]) {
-      if (!(ISOLATIONS as readonly string[]).includes(level)) return `${name}: ${field} has an unknown level ${JSON.stringify(level)}`;
+      if (!(ALL_ISOLATIONS as readonly string[]).includes(level)) return `${name}: ${field} has an unknown level ${JSON.stringify(level)}`;
       if (override.expect !== 'safe' && override.expect !== 'unsafe') return `${name}: ${field}.${level}.expect must be 'safe' or 'unsafe'`;
       if (typeof override.why !== 'string' || override.why.trim() === '') return `${name}: ${field}.${level}.why must say why`;
     }

@@ -1,7 +1,20 @@
 import type { AnalyticExpectation } from './analytic.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
+import type { SkippedScenario } from './reproduce.ts';
 import type { Database, Isolation, RunConfig } from './types.ts';
+
+/** A database as reports describe it. */
+export interface ReportDatabase {
+  kind: Database['kind'];
+  product: string;
+  version: string;
+  defaultIsolation: Isolation;
+  /** Why this database was chosen, e.g. "no container runtime (tried …)". */
+  reason: string;
+  /** How `--db` named it (`embedded@13`, `sqlite`, a URL without its password): a column of the database × scenario table. */
+  label: string;
+}
 
 /** The run parameters a sweep can vary. */
 export type SweepParameter = 'key-space' | 'workers';
@@ -14,6 +27,10 @@ export interface ReportPoint {
   /** What chance predicts for this config, and for production with the real key space. */
   expectation: AnalyticExpectation;
   findings: Finding[];
+  /** Scenarios this point's database lacks what they need for. */
+  skipped: SkippedScenario[];
+  /** With a list of databases (`--db a,b`), the one this point ran on. */
+  database?: ReportDatabase;
 }
 
 /** Everything a renderer needs to describe one invocation. Renderers read it and decide nothing. */
@@ -21,15 +38,19 @@ export interface ReportInput {
   tool: { name: string; version: string };
   /** The command line that reruns this invocation with the same config and seed. */
   replayCommand: string;
-  /** Why this database was chosen, e.g. "no container runtime (tried …)". */
-  database: { kind: Database['kind']; product: string; version: string; defaultIsolation: Isolation; reason: string };
+  /** The database, or with a list (`--db a,b`) the first; each point then names its own. */
+  database: ReportDatabase;
+  /** With a list of databases, all of them in order: the columns of the database × scenario table. */
+  databases?: ReportDatabase[];
+  /** The scenarios asked for, in the order they ran: the rows of that table. */
+  scenarioNames: string[];
   nodeVersion: string;
   /** The configuration as given; a sweep varies one parameter of it per point. */
   config: RunConfig;
   schedule: string;
   startedAt: Date;
   sweep?: { parameter: SweepParameter; values: number[] };
-  /** One point, or one per swept value that ran. */
+  /** One point, or one per swept value that ran, or one per database of a list. */
   points: ReportPoint[];
   /** True when Ctrl-C stopped the run: the findings cover only what ran. */
   interrupted: boolean;

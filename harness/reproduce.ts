@@ -48,8 +48,16 @@ export interface Progress {
 
 const PROGRESS_INTERVAL_MS = 200;
 
+/** A scenario that did not run because the database lacks what it needs, and the database's reason. */
+export interface SkippedScenario {
+  name: string;
+  reason: string;
+}
+
 export interface ReproduceResult {
   findings: Finding[];
+  /** Scenarios that need what this database lacks (`ScenarioDefinition.needs`): skipped, not faked. */
+  skipped: SkippedScenario[];
   interrupted: boolean;
   /** Why the run stopped before its end, when it broke: one line, the first cause. */
   failure?: string;
@@ -72,10 +80,16 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   const quotas = liveQuotasFor(config);
   const pool = createWorkerPool(config.threads);
   const findings: Finding[] = [];
+  const skipped: SkippedScenario[] = [];
   let failure: string | undefined;
   try {
     for (const [index, scenario] of scenarios.entries()) {
       if (signal?.aborted || failure !== undefined) break;
+      const lacking = (scenario.needs ?? []).map((need) => database.lacks[need]).find((reason) => reason !== undefined);
+      if (lacking !== undefined) {
+        skipped.push({ name: scenario.name, reason: lacking });
+        continue;
+      }
       request.onScenario?.({ name: scenario.name, phase: 'start' });
       let target: StoreTarget;
       try {
@@ -149,7 +163,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   } finally {
     await pool.destroy();
   }
-  return { findings, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
+  return { findings, skipped, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
 }
 
 /**

@@ -11,7 +11,7 @@ export type Outcome =
   | 'integrity_error'
   | 'serialization_failure'
   | 'deadlock'
-  /** The database gave up waiting for a lock (PostgreSQL 55P03, MySQL/MariaDB 1205). */
+  /** The database gave up waiting for a lock (PostgreSQL 55P03, MySQL/MariaDB 1205, SQLite SQLITE_BUSY: "database is locked"). */
   | 'lock_timeout'
   | 'key_space_exhausted'
   | 'indeterminate'
@@ -60,7 +60,8 @@ export type Expectation = 'safe' | 'unsafe';
 export interface ErrorRecord {
   /**
    * The database's own code: a SQLSTATE from PostgreSQL, an error number from MySQL/MariaDB
-   * (`1062`); or a driver's or Node's code such as `ECONNRESET`.
+   * (`1062`), an extended result code from SQLite (`SQLITE_CONSTRAINT_PRIMARYKEY`); or a driver's
+   * or Node's code such as `ECONNRESET`.
    */
   code?: string;
   /** The SQLSTATE, where the code is an error number (MySQL/MariaDB: 1062 is SQLSTATE 23000). */
@@ -113,7 +114,8 @@ export interface SessionRow {
 
 /**
  * Where a run's rows live: a connection string and the run's own namespace, `racelab_<runid>`:
- * a schema on PostgreSQL, a database on MySQL/MariaDB (where SCHEMA is DATABASE's synonym).
+ * a schema on PostgreSQL, a database on MySQL/MariaDB (where SCHEMA is DATABASE's synonym), a
+ * database file on SQLite (`url` is then the file's path).
  */
 export interface StoreTarget {
   url: string;
@@ -121,8 +123,16 @@ export interface StoreTarget {
 }
 
 /** The SQL dialects racelab speaks: one per store. MariaDB and MySQL share one. */
-export type DatabaseFamily = 'postgresql' | 'mysql';
-export const DATABASE_FAMILIES = ['postgresql', 'mysql'] as const satisfies readonly DatabaseFamily[];
+export type DatabaseFamily = 'postgresql' | 'mysql' | 'sqlite';
+export const DATABASE_FAMILIES = ['postgresql', 'mysql', 'sqlite'] as const satisfies readonly DatabaseFamily[];
+
+/**
+ * What a scenario may need that not every database has: `row-locks` (`SELECT … FOR UPDATE`,
+ * `existsForUpdate`) and `advisory-locks` (`lockKey`). A scenario declares its needs; on a
+ * database that lacks one it is skipped, with the database's reason, rather than faked.
+ */
+export type Capability = 'row-locks' | 'advisory-locks';
+export const CAPABILITIES = ['row-locks', 'advisory-locks'] as const satisfies readonly Capability[];
 
 /**
  * What a store tells the harness about an error it throws: the racelab outcome the database's own
@@ -144,9 +154,17 @@ export interface ClassifiedError {
 export type KeyMode = 'shrunk' | 'django' | 'same-seed';
 export const KEY_MODES = ['shrunk', 'django', 'same-seed'] as const satisfies readonly KeyMode[];
 
-/** Transaction isolation levels, as racelab's options spell them. */
-export type Isolation = 'read-committed' | 'repeatable-read' | 'serializable';
+/**
+ * Transaction isolation levels, as racelab's options spell them, and SQLite's transaction modes,
+ * which take their place there (`BEGIN DEFERRED`, `BEGIN IMMEDIATE`; every SQLite transaction is
+ * serializable, and a store given a level it does not offer refuses it: `Database.isolations`).
+ */
+export type Isolation = 'read-committed' | 'repeatable-read' | 'serializable' | 'deferred' | 'immediate';
+/** The SQL standard's levels that PostgreSQL, MariaDB and MySQL offer. */
 export const ISOLATIONS = ['read-committed', 'repeatable-read', 'serializable'] as const satisfies readonly Isolation[];
+/** SQLite's transaction modes: a deferred transaction takes the write lock at its first write, an immediate one at BEGIN. */
+export const TRANSACTION_MODES = ['deferred', 'immediate'] as const satisfies readonly Isolation[];
+export const ALL_ISOLATIONS = [...ISOLATIONS, ...TRANSACTION_MODES] as const satisfies readonly Isolation[];
 
 /**
  * The session-table primitives a scenario composes. Implemented by a store; opened once per
@@ -157,7 +175,10 @@ export const ISOLATIONS = ['read-committed', 'repeatable-read', 'serializable'] 
 export interface SessionStore {
   /** `SELECT 1 … WHERE session_key = $1`: Django's `exists()`. */
   exists(key: string): Promise<boolean>;
-  /** `SELECT … FOR UPDATE` on the key: locks the row if there is one, and nothing if there is not. */
+  /**
+   * `SELECT … FOR UPDATE` on the key: locks the row if there is one, and nothing if there is not.
+   * SQLite has no row locks: a scenario that calls it declares `needs: ['row-locks']`.
+   */
   existsForUpdate(key: string): Promise<boolean>;
   /** A plain INSERT. A taken key fails with the server's unique violation (outcome `integrity_error`). */
   insert(row: SessionRow): Promise<void>;
@@ -174,6 +195,7 @@ export interface SessionStore {
   /**
    * An advisory lock on the key, held until the transaction ends (PostgreSQL
    * `pg_advisory_xact_lock`; MySQL `GET_LOCK`, released by the store at COMMIT or ROLLBACK).
+   * SQLite has none: a scenario that calls it declares `needs: ['advisory-locks']`.
    */
   lockKey(key: string): Promise<void>;
   begin(isolation: Isolation): Promise<void>;
@@ -293,6 +315,11 @@ export interface ScenarioDefinition {
    * level (`under`, for scenarios with `isolation: 'configured'`). Unnamed families take the ones above.
    */
   expectOn?: Partial<Record<DatabaseFamily, FamilyExpectation>>;
+  /**
+   * What the op uses that not every database has. On a database that lacks one the scenario is
+   * skipped, and the report says why.
+   */
+  needs?: readonly Capability[];
   /** One attempt to do the scenario's job. Throw (or let the database throw) to fail it. */
   op(ctx: OpContext): Promise<OpResult>;
 }
@@ -352,11 +379,12 @@ export interface RunConfig {
  */
 export interface Database {
   /**
-   * `embedded`: an embedded PostgreSQL from npm binaries; `local`: a throwaway server started here
-   * from the machine's binaries; `container`: testcontainers; `server`: the user's.
+   * `embedded`: an embedded PostgreSQL from npm binaries, or SQLite in a temporary directory;
+   * `local`: a throwaway server started here from the machine's binaries; `container`:
+   * testcontainers; `server`: the user's; `file`: a SQLite database file the user named.
    */
-  readonly kind: 'embedded' | 'local' | 'container' | 'server';
-  /** The product as reports name it: `PostgreSQL`, `MariaDB`, `MySQL`. */
+  readonly kind: 'embedded' | 'local' | 'container' | 'server' | 'file';
+  /** The product as reports name it: `PostgreSQL`, `MariaDB`, `MySQL`, `SQLite`. */
   readonly product: string;
   /** The SQL dialect, which picks a scenario's expectation (`expectOn`). */
   readonly family: DatabaseFamily;
@@ -364,8 +392,12 @@ export interface Database {
   readonly version: string;
   /** The module the worker threads open their connections with: its default export is an `OpenStore`. */
   readonly storeModule: string;
-  /** The level a transaction gets when it asks for none; every store offers all of `ISOLATIONS`. */
+  /** The level a transaction gets when it asks for none. */
   readonly defaultIsolation: Isolation;
+  /** The levels (or SQLite's modes) `--isolation` may name here; the first is a run's default. */
+  readonly isolations: readonly Isolation[];
+  /** What this database does not have, each with the reason a scenario that needs it is skipped. */
+  readonly lacks: Partial<Record<Capability, string>>;
   /** Creates a fresh namespace `racelab_<runId>` holding an empty session table. */
   createRunSchema(runId: string): Promise<StoreTarget>;
   /** Drops what createRunSchema made. */

@@ -46,11 +46,14 @@ export function describeSample(sample: OpSample): string {
 /** The error in psql's own layout, so it reads as the server's words. */
 export function errorLines(sample: OpSample): string[] {
   const { error } = sample;
-  // An error number with its SQLSTATE is laid out as the mysql client prints it; else as psql does.
+  // An error number with its SQLSTATE is laid out as the mysql client prints it, a SQLite result
+  // code before SQLite's words; else as psql does.
   const lines =
-    error.sqlState === undefined
-      ? [`  ${error.severity ?? 'ERROR'}:  ${error.message}`, ...(error.code ? [`  SQLSTATE: ${error.code}`] : [])]
-      : [`  ERROR ${error.code ?? '?'} (${error.sqlState}): ${error.message}`];
+    error.sqlState !== undefined
+      ? [`  ERROR ${error.code ?? '?'} (${error.sqlState}): ${error.message}`]
+      : error.code?.startsWith('SQLITE_')
+        ? [`  ${error.code}: ${error.message}`]
+        : [`  ${error.severity ?? 'ERROR'}:  ${error.message}`, ...(error.code ? [`  SQLSTATE: ${error.code}`] : [])];
   if (error.detail) lines.push(`  DETAIL:  ${error.detail}`);
   if (error.hint) lines.push(`  HINT:  ${error.hint}`);
   const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];

@@ -47,7 +47,13 @@ export function workload(config: { opsPerWorker: number; durationMs?: number }):
  * The run's isolation level, and the database's own default beside it when they differ: a reader
  * whose application leaves the level alone runs at that default.
  */
-export function isolationWords(input: Pick<ReportInput, 'config' | 'database'>): string {
+export function isolationWords(input: Pick<ReportInput, 'config' | 'database' | 'databases' | 'points'>): string {
+  if (input.databases) {
+    // A list runs each database at the level given, or at its own first one (SQLite: a mode).
+    const levels = input.points.map((point) => `${point.database?.label ?? input.database.label} ${point.config.isolation}`);
+    const same = new Set(input.points.map((point) => point.config.isolation)).size === 1;
+    return same ? `isolation ${input.config.isolation}` : `isolation ${[...new Set(levels)].join(', ')}`;
+  }
   const { isolation } = input.config;
   const { defaultIsolation, product } = input.database;
   return `isolation ${isolation}${defaultIsolation === isolation ? '' : ` (${product}'s default: ${defaultIsolation})`}`;

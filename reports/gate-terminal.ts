@@ -35,15 +35,16 @@ export function gateRules(alpha: number | undefined, search: { runs: number; tim
  */
 export function gateLines(input: ReportInput): GateLine[] {
   const searches = input.searches ?? [];
-  const found = (name: string) => searches.some((s) => s.scenario === name && s.result.failed);
+  const found = (name: string, database: string | undefined) => searches.some((s) => s.scenario === name && s.database === database && s.result.failed);
   const stress = allFindings(input).map(({ finding, point }) => {
-    const at = input.sweep ? ` at ${input.sweep.parameter}=${point.value}` : '';
-    const rescued = !finding.matchesExpectation && finding.scenario.expect === 'unsafe' && found(finding.scenario.name);
+    const at = `${input.sweep ? ` at ${input.sweep.parameter}=${point.value}` : ''}${point.database ? ` on ${point.database.label}` : ''}`;
+    const rescued = !finding.matchesExpectation && finding.scenario.expect === 'unsafe' && found(finding.scenario.name, point.database?.label);
     const text = `${finding.scenario.name}${at}: ${reason(finding)}${rescued ? '; the search found it (below)' : ''}`;
     return { pass: finding.matchesExpectation || rescued, text };
   });
-  const scenarioOf = (name: string) => allFindings(input).find(({ finding }) => finding.scenario.name === name)?.finding.scenario;
-  return [...stress, ...searches.map((search) => searchLine(search, scenarioOf(search.scenario)))];
+  const scenarioOf = (search: ScenarioSearch) =>
+    allFindings(input).find(({ finding, point }) => finding.scenario.name === search.scenario && point.database?.label === search.database)?.finding.scenario;
+  return [...stress, ...searches.map((search) => searchLine(search, scenarioOf(search)))];
 }
 
 /** The search of one scenario: what was searched, and the minimal interleaving when it broke. */
@@ -51,7 +52,7 @@ function searchLine(search: ScenarioSearch, scenario: Finding['scenario'] | unde
   const { result } = search;
   const expect = scenario?.expect;
   const seconds = `${(search.elapsedMs / 1000).toFixed(1)} s`;
-  const name = `search ${search.scenario}`;
+  const name = `search ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`;
   if (!result.failed) {
     const capped = result.timedOut ? `, stopped by the ${search.budget.timeLimitMs / 1000} s cap` : '';
     const what = `no counterexample in ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings, ${seconds}${capped}; seed ${result.seed})`;
@@ -78,7 +79,7 @@ function reason(f: Finding): string {
 
 export function baselineLines(comparisons: readonly BaselineComparison[]): GateLine[] {
   return comparisons.map((c) => {
-    const at = c.sweepValue === undefined ? '' : ` at ${c.sweepValue}`;
+    const at = `${c.sweepValue === undefined ? '' : ` at ${c.sweepValue}`}${c.database === undefined ? '' : ` on ${c.database}`}`;
     if (c.now.violations === 0 && c.before.violations === 0) {
       // Nothing to compare, but nothing moved either: say so rather than "not comparable".
       return { pass: true, text: `baseline ${c.name}${at}: both 0 violations, in ${count(c.now.ops)} ops now and ${count(c.before.ops)} in the baseline: unchanged` };

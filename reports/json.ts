@@ -9,6 +9,7 @@ import type { RunConfig } from '../harness/types.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
+import { dominantViolation, matrixCells } from './matrix.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -36,6 +37,7 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     origin: finding.scenario.origin,
     isolation: finding.scenario.isolation,
     ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.expectation } }),
+    ...(point.database && { database: point.database.label }),
     property: finding.property,
     ops: finding.ops,
     outcomes: finding.outcomes,
@@ -71,6 +73,7 @@ function searchOf(search: ScenarioSearch) {
   const { result } = search;
   return {
     scenario: search.scenario,
+    ...(search.database !== undefined && { database: search.database }),
     isolation: search.isolation,
     budget: search.budget,
     elapsedMs: Math.round(search.elapsedMs),
@@ -101,6 +104,19 @@ export function toJsonReport(input: ReportInput) {
     replayCommand: input.replayCommand,
     nodeVersion: input.nodeVersion,
     database: input.database,
+    // With a list of databases: all of them, and the table across them (scenarios[] name theirs).
+    databases: input.databases ?? null,
+    matrix: input.databases
+      ? matrixCells(input).map((cell) => ({
+          database: cell.database.label,
+          scenario: cell.scenario,
+          verdict: cell.finding?.verdict ?? (cell.skipped === undefined ? 'not run' : 'skipped'),
+          matchesExpectation: cell.finding?.matchesExpectation ?? null,
+          rate: cell.finding?.rate ?? null,
+          dominantViolation: (cell.finding && dominantViolation(cell.finding)) ?? null,
+        }))
+      : null,
+    skipped: input.points.flatMap((point) => point.skipped.map((s) => ({ name: s.name, database: (point.database ?? input.database).label, reason: s.reason }))),
     config: { ...configOf(input.config), schedule: input.schedule },
     sweep: input.sweep ?? null,
     expectation: input.points[0]?.expectation ?? null,

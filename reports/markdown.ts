@@ -13,6 +13,7 @@ import { interleavingLines, outcomesLine } from '../harness/explore/interleaving
 import { searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -44,13 +45,20 @@ export function renderMarkdown(input: ReportInput): string {
   const lines: string[] = [`# racelab report: ${summary(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
   if (input.failure) lines.push(`> **The run broke and stopped early**: ${input.failure}. No verdict below can be trusted.`, '');
-  for (const { finding, point } of findings) lines.push(`- ${input.sweep ? `at ${input.sweep.parameter} = ${point.value}: ` : ''}${verdictSentence(finding)}`);
+  if (input.databases) lines.push(...matrixGrid(input), '');
+  for (const { finding, point } of findings) {
+    const at = input.sweep ? `at ${input.sweep.parameter} = ${point.value}: ` : point.database ? `on ${point.database.label}: ` : '';
+    lines.push(`- ${at}${verdictSentence(finding)}`);
+  }
+  for (const point of input.points) for (const s of point.skipped) lines.push(`- **${s.name}** skipped on ${(point.database ?? input.database).label}: ${s.reason}.`);
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
   lines.push(...table(input), '', WINDOW_DEFINITION, '');
   lines.push(...whatWasRun(input), '');
   lines.push(...searchSection(input));
   lines.push('## Evidence', '');
-  const evidence = evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
+  const evidence = input.databases
+    ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, ` on ${point.database!.label}`)))
+    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
   lines.push(...(evidence.length > 0 ? evidence : ['No violation occurred, so there is no example to show.', '']));
   const first = input.points[0];
   // Chance's prediction is about session keys: a scenario that saves none gets none of it.
@@ -66,10 +74,27 @@ function summary(input: ReportInput): string {
   return parts.join('; ') || 'nothing ran';
 }
 
+/** Scenarios down, databases across: each cell's verdict, violation rate with its interval, and dominant violation. */
+function matrixGrid(input: ReportInput): string[] {
+  const databases = input.databases ?? [input.database];
+  const cells = matrixCells(input);
+  const names = [...new Set(cells.map((c) => c.scenario))];
+  const header = ['scenario', ...databases.map(databaseHeading)];
+  const rows = names.map((name) => [name, ...databases.map((db) => cellWords(cells.find((c) => c.scenario === name && c.database.label === db.label)!))]);
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `|${header.map(() => ' --- ').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+    'Each cell: the verdict, the violation rate per op with its 95% Wilson interval, and the violation most ops ended in.',
+  ];
+}
+
 function table(input: ReportInput): string[] {
   const rows = allFindings(input).map(({ finding: f, point }) => [
     f.scenario.name,
     ...(input.sweep ? [String(point.value)] : []),
+    ...(input.databases ? [point.database!.label] : []),
     f.scenario.expect,
     f.scenario.isolation,
     count(f.ops),
@@ -86,6 +111,7 @@ function table(input: ReportInput): string[] {
   const header = [
     'scenario',
     ...(input.sweep ? [input.sweep.parameter] : []),
+    ...(input.databases ? ['database'] : []),
     'expected',
     'isolation',
     'ops',
@@ -109,7 +135,7 @@ function whatWasRun(input: ReportInput): string[] {
     '## What was run',
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
-    `- ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
+    ...(input.databases ?? [input.database]).map((db) => `- ${db.product} ${db.version} (${db.kind}; ${db.reason})`),
     `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
@@ -124,23 +150,23 @@ function whatWasRun(input: ReportInput): string[] {
   ];
 }
 
-function evidenceOf(finding: Finding, product: string): string[] {
+function evidenceOf(finding: Finding, product: string, on = ''): string[] {
   const lines: string[] = [];
   const loud = finding.firstLoudViolation;
   if (loud) {
     const kind = loud.outcome === 'integrity_error' ? 'IntegrityError' : loud.outcome;
-    lines.push(`### ${finding.scenario.name}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
+    lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }
   if (finding.invariantProblems.length > 0) {
-    lines.push(`### ${finding.scenario.name}: what its audit found, with no error raised`, '');
+    lines.push(`### ${finding.scenario.name}${on}: what its audit found, with no error raised`, '');
     lines.push(...fence(finding.invariantProblems.map((p) => p.message)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
     if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {
-    lines.push(`### ${finding.scenario.name}: first ${silent.outcome} session, with no error raised`, '', `${describeSample(silent)}.`, '');
+    lines.push(`### ${finding.scenario.name}${on}: first ${silent.outcome} session, with no error raised`, '', `${describeSample(silent)}.`, '');
     lines.push(
       ...fence([
         `session key: ${silent.key}`,

@@ -10,6 +10,7 @@ import { alignColumns, count, rateWithInterval, concurrency, isolationWords } fr
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { databaseHeading, dominantViolation, matrixCells } from './matrix.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
@@ -20,8 +21,11 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const swept = (parameter: string, value: string) => (input.sweep?.parameter === parameter ? input.sweep.values.join('/') : value);
   const keys =
     config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
+  const on = input.databases
+    ? [`${input.tool.name} ${input.tool.version} · on ${input.databases.length} databases, one after another:`, ...input.databases.map((db) => `  ${databaseHeading(db)}: ${db.kind}; ${db.reason}`)]
+    : [`${input.tool.name} ${input.tool.version} · ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`];
   const lines = [
-    `${input.tool.name} ${input.tool.version} · ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`,
+    ...on,
     `${concurrency(input)} · ${keys} · ${isolationWords(input)} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
     '',
@@ -32,8 +36,19 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
     if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
+    else if (input.databases) lines.push(...matrixTable(input), '');
     else lines.push(...fitted(findings, width), '');
-    lines.push(...evidence(evidenceFindings(input), input.database.product));
+    lines.push(...skippedLines(input));
+    if (input.databases) {
+      for (const point of input.points) {
+        const own = point.findings.flatMap((finding) => evidence([finding], point.database!.product));
+        if (own.length > 0) lines.push(`── on ${databaseHeading(point.database!)} ──`, '', ...own);
+      }
+    } else {
+      lines.push(...evidence(evidenceFindings(input), input.database.product));
+    }
+  } else {
+    lines.push(...skippedLines(input));
   }
   const first = input.points[0];
   // What chance predicts is about session keys drawn at random: a scenario that saves no
@@ -43,6 +58,25 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   lines.push(`        ${SEED_FIXES}`);
   lines.push(`report: ${reportPath}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The database × scenario table, one row per pair: it fits a terminal where a grid of five databases would not. */
+function matrixTable(input: ReportInput): string[] {
+  const header = ['database', 'scenario', 'expected', 'isolation', 'verdict', 'violation rate [95% CI]', 'dominant violation'];
+  const rows = matrixCells(input).map((cell) => {
+    const f = cell.finding;
+    if (!f) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+  });
+  return alignColumns([header, ...rows], '  ');
+}
+
+/** Scenarios a database lacked what they need for, and its reason. */
+function skippedLines(input: ReportInput): string[] {
+  const lines = input.points.flatMap((point) =>
+    point.skipped.map((s) => `skipped ${s.name} on ${(point.database ?? input.database).product}: ${s.reason}.`),
+  );
+  return lines.length > 0 ? [...lines, ''] : [];
 }
 
 /** Scenarios down, swept values across: the violation rate with its interval at each. */

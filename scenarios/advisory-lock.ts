@@ -17,6 +17,7 @@ export default defineScenario({
   why: 'the advisory lock serialises check and insert per key, and in READ COMMITTED the check sees the previous holder\'s committed row',
   origin: 'SELECT pg_advisory_xact_lock(hashtext(key)) (MySQL: GET_LOCK) before the check, a common application-level lock',
   isolation: 'configured',
+  needs: ['advisory-locks'],
   expectUnder: {
     'repeatable-read': {
       expect: 'unsafe',

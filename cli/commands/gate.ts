@@ -44,15 +44,17 @@ export const gateCommand: Command = {
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
       ...(budget && {
-        search: (database, modules, findings) => {
-          io.progress(`searching interleavings: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
-          return searchScenarios(database, worthSearching(modules, findings, options.scenarios.map((name) => `${name}${dbArgument(options.db)}`)), { ...budget, isolation: options.config.isolation, signal: io.signal });
+        search: (database, choice, modules, findings) => {
+          io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
+          const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
+          return searchScenarios(database, worthSearching(modules, findings, options.scenarios.map((name) => `${name}${dbArgument(choice)}`)), { ...budget, isolation, signal: io.signal });
         },
       }),
     });
 
     const out = (line: string) => io.stdout(`${line}\n`);
-    out(`racelab gate · ${input.database.product} ${input.database.version} (${input.database.kind}) · seed ${input.config.seed}`);
+    const on = (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ');
+    out(`racelab gate · ${on} · seed ${input.config.seed}`);
     for (const line of gateRules(baseline && alpha, budget)) out(line);
     if (input.interrupted || io.signal.aborted) {
       out('gate: INTERRUPTED, no verdict');
@@ -64,13 +66,17 @@ export const gateCommand: Command = {
     }
     const tainted = taintedFindings(input);
     if (tainted.length > 0) {
-      for (const finding of tainted) out(evidenceLinesFor(finding, input.database.product).join('\n'));
-      io.error(`gate: harness failure in ${[...new Set(tainted.map((f) => f.scenario.name))].join(', ')}: no verdict`);
+      for (const { finding, product } of tainted) out(evidenceLinesFor(finding, product).join('\n'));
+      io.error(`gate: harness failure in ${[...new Set(tainted.map(({ finding }) => finding.scenario.name))].join(', ')}: no verdict`);
       return EXIT.infrastructure;
     }
     const lines: GateLine[] = gateLines(input);
     if (baseline) {
-      const findings = allFindings(input).map(({ finding, point }) => ({ finding, ...(point.value !== undefined && { sweepValue: point.value }) }));
+      const findings = allFindings(input).map(({ finding, point }) => ({
+        finding,
+        ...(point.value !== undefined && { sweepValue: point.value }),
+        ...(point.database && { database: point.database.label }),
+      }));
       lines.push(...baselineLines(compareWithBaseline(findings, baseline, alpha)));
     }
     for (const line of lines) out(`${line.pass ? 'PASS' : 'FAIL'} ${line.text}`);

@@ -6,7 +6,7 @@ import { listOption } from '../option-rules.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { parseDb } from '../reproduce-options.ts';
 import { newRunId } from '../../harness/run-id.ts';
-import { familyOfChoice, type DatabaseChoice } from '../../stores/choice.ts';
+import { FAMILY_LACKS, familyOfChoice, type DatabaseChoice } from '../../stores/choice.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const listCommand: Command = {
@@ -38,12 +38,14 @@ export const listCommand: Command = {
 };
 
 /** How the listing names a family: what a user picks with --db. */
-const FAMILY_NAMES: Readonly<Record<DatabaseFamily, string>> = { postgresql: 'PostgreSQL', mysql: 'MySQL and MariaDB' };
+const FAMILY_NAMES: Readonly<Record<DatabaseFamily, string>> = { postgresql: 'PostgreSQL', mysql: 'MySQL and MariaDB', sqlite: 'SQLite' };
 
 function describe(scenario: Scenario, family: DatabaseFamily): string[] {
   const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(scenario.name);
   const isolation = scenario.isolation === undefined ? 'autocommit' : scenario.isolation === 'configured' ? 'takes --isolation' : scenario.isolation;
   const on = scenario.expectOn?.[family];
+  const lacking = (scenario.needs ?? []).map((need) => FAMILY_LACKS[family][need]).find((reason) => reason !== undefined);
+  if (lacking !== undefined) return [`${scenario.name}  (skipped here: ${lacking})`, `  origin: ${scenario.origin}`];
   const lines = [
     `${scenario.name}  (expected ${on?.expect ?? scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
     `  why:    ${on?.why ?? scenario.why}`,
@@ -60,10 +62,15 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
   const [{ openCommandDatabase }, { traceOp }] = await Promise.all([import('../open-database.ts'), import('../../harness/trace-op.ts')]);
   const { database } = await openCommandDatabase(db, io, allowRemote);
   try {
+    const lacking = (BUILT_IN_SCENARIOS[name] ? (await loadScenario(BUILT_IN_SCENARIOS[name])).needs ?? [] : []).map((need) => database.lacks[need]).find(Boolean);
+    if (lacking !== undefined) {
+      io.stdout(`${name} does not run on ${database.product}: ${lacking}\n`);
+      return EXIT.ok;
+    }
     const target = await database.createRunSchema(newRunId());
     try {
       const config = {
-        workers: 1, threads: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: 'read-committed', opTimeoutMs: 10_000,
+        workers: 1, threads: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: database.isolations[0]!, opTimeoutMs: 10_000,
       } as const;
       const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, database.storeModule, target, config);
       if (io.signal.aborted) return EXIT.interrupted;

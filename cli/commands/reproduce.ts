@@ -49,11 +49,11 @@ export function exitCode(input: ReportInput, io: CommandIo): number {
   }
   const tainted = taintedFindings(input);
   if (tainted.length > 0) {
-    io.error(`harness failure in ${[...new Set(tainted.map((f) => f.scenario.name))].join(', ')}: no verdict can be trusted (see above)`);
+    io.error(`harness failure in ${[...new Set(tainted.map(({ finding }) => finding.scenario.name))].join(', ')}: no verdict can be trusted (see above)`);
     return EXIT.infrastructure;
   }
   const mismatched = allFindings(input).filter(({ finding }) => !finding.matchesExpectation);
-  for (const { finding } of mismatched) io.error(mismatchMessage(finding, input));
+  for (const { finding, point } of mismatched) io.error(`${mismatchMessage(finding, input)}${point.database ? ` (on ${point.database.label})` : ''}`);
   return mismatched.length > 0 ? EXIT.mismatch : EXIT.ok;
 }
 

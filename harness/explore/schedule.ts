@@ -63,7 +63,7 @@ export interface ScheduleSpec extends Omit<ExploreInput, 'choices'> {
   order: number[];
 }
 
-const ISOLATION_SHORT: Record<Isolation, string> = { 'read-committed': 'rc', 'repeatable-read': 'rr', serializable: 'ser' };
+const ISOLATION_SHORT: Record<Isolation, string> = { 'read-committed': 'rc', 'repeatable-read': 'rr', serializable: 'ser', deferred: 'def', immediate: 'imm' };
 
 /** `workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2`: pasteable after `--schedule`. */
 export function formatSchedule(spec: ScheduleSpec): string {

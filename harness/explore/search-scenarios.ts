@@ -27,6 +27,8 @@ export interface ScenarioSearch {
   isolation: Isolation;
   result: SearchResult;
   elapsedMs: number;
+  /** With a list of databases, the one searched on (its `--db` label). */
+  database?: string;
 }
 
 /** Searches each scenario module in turn with the same budget; returns what each search found. */

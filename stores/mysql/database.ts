@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
 import type { Database, QueryClient, StoreTarget } from '../../harness/types.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { redactUrl } from '../shared/redact-url.ts';
@@ -61,6 +62,8 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     version,
     storeModule: SESSION_STORE,
     defaultIsolation: 'repeatable-read',
+    isolations: FAMILY_ISOLATIONS.mysql,
+    lacks: FAMILY_LACKS.mysql,
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const database = runNamespaceName(runId);
       openDatabases.opened(database);

@@ -5,6 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { sqlIsolation } from '../shared/sql-isolation.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { connectionOptions } from './connection-options.ts';
 import { storeError } from './errors.ts';
@@ -79,7 +80,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       if (!inTransaction) await releaseLocks();
     },
     async begin(isolation: Isolation) {
-      await run('begin', SET_ISOLATION[isolation], [], false);
+      await run('begin', SET_ISOLATION[sqlIsolation(isolation, 'MySQL/MariaDB')], [], false);
       await run('begin', 'START TRANSACTION', [], false);
       inTransaction = true;
     },

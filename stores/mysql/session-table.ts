@@ -3,7 +3,7 @@
  * the statements Django's ORM sends for it, in MySQL's dialect. Every identifier is the run's
  * checked database name, quoted; every value travels as a parameter.
  */
-import type { Isolation } from '../../harness/types.ts';
+import type { SqlIsolation } from '../shared/sql-isolation.ts';
 import { checkedNamespace } from '../shared/run-namespace.ts';
 
 /** The run's database as a quoted identifier, after checking it is one of ours. */
@@ -77,4 +77,4 @@ export const SET_ISOLATION = {
   'read-committed': 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
   'repeatable-read': 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ',
   serializable: 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE',
-} as const satisfies Record<Isolation, string>;
+} as const satisfies Record<SqlIsolation, string>;

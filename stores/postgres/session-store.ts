@@ -7,6 +7,7 @@ import { classified } from '../../harness/classify.ts';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { classifyPostgresError } from './errors.ts';
+import { sqlIsolation } from '../shared/sql-isolation.ts';
 import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
 type Statement = { name?: string; text: string };
@@ -69,7 +70,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       await run('lockKey', sql.lockKey, [key]);
     },
     async begin(isolation: Isolation) {
-      await run('begin', { text: BEGIN[isolation] });
+      await run('begin', { text: BEGIN[sqlIsolation(isolation, 'PostgreSQL')] });
       inTransaction = true;
     },
     commit: () => end('commit'),

@@ -65,6 +65,7 @@ function ownerRuns(owner: { pid: number; startedAt?: number }): boolean {
 
 /** The server of a directory, from its pid file, if that process still runs this directory's server. */
 function runningServer(directory: string, kind: ServerDirectoryKind): number | undefined {
+  if (kind.pidFile === undefined) return undefined;
   let pid: number;
   try {
     pid = Number.parseInt(readFileSync(join(directory, kind.pidFile), 'utf8').split('\n')[0]!, 10);

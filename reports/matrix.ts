@@ -1,0 +1,65 @@
+/**
+ * The database × scenario table of a run on a list of databases (`--db a,b,c`): per cell the
+ * verdict, the violation rate with its interval, and the outcome that dominates the violations.
+ * Terminal, Markdown, HTML and JSON show the same cells.
+ */
+import type { Finding } from '../harness/finding.ts';
+import type { ReportDatabase, ReportInput } from '../harness/report-input.ts';
+import { VIOLATIONS, type Outcome } from '../harness/types.ts';
+import { rateWithInterval } from './format.ts';
+
+/** How the table names each kind of violation. */
+const VIOLATION_WORDS: Readonly<Partial<Record<Outcome, string>>> = {
+  integrity_error: 'IntegrityError',
+  overwritten: 'silent overwrite',
+  lost: 'session lost',
+  deadlock: 'deadlock',
+  serialization_failure: 'serialization failure',
+  lock_timeout: 'lock timeout',
+  invariant_violated: 'invariant violated',
+};
+
+export interface MatrixCell {
+  database: ReportDatabase;
+  scenario: string;
+  /** The finding, when the scenario ran there. */
+  finding?: Finding;
+  /** Why it did not run there, when the database lacks what it needs. */
+  skipped?: string;
+}
+
+/** The violation outcome with the most ops, in words; undefined when nothing was violated. */
+export function dominantViolation(finding: Finding): string | undefined {
+  let best: Outcome | undefined;
+  for (const outcome of VIOLATIONS) if (finding.outcomes[outcome] > 0 && (best === undefined || finding.outcomes[outcome] > finding.outcomes[best])) best = outcome;
+  return best === undefined ? undefined : VIOLATION_WORDS[best];
+}
+
+/** Every database × scenario pair in run order: databases in the order given, scenarios as they ran. */
+export function matrixCells(input: ReportInput): MatrixCell[] {
+  const databases = input.databases ?? [input.database];
+  const ran = new Set(input.points.flatMap((point) => [...point.findings.map((f) => f.scenario.name), ...point.skipped.map((s) => s.name)]));
+  const names = input.scenarioNames.filter((name) => ran.has(name));
+  return databases.flatMap((database) => {
+    const point = input.points.find((candidate) => (candidate.database ?? input.database).label === database.label);
+    return names.map((scenario): MatrixCell => {
+      const finding = point?.findings.find((f) => f.scenario.name === scenario);
+      const skipped = point?.skipped.find((s) => s.name === scenario)?.reason;
+      return { database, scenario, ...(finding && { finding }), ...(skipped !== undefined && { skipped }) };
+    });
+  });
+}
+
+/** A cell in words: `reproduced (not as expected): 1.58% [1.02%, 2.46%], IntegrityError`. */
+export function cellWords(cell: MatrixCell): string {
+  if (cell.skipped !== undefined) return 'skipped';
+  const { finding } = cell;
+  if (finding === undefined) return 'not run';
+  const dominant = dominantViolation(finding);
+  return `${finding.verdict}${finding.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}: ${rateWithInterval(finding.rate)}${dominant ? `, ${dominant}` : ''}`;
+}
+
+/** How a column names its database. */
+export function databaseHeading(database: ReportDatabase): string {
+  return `${database.product} ${database.version} (${database.label})`;
+}

@@ -1,0 +1,113 @@
+/**
+ * A `Database` over SQLite: no server, a database file per run. `--db sqlite` keeps the files in a
+ * temporary directory of racelab's own (removed on stop, by its guardian if racelab is killed,
+ * and by `racelab clean`); `--db sqlite:PATH` uses the file the user named, made and removed by
+ * racelab (named-file.ts). better-sqlite3 is an optional peer, loaded only here and by the workers.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import type { Database, StoreTarget } from '../../harness/types.ts';
+import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
+import { registerEmergencyCleanup } from '../shared/emergency.ts';
+import { runNamespaceName } from '../shared/run-namespace.ts';
+import { openServerDirectory, type ServerDirectory } from '../shared/server-process.ts';
+import { SQLITE_DIRECTORY_PREFIX } from '../shared/server-directories.ts';
+import { SESSION_STORE } from './index.ts';
+import { removeDatabaseFiles, waitingConnections } from './lock-waits.ts';
+import { isRacelabFile } from './named-file.ts';
+import { BUSY_TIMEOUT_MS, CREATE_SQL, sqliteDatetime } from './session-table.ts';
+
+/** Where the run files go: a temporary directory, or the one file the user named. */
+export type SqlitePlace = { directory: true } | { file: string };
+
+export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> {
+  let directory: ServerDirectory | undefined;
+  let named: string | undefined;
+  let unregister = () => {};
+  if ('file' in place) {
+    named = resolve(place.file);
+    const file = named;
+    // An exit at once still removes the file racelab made.
+    unregister = registerEmergencyCleanup(() => removeDatabaseFiles(file));
+  } else {
+    directory = await openServerDirectory(await mkdtemp(join(tmpdir(), `${SQLITE_DIRECTORY_PREFIX}p${process.pid.toString(36)}-`)), async () => {});
+  }
+  const version = new Sqlite(':memory:').prepare('SELECT sqlite_version() AS v').pluck().get() as string;
+  const open = new Set<string>();
+  let stopped = false;
+
+  const fileOf = (runId: string) => named ?? join(directory!.path, `${runNamespaceName(runId)}.sqlite3`);
+  const drop = (file: string) => {
+    removeDatabaseFiles(file);
+    open.delete(file);
+  };
+  const connect = (file: string) => new Sqlite(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+
+  return {
+    kind: named === undefined ? 'embedded' : 'file',
+    product: 'SQLite',
+    family: 'sqlite',
+    version,
+    storeModule: SESSION_STORE,
+    defaultIsolation: 'deferred',
+    isolations: FAMILY_ISOLATIONS.sqlite,
+    lacks: FAMILY_LACKS.sqlite,
+    async createRunSchema(runId: string): Promise<StoreTarget> {
+      const file = fileOf(runId);
+      if (named !== undefined && open.size > 0) throw new Error(`${named} holds a run already: one run at a time on a named file`);
+      // A file racelab made and a killed run left is replaced; anybody else's is never touched.
+      if (named !== undefined && isRacelabFile(file)) removeDatabaseFiles(file);
+      const db = new Sqlite(file, { timeout: BUSY_TIMEOUT_MS });
+      open.add(file);
+      try {
+        for (const statement of CREATE_SQL) db.prepare(statement).run();
+      } finally {
+        db.close();
+      }
+      return { url: file, schema: runNamespaceName(runId) };
+    },
+    async dropRunSchema(target) {
+      drop(target.url);
+    },
+    async emptyRunTables(target) {
+      const db = connect(target.url);
+      try {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+        for (const table of tables) db.prepare(`DELETE FROM "${table.replaceAll('"', '""')}"`).run();
+      } finally {
+        db.close();
+      }
+    },
+    async runClient(target) {
+      const db = connect(target.url);
+      return {
+        async query<Row>(text: string, values?: readonly unknown[]) {
+          const statement = db.prepare(text);
+          const bound = (values ?? []).map((value) => (value instanceof Date ? sqliteDatetime(value) : value));
+          if (statement.reader) {
+            const rows = statement.all(...bound) as Row[];
+            return { rows, rowCount: rows.length };
+          }
+          return { rows: [], rowCount: statement.run(...bound).changes };
+        },
+        close: async () => {
+          db.close();
+        },
+      };
+    },
+    async blockedBackends(pids) {
+      const waiting = new Set<number>();
+      for (const file of open) for (const pid of waitingConnections(file, pids)) waiting.add(pid);
+      return waiting;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const file of [...open]) drop(file);
+      unregister();
+      await directory?.stop();
+    },
+  };
+}

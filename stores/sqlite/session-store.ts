@@ -1,0 +1,128 @@
+/**
+ * The worker side of the SQLite store: one connection per worker on the run's database file, and
+ * the session primitives on its table. better-sqlite3 is synchronous; a statement that finds the
+ * write lock taken is retried here, with the worker's event loop free, until SQLite's busy
+ * timeout as Django configures it, so that explore can see the wait (lock-waits.ts). The harness
+ * loads this module by URL; its default export is an `OpenStore`.
+ */
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Sqlite from 'better-sqlite3';
+import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import { traced } from '../shared/traced-statement.ts';
+import { storeError } from './errors.ts';
+import { markWaiting } from './lock-waits.ts';
+import { BUSY_TIMEOUT_MS, readSql, SESSION_SQL, sqliteDatetime } from './session-table.ts';
+
+type Result = { rows: Record<string, unknown>[]; rowCount: number };
+
+/**
+ * BEGIN for each level a scenario may ask for. Every SQLite transaction is serializable, so
+ * `serializable` is a deferred transaction; the weaker SQL levels do not exist here and are refused.
+ */
+export function beginSql(isolation: Isolation): string {
+  if (isolation === 'immediate') return 'BEGIN IMMEDIATE';
+  if (isolation === 'deferred' || isolation === 'serializable') return 'BEGIN DEFERRED';
+  throw new RangeError(`SQLite has no ${isolation} isolation: its transactions are serializable; ask for serializable, deferred or immediate`);
+}
+
+/** The wait between tries for the write lock: short at first, as SQLite's own busy handler. */
+const backoffMs = (attempt: number) => Math.min(1 + attempt, 10);
+
+const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
+  const file = target.url;
+  const connection = new Sqlite(file, { fileMustExist: true, timeout: 0 });
+  // A connection's id for explore: SQLite has none, and the run's connections are few.
+  const backendPid = randomInt(1, 2 ** 31);
+  const statements = new Map<string, Sqlite.Statement>();
+  const { onStatement } = options;
+
+  const execute = (text: string, values: unknown[]): Result => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = connection.prepare(text);
+      statements.set(text, statement);
+    }
+    if (statement.reader) {
+      const rows = statement.all(...values) as Record<string, unknown>[];
+      return { rows, rowCount: rows.length };
+    }
+    return { rows: [], rowCount: statement.run(...values).changes };
+  };
+  const send = async (text: string, values: unknown[]): Promise<Result> => {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    let waiting: (() => void) | undefined;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return execute(text, values);
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw storeError(error);
+        }
+        waiting ??= markWaiting(file, backendPid);
+        await sleep(backoffMs(attempt));
+      }
+    } finally {
+      waiting?.();
+    }
+  };
+  const run = (primitive: string, text: string, values: unknown[] = []) =>
+    onStatement === undefined ? send(text, values) : traced(onStatement, primitive, text, values, send(text, values), (result) => result.rowCount);
+
+  const lacking = (what: string) => new Error(`SQLite has no ${what}: a scenario that uses it must declare it in needs, and is then skipped on SQLite`);
+
+  return {
+    async exists(key: string) {
+      return (await run('exists', SESSION_SQL.exists, [key])).rowCount !== 0;
+    },
+    async existsForUpdate() {
+      throw lacking('SELECT … FOR UPDATE (row-locks)');
+    },
+    async insert(row: SessionRow) {
+      await run('insert', SESSION_SQL.insert, [row.key, row.data, sqliteDatetime(row.expireDate)]);
+    },
+    async insertIfAbsent(row: SessionRow) {
+      return (await run('insertIfAbsent', SESSION_SQL.insertIfAbsent, [row.key, row.data, sqliteDatetime(row.expireDate)])).rowCount === 1;
+    },
+    async update(row: SessionRow) {
+      return (await run('update', SESSION_SQL.update, [row.data, sqliteDatetime(row.expireDate), row.key])).rowCount;
+    },
+    async lockKey() {
+      throw lacking('advisory locks (advisory-locks)');
+    },
+    async begin(isolation: Isolation) {
+      await run('begin', beginSql(isolation));
+    },
+    async commit() {
+      await run('commit', 'COMMIT');
+    },
+    async rollback() {
+      // A statement that failed may have ended the transaction already (SQLite rolls back on some errors).
+      if (connection.inTransaction) await run('rollback', 'ROLLBACK');
+    },
+    get inTransaction() {
+      return connection.inTransaction;
+    },
+    backendPid,
+    async read(keys: readonly string[]) {
+      if (keys.length === 0) return new Map();
+      const { rows } = await run('read', readSql(keys.length), [...keys]);
+      return new Map(rows.map((row) => [String(row['session_key']), String(row['session_data'])]));
+    },
+    async deleteOwned(row: SessionRow) {
+      return (await run('deleteOwned', SESSION_SQL.deleteOwned, [row.key, row.data])).rowCount === 1;
+    },
+    db: {
+      async query<Row>(text: string, values?: readonly unknown[]) {
+        const result = await run('query', text, values ? values.map((value) => (value instanceof Date ? sqliteDatetime(value) : value)) : []);
+        return { rows: result.rows as Row[], rowCount: result.rowCount };
+      },
+    },
+    step: (_name, fn) => fn(),
+    close: async () => {
+      connection.close();
+    },
+  };
+};
+
+export default openSessionStore;

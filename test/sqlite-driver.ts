@@ -1,0 +1,22 @@
+/**
+ * SQLite's tests need better-sqlite3, an optional peer of racelab (a native module): a machine
+ * whose install could not build it skips them, and the suite says so once (global-setup.ts).
+ */
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe } from 'vitest';
+import { hasPackage } from '../stores/provision.ts';
+import { SQLITE_DIRECTORY_PREFIX } from '../stores/shared/server-directories.ts';
+
+export const SQLITE_DRIVER = hasPackage('better-sqlite3');
+export const NO_SQLITE_DRIVER = 'better-sqlite3 is not installed (npm install --save-dev better-sqlite3@12)';
+
+/** Declares `body`, skipped when better-sqlite3 is missing. */
+export function describeSqlite(title: string, body: () => void): void {
+  describe.skipIf(!SQLITE_DRIVER)(`${title} · SQLite`, body);
+}
+
+/** The SQLite run directories that process `pid` made and left in the temp directory. */
+export function sqliteDirectoriesOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith(`${SQLITE_DIRECTORY_PREFIX}p${pid.toString(36)}-`));
+}

@@ -1,0 +1,111 @@
+/**
+ * The SQLite store (stores/sqlite/): the catalogue on a database file in a temporary directory,
+ * SQLite's own errors classified, scenarios that need what SQLite lacks skipped, explore seeing a
+ * step wait for the write lock, and `--db sqlite:PATH`. SQLite needs no server, so these run
+ * wherever better-sqlite3 installed.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { classifyError } from '../harness/classify.ts';
+import type { Database, StoreConnection } from '../harness/types.ts';
+import { openSqliteDatabase } from '../stores/sqlite/database.ts';
+import { runCli, startCli } from './cli-process.ts';
+import { readReport } from './report-file.ts';
+import { describeSqlite, sqliteDirectoriesOf } from './sqlite-driver.ts';
+
+describeSqlite('the SQLite store', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'racelab-sqlite-test-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('runs the catalogue: naive-save reproduces, atomic-create holds, the scenarios SQLite cannot run are skipped with its reason, and its directory goes', async () => {
+    const out = join(work, 'all');
+    // At K=64, 4 clients × 1,000 ops, naive-save saw 1.6–1.9% IntegrityErrors on SQLite (3 runs):
+    // ≈70 expected here, so holding by chance has a probability below e^-30.
+    const started = startCli(['reproduce', '--db', 'sqlite', '--scenario', 'all', '--ops', '1000', '--seed', '7', '--out', out]);
+    const result = await started.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/SQLITE_CONSTRAINT_PRIMARYKEY: UNIQUE constraint failed: django_session\.session_key/);
+    expect(result.stdout).toContain('skipped select-for-update on SQLite: SQLite has no SELECT … FOR UPDATE');
+    const report = readReport(out);
+    expect(report.database).toMatchObject({ kind: 'embedded', product: 'SQLite', defaultIsolation: 'deferred', label: 'sqlite' });
+    const verdicts = Object.fromEntries(report.scenarios.map((s: { name: string; verdict: string }) => [s.name, s.verdict]));
+    expect(verdicts).toEqual({ 'naive-save': 'reproduced', 'naive-upsert': 'reproduced', 'serializable-save': 'holds', 'on-conflict': 'holds', 'atomic-create': 'holds' });
+    expect(report.skipped.map((s: { name: string }) => s.name)).toEqual(['select-for-update', 'advisory-lock']);
+    expect(report.config.isolation).toBe('deferred');
+    const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="racelab\.advisory-lock" name="advisory-lock" time="0\.000"><skipped message="SQLite has no advisory locks"\/>/);
+    expect(sqliteDirectoriesOf(started.child.pid!)).toEqual([]);
+  });
+
+  it('classifies "database is locked": a write that waited out the busy timeout ends lock_timeout, not error', async () => {
+    const database: Database = await openSqliteDatabase({ directory: true });
+    let store: StoreConnection | undefined;
+    try {
+      const target = await database.createRunSchema('locked_test');
+      const open = (await import(database.storeModule)).default;
+      store = (await open(target)) as StoreConnection;
+      // Another connection takes the write lock and keeps it past the store's 5 s busy timeout.
+      const Sqlite = (await import('better-sqlite3')).default;
+      const holder = new Sqlite(target.url);
+      holder.prepare('BEGIN IMMEDIATE').run();
+      const started = performance.now();
+      const error = await store.insert({ key: 'k', data: 'd', expireDate: new Date() }).then(() => undefined, (thrown: unknown) => thrown);
+      const waitedMs = performance.now() - started;
+      holder.prepare('ROLLBACK').run();
+      holder.close();
+      expect(error).toMatchObject({ code: 'SQLITE_BUSY', message: 'database is locked' });
+      expect(classifyError(error)).toBe('lock_timeout');
+      expect(waitedMs).toBeGreaterThanOrEqual(4_900);
+    } finally {
+      await store?.close();
+      await database.stop();
+    }
+  });
+
+  it('explore shrinks naive-save to the four-step interleaving, with SQLite\'s own error', async () => {
+    const result = await runCli(['explore', 'naive-save', '--db', 'sqlite', '--seed', '1', '--out', join(work, 'explore')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /shrunk \d+ times to 2 workers × 1 op, key space 1, autocommit:\n {2}w1 exists\(k0\) → false\n {2}w2 exists\(k0\) → false\n {2}w1 insert\(k0\) → ok\n {2}w2 insert\(k0\) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: django_session\.session_key\n/,
+    );
+    expect(result.stdout).toContain('--db sqlite --schedule "workers=2 ops=1 keys=1 isolation=def seed=0 order=1,2,1,2"');
+  });
+
+  it('explore sees a step wait for the write lock: every interleaving of serializable-save ends, and none violates', async () => {
+    const result = await runCli(['explore', 'serializable-save', '--db', 'sqlite', '--exhaustive', '--out', join(work, 'exhaustive')]);
+    expect(result.code, result.stderr).toBe(0);
+    // The second INSERT waits for the first transaction's write lock, then is refused: its snapshot is stale.
+    expect(result.stdout).toMatch(/w2 insert\(k0\) <waiting \.\.\.> · w1 commit → ok · w2 insert\(k0\) <\.\.\. completed> → SQLITE_BUSY_SNAPSHOT database is locked/);
+    expect(result.stdout).toMatch(/\n50 interleavings of 2 workers × 1 op, key space 1, serializable: 0 violate the property\n/);
+  });
+
+  it('--db sqlite:PATH creates the file it names and removes it; a file that is not racelab\'s is refused and left as it was', async () => {
+    const path = join(work, 'named.sqlite3');
+    const ran = await runCli(['reproduce', '--db', `sqlite:${path}`, '--scenario', 'atomic-create', '--ops', '50', '--out', join(work, 'named')]);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('SQLite 3.');
+    expect(existsSync(path)).toBe(false);
+
+    const theirs = join(work, 'theirs.sqlite3');
+    writeFileSync(theirs, 'somebody else\'s data');
+    const refused = await runCli(['reproduce', '--db', `sqlite:${theirs}`, '--out', join(work, 'theirs')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('is not a database racelab made');
+    expect(readFileSync(theirs, 'utf8')).toBe('somebody else\'s data');
+  });
+
+  it('takes SQLite\'s transaction modes in place of isolation levels, and refuses a level it does not have', async () => {
+    const refused = await runCli(['reproduce', '--db', 'sqlite', '--isolation', 'read-committed', '--out', join(work, 'rc')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--isolation read-committed is not offered by --db sqlite, which takes deferred, immediate');
+    const immediate = await runCli(['reproduce', '--db', 'sqlite', '--isolation', 'immediate', '--scenario', 'serializable-save', '--ops', '50', '--out', join(work, 'imm')]);
+    expect(immediate.code, immediate.stderr).toBe(0);
+    expect(readReport(join(work, 'imm')).config.isolation).toBe('immediate');
+  });
+});
