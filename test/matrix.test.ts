@@ -1,0 +1,68 @@
+/**
+ * One run across databases (`--db a,b,c`): the database × scenario table in the terminal and in
+ * every report, each database with its own expectation, and the gate's rules per database. The
+ * list holds the oldest PostgreSQL npm has (12, fetched on first use), the suite's embedded
+ * PostgreSQL (racelab's own major), SQLite, and the machine's PostgreSQL and MariaDB when they answer.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { runCli } from './cli-process.ts';
+import { fixturePath } from './run.ts';
+import { readReport } from './report-file.ts';
+import { describeSqlite } from './sqlite-driver.ts';
+
+describeSqlite('a list of databases', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'racelab-matrix-test-'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const servers = () => [inject('embeddedUrl'), process.env['DATABASE_URL'], inject('mysqlUrl')].filter((url): url is string => !!url);
+
+  it('reproduce prints the database × scenario table; naive-save reproduces on every database and atomic-create holds on every one', async () => {
+    const databases = ['embedded@12', ...servers(), 'sqlite'];
+    const out = join(work, 'reproduce');
+    // At K=64, 4 clients × 1,000 ops, naive-save's IntegrityError rate was 1.2–1.9% on every one
+    // of these databases (PostgreSQL 12, 13, 15, 18, MariaDB 10.11, SQLite): ≈50–75 expected per
+    // database, so holding by chance on any has a probability below 5·e^-40.
+    const result = await runCli(['reproduce', '--db', databases.join(','), '--scenario', 'naive-save,atomic-create', '--ops', '1000', '--seed', '11', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/database\s+scenario\s+expected\s+isolation\s+verdict\s+violation rate \[95% CI\]\s+dominant violation/);
+    expect(result.stdout).toMatch(/embedded@12\s+naive-save\s+unsafe\s+autocommit\s+reproduced \(as expected\)\s+\S+ \[\S+, \S+\]\s+IntegrityError/);
+    expect(result.stdout).toMatch(/sqlite\s+atomic-create\s+safe\s+autocommit\s+holds \(as expected\)\s+0% \[0%, \S+\]\s+-/);
+    const report = readReport(out);
+    expect(report.databases.map((db: { product: string }) => db.product)).toEqual(expect.arrayContaining(['PostgreSQL', 'SQLite']));
+    expect(report.databases[0].version).toMatch(/^12\./);
+    expect(report.matrix).toHaveLength(databases.length * 2);
+    for (const cell of report.matrix) {
+      expect(cell.verdict, `${cell.scenario} on ${cell.database}`).toBe(cell.scenario === 'naive-save' ? 'reproduced' : 'holds');
+      expect(cell.matchesExpectation).toBe(true);
+    }
+    expect(report.matrix.filter((cell: { dominantViolation: string }) => cell.dominantViolation === 'IntegrityError')).toHaveLength(databases.length);
+    expect(report.scenarios.map((s: { database: string }) => s.database)).toEqual(databases.flatMap((db) => [db, db]).map((db) => db.replace(/\/\/([^:@/]+):[^@]+@/, '//$1:***@')));
+    const markdown = readFileSync(join(out, 'latest', 'report.md'), 'utf8');
+    expect(markdown).toMatch(/\| scenario \| PostgreSQL 12\.\S+ \(embedded@12\) \| .* \| SQLite 3\.\S+ \(sqlite\) \|/);
+    expect(markdown).toMatch(/\| naive-save \| reproduced: \S+ \[\S+, \S+\], IntegrityError \|/);
+    const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(databases.length * 2);
+    expect(junit).toContain('(expected unsafe) [sqlite]');
+  });
+
+  it('the gate passes on the table, and fails one cell whose expectation is wrong while the others pass', async () => {
+    const databases = [inject('embeddedUrl'), 'sqlite'].join(',');
+    const passing = await runCli(['gate', '--db', databases, '--scenario', 'naive-save,atomic-create', '--ops', '1000', '--explore-runs', '10', '--seed', '11', '--out', join(work, 'gate')]);
+    expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+    expect(passing.stdout).toMatch(/^PASS naive-save on sqlite: expected unsafe, reproduced/m);
+    expect(passing.stdout).toMatch(/^PASS search atomic-create on sqlite: no counterexample/m);
+
+    // One key, and ops that never check: every op after the first collides, on every database.
+    const wrong = await runCli(['gate', '--db', databases, '--scenario', fixturePath('wrong-on-sqlite'), '--ops', '20', '--key-space', '1', '--explore-runs', '0', '--out', join(work, 'wrong')]);
+    expect(wrong.code, wrong.stdout + wrong.stderr).toBe(1);
+    expect(wrong.stdout).toMatch(/^PASS wrong-on-sqlite on postgres:\/\/.*: expected unsafe, reproduced/m);
+    expect(wrong.stdout).toMatch(/^FAIL wrong-on-sqlite on sqlite: expected safe, but \d+ violations/m);
+    expect(wrong.stdout).toContain('gate: FAIL (1 of 2 checks passed)');
+  });
+});
