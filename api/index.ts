@@ -7,6 +7,7 @@ export { isUniqueViolation } from '../harness/classify.ts';
 export { race, expectRaceFree, RaceError, RaceFoundError, type RaceOptions } from './race.ts';
 export type {
   AuditProblem,
+  Capability,
   DatabaseFamily,
   Expectation,
   Isolation,

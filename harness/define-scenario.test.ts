@@ -24,8 +24,9 @@ describe('defineScenario', () => {
     [{ origin: '' }, 'my-scenario: origin, when given, must say where the pattern comes from'],
     [{ setup: 'no' }, 'my-scenario: setup must be an async function'],
     [{ op: 'no' }, 'my-scenario: op must be an async function'],
-    [{ isolation: 'snapshot' }, "my-scenario: isolation must be 'configured' or one of read-committed, repeatable-read, serializable"],
+    [{ isolation: 'snapshot' }, "my-scenario: isolation must be 'configured' or one of read-committed, repeatable-read, serializable, deferred, immediate"],
     [{ expectUnder: { serializable: { expect: 'unsafe', why: 'x' } } }, "my-scenario: expectUnder needs isolation: 'configured'"],
+    [{ needs: ['row-locks', 'table-locks'] }, 'my-scenario: needs must list some of row-locks, advisory-locks'],
     [{ isolation: 'configured', expectUnder: { dirty: { expect: 'unsafe', why: 'x' } } }, 'my-scenario: expectUnder has an unknown level "dirty"'],
   ])('refuses %j', (change, message) => {
     expect(() => defineScenario({ ...valid, ...change } as ScenarioDefinition)).toThrow(

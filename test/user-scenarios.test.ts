@@ -64,9 +64,9 @@ describe('race() checks its options by the CLI’s rules, each named as race() n
     [{ ops: 2.5 }, 'ops must be a whole number from 1 to 1,000,000, got 2.5'],
     [{ keySpace: 0 }, 'keySpace must be a whole number from 1 to 1,000,000,000, got 0'],
     [{ keys: 'django' as const, keySpace: 8 }, "keySpace and occupancy apply only to keys: 'shrunk'; keys: 'django' draws from the real key space"],
-    [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, got "serialisable"'],
+    [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, deferred, immediate, got "serialisable"'],
     [{ occupancy: 2 }, 'occupancy must be a number from 0 to 1, got 2'],
-    [{ db: 'sqlite' }, '--db must be auto, embedded, mariadb, docker, docker:postgres, docker:mariadb, docker:mysql or a URL (postgres:// postgresql:// mysql:// mariadb://), got "sqlite"'],
+    [{ db: 'oracle' }, '--db must be auto, embedded, mariadb, sqlite, docker, docker:postgres, docker:mariadb, docker:mysql, embedded@N, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   ])('%j', async (options, message) => {
     await expect(race(thinkTime, options)).rejects.toThrow(new RaceError(message));
   });

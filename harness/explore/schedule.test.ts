@@ -16,7 +16,7 @@ describe('schedule strings', () => {
   it.each([
     ['workers=2 ops=1 keys=1 isolation=rc seed=0', '--schedule needs order=…'],
     ['workers=9 ops=1 keys=1 isolation=rc seed=0 order=1', '--schedule workers must be a whole number from 2 to 8, got "9"'],
-    ['workers=2 ops=1 keys=1 isolation=dirty seed=0 order=1', '--schedule isolation must be one of rc, rr, ser'],
+    ['workers=2 ops=1 keys=1 isolation=dirty seed=0 order=1', '--schedule isolation must be one of rc, rr, ser, def, imm'],
     ['workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,3', '--schedule order names worker "3"; workers are 1 to 2'],
     ['workers=2 ops=1 keys=1 isolation=rc seed=0 order=1 extra', '--schedule: "extra" is not one of workers=… ops=… keys=… isolation=… seed=… order=…'],
   ])('refuse %j', (text, message) => {
