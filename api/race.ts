@@ -168,7 +168,7 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
   }
   const db = parseDb(given);
   const offered = FAMILY_ISOLATIONS[familyOfChoice(db)];
-  if (options.isolation !== undefined && !offered.includes(options.isolation)) {
+  if (options.isolation !== undefined && (ALL_ISOLATIONS as readonly string[]).includes(options.isolation) && !offered.includes(options.isolation)) {
     throw new RaceError(`isolation ${options.isolation} is not offered by db ${JSON.stringify(choiceLabel(db, redactUrl))}, which takes ${offered.join(', ')}`);
   }
   return {
