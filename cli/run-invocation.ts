@@ -71,7 +71,15 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   for (const { choice, plan } of plans) {
     if (io.signal.aborted || failure !== undefined || setupError !== undefined) break;
     // One database at a time: each is stopped before the next starts, so they never share the machine.
-    const database = await openPlannedDatabase(plan, io);
+    let database: Database;
+    try {
+      database = await openPlannedDatabase(plan, io);
+    } catch (error) {
+      // Alone, a database that cannot start is the command's failure; in a list, the ones before it keep their report.
+      if (!list || points.length === 0) throw error;
+      failure = `${choiceLabel(choice, redactUrl)}: ${(error as Error).message}`;
+      break;
+    }
     const described: ReportDatabase = {
       kind: database.kind,
       product: database.product,

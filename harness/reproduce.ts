@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { lackingReason } from './capabilities.ts';
 import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
@@ -85,7 +86,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   try {
     for (const [index, scenario] of scenarios.entries()) {
       if (signal?.aborted || failure !== undefined) break;
-      const lacking = (scenario.needs ?? []).map((need) => database.lacks[need]).find((reason) => reason !== undefined);
+      const lacking = lackingReason(scenario.needs, database.lacks);
       if (lacking !== undefined) {
         skipped.push({ name: scenario.name, reason: lacking });
         continue;

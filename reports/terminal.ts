@@ -10,7 +10,7 @@ import { alignColumns, count, rateWithInterval, concurrency, isolationWords } fr
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
-import { databaseHeading, dominantViolation, matrixCells } from './matrix.ts';
+import { databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
@@ -36,7 +36,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
     if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
-    else if (input.databases) lines.push(...matrixTable(input), '');
+    else if (input.databases) lines.push(...matrixTable(input, width), '');
     else lines.push(...fitted(findings, width), '');
     lines.push(...skippedLines(input));
     if (input.databases) {
@@ -60,15 +60,26 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   return `${lines.join('\n')}\n`;
 }
 
-/** The database × scenario table, one row per pair: it fits a terminal where a grid of five databases would not. */
-function matrixTable(input: ReportInput): string[] {
-  const header = ['database', 'scenario', 'expected', 'isolation', 'verdict', 'violation rate [95% CI]', 'dominant violation'];
-  const rows = matrixCells(input).map((cell) => {
+/**
+ * The database × scenario table, one row per pair: it fits a terminal where a grid of five
+ * databases would not. Narrower than that, one block per database, and its rows without the
+ * columns a reader can do without.
+ */
+function matrixTable(input: ReportInput, width: number): string[] {
+  const cells = matrixCells(input);
+  const row = (cell: MatrixCell, full: boolean) => {
     const f = cell.finding;
-    if (!f) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
-  });
-  return alignColumns([header, ...rows], '  ');
+    if (!f) return [cell.scenario, ...(full ? ['', ''] : []), cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.scenario, ...(full ? [f.scenario.expect, f.scenario.isolation] : []), verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+  };
+  const header = ['database', 'scenario', 'expected', 'isolation', 'verdict', 'violation rate [95% CI]', 'dominant violation'];
+  const table = alignColumns([header, ...cells.map((cell) => [cell.database.label, ...row(cell, true)])], '  ');
+  if (table.every((line) => line.length <= width)) return table;
+  return (input.databases ?? [input.database]).flatMap((database, index) => [
+    ...(index > 0 ? [''] : []),
+    `${databaseHeading(database)}:`,
+    ...alignColumns(cells.filter((cell) => cell.database === database).map((cell) => row(cell, false)), '  ').map((line) => `  ${line}`),
+  ]);
 }
 
 /** Scenarios a database lacked what they need for, and its reason. */

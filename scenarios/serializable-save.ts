@@ -6,7 +6,8 @@ import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts'
 /**
  * What the database does to one of two transactions that cannot both commit, each one retried as
  * PostgreSQL's manual (13.5) lists them: serialization failures, deadlocks, and unique violations
- * when the key was chosen after reading, as here. InnoDB refuses them as deadlocks (1213).
+ * when the key was chosen after reading, as here. InnoDB refuses them as deadlocks (1213), SQLite
+ * as a stale snapshot (SQLITE_BUSY_SNAPSHOT, a serialization failure).
  */
 const RETRIED: readonly (Outcome | undefined)[] = ['serialization_failure', 'deadlock', 'integrity_error'];
 
@@ -22,6 +23,10 @@ export default defineScenario({
     mysql: {
       expect: 'safe',
       why: "InnoDB's SERIALIZABLE makes the check a shared lock on the key's gap; when two clients both hold it, InnoDB rolls one back as a deadlock (1213) and it retries with a new key",
+    },
+    sqlite: {
+      expect: 'safe',
+      why: 'every SQLite transaction is serializable: one that read before another committed a write is refused when it writes (SQLITE_BUSY_SNAPSHOT), and retries with a new key',
     },
   },
   async op(ctx) {

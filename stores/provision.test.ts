@@ -102,3 +102,22 @@ describe('planDatabase: MariaDB and MySQL', () => {
     });
   });
 });
+
+describe('planDatabase: other PostgreSQL majors and SQLite', () => {
+  const mustNotProbe = async (): Promise<RuntimeProbe> => {
+    throw new Error('must not be called');
+  };
+
+  it('embedded@N: an embedded cluster of that major, asking no runtime', async () => {
+    expect(await planDatabase('embedded@13', {}, mustNotProbe)).toEqual({ kind: 'embedded', family: 'postgresql', major: 13, reason: '--db embedded@13' });
+  });
+
+  it('sqlite and sqlite:PATH: no server, no runtime; without better-sqlite3, one line naming it', async () => {
+    const installed = (name: string) => name === 'better-sqlite3';
+    expect(await planDatabase('sqlite', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', reason: '--db sqlite: a file in a temporary directory' });
+    expect(await planDatabase('sqlite:/tmp/race.sqlite3', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', file: '/tmp/race.sqlite3', reason: '--db sqlite:/tmp/race.sqlite3' });
+    await expect(planDatabase('sqlite', {}, mustNotProbe, () => false)).rejects.toThrow(
+      '--db sqlite needs better-sqlite3, an optional peer of racelab (a native module): npm install --save-dev better-sqlite3@12',
+    );
+  });
+});

@@ -41,6 +41,7 @@ const CASES: [string[], string][] = [
   [['reproduce', '--db', 'embedded@9'], 'racelab reproduce: --db embedded@N takes a PostgreSQL major from 12 to 18, got "embedded@9"'],
   [['reproduce', '--db', 'embedded,sqlite,embedded'], 'racelab reproduce: --db names a database twice: "embedded"'],
   [['reproduce', '--db', 'embedded,sqlite', '--sweep', 'key-space=4,8'], 'racelab reproduce: --sweep and a list of databases in --db cannot be given together: the table is databases × scenarios, or values × scenarios'],
+  [['explore', 'naive-save', '--db', 'embedded,sqlite'], 'racelab explore: --db takes one database here, got the list "embedded,sqlite"; reproduce and gate take a list'],
   [['reproduce', '--db', 'embedded,sqlite', '--isolation', 'deferred'], 'racelab reproduce: --isolation deferred is not offered by --db embedded, which takes read-committed, repeatable-read, serializable'],
   [['reproduce', '--db', 'postgres://'], 'racelab reproduce: --db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db'],
   [['reproduce', '--db', 'mariadb://'], 'racelab reproduce: --db URL must name a host, e.g. mariadb://user@127.0.0.1:3306/db'],

@@ -58,8 +58,9 @@ describeSqlite('a list of databases', () => {
     expect(passing.stdout).toMatch(/^PASS naive-save on sqlite: expected unsafe, reproduced/m);
     expect(passing.stdout).toMatch(/^PASS search atomic-create on sqlite: no counterexample/m);
 
-    // One key, and ops that never check: every op after the first collides, on every database.
-    const wrong = await runCli(['gate', '--db', databases, '--scenario', fixturePath('wrong-on-sqlite'), '--ops', '20', '--key-space', '1', '--explore-runs', '0', '--out', join(work, 'wrong')]);
+    // One key, and ops that never check. With --occupancy 1 the first client keeps its session
+    // alive, so its first op fails, or succeeds and its second fails: a violation on every database, certainly.
+    const wrong = await runCli(['gate', '--db', databases, '--scenario', fixturePath('wrong-on-sqlite'), '--ops', '20', '--key-space', '1', '--occupancy', '1', '--explore-runs', '0', '--out', join(work, 'wrong')]);
     expect(wrong.code, wrong.stdout + wrong.stderr).toBe(1);
     expect(wrong.stdout).toMatch(/^PASS wrong-on-sqlite on postgres:\/\/.*: expected unsafe, reproduced/m);
     expect(wrong.stdout).toMatch(/^FAIL wrong-on-sqlite on sqlite: expected safe, but \d+ violations/m);

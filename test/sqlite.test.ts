@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { classifyError } from '../harness/classify.ts';
 import type { Database, StoreConnection } from '../harness/types.ts';
 import { openSqliteDatabase } from '../stores/sqlite/database.ts';
-import { runCli, startCli } from './cli-process.ts';
+import { runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 import { describeSqlite, sqliteDirectoriesOf } from './sqlite-driver.ts';
 
@@ -98,6 +98,22 @@ describeSqlite('the SQLite store', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toContain('is not a database racelab made');
     expect(readFileSync(theirs, 'utf8')).toBe('somebody else\'s data');
+  });
+
+  it('Ctrl-C stops the run and removes its directory, exit 130', async () => {
+    const { child, done } = await runningReproduce('sqlite', join(work, 'interrupted'));
+    expect(sqliteDirectoriesOf(child.pid!)).toHaveLength(1);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect(sqliteDirectoriesOf(child.pid!)).toEqual([]);
+  });
+
+  it("after SIGKILL the directory's guardian removes it within seconds", async () => {
+    const { child, done } = await runningReproduce('sqlite', join(work, 'killed'));
+    expect(sqliteDirectoriesOf(child.pid!)).toHaveLength(1);
+    child.kill('SIGKILL');
+    await done;
+    expect(await within(10_000, () => sqliteDirectoriesOf(child.pid!).length === 0)).toBeLessThan(10_000);
   });
 
   it('takes SQLite\'s transaction modes in place of isolation levels, and refuses a level it does not have', async () => {

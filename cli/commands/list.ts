@@ -1,3 +1,4 @@
+import { lackingReason } from '../../harness/capabilities.ts';
 import { loadScenario } from '../../harness/load-module.ts';
 import type { DatabaseFamily, Scenario, StatementTrace } from '../../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
@@ -44,7 +45,7 @@ function describe(scenario: Scenario, family: DatabaseFamily): string[] {
   const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(scenario.name);
   const isolation = scenario.isolation === undefined ? 'autocommit' : scenario.isolation === 'configured' ? 'takes --isolation' : scenario.isolation;
   const on = scenario.expectOn?.[family];
-  const lacking = (scenario.needs ?? []).map((need) => FAMILY_LACKS[family][need]).find((reason) => reason !== undefined);
+  const lacking = lackingReason(scenario.needs, FAMILY_LACKS[family]);
   if (lacking !== undefined) return [`${scenario.name}  (skipped here: ${lacking})`, `  origin: ${scenario.origin}`];
   const lines = [
     `${scenario.name}  (expected ${on?.expect ?? scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
@@ -62,7 +63,7 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
   const [{ openCommandDatabase }, { traceOp }] = await Promise.all([import('../open-database.ts'), import('../../harness/trace-op.ts')]);
   const { database } = await openCommandDatabase(db, io, allowRemote);
   try {
-    const lacking = (BUILT_IN_SCENARIOS[name] ? (await loadScenario(BUILT_IN_SCENARIOS[name])).needs ?? [] : []).map((need) => database.lacks[need]).find(Boolean);
+    const lacking = lackingReason((await loadScenario(BUILT_IN_SCENARIOS[name]!)).needs, database.lacks);
     if (lacking !== undefined) {
       io.stdout(`${name} does not run on ${database.product}: ${lacking}\n`);
       return EXIT.ok;

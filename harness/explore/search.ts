@@ -68,8 +68,8 @@ export function exploreInputs(isolations: readonly Isolation[]): fc.Arbitrary<Ex
 
 /** Searches for an input whose interleaving violates the property. */
 export async function searchForRace(explorer: Explorer, options: SearchOptions): Promise<SearchResult> {
-  // Other scenarios ignore the level: generating it would only repeat their runs.
-  // A scenario that takes no configured level runs the same at any: the database's first stands for all.
+  // Other scenarios ignore the level: generating it would only repeat their runs, so the
+  // database's first level stands for all.
   const isolations = explorer.scenario.isolation === 'configured' ? options.isolations : options.isolations.slice(0, 1);
   // A seed of our own, never negative, so that the printed replay command parses as given.
   const seed = options.seed ?? randomInt(0, 2 ** 31);

@@ -34,7 +34,9 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
   } else {
     directory = await openServerDirectory(await mkdtemp(join(tmpdir(), `${SQLITE_DIRECTORY_PREFIX}p${process.pid.toString(36)}-`)), async () => {});
   }
-  const version = new Sqlite(':memory:').prepare('SELECT sqlite_version() AS v').pluck().get() as string;
+  const probe = new Sqlite(':memory:');
+  const version = probe.prepare('SELECT sqlite_version()').pluck().get() as string;
+  probe.close();
   const open = new Set<string>();
   let stopped = false;
 
