@@ -62,23 +62,28 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
 
 /**
  * The database × scenario table, one row per pair: it fits a terminal where a grid of five
- * databases would not. Narrower than that, one block per database, and its rows without the
- * columns a reader can do without.
+ * databases would not. Narrower than that, one block per database under its `--db` name, each
+ * row only its scenario, verdict, rate and dominant violation.
  */
 function matrixTable(input: ReportInput, width: number): string[] {
   const cells = matrixCells(input);
-  const row = (cell: MatrixCell, full: boolean) => {
-    const f = cell.finding;
-    if (!f) return [cell.scenario, ...(full ? ['', ''] : []), cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.scenario, ...(full ? [f.scenario.expect, f.scenario.isolation] : []), verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
-  };
   const header = ['database', 'scenario', 'expected', 'isolation', 'verdict', 'violation rate [95% CI]', 'dominant violation'];
-  const table = alignColumns([header, ...cells.map((cell) => [cell.database.label, ...row(cell, true)])], '  ');
+  const wide = cells.map((cell) => {
+    const f = cell.finding;
+    if (!f) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+  });
+  const table = alignColumns([header, ...wide], '  ');
   if (table.every((line) => line.length <= width)) return table;
+  const narrow = (cell: MatrixCell) => {
+    const f = cell.finding;
+    if (!f) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.scenario, `${f.verdict}${f.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}`, rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+  };
   return (input.databases ?? [input.database]).flatMap((database, index) => [
     ...(index > 0 ? [''] : []),
-    `${databaseHeading(database)}:`,
-    ...alignColumns(cells.filter((cell) => cell.database === database).map((cell) => row(cell, false)), '  ').map((line) => `  ${line}`),
+    `${database.label}:`,
+    ...alignColumns(cells.filter((cell) => cell.database === database).map(narrow), '  ').map((line) => `  ${line}`),
   ]);
 }
 
