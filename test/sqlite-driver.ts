@@ -1,6 +1,6 @@
 /**
- * SQLite's tests need better-sqlite3, an optional peer of racelab (a native module): a machine
- * whose install could not build it skips them, and the suite says so once (global-setup.ts).
+ * SQLite's tests need better-sqlite3, an optional peer of racelab (a native module) that `npm ci`
+ * leaves out: without it they are skipped, and the suite says so once (global-setup.ts).
  */
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { hasPackage } from '../stores/provision.ts';
 import { SQLITE_DIRECTORY_PREFIX } from '../stores/shared/server-directories.ts';
 
 export const SQLITE_DRIVER = hasPackage('better-sqlite3');
-export const NO_SQLITE_DRIVER = 'better-sqlite3 is not installed (npm install --save-dev better-sqlite3@12)';
+export const NO_SQLITE_DRIVER = 'better-sqlite3 is not installed; npm install --no-save better-sqlite3@12 adds it, as .ci/run does';
 
 /** Declares `body`, skipped when better-sqlite3 is missing. */
 export function describeSqlite(title: string, body: () => void): void {
