@@ -24,8 +24,8 @@ describeSqlite('the SQLite store', () => {
 
   it('runs the catalogue: naive-save reproduces, atomic-create holds, the scenarios SQLite cannot run are skipped with its reason, and its directory goes', async () => {
     const out = join(work, 'all');
-    // At K=64, 4 clients × 1,000 ops, naive-save saw 1.6–1.9% IntegrityErrors on SQLite (3 runs):
-    // ≈70 expected here, so holding by chance has a probability below e^-30.
+    // Both unsafe scenarios must reproduce. bench:odds measured, at 4×1000 K=64 over 10 runs, at
+    // least 46 IntegrityErrors from naive-save and 33 from naive-upsert: P(either holds) < 2·e^-33 < 10^-13.
     const started = startCli(['reproduce', '--db', 'sqlite', '--scenario', 'all', '--ops', '1000', '--seed', '7', '--out', out]);
     const result = await started.done;
     expect(result.code, result.stderr).toBe(0);

@@ -17,7 +17,8 @@ import { SQLITE_DIRECTORY_PREFIX } from '../shared/server-directories.ts';
 import { SESSION_STORE } from './index.ts';
 import { removeDatabaseFiles, waitingConnections } from './lock-waits.ts';
 import { isRacelabFile } from './named-file.ts';
-import { BUSY_TIMEOUT_MS, CREATE_SQL, sqliteDatetime } from './session-table.ts';
+import { BUSY_TIMEOUT_MS, CREATE_SQL } from './session-table.ts';
+import { runStatement } from './statement.ts';
 
 /** Where the run files go: a temporary directory, or the one file the user named. */
 export type SqlitePlace = { directory: true } | { file: string };
@@ -86,13 +87,8 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
       const db = connect(target.url);
       return {
         async query<Row>(text: string, values?: readonly unknown[]) {
-          const statement = db.prepare(text);
-          const bound = (values ?? []).map((value) => (value instanceof Date ? sqliteDatetime(value) : value));
-          if (statement.reader) {
-            const rows = statement.all(...bound) as Row[];
-            return { rows, rowCount: rows.length };
-          }
-          return { rows: [], rowCount: statement.run(...bound).changes };
+          const { rows, rowCount } = runStatement(db.prepare(text), values ?? []);
+          return { rows: rows as Row[], rowCount };
         },
         close: async () => {
           db.close();

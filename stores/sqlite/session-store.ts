@@ -12,9 +12,8 @@ import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, S
 import { traced } from '../shared/traced-statement.ts';
 import { storeError } from './errors.ts';
 import { markWaiting } from './lock-waits.ts';
-import { BUSY_TIMEOUT_MS, readSql, SESSION_SQL, sqliteDatetime } from './session-table.ts';
-
-type Result = { rows: Record<string, unknown>[]; rowCount: number };
+import { BUSY_TIMEOUT_MS, readSql, SESSION_SQL } from './session-table.ts';
+import { runStatement, type StatementResult } from './statement.ts';
 
 /**
  * BEGIN for each level a scenario may ask for. Every SQLite transaction is serializable, so
@@ -37,19 +36,15 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
   const statements = new Map<string, Sqlite.Statement>();
   const { onStatement } = options;
 
-  const execute = (text: string, values: unknown[]): Result => {
+  const execute = (text: string, values: readonly unknown[]): StatementResult => {
     let statement = statements.get(text);
     if (statement === undefined) {
       statement = connection.prepare(text);
       statements.set(text, statement);
     }
-    if (statement.reader) {
-      const rows = statement.all(...values) as Record<string, unknown>[];
-      return { rows, rowCount: rows.length };
-    }
-    return { rows: [], rowCount: statement.run(...values).changes };
+    return runStatement(statement, values);
   };
-  const send = async (text: string, values: unknown[]): Promise<Result> => {
+  const send = async (text: string, values: readonly unknown[]): Promise<StatementResult> => {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
     let waiting: (() => void) | undefined;
     try {
@@ -66,7 +61,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       waiting?.();
     }
   };
-  const run = (primitive: string, text: string, values: unknown[] = []) =>
+  const run = (primitive: string, text: string, values: readonly unknown[] = []) =>
     onStatement === undefined ? send(text, values) : traced(onStatement, primitive, text, values, send(text, values), (result) => result.rowCount);
 
   const lacking = (what: string) => new Error(`SQLite has no ${what}: a scenario that uses it must declare it in needs, and is then skipped on SQLite`);
@@ -79,13 +74,13 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
       throw lacking('SELECT … FOR UPDATE (row-locks)');
     },
     async insert(row: SessionRow) {
-      await run('insert', SESSION_SQL.insert, [row.key, row.data, sqliteDatetime(row.expireDate)]);
+      await run('insert', SESSION_SQL.insert, [row.key, row.data, row.expireDate]);
     },
     async insertIfAbsent(row: SessionRow) {
-      return (await run('insertIfAbsent', SESSION_SQL.insertIfAbsent, [row.key, row.data, sqliteDatetime(row.expireDate)])).rowCount === 1;
+      return (await run('insertIfAbsent', SESSION_SQL.insertIfAbsent, [row.key, row.data, row.expireDate])).rowCount === 1;
     },
     async update(row: SessionRow) {
-      return (await run('update', SESSION_SQL.update, [row.data, sqliteDatetime(row.expireDate), row.key])).rowCount;
+      return (await run('update', SESSION_SQL.update, [row.data, row.expireDate, row.key])).rowCount;
     },
     async lockKey() {
       throw lacking('advisory locks (advisory-locks)');
@@ -114,7 +109,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     },
     db: {
       async query<Row>(text: string, values?: readonly unknown[]) {
-        const result = await run('query', text, values ? values.map((value) => (value instanceof Date ? sqliteDatetime(value) : value)) : []);
+        const result = await run('query', text, values ?? []);
         return { rows: result.rows as Row[], rowCount: result.rowCount };
       },
     },
