@@ -18,7 +18,7 @@ export const EXPLORE_OPTIONS = {
   workers: { default: '2', help: 'with --exhaustive: workers (2 to 8)' },
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
-  db: { default: 'auto', help: 'auto | embedded | mariadb | docker[:postgres|mariadb|mysql] | a URL, as for reproduce' },
+  db: { default: 'auto', help: 'one database, as for reproduce: auto | embedded | embedded@12…18 | mariadb | sqlite | sqlite:PATH | docker[:postgres|mariadb|mysql] | a URL' },
   out: { default: './racelab-report', help: 'reports go into <out>/<run-id>/, and <out>/latest points at the newest' },
 } as const;
 
