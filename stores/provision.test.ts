@@ -117,7 +117,7 @@ describe('planDatabase: other PostgreSQL majors and SQLite', () => {
     expect(await planDatabase('sqlite', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', reason: '--db sqlite: a file in a temporary directory' });
     expect(await planDatabase('sqlite:/tmp/race.sqlite3', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', file: '/tmp/race.sqlite3', reason: '--db sqlite:/tmp/race.sqlite3' });
     await expect(planDatabase('sqlite', {}, mustNotProbe, () => false)).rejects.toThrow(
-      '--db sqlite needs better-sqlite3, an optional peer of racelab (a native module): npm install --save-dev better-sqlite3@12',
+      '--db sqlite needs better-sqlite3, a native module racelab leaves to you: npm install --save-dev better-sqlite3@12',
     );
   });
 });

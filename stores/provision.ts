@@ -58,7 +58,7 @@ export async function planDatabase(
   if (choice === 'embedded') return { kind: 'embedded', family: 'postgresql', reason: '--db embedded' };
   if (choice.startsWith('embedded@')) return { kind: 'embedded', family: 'postgresql', major: Number(choice.slice('embedded@'.length)), reason: `--db ${choice}` };
   if (choice === 'sqlite' || choice.startsWith('sqlite:')) {
-    if (!installed('better-sqlite3')) throw new Error(`--db ${choice} needs better-sqlite3, an optional peer of racelab (a native module): npm install --save-dev better-sqlite3@12`);
+    if (!installed('better-sqlite3')) throw new Error(`--db ${choice} needs better-sqlite3, a native module racelab leaves to you: npm install --save-dev better-sqlite3@12`);
     const file = choice === 'sqlite' ? undefined : choice.slice('sqlite:'.length);
     return { kind: 'sqlite', family: 'sqlite', ...(file !== undefined && { file }), reason: file === undefined ? '--db sqlite: a file in a temporary directory' : `--db ${choice}` };
   }

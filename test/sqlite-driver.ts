@@ -1,6 +1,7 @@
 /**
- * SQLite's tests need better-sqlite3, an optional peer of racelab (a native module) that `npm ci`
- * leaves out: without it they are skipped, and the suite says so once (global-setup.ts).
+ * SQLite's tests need better-sqlite3, a native module racelab does not depend on, which `npm ci`
+ * leaves out: without it they are skipped, and the suite says so once (global-setup.ts). Test
+ * files import the SQLite store only inside their tests, so that they load without it.
  */
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { classifyError } from '../harness/classify.ts';
 import type { Database, StoreConnection } from '../harness/types.ts';
-import { openSqliteDatabase } from '../stores/sqlite/database.ts';
 import { runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 import { describeSqlite, sqliteDirectoriesOf } from './sqlite-driver.ts';
@@ -43,6 +42,8 @@ describeSqlite('the SQLite store', () => {
   });
 
   it('classifies "database is locked": a write that waited out the busy timeout ends lock_timeout, not error', async () => {
+    // Imported here: the file must load where better-sqlite3 is missing, to be skipped.
+    const { openSqliteDatabase } = await import('../stores/sqlite/database.ts');
     const database: Database = await openSqliteDatabase({ directory: true });
     let store: StoreConnection | undefined;
     try {

@@ -2,7 +2,8 @@
  * A `Database` over SQLite: no server, a database file per run. `--db sqlite` keeps the files in a
  * temporary directory of racelab's own (removed on stop, by its guardian if racelab is killed,
  * and by `racelab clean`); `--db sqlite:PATH` uses the file the user named, made and removed by
- * racelab (named-file.ts). better-sqlite3 is an optional peer, loaded only here and by the workers.
+ * racelab (named-file.ts). better-sqlite3 is the user's to install (a native module): it is loaded
+ * only here and by the workers, and provision.ts checks for it first.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
