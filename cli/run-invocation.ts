@@ -69,7 +69,10 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   let setupError: ScenarioSetupError | undefined;
   let searches: ScenarioSearch[] | undefined;
   for (const { choice, plan } of plans) {
-    if (io.signal.aborted || failure !== undefined || setupError !== undefined) break;
+    if (failure !== undefined || setupError !== undefined) break;
+    // The first database is opened even when Ctrl-C came first: its start sees the abort and says
+    // what it had got to, and the report needs a database to name.
+    if (io.signal.aborted && databases.length > 0) break;
     // One database at a time: each is stopped before the next starts, so they never share the machine.
     let database: Database;
     try {
