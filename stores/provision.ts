@@ -8,8 +8,8 @@
  * `Database`: it names the stores, and nothing outside `stores/` does.
  */
 import { createRequire } from 'node:module';
-import type { Database, DatabaseFamily } from '../harness/types.ts';
-import { familyOfChoice, type ContainerProduct, type DatabaseChoice } from './choice.ts';
+import type { Database } from '../harness/types.ts';
+import { familyOfUrl, type ContainerProduct, type DatabaseChoice, type ServerFamily } from './choice.ts';
 import { CONTAINER_IMAGES, CONTAINER_PACKAGES } from './mysql/container.ts';
 import { findServerBinaries, NO_BINARIES, startThrowawayServer, type ServerBinaries } from './mysql/throwaway.ts';
 import { connectDatabase } from './postgres/database.ts';
@@ -26,8 +26,6 @@ export type DatabasePlan =
   | { kind: 'local'; family: 'mysql'; binaries: ServerBinaries; reason: string }
   | { kind: 'server'; family: ServerFamily; url: string; reason: string };
 
-/** The families with a server to reach: all but SQLite. */
-type ServerFamily = Exclude<DatabaseFamily, 'sqlite'>;
 
 /** The packages that start each product in a container: optional peers of racelab, see hasPackage. */
 const CONTAINER_PACKAGE: Readonly<Record<ContainerProduct, string>> = { postgres: '@testcontainers/postgresql', ...CONTAINER_PACKAGES };
@@ -54,7 +52,7 @@ export async function planDatabase(
   installed: (name: string) => boolean = hasPackage,
   binaries: () => ServerBinaries | undefined = findServerBinaries,
 ): Promise<DatabasePlan> {
-  if (typeof choice === 'object') return { kind: 'server', family: serverFamily(choice.url), url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
+  if (typeof choice === 'object') return { kind: 'server', family: familyOfUrl(choice.url) ?? 'postgresql', url: choice.url, reason: `--db ${redactUrl(choice.url)}` };
   if (choice === 'embedded') return { kind: 'embedded', family: 'postgresql', reason: '--db embedded' };
   if (choice.startsWith('embedded@')) return { kind: 'embedded', family: 'postgresql', major: Number(choice.slice('embedded@'.length)), reason: `--db ${choice}` };
   if (choice === 'sqlite' || choice.startsWith('sqlite:')) {
@@ -78,18 +76,12 @@ export async function planDatabase(
     return { kind: 'container', family: product === 'postgres' ? 'postgresql' : 'mysql', product, reason: `--db ${choice} (${runtime.endpoint})` };
   }
   const fromEnv = env['DATABASE_URL'];
-  if (fromEnv) return { kind: 'server', family: serverFamily(fromEnv), url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
+  if (fromEnv) return { kind: 'server', family: familyOfUrl(fromEnv) ?? 'postgresql', url: fromEnv, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
   const runtime = await probe(env);
   const postgresModule = CONTAINER_PACKAGE.postgres;
   if (runtime.found && installed(postgresModule)) return { kind: 'container', family: 'postgresql', product: 'postgres', reason: `container runtime at ${runtime.endpoint}` };
   if (runtime.found) return { kind: 'embedded', family: 'postgresql', reason: `container runtime at ${runtime.endpoint}, but ${postgresModule} is not installed` };
   return { kind: 'embedded', family: 'postgresql', reason: `no container runtime answered (${summarise(runtime.tried)})` };
-}
-
-/** The family a server's URL names: SQLite has no URL scheme, so a URL is always a server's. */
-function serverFamily(url: string): ServerFamily {
-  const family = familyOfChoice({ url });
-  return family === 'sqlite' ? 'postgresql' : family;
 }
 
 /** What to do about a failed connection, by its code; the server's own words come first. */

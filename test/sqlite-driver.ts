@@ -17,7 +17,7 @@ export function describeSqlite(title: string, body: () => void): void {
   describe.skipIf(!SQLITE_DRIVER)(`${title} · SQLite`, body);
 }
 
-/** The SQLite run directories that process `pid` made and left in the temp directory. */
-export function sqliteDirectoriesOf(pid: number): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith(`${SQLITE_DIRECTORY_PREFIX}p${pid.toString(36)}-`));
+/** The SQLite run directories that process `pid` made and left in `parent`, the temp directory by default. */
+export function sqliteDirectoriesOf(pid: number, parent = tmpdir()): string[] {
+  return readdirSync(parent).filter((name) => name.startsWith(`${SQLITE_DIRECTORY_PREFIX}p${pid.toString(36)}-`));
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { classifyError } from '../harness/classify.ts';
 import type { Database, StoreConnection } from '../harness/types.ts';
-import { runCli, runningReproduce, startCli, within } from './cli-process.ts';
+import { processesMentioning, runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 import { describeSqlite, sqliteDirectoriesOf } from './sqlite-driver.ts';
 
@@ -115,6 +115,28 @@ describeSqlite('the SQLite store', () => {
     child.kill('SIGKILL');
     await done;
     expect(await within(10_000, () => sqliteDirectoriesOf(child.pid!).length === 0)).toBeLessThan(10_000);
+  });
+
+  it('racelab clean removes a run directory whose guardian was killed too, and says what it was', async () => {
+    // A temp directory of its own: every run sweeps orphans from its temp directory when it starts.
+    const own = mkdtempSync(join(tmpdir(), 'racelab-sqlite-orphans-'));
+    const env = { TMPDIR: own };
+    try {
+      const { child, done } = await runningReproduce('sqlite', join(work, 'orphaned'), env);
+      const [dir] = sqliteDirectoriesOf(child.pid!, own);
+      const guardian = processesMentioning(dir!).find((line) => line.includes('cluster-guardian'));
+      expect(guardian).toBeDefined();
+      process.kill(Number(guardian!.split(' ')[0]), 'SIGKILL');
+      child.kill('SIGKILL');
+      await done;
+      expect(existsSync(join(own, dir!))).toBe(true);
+      const clean = await runCli(['clean'], { env });
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toContain(`removed SQLite run directory ${join(own, dir!)}`);
+      expect(existsSync(join(own, dir!))).toBe(false);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('takes SQLite\'s transaction modes in place of isolation levels, and refuses a level it does not have', async () => {

@@ -5,9 +5,10 @@
  * racelab (named-file.ts). better-sqlite3 is the user's to install (a native module): it is loaded
  * only here and by the workers, and provision.ts checks for it first.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database, StoreTarget } from '../../harness/types.ts';
 import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
@@ -16,7 +17,7 @@ import { runNamespaceName } from '../shared/run-namespace.ts';
 import { openServerDirectory, type ServerDirectory } from '../shared/server-process.ts';
 import { SQLITE_DIRECTORY_PREFIX } from '../shared/server-directories.ts';
 import { SESSION_STORE } from './index.ts';
-import { removeDatabaseFiles, waitingConnections } from './lock-waits.ts';
+import { WAIT_MARKER, waitingConnections } from './lock-waits.ts';
 import { isRacelabFile } from './named-file.ts';
 import { BUSY_TIMEOUT_MS, CREATE_SQL } from './session-table.ts';
 import { runStatement } from './statement.ts';
@@ -109,4 +110,16 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
       await directory?.stop();
     },
   };
+}
+
+/**
+ * Removes a run's database: the file, its WAL, shared-memory and journal files, and any wait
+ * markers left. Named one by one: on a named file, a user's `race.sqlite3.bak` beside it stays.
+ */
+function removeDatabaseFiles(file: string): void {
+  const name = basename(file);
+  const ours = new Set([name, `${name}-wal`, `${name}-shm`, `${name}-journal`]);
+  for (const entry of readdirSync(dirname(file))) {
+    if (ours.has(entry) || entry.startsWith(`${name}${WAIT_MARKER}`)) rmSync(join(dirname(file), entry), { force: true });
+  }
 }

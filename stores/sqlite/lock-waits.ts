@@ -6,13 +6,13 @@
  * main thread's `blockedBackends` reads them. A run's file is its own, so whoever holds the write
  * lock is one of its participants.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 
-const MARKER = '.waiting-';
+/** What follows a run file's name in its markers' names: `<file>.waiting-<connection>`. */
+export const WAIT_MARKER = '.waiting-';
 
 function markerOf(file: string, connection: number): string {
-  return `${file}${MARKER}${connection}`;
+  return `${file}${WAIT_MARKER}${connection}`;
 }
 
 /** Marks a connection waiting until the returned function is called. */
@@ -24,22 +24,5 @@ export function markWaiting(file: string, connection: number): () => void {
 
 /** The connections among `connections` now waiting for a lock on `file`. */
 export function waitingConnections(file: string, connections: readonly number[]): Set<number> {
-  const prefix = `${basename(file)}${MARKER}`;
-  const waiting = new Set<number>();
-  for (const name of readdirSync(dirname(file))) {
-    if (!name.startsWith(prefix)) continue;
-    const connection = Number(name.slice(prefix.length));
-    if (connections.includes(connection)) waiting.add(connection);
-  }
-  return waiting;
-}
-
-/** The files of a run's database: the file, its WAL and shared-memory files, and any markers left. */
-export function removeDatabaseFiles(file: string): void {
-  const prefix = basename(file);
-  for (const name of readdirSync(dirname(file))) {
-    if (name === prefix || name === `${prefix}-wal` || name === `${prefix}-shm` || name === `${prefix}-journal` || name.startsWith(`${prefix}${MARKER}`)) {
-      rmSync(join(dirname(file), name), { force: true });
-    }
-  }
+  return new Set(connections.filter((connection) => existsSync(markerOf(file, connection))));
 }

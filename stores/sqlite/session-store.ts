@@ -25,6 +25,9 @@ export function beginSql(isolation: Isolation): string {
   throw new RangeError(`SQLite has no ${isolation} isolation: its transactions are serializable; ask for serializable, deferred or immediate`);
 }
 
+/** Only plain SQLITE_BUSY passes with waiting; SQLITE_BUSY_SNAPSHOT never does (errors.ts). */
+const isBusy = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_BUSY';
+
 /** The wait between tries for the write lock: short at first, as SQLite's own busy handler. */
 const backoffMs = (attempt: number) => Math.min(1 + attempt, 10);
 
@@ -45,20 +48,28 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     return runStatement(statement, values);
   };
   const send = async (text: string, values: readonly unknown[]): Promise<StatementResult> => {
+    try {
+      return execute(text, values);
+    } catch (error) {
+      if (!isBusy(error)) throw storeError(error);
+    }
+    return retryWhileLocked(text, values);
+  };
+  /** The database was locked: tries again until the busy timeout, marked waiting for explore meanwhile. */
+  const retryWhileLocked = async (text: string, values: readonly unknown[]): Promise<StatementResult> => {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
-    let waiting: (() => void) | undefined;
+    const done = markWaiting(file, backendPid);
     try {
       for (let attempt = 0; ; attempt++) {
+        await sleep(backoffMs(attempt));
         try {
           return execute(text, values);
         } catch (error) {
-          if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw storeError(error);
+          if (!isBusy(error) || Date.now() >= deadline) throw storeError(error);
         }
-        waiting ??= markWaiting(file, backendPid);
-        await sleep(backoffMs(attempt));
       }
     } finally {
-      waiting?.();
+      done();
     }
   };
   const run = (primitive: string, text: string, values: readonly unknown[] = []) =>
