@@ -33,7 +33,8 @@ export function classifyError(error: unknown): Outcome {
 
 /**
  * True for the database's unique violation, the error Django turns into IntegrityError, on any
- * database: PostgreSQL's 23505, MySQL's 1062, as the store classified it.
+ * database: PostgreSQL's 23505, MySQL's 1062, SQLite's SQLITE_CONSTRAINT_PRIMARYKEY or _UNIQUE,
+ * as the store classified it.
  */
 export function isUniqueViolation(error: unknown): boolean {
   return outcomeOf(error) === 'integrity_error';

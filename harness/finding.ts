@@ -62,7 +62,7 @@ export interface Finding {
    * session words apply: keys redrawn, sessions overwritten or lost, what chance predicts.
    */
   savesSessions: boolean;
-  /** IntegrityErrors (PostgreSQL 23505, MySQL 1062) per op, with its 95% Wilson interval. */
+  /** IntegrityErrors (PostgreSQL 23505, MySQL 1062, SQLite SQLITE_CONSTRAINT_PRIMARYKEY) per op, with its 95% Wilson interval. */
   integrityErrorRate: Rate;
   /** Violations no caller saw (`overwritten`, `lost`) per op, with its 95% Wilson interval. */
   silentRate: Rate;

@@ -8,10 +8,11 @@ describe('clients are not threads', () => {
     // The race is in the database: how the clients share threads changes how fast they go, and so
     // how often their holds on a key overlap, not what happens when they do. Same clients, same
     // keys (same seed), T=1 then T=4, compared per race window. Per op they differ on 2 cores: 4
-    // threads there ran 25% slower and opened fewer windows, and bench/race-test-odds.ts measured
-    // |z| per op up to 5.45 over 20 pairs. Per window it measured median 0.99, max 2.26 (20 pairs);
-    // failing needs |z| ≥ 3.9, a chance below 10^-4 for two runs of one rate. One server is
-    // enough: what is compared is racelab's threads, not the server.
+    // threads there ran at 0.70× the ops/s of 1 (median of 20 pairs) and opened fewer windows, and
+    // bench/race-test-odds.ts measured |z| per op up to 5.45 in one run of 20 pairs, 3.29 in
+    // another. Per window it measured median 0.79, max 2.53 (20 pairs); failing needs |z| ≥ 3.9, a
+    // chance below 10^-4 for two runs of one rate. One server is enough: what is compared is
+    // racelab's threads, not the server.
     const database = await connect({ label: 'embedded', url: inject('embeddedUrl') });
     try {
       const config = { workers: 8, opsPerWorker: 1_000, keySpace: 64, seed: 5 };
