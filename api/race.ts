@@ -56,7 +56,10 @@ export interface RaceOptions {
   signal?: AbortSignal;
 }
 
-/** Thrown for what keeps a race from running at all: bad options, a database that cannot start. */
+/**
+ * Thrown for what keeps a race from running at all (bad options, a database that cannot start, a
+ * run that broke), and by `expectRaceFree` for a run whose ops never raced: no evidence either way.
+ */
 export class RaceError extends Error {
   override name = 'RaceError';
 }
@@ -99,6 +102,8 @@ export async function expectRaceFree(scenario: Scenario | string | URL, options:
   const report = await race(scenario, options);
   const [result] = report.scenarios;
   if (result && result.violations > 0) throw new RaceFoundError(describe(report));
+  // No violation in no race window is no evidence that it is race-free: say so rather than pass.
+  if (result?.verdict === 'no-evidence') throw new RaceError(`${result.check.reason}\nrerun: ${report.replayCommand}`);
   return report;
 }
 

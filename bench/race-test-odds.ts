@@ -58,6 +58,8 @@ const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome
   { test: 'user-scenarios: signup-think-time 8×25 K=4', module: fixture('signup-think-time'), config: { workers: 8, opsPerWorker: 25, keySpace: 4 }, outcome: 'invariant_violated' },
   { test: 'package: npx racelab reproduce, the defaults 4×2000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 2_000, keySpace: 64 }, outcome: 'integrity_error' },
   MATRIX_CASE,
+  { test: 'matrix (gate on the catalogue): naive-upsert 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 1_000, keySpace: 64 }, outcome: 'overwritten' },
+  { test: 'matrix (gate on the catalogue): select-for-update 4×1000 K=64', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 1_000, keySpace: 64 }, outcome: 'integrity_error' },
 ];
 
 /** The MySQL store's race-dependent tests (test/mysql-catalogue.test.ts), on the suite's MariaDB/MySQL. */

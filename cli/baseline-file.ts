@@ -3,6 +3,9 @@ import type { BaselineEntry } from '../harness/baseline.ts';
 import { SCHEMA_VERSION } from '../reports/json.ts';
 import { UsageError } from './cli-errors.ts';
 
+/** The report.json versions a baseline may be: 3 changed only verdicts, not the ops and violations a baseline reads. */
+const BASELINE_VERSIONS: readonly number[] = [2, SCHEMA_VERSION];
+
 /** Reads a stored report.json as a baseline, or says in one line why it cannot be one. */
 export async function readBaseline(path: string): Promise<BaselineEntry[]> {
   let text: string;
@@ -19,8 +22,8 @@ export async function readBaseline(path: string): Promise<BaselineEntry[]> {
   }
   const r = report as { schemaVersion?: unknown; tool?: { name?: unknown }; scenarios?: unknown };
   if (r.tool?.name !== 'racelab' || !Array.isArray(r.scenarios)) throw new UsageError(`--baseline ${path} is not a racelab report.json`);
-  if (r.schemaVersion !== SCHEMA_VERSION) {
-    throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${SCHEMA_VERSION}`);
+  if (!BASELINE_VERSIONS.includes(r.schemaVersion as number)) {
+    throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${BASELINE_VERSIONS.join(' and ')}`);
   }
   return r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number }; database?: string }) => ({
     name: s.name,

@@ -6,6 +6,8 @@ import { threadsFor } from '../harness/thread-count.ts';
 import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { allFindings, type ReportDatabase, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { Database, RunConfig } from '../harness/types.ts';
+import { compareWithBaseline, type BaselineEntry } from '../harness/baseline.ts';
+import { decide } from '../harness/verdict.ts';
 import type { Finding } from '../harness/finding.ts';
 import { ExploreInterrupted } from '../harness/explore/harness-failure.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
@@ -39,7 +41,17 @@ export interface InvocationExtras {
    * After the stress runs, on the same database: the gate's search of the scenarios whose
    * findings call for one. Not run after an interruption or a broken run.
    */
-  search?: (database: Database, choice: DatabaseChoice, modules: readonly string[], findings: readonly Finding[]) => Promise<ScenarioSearch[]>;
+  search?: (database: Database, choice: DatabaseChoice, ran: readonly RanScenario[]) => Promise<ScenarioSearch[]>;
+  /** The gate's baseline: each finding's rate is compared with its entry there, and a rate that moved the wrong way fails. */
+  baseline?: { entries: readonly BaselineEntry[]; alpha: number };
+}
+
+/** A scenario that ran on one database: its module, how the command line named it, and its findings there. */
+export interface RanScenario {
+  module: string;
+  /** The scenario argument as given: a built-in's name or the file's path. */
+  argument: string;
+  findings: Finding[];
 }
 
 /**
@@ -121,7 +133,13 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
       }
       if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
         try {
-          const found = await extras.search(database, choice, modules, points.slice(ownFirst).flatMap((point) => point.findings));
+          // Matched by name, never by position: a scenario the database lacks what it needs for
+          // was skipped, and has no finding to search after.
+          const own = points.slice(ownFirst).flatMap((point) => point.findings);
+          const ran = modules
+            .map((module, index) => ({ module, argument: options.scenarios[index]!, findings: own.filter((f) => f.scenario.name === names[index]) }))
+            .filter((scenario) => scenario.findings.length > 0);
+          const found = await extras.search(database, choice, ran);
           searches = [...(searches ?? []), ...found.map((search) => (list ? { ...search, database: described.label } : search))];
         } catch (error) {
           if (error instanceof ExploreInterrupted) interrupted = true;
@@ -141,7 +159,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     }
   }
   if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
-  const input: ReportInput = {
+  const facts: Omit<ReportInput, 'decision'> = {
     tool: TOOL,
     replayCommand: replayCommand(options, command),
     database: databases[0]!,
@@ -157,6 +175,8 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     ...(failure !== undefined && { failure }),
     ...(searches && { searches }),
   };
+  const baseline = extras.baseline && compareWithBaseline(baselineFindings(facts), extras.baseline.entries, extras.baseline.alpha);
+  const input: ReportInput = { ...facts, decision: decide(facts, baseline) };
   if (!writeFiles) return { input, reportDir: undefined };
   await writeRunReports(options.out, reportDir, {
     'report.json': renderJson(input),
@@ -188,9 +208,11 @@ function historySuffix(options: ReproduceOptions, value: number | undefined, dat
   return database === undefined ? '' : `-${database.replace(/[^a-zA-Z0-9@.]+/g, '_')}`;
 }
 
-/** Findings that carry no trustworthy verdict (a worker failed, or ops failed for reasons that are not races), with the product whose words their errors are. */
-export function taintedFindings(input: ReportInput): { finding: Finding; product: string }[] {
-  return allFindings(input)
-    .filter(({ finding: f }) => f.workerFailures.length > 0 || f.outcomes.error > 0 || f.outcomes.indeterminate > 0)
-    .map(({ finding, point }) => ({ finding, product: (point.database ?? input.database).product }));
+/** Each finding with the swept value and database that tell it from the others of its scenario, as a baseline names them. */
+function baselineFindings(input: Pick<ReportInput, 'points'>) {
+  return allFindings(input).map(({ finding, point }) => ({
+    finding,
+    ...(point.value !== undefined && { sweepValue: point.value }),
+    ...(point.database && { database: point.database.label }),
+  }));
 }

@@ -1,4 +1,5 @@
-import type { WorkerFailureRecord, WorkerReport } from './protocol.ts';
+import type { FailurePhase, WorkerFailureRecord, WorkerReport } from './protocol.ts';
+import { describeWorkerFailure } from './worker-failure.ts';
 import { expectationUnder } from './define-scenario.ts';
 import {
   CAPACITY,
@@ -22,7 +23,16 @@ import { wilson, type Rate } from './wilson.ts';
 /** Problems of a scenario's audit kept as evidence: enough to show, flat in memory. */
 const MAX_PROBLEMS_KEPT = 20;
 
-export type Verdict = 'reproduced' | 'holds';
+/**
+ * What one run showed of the race, decided here once:
+ * - `reproduced`: a violation, in a run whose every op ended as a race or ok;
+ * - `holds`: no violation, in race windows that could have shown one;
+ * - `no-evidence`: no violation, but no race window either: no two ops ever held a key at once,
+ *   so the run says nothing about the race;
+ * - `broken`: ops or workers failed for reasons that are not races (or the run stopped under
+ *   them): no verdict on the race, whatever else it counted.
+ */
+export type Verdict = 'reproduced' | 'holds' | 'no-evidence' | 'broken';
 
 /** A worker that could not do its share, and why. */
 export interface WorkerFailure extends WorkerFailureRecord {
@@ -76,7 +86,8 @@ export interface Finding {
   retries: number;
   draws: number;
   verdict: Verdict;
-  matchesExpectation: boolean;
+  /** Whether `reproduced` or `holds` is what the scenario expects; null for `no-evidence` and `broken`, which are no verdict on the race. */
+  matchesExpectation: boolean | null;
   /** The earliest violation, with the database's error exactly as reported. */
   firstViolation?: OpSample;
   /** The earliest violation a caller saw as an error, with the database's own words. */
@@ -91,6 +102,8 @@ export interface Finding {
   /** The earliest op that failed for a reason that is not a race: it taints the verdict. */
   firstHarnessFailure?: OpSample;
   workerFailures: WorkerFailure[];
+  /** With the verdict `broken`: why, in one line (`w1 op3 failed with an error that is not a race: …`). */
+  brokenBy?: string;
   /**
    * What the scenario's own audit hook found (the first few), each counted as `invariant_violated`,
    * with the timeline of the ops its message names (`w1:op3`) when they were recorded.
@@ -117,6 +130,8 @@ export interface RunMeasures {
   declared?: Expectation;
   /** What the scenario's own audit found. */
   problems?: readonly AuditProblem[];
+  /** Why the scenario's audit hook itself failed, when it did: what it would have found is unknown. */
+  auditFailure?: string;
 }
 
 /** Folds the workers' reports of one run into the property's verdict. Pure: the checker. */
@@ -154,7 +169,6 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const sum = (list: readonly (keyof OutcomeCounts)[]) => list.reduce((total, outcome) => total + outcomes[outcome], 0);
   const violations = sum(VIOLATIONS);
   const silentViolations = sum(SILENT_VIOLATIONS);
-  const verdict: Verdict = violations > 0 ? 'reproduced' : 'holds';
   const isIn = (list: readonly string[]) => (s: OpSample) => list.includes(s.outcome);
   for (const sample of samples) {
     const timeline = timelineOf(sample, steps);
@@ -166,6 +180,8 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const firstSilentViolation = samples.find(isIn(['overwritten'])) ?? samples.find(isIn(['lost']));
   const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
   const firstCapacityFailure = samples.find(isIn(CAPACITY));
+  const brokenBy = brokenReason(firstHarnessFailure, workerFailures, outcomes) ?? measures.auditFailure;
+  const verdict: Verdict = brokenBy !== undefined ? 'broken' : violations > 0 ? 'reproduced' : windows > 0 ? 'holds' : 'no-evidence';
   const underLevel = expectationUnder(scenario, configured, family);
   // A user's declaration (`--expect`) replaces the scenario's own for this run.
   const expected =
@@ -189,13 +205,14 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     retries,
     draws,
     verdict,
-    matchesExpectation: (verdict === 'reproduced') === (expected.expect === 'unsafe'),
+    matchesExpectation: verdict === 'reproduced' || verdict === 'holds' ? (verdict === 'reproduced') === (expected.expect === 'unsafe') : null,
     ...(firstViolation && { firstViolation }),
     ...(firstLoudViolation && { firstLoudViolation }),
     ...(firstSilentViolation && { firstSilentViolation }),
     ...(firstCapacityFailure && { firstCapacityFailure }),
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
+    ...(brokenBy !== undefined && { brokenBy }),
     invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT).map((problem) => {
       const timeline = timelineOfNamedOps(problem.message, steps);
       return timeline ? { ...problem, timeline } : { ...problem };
@@ -207,3 +224,25 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     statementsPerSecond: elapsedMs > 0 ? (statements / elapsedMs) * 1000 : 0,
   };
 }
+
+/**
+ * Why a run is no verdict on the race, in one line, or undefined when it is one. The first op that
+ * failed is the cause; a worker's failure (an audit on a dead connection, say) is usually its
+ * consequence.
+ */
+function brokenReason(sample: OpSample | undefined, workerFailures: readonly WorkerFailure[], outcomes: OutcomeCounts): string | undefined {
+  if (sample) {
+    const what = sample.outcome === 'indeterminate' ? 'may or may not have committed' : 'failed with an error that is not a race';
+    return `w${sample.worker} op${sample.op} ${what}: ${sample.error.message.split('\n')[0]}`;
+  }
+  // Workers sample the first ops of each outcome, so a count without a sample is only a safeguard.
+  const failed = HARNESS_FAILURES.filter((outcome) => outcomes[outcome] > 0);
+  if (failed.length > 0) return `ops ended ${failed.map((outcome) => `${outcome} (${outcomes[outcome]})`).join(' and ')}`;
+  // Of the workers that failed, the one that failed earliest in the run is the cause: when the
+  // database dies, one worker loses it in an expiry and the others, stopped, then fail their audit.
+  const [worker] = [...workerFailures].sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase));
+  return worker && describeWorkerFailure(worker);
+}
+
+/** A worker's phases in the order a run goes through them. */
+const PHASE_ORDER: readonly FailurePhase[] = ['load', 'connect', 'start-barrier', 'op', 'expire', 'finish-barrier', 'audit'];

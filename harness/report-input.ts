@@ -3,6 +3,7 @@ import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
 import type { SkippedScenario } from './reproduce.ts';
 import type { Database, Isolation, RunConfig } from './types.ts';
+import type { Decision } from './verdict.ts';
 
 /** A database as reports describe it. */
 export interface ReportDatabase {
@@ -58,10 +59,12 @@ export interface ReportInput {
   failure?: string;
   /** The gate's property search of the scenarios after the stress run, when it made one. */
   searches?: ScenarioSearch[];
+  /** The verdict of every check and of the whole invocation, decided once (verdict.ts): every output renders it. */
+  decision: Decision;
 }
 
 /** Every finding of the invocation with the point it belongs to. */
-export function allFindings(input: ReportInput): { point: ReportPoint; finding: Finding }[] {
+export function allFindings(input: Pick<ReportInput, 'points'>): { point: ReportPoint; finding: Finding }[] {
   return input.points.flatMap((point) => point.findings.map((finding) => ({ point, finding })));
 }
 

@@ -10,9 +10,8 @@ import { createWindowBuffer, RaceWindows } from './race-windows.ts';
 import { nowUs } from './recording-store.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
-import type { FailurePhase, ThreadTask, WorkerShare } from './protocol.ts';
+import type { ThreadTask, WorkerShare } from './protocol.ts';
 import { superviseRun } from './supervise-run.ts';
-import { describeWorkerFailure } from './worker-failure.ts';
 import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
@@ -138,10 +137,11 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           await mergeHistories(parts, join(request.history.dir, `history-${scenario.name}${request.history.suffix}.jsonl`));
         }
         let problems: AuditProblem[] = [];
+        let auditFailure: string | undefined;
         try {
           problems = await runAudit(database, target, scenario);
         } catch (error) {
-          failure = `${scenario.name}: its audit hook failed: ${firstLine((error as Error).message)}`;
+          auditFailure = `its audit hook failed: ${firstLine((error as Error).message)}`;
         }
         const finding = toFinding(scenario, reports, {
           configured: config.isolation,
@@ -149,9 +149,10 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           windows: new RaceWindows(windows).count(),
           ...(request.expectations?.[scenario.name] && { declared: request.expectations[scenario.name] }),
           problems,
+          ...(auditFailure !== undefined && { auditFailure }),
         });
         findings.push(finding);
-        failure ??= harnessFailure(finding);
+        if (finding.brokenBy !== undefined) failure ??= `${scenario.name}: ${finding.brokenBy}`;
       } finally {
         try {
           await database.dropRunSchema(target);
@@ -177,25 +178,6 @@ export function threadTasks(config: Pick<RunConfig, 'workers' | 'threads'>, quot
   quotas.forEach((liveQuota, worker) => shares[worker % threads]!.push({ worker, liveQuota }));
   return shares;
 }
-
-/** One line on why a finding cannot be trusted, or undefined when it can. */
-function harnessFailure(finding: Finding): string | undefined {
-  // The first op that failed is the cause; a worker's failure (an audit on a dead connection,
-  // say) is usually its consequence.
-  const sample = finding.firstHarnessFailure;
-  if (sample) {
-    const what = sample.outcome === 'indeterminate' ? 'may or may not have committed' : 'failed with an error that is not a race';
-    return `${finding.scenario.name}: w${sample.worker} op${sample.op} ${what}: ${firstLine(sample.error.message)}`;
-  }
-  // Of the workers that failed, the one that failed earliest in the run is the cause: when the
-  // database dies, one worker loses it in an expiry and the others, stopped, then fail their audit.
-  const [worker] = [...finding.workerFailures].sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase));
-  if (worker) return `${finding.scenario.name}: ${describeWorkerFailure(worker)}`;
-  return undefined;
-}
-
-/** A worker's phases in the order a run goes through them. */
-const PHASE_ORDER: readonly FailurePhase[] = ['load', 'connect', 'start-barrier', 'op', 'expire', 'finish-barrier', 'audit'];
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!;

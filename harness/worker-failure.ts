@@ -1,4 +1,7 @@
-import type { WorkerFailure } from './finding.ts';
+import type { WorkerFailureRecord } from './protocol.ts';
+
+/** A worker's failure as reports name it: the worker's number, counted from 1, and its record. */
+type WorkerFailure = WorkerFailureRecord & { worker: number };
 
 const CAUSE: Record<WorkerFailure['cause'], string> = {
   error: 'failed',

@@ -10,8 +10,11 @@ import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
 import { dominantViolation, matrixCells } from './matrix.ts';
+import { stressCheckOf, type Check } from '../harness/verdict.ts';
+import { checkText, overallWords } from './check-words.ts';
 
-export const SCHEMA_VERSION = 2;
+/** 3: verdicts `no-evidence` and `broken`, `matchesExpectation` null without a verdict, the decision in `result`. */
+export const SCHEMA_VERSION = 3;
 
 function configOf(config: RunConfig) {
   return {
@@ -54,6 +57,8 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     keysDrawn: finding.draws,
     verdict: finding.verdict,
     matchesExpectation: finding.matchesExpectation,
+    brokenBy: finding.brokenBy ?? null,
+    check: checkOf(stressCheckOf(input.decision, finding), input),
     firstViolation: finding.firstViolation ?? null,
     firstLoudViolation: finding.firstLoudViolation ?? null,
     firstSilentViolation: finding.firstSilentViolation ?? null,
@@ -90,7 +95,19 @@ function searchOf(search: ScenarioSearch) {
           scheduleCommand: replayCommand(search.argument, result.run),
         }
       : null,
-    ...(!result.failed && { interleavings: result.interleavings, timedOut: result.timedOut }),
+    ...(!result.failed && { interleavings: result.interleavings, contested: result.contested, timedOut: result.timedOut }),
+  };
+}
+
+/** A check as report.json gives it: what it is about, its verdict, and why in words. */
+function checkOf(check: Check, input: ReportInput) {
+  return {
+    kind: check.kind,
+    scenario: check.scenario,
+    database: check.database ?? null,
+    sweepValue: check.kind === 'stress' ? (check.sweepValue ?? null) : null,
+    verdict: check.verdict,
+    reason: checkText(check, input),
   };
 }
 
@@ -99,6 +116,12 @@ export function toJsonReport(input: ReportInput) {
     schemaVersion: SCHEMA_VERSION,
     tool: input.tool,
     createdAt: input.startedAt.toISOString(),
+    // The decision every output renders: the exit code is this verdict's (docs/architecture.md).
+    result: {
+      verdict: input.decision.verdict,
+      summary: overallWords(input),
+      checks: input.decision.checks.map((check) => checkOf(check, input)),
+    },
     interrupted: input.interrupted,
     failure: input.failure ?? null,
     replayCommand: input.replayCommand,
@@ -112,6 +135,7 @@ export function toJsonReport(input: ReportInput) {
           scenario: cell.scenario,
           verdict: cell.finding?.verdict ?? (cell.skipped === undefined ? 'not run' : 'skipped'),
           matchesExpectation: cell.finding?.matchesExpectation ?? null,
+          check: cell.check?.verdict ?? null,
           rate: cell.finding?.rate ?? null,
           dominantViolation: (cell.finding && dominantViolation(cell.finding)) ?? null,
         }))

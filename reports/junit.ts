@@ -1,34 +1,25 @@
 /**
- * junit.xml: one testcase per scenario (and per swept value, or per database of a list), for the
- * JUnit views of CI systems.
- * A verdict that does not match its scenario's expectation is a failure whose message is the
- * finding; a run that could not judge is an error; an unsafe scenario that reproduced passes.
+ * junit.xml, for the JUnit views of CI systems: one testcase per check of the decision (each
+ * scenario's stress run per database or swept value, each search, each baseline comparison), one
+ * skipped testcase per scenario a database lacked what it needs for, and one for the run itself
+ * when it broke or was interrupted outside any check. A check that failed, or has no evidence, is a
+ * `<failure>` holding its counterexample or first violation; a broken one an `<error>`.
  */
-import { allFindings, type ReportInput } from '../harness/report-input.ts';
+import type { ReportInput } from '../harness/report-input.ts';
+import type { Check } from '../harness/verdict.ts';
+import { checkText, overallWords } from './check-words.ts';
 import { verdictSentence } from './markdown.ts';
 import { escapeXml } from './xml.ts';
 
+interface TestCase {
+  failed: boolean;
+  errored: boolean;
+  seconds: number;
+  xml: string;
+}
+
 export function renderJunit(input: ReportInput): string {
-  const cases = allFindings(input).map(({ finding, point }) => {
-    const at = input.sweep ? ` [${input.sweep.parameter}=${point.value}]` : point.database ? ` [${point.database.label}]` : '';
-    const name = `${finding.property} (expected ${finding.scenario.expect})${at}`;
-    const seconds = (finding.elapsedMs / 1000).toFixed(3);
-    const sentence = verdictSentence(finding).replace(/\*\*/g, '');
-    const harness = finding.workerFailures[0]?.error.message ?? finding.firstHarnessFailure?.error.message;
-    let body = '';
-    if (harness !== undefined) {
-      body = `<error message="${escapeXml(`harness failure, no verdict: ${harness}`)}" type="HarnessFailure"/>`;
-    } else if (!finding.matchesExpectation) {
-      const detail = finding.firstViolation ? `${finding.firstViolation.error.code ?? finding.firstViolation.outcome}: ${finding.firstViolation.error.message}` : '';
-      body = `<failure message="${escapeXml(sentence)}" type="VerdictMismatch">${escapeXml(detail)}</failure>`;
-    }
-    return {
-      failed: body.startsWith('<failure'),
-      errored: body.startsWith('<error'),
-      seconds: finding.elapsedMs / 1000,
-      xml: `    <testcase classname="racelab.${escapeXml(finding.scenario.name)}" name="${escapeXml(name)}" time="${seconds}">${body}<system-out>${escapeXml(sentence)}</system-out></testcase>`,
-    };
-  });
+  const cases: TestCase[] = input.decision.checks.map((check) => checkCase(check, input));
   // A scenario the database lacks what it needs for is a skipped testcase, with the reason.
   for (const point of input.points) {
     for (const s of point.skipped) {
@@ -41,6 +32,25 @@ export function renderJunit(input: ReportInput): string {
       });
     }
   }
+  const { verdict, checks } = input.decision;
+  // A run that broke or was interrupted outside every check still says so in the JUnit view.
+  if ((verdict === 'broken' || verdict === 'interrupted') && !checks.some((check) => check.verdict === 'broken')) {
+    const type = verdict === 'broken' ? 'RunBroken' : 'Interrupted';
+    cases.push({
+      failed: false,
+      errored: true,
+      seconds: 0,
+      xml: `    <testcase classname="racelab" name="the run" time="0.000"><error message="${escapeXml(overallWords(input))}" type="${type}"/></testcase>`,
+    });
+  }
+  if (checks.length === 0 && verdict === 'no-evidence') {
+    cases.push({
+      failed: true,
+      errored: false,
+      seconds: 0,
+      xml: `    <testcase classname="racelab" name="the run" time="0.000"><failure message="${escapeXml(overallWords(input))}" type="NoEvidence"/></testcase>`,
+    });
+  }
   const skipped = input.points.reduce((sum, point) => sum + point.skipped.length, 0);
   const failures = cases.filter((c) => c.failed).length;
   const errors = cases.filter((c) => c.errored).length;
@@ -51,6 +61,7 @@ export function renderJunit(input: ReportInput): string {
     ['database', (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ')],
     ['node', input.nodeVersion],
     ['seed', String(input.config.seed)],
+    ['verdict', overallWords(input)],
     ['rerun', input.replayCommand],
   ]
     .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
@@ -67,4 +78,49 @@ export function renderJunit(input: ReportInput): string {
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+const TYPES = { fail: 'VerdictMismatch', 'no-evidence': 'NoEvidence', broken: 'HarnessFailure' } as const;
+
+function checkCase(check: Check, input: ReportInput): TestCase {
+  const text = checkText(check, input);
+  const [headline] = text.split('\n');
+  const { classname, name, seconds, out } = caseOf(check, input);
+  let body = '';
+  if (check.verdict === 'broken') {
+    body = `<error message="${escapeXml(`no verdict: ${headline}`)}" type="${TYPES.broken}">${escapeXml(detailOf(check))}</error>`;
+  } else if (check.verdict !== 'pass') {
+    body = `<failure message="${escapeXml(headline!)}" type="${TYPES[check.verdict]}">${escapeXml(detailOf(check) || text)}</failure>`;
+  }
+  return {
+    failed: check.verdict === 'fail' || check.verdict === 'no-evidence',
+    errored: check.verdict === 'broken',
+    seconds,
+    xml: `    <testcase classname="racelab.${escapeXml(classname)}" name="${escapeXml(name)}" time="${seconds.toFixed(3)}">${body}<system-out>${escapeXml(out || text)}</system-out></testcase>`,
+  };
+}
+
+/** The testcase's names, time and output: a stress run is named by its property, a search and a baseline by what they are. */
+function caseOf(check: Check, input: ReportInput): { classname: string; name: string; seconds: number; out: string } {
+  const on = check.database === undefined ? '' : ` [${check.database}]`;
+  switch (check.kind) {
+    case 'stress': {
+      const f = check.finding;
+      const at = input.sweep && check.sweepValue !== undefined ? ` [${input.sweep.parameter}=${check.sweepValue}]` : on;
+      return { classname: check.scenario, name: `${f.property} (expected ${f.scenario.expect})${at}`, seconds: f.elapsedMs / 1000, out: verdictSentence(check).replace(/\*\*/g, '') };
+    }
+    case 'search':
+      return { classname: check.scenario, name: `search of the interleavings${on}`, seconds: check.search.elapsedMs / 1000, out: '' };
+    case 'baseline':
+      return { classname: check.scenario, name: `against the baseline${on}`, seconds: 0, out: '' };
+  }
+}
+
+/** What a failure or error holds: the database's error of the first violation or failure, or the search's counterexample. */
+function detailOf(check: Check): string {
+  if (check.kind !== 'stress') return '';
+  const f = check.finding;
+  const sample = check.verdict === 'broken' ? f.firstHarnessFailure : f.firstViolation;
+  if (sample) return `${sample.error.code ?? sample.outcome}: ${sample.error.message}`;
+  return check.verdict === 'broken' ? (f.brokenBy ?? '') : '';
 }

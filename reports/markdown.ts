@@ -14,19 +14,25 @@ import { searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
 import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
+import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
+import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-export function verdictSentence(finding: Finding): string {
+/** One scenario's stress run in a sentence: what it showed, and whether that is what it expects. */
+export function verdictSentence(check: StressCheck): string {
+  const { finding } = check;
   const name = `**${finding.scenario.name}**`;
-  const expectation = finding.matchesExpectation
-    ? `as expected (${finding.scenario.expect}: ${finding.scenario.why})`
-    : `**not as expected**: it is expected ${finding.scenario.expect} (${finding.scenario.why})`;
+  const declared = `it is expected ${finding.scenario.expect} (${finding.scenario.why})`;
+  if (finding.verdict === 'broken') return `${name} **broke, no verdict on the race**: ${finding.brokenBy}; ${declared}.`;
+  const settled = check.settledBy ? ` The search of its interleavings ${check.settledBy.result.failed ? 'reproduced it' : 'scheduled its statements and held'} (below).` : '';
+  if (finding.verdict === 'no-evidence') return `${name} **showed no evidence either way**: ${holdsBound(finding)}; ${declared}.${settled}`;
+  const expectation = check.verdict === 'pass' ? `as expected (${finding.scenario.expect}: ${finding.scenario.why})` : `**not as expected**: ${declared}`;
   if (finding.verdict === 'holds') {
     const advice = fewWindowsAdvice(finding);
-    return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}`;
+    return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}${settled}`;
   }
   const kinds = [
     finding.outcomes.integrity_error && `${count(finding.outcomes.integrity_error)} IntegrityError`,
@@ -42,13 +48,14 @@ export function verdictSentence(finding: Finding): string {
 
 export function renderMarkdown(input: ReportInput): string {
   const findings = allFindings(input);
-  const lines: string[] = [`# racelab report: ${summary(input)}`, ''];
+  const lines: string[] = [`# racelab report: ${title(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
-  if (input.failure) lines.push(`> **The run broke and stopped early**: ${input.failure}. No verdict below can be trusted.`, '');
+  if (input.failure) lines.push(`> **The run broke**: ${input.failure}. No verdict below can be trusted; scenarios after it did not run.`, '');
+  lines.push(...checksSection(input));
   if (input.databases) lines.push(...matrixGrid(input), '');
   for (const { finding, point } of findings) {
     const at = input.sweep ? `at ${input.sweep.parameter} = ${point.value}: ` : point.database ? `on ${point.database.label}: ` : '';
-    lines.push(`- ${at}${verdictSentence(finding)}`);
+    lines.push(`- ${at}${verdictSentence(stressCheckOf(input.decision, finding))}`);
   }
   for (const point of input.points) for (const s of point.skipped) lines.push(`- **${s.name}** skipped on ${(point.database ?? input.database).label}: ${s.reason}.`);
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
@@ -66,12 +73,27 @@ export function renderMarkdown(input: ReportInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-function summary(input: ReportInput): string {
+/**
+ * The overall verdict, then what it rests on: the checks that did not pass, or when all did, what
+ * each scenario showed.
+ */
+function title(input: ReportInput): string {
+  // A run that broke or was interrupted is named by its cause alone.
+  if (input.decision.verdict === 'broken' || input.decision.verdict === 'interrupted') return overallWords(input);
+  const unpassed = unpassedChecks(input.decision);
+  if (unpassed.length > 0) return `${overallWords(input)}: ${[...new Set(unpassed.map(shortCheckWords))].join('; ')}`;
   const findings = allFindings(input).map(({ finding }) => finding);
   const reproduced = [...new Set(findings.filter((f) => f.verdict === 'reproduced').map((f) => f.scenario.name))];
   const held = [...new Set(findings.filter((f) => f.verdict === 'holds').map((f) => f.scenario.name))];
   const parts = [reproduced.length > 0 && `${reproduced.join(', ')} reproduced`, held.length > 0 && `${held.join(', ')} held`].filter(Boolean);
-  return parts.join('; ') || 'nothing ran';
+  return parts.length > 0 ? `${overallWords(input)}: ${parts.join('; ')}` : overallWords(input);
+}
+
+/** Every check with its verdict: what the exit code was decided from. */
+function checksSection(input: ReportInput): string[] {
+  const { checks } = input.decision;
+  if (checks.length === 0) return [];
+  return [...checks.map((check) => `- **${verdictLabel(check.verdict)}** ${checkText(check, input).split('\n')[0]}`), ''];
 }
 
 /** Scenarios down, databases across: each cell's verdict, violation rate with its interval, and dominant violation. */
@@ -104,9 +126,9 @@ function table(input: ReportInput): string[] {
     count(f.ops - f.outcomes.ok - f.outcomes.integrity_error - f.silentViolations),
     count(f.retries),
     count(f.windows),
-    rateWithInterval(f.rate),
-    rateWithInterval(f.windowRate),
-    `${f.verdict}${f.matchesExpectation ? '' : ' (not as expected)'}`,
+    rateCell(f, f.rate),
+    rateCell(f, f.windowRate),
+    cellVerdict(stressCheckOf(input.decision, f)),
   ]);
   const header = [
     'scenario',
@@ -152,6 +174,11 @@ function whatWasRun(input: ReportInput): string[] {
 
 function evidenceOf(finding: Finding, product: string, on = ''): string[] {
   const lines: string[] = [];
+  const broken = finding.verdict === 'broken' ? finding.firstHarnessFailure : undefined;
+  if (broken) {
+    lines.push(`### ${finding.scenario.name}${on}: the error that is not a race, as ${product} reported it`, '', `${describeSample(broken)}.`, '');
+    lines.push(...fence(errorLines(broken).map((line) => line.trimStart())), '');
+  }
   const loud = finding.firstLoudViolation;
   if (loud) {
     const kind = loud.outcome === 'integrity_error' ? 'IntegrityError' : loud.outcome;

@@ -6,7 +6,8 @@
 import type { Finding } from '../harness/finding.ts';
 import type { ReportDatabase, ReportInput } from '../harness/report-input.ts';
 import { VIOLATIONS, type Outcome } from '../harness/types.ts';
-import { rateWithInterval } from './format.ts';
+import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
+import { cellVerdict, rateCell } from './check-words.ts';
 
 /** How the table names each kind of violation. */
 const VIOLATION_WORDS: Readonly<Partial<Record<Outcome, string>>> = {
@@ -24,6 +25,8 @@ export interface MatrixCell {
   scenario: string;
   /** The finding, when the scenario ran there. */
   finding?: Finding;
+  /** Its stress check: the verdict the cell shows. */
+  check?: StressCheck;
   /** Why it did not run there, when the database lacks what it needs. */
   skipped?: string;
 }
@@ -45,23 +48,18 @@ export function matrixCells(input: ReportInput): MatrixCell[] {
     return names.map((scenario): MatrixCell => {
       const finding = point?.findings.find((f) => f.scenario.name === scenario);
       const skipped = point?.skipped.find((s) => s.name === scenario)?.reason;
-      return { database, scenario, ...(finding && { finding }), ...(skipped !== undefined && { skipped }) };
+      return { database, scenario, ...(finding && { finding, check: stressCheckOf(input.decision, finding) }), ...(skipped !== undefined && { skipped }) };
     });
   });
 }
 
-/** The verdict, flagged when it is not the one the scenario declares: `reproduced (NOT AS EXPECTED)`. */
-export function cellVerdict(finding: Finding): string {
-  return `${finding.verdict}${finding.matchesExpectation ? '' : ' (NOT AS EXPECTED)'}`;
-}
-
-/** A cell in words: `reproduced (NOT AS EXPECTED): 1.58% [1.02%, 2.46%], IntegrityError`. */
+/** A cell in words: `reproduced (EXPECTED holds): 1.58% [1.02%, 2.46%], IntegrityError`. */
 export function cellWords(cell: MatrixCell): string {
   if (cell.skipped !== undefined) return 'skipped';
-  const { finding } = cell;
-  if (finding === undefined) return 'not run';
+  const { finding, check } = cell;
+  if (finding === undefined || check === undefined) return 'not run';
   const dominant = dominantViolation(finding);
-  return `${cellVerdict(finding)}: ${rateWithInterval(finding.rate)}${dominant ? `, ${dominant}` : ''}`;
+  return `${cellVerdict(check)}: ${rateCell(finding, finding.rate)}${dominant ? `, ${dominant}` : ''}`;
 }
 
 /** How a column names its database. */

@@ -6,11 +6,13 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, count, rateWithInterval, concurrency, isolationWords } from './format.ts';
+import { alignColumns, count, concurrency, isolationWords } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
-import { cellVerdict, databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
+import { databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
+import { cellVerdict, overallWords, rateCell } from './check-words.ts';
+import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
 const MAX_COLUMNS = 3;
@@ -31,13 +33,13 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
     '',
   ];
   if (input.interrupted) lines.push('INTERRUPTED: the table covers only the ops that ran before Ctrl-C.', '');
-  if (input.failure) lines.push(`THE RUN BROKE AND STOPPED EARLY: ${input.failure}`, '');
+  if (input.failure) lines.push(`THE RUN BROKE, no verdict can be trusted: ${input.failure}`, '');
   const findings = allFindings(input).map(({ finding }) => finding);
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
     if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
     else if (input.databases) lines.push(...matrixTable(input, width), '');
-    else lines.push(...fitted(findings, width), '');
+    else lines.push(...fitted(findings.map((finding) => stressCheckOf(input.decision, finding)), width), '');
     lines.push(...skippedLines(input));
     if (input.databases) {
       for (const point of input.points) {
@@ -54,6 +56,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   // What chance predicts is about session keys drawn at random: a scenario that saves no
   // session (a user's signup, say) gets none of it.
   if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
+  lines.push(`verdict: ${overallWords(input)}`);
   lines.push(`rerun:  ${input.replayCommand}`);
   lines.push(`        ${SEED_FIXES}`);
   lines.push(`report: ${reportPath}`);
@@ -69,16 +72,16 @@ function matrixTable(input: ReportInput, width: number): string[] {
   const cells = matrixCells(input);
   const header = ['database', 'scenario', 'expected', 'isolation', 'verdict', 'violation rate [95% CI]', 'dominant violation'];
   const wide = cells.map((cell) => {
-    const f = cell.finding;
-    if (!f) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, verdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+    const { finding: f, check } = cell;
+    if (!f || !check) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, cellVerdict(check), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
   });
   const table = alignColumns([header, ...wide], '  ');
   if (table.every((line) => line.length <= width)) return table;
   const narrow = (cell: MatrixCell) => {
-    const f = cell.finding;
-    if (!f) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.scenario, cellVerdict(f), rateWithInterval(f.rate), dominantViolation(f) ?? '-'];
+    const { finding: f, check } = cell;
+    if (!f || !check) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
+    return [cell.scenario, cellVerdict(check), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
   };
   return (input.databases ?? [input.database]).flatMap((database, index) => [
     ...(index > 0 ? [''] : []),
@@ -103,18 +106,16 @@ function sweepTable(input: ReportInput, parameter: string): string[] {
     name,
     ...input.points.map((point) => {
       const finding = point.findings.find((f) => f.scenario.name === name);
-      return finding ? `${rateWithInterval(finding.rate)}${finding.matchesExpectation ? '' : ' !'}` : '-';
+      return finding ? `${rateCell(finding, finding.rate)}${stressCheckOf(input.decision, finding).verdict === 'pass' ? '' : ' !'}` : '-';
     }),
   ]);
-  return [...alignColumns([header, ...rowsOf], '  '), '(violation rate [95% CI] at each value; ! marks a verdict not as expected)'];
+  return [...alignColumns([header, ...rowsOf], '  '), '(violation rate [95% CI] at each value; ! marks a check that did not pass: see the lines below the report)'];
 }
 
-const verdict = (f: Finding) =>
-  `${f.verdict} (${f.matchesExpectation ? 'as expected' : `EXPECTED ${f.scenario.expect === 'unsafe' ? 'reproduced' : 'holds'}`})`;
 /** Failures that are neither an IntegrityError nor found by the audit. */
 const otherFailures = (f: Finding) => f.ops - f.outcomes.ok - f.outcomes.integrity_error - f.silentViolations;
 
-const METRICS: readonly [string, (f: Finding) => string][] = [
+const METRICS: readonly [string, (f: Finding, check: StressCheck) => string][] = [
   ['expected', (f) => f.scenario.expect],
   ['isolation', (f) => f.scenario.isolation],
   ['ops', (f) => count(f.ops)],
@@ -127,10 +128,10 @@ const METRICS: readonly [string, (f: Finding) => string][] = [
   ['refused & retried', (f) => count(f.retries)],
   ['keys redrawn', (f) => count(f.draws - f.ops)],
   ['race windows', (f) => count(f.windows)],
-  ['violation rate [95% CI]', (f) => rateWithInterval(f.rate)],
-  ['per race window [95% CI]', (f) => rateWithInterval(f.windowRate)],
-  ['IntegrityError rate [95% CI]', (f) => rateWithInterval(f.integrityErrorRate)],
-  ['verdict', verdict],
+  ['violation rate [95% CI]', (f) => rateCell(f, f.rate)],
+  ['per race window [95% CI]', (f) => rateCell(f, f.windowRate)],
+  ['IntegrityError rate [95% CI]', (f) => rateCell(f, f.integrityErrorRate)],
+  ['verdict', (_, check) => cellVerdict(check)],
   ['ops/s', (f) => count(Math.round(f.opsPerSecond))],
 ];
 
@@ -141,36 +142,37 @@ const SESSION_METRICS = ['overwritten (silent)', 'lost (silent)', 'keys redrawn'
  * The metrics worth a row: an invariant only scenarios with an audit hook can violate is left out
  * when none did, and the session rows when no scenario saves sessions.
  */
-function metricsFor(findings: readonly Finding[]) {
+function metricsFor(checks: readonly StressCheck[]) {
+  const findings = checks.map((check) => check.finding);
   const anyInvariant = findings.some((f) => f.outcomes.invariant_violated > 0);
   const anySessions = findings.some((f) => f.savesSessions);
   return METRICS.filter(([label]) => (anyInvariant || label !== 'invariant violated (silent)') && (anySessions || !SESSION_METRICS.includes(label)));
 }
 
 /** Columns for a few scenarios, rows for more; one block per scenario when neither fits `width`. */
-function fitted(findings: readonly Finding[], width: number): string[] {
+function fitted(checks: readonly StressCheck[], width: number): string[] {
   const fits = (lines: string[]) => lines.every((line) => line.length <= width);
-  if (findings.length <= MAX_COLUMNS) {
-    const table = columns(findings);
+  if (checks.length <= MAX_COLUMNS) {
+    const table = columns(checks);
     if (fits(table)) return table;
   } else {
-    const table = rows(findings);
+    const table = rows(checks);
     if (fits(table)) return table;
   }
-  return blocks(findings);
+  return blocks(checks);
 }
 
-function columns(findings: readonly Finding[]): string[] {
-  return alignColumns([['', ...findings.map((f) => f.scenario.name)], ...metricsFor(findings).map(([label, cell]) => [label, ...findings.map(cell)])]);
+function columns(checks: readonly StressCheck[]): string[] {
+  return alignColumns([['', ...checks.map((c) => c.scenario)], ...metricsFor(checks).map(([label, cell]) => [label, ...checks.map((c) => cell(c.finding, c))])]);
 }
 
 /** One block per scenario: its name, then one metric per line. Fits any width a metric fits. */
-function blocks(findings: readonly Finding[]): string[] {
-  const metrics = metricsFor(findings).filter(([label]) => label !== 'verdict');
-  return findings.flatMap((f, index) => [
+function blocks(checks: readonly StressCheck[]): string[] {
+  const metrics = metricsFor(checks).filter(([label]) => label !== 'verdict');
+  return checks.flatMap((c, index) => [
     ...(index > 0 ? [''] : []),
-    `${f.scenario.name}: ${verdict(f)}`,
-    ...alignColumns(metrics.map(([label, cell]) => [`  ${label}`, cell(f)]), '  '),
+    `${c.scenario}: ${cellVerdict(c)}`,
+    ...alignColumns(metrics.map(([label, cell]) => [`  ${label}`, cell(c.finding, c)]), '  '),
   ]);
 }
 
@@ -190,10 +192,10 @@ const ROW_METRICS = [
   'verdict',
 ];
 
-function rows(findings: readonly Finding[]): string[] {
-  const metrics = metricsFor(findings).filter(([label]) => ROW_METRICS.includes(label));
+function rows(checks: readonly StressCheck[]): string[] {
+  const metrics = metricsFor(checks).filter(([label]) => ROW_METRICS.includes(label));
   const heading = ['scenario', ...metrics.map(([label]) => label.replace(' (silent)', '').replace('invariant violated', 'invariant').replace(' [95% CI]', ' [95%]').replace('race windows', 'windows'))];
-  return alignColumns([heading, ...findings.map((f) => [f.scenario.name, ...metrics.map(([, cell]) => cell(f))])], '  ');
+  return alignColumns([heading, ...checks.map((c) => [c.scenario, ...metrics.map(([, cell]) => cell(c.finding, c))])], '  ');
 }
 
 /** The evidence block of one finding, as the terminal report shows it. */
@@ -222,7 +224,8 @@ function evidence(findings: readonly Finding[], product: string): string[] {
       const shown = finding.invariantProblems.find((p) => p.timeline);
       lines.push(...(shown ? [`  the ops it names (${shown.message}):`, ...timelineSection(shown).slice(1)] : []), '');
     }
-    if (finding.violations === 0 && !finding.workerFailures.length) {
+    // A bound only where there is a verdict: a broken run's ops say nothing about the race.
+    if (finding.verdict === 'holds' || finding.verdict === 'no-evidence') {
       const absorbed =
         finding.retries > 0
           ? ` It absorbed ${count(finding.retries)} refusals (a key taken, or a transaction refused) by retrying; no caller saw them.`

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readReport } from './report-file.ts';
 import { seededRandom } from '../harness/random.ts';
 import { leftoversOf, runCli, schemasOf, startCli } from './cli-process.ts';
+import { fixturePath } from './run.ts';
 
 let work: string;
 beforeAll(() => {
@@ -37,7 +38,8 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toContain(`4 clients × 400 ops on ${threads} thread${threads === 1 ? '' : 's'}`);
 
     const report = readReport(out);
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
+    expect(report.result).toMatchObject({ verdict: 'pass', summary: 'PASS (2 of 2 checks passed)' });
     expect(report.database.kind).toBe('embedded');
     expect(report.database.version).toMatch(/^\d+\.\d+/);
     expect(report.config).toMatchObject({ workers: 4, threads, opsPerWorker: 400, keySpace: 16, occupancy: 0.25, seed: 11 });
@@ -91,6 +93,29 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(leftoversOf(child.pid!)).toEqual([]);
+  });
+});
+
+describe('racelab reproduce on a scenario whose every op fails with an error that is not a race', () => {
+  it('exits 3, and no output claims a verdict, a bound or a match', async () => {
+    const out = join(work, 'broken');
+    const result = await runCli(['reproduce', '--db', inject('embeddedUrl'), '--scenario', fixturePath('missing-table.race'), '--ops', '25', '--out', out]);
+    expect(result.code, result.stdout + result.stderr).toBe(3);
+    const cause = 'missing-table: w\\d op\\d+ failed with an error that is not a race: relation "racelab_missing_table" does not exist';
+    expect(result.stderr).toMatch(new RegExp(`^racelab: ${cause}$`, 'm'));
+    expect(result.stdout).toMatch(/verdict\s+broken \(no verdict\)/);
+    expect(result.stdout).toMatch(new RegExp(`^verdict: BROKEN, no verdict: ${cause}$`, 'm'));
+    const report = readReport(out);
+    expect(report.result.verdict).toBe('broken');
+    expect(report.scenarios[0]).toMatchObject({ verdict: 'broken', matchesExpectation: null, check: { verdict: 'broken' } });
+    const markdown = readFileSync(join(out, 'latest', 'report.md'), 'utf8');
+    expect(markdown.split('\n')[0]).toMatch(new RegExp(`^# racelab report: BROKEN, no verdict: ${cause}$`));
+    const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites name="racelab" tests="1" failures="0" errors="1"/);
+    expect(junit).toMatch(/<error message="no verdict: missing-table: no verdict on the race: [^"]*" type="HarnessFailure">42P01: relation/);
+    for (const text of [result.stdout, markdown, junit, JSON.stringify(report)]) {
+      expect(text).not.toMatch(/\bholds\b|\bheld\b|below [\d.]+% per window|"matchesExpectation":true/);
+    }
   });
 });
 

@@ -80,7 +80,7 @@ describe('report.md', () => {
   const md = () => readFileSync(join(out, 'latest', 'report.md'), 'utf8');
 
   it('opens with a verdict sentence per scenario, then the table', () => {
-    expect(md()).toMatch(/^# racelab report: naive-save, naive-upsert reproduced; atomic-create held\n/);
+    expect(md()).toMatch(/^# racelab report: PASS \(3 of 3 checks passed\): naive-save, naive-upsert reproduced; atomic-create held\n/);
     expect(md()).toMatch(/- \*\*naive-save\*\* reproduced the race: \d+ IntegrityError in 1,600 ops, a violation rate of [\d.]+% \[[\d.]+%, [\d.]+%\] per op and [\d.]+% \[[\d.]+%, [\d.]+%\] per race window \([\d,]+ windows; /);
     expect(md()).toMatch(/- \*\*atomic-create\*\* holds: no violation in 1,600 ops \([\d,]+ race windows\): below [\d.]+% per window at 95% confidence; as expected/);
     expect(md()).toContain('| scenario | expected | isolation | ops | ok | IntegrityError |');
@@ -128,7 +128,7 @@ describe('report.md', () => {
 describe('report.trac.txt', () => {
   it('renders the evidence in Trac wiki syntax: a table, code blocks, headings, no Markdown left', () => {
     const trac = readFileSync(join(out, 'latest', 'report.trac.txt'), 'utf8');
-    expect(trac).toMatch(/^= racelab report: naive-save, naive-upsert reproduced; atomic-create held =\n/);
+    expect(trac).toMatch(/^= racelab report: PASS \(3 of 3 checks passed\): naive-save, naive-upsert reproduced; atomic-create held =\n/);
     expect(trac).toContain('||= scenario =||= expected =||= isolation =||= ops =||= ok =||= !IntegrityError =||');
     expect(trac).toMatch(/^\|\| naive-save \|\| unsafe \|\| autocommit \|\| 1,600 \|\|/m);
     expect(trac).toMatch(/^\{\{\{\nERROR: {2}duplicate key value violates unique constraint "django_session_pkey"\nSQLSTATE: 23505$/m);
@@ -187,7 +187,7 @@ describe('junit.xml', () => {
     const testcase = doc.testsuites.testsuite.testcase;
     expect(doc.testsuites.testsuite['@failures']).toBe('1');
     expect(testcase.failure['@type']).toBe('VerdictMismatch');
-    expect(testcase.failure['@message']).toMatch(/^atomic-create holds: no violation in 400 ops.*not as expected/);
+    expect(testcase.failure['@message']).toMatch(/^atomic-create: declared unsafe with --expect, but held: 0% \[0%, [\d.]+%\] in 400 ops$/);
   });
 });
 

@@ -1,16 +1,14 @@
-import { compareWithBaseline } from '../../harness/baseline.ts';
-import { allFindings } from '../../harness/report-input.ts';
-import { baselineLines, gateLines, gateRules, type GateLine } from '../../reports/gate-terminal.ts';
+import type { ReportInput } from '../../harness/report-input.ts';
+import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { readBaseline } from '../baseline-file.ts';
 import { dbArgument } from '../replay-command.ts';
-import { EXIT } from '../exit-codes.ts';
+import { exitCodeOf } from '../exit-codes.ts';
 import { checkOutDir } from '../out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
-import type { Finding } from '../../harness/finding.ts';
 import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
-import { runInvocation, taintedFindings } from '../run-invocation.ts';
+import { runInvocation, type RanScenario } from '../run-invocation.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command } from './command.ts';
 
@@ -44,57 +42,39 @@ export const gateCommand: Command = {
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
       ...(budget && {
-        search: (database, choice, modules, findings) => {
+        search: (database, choice, ran) => {
           io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
           const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
-          return searchScenarios(database, worthSearching(modules, findings, options.scenarios.map((name) => `${name}${dbArgument(choice)}`)), { ...budget, isolation, signal: io.signal });
+          const wanted = ran.filter(worthSearching).map(({ module, argument }) => ({ module, argument: `${argument}${dbArgument(choice)}` }));
+          return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });
         },
       }),
+      ...(baseline && { baseline: { entries: baseline, alpha } }),
     });
 
     const out = (line: string) => io.stdout(`${line}\n`);
     const on = (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ');
     out(`racelab gate · ${on} · seed ${input.config.seed}`);
     for (const line of gateRules(baseline && alpha, budget)) out(line);
-    if (input.interrupted || io.signal.aborted) {
-      out('gate: INTERRUPTED, no verdict');
-      return EXIT.interrupted;
+    // A broken check's evidence: the error that is not a race, in the database's own words.
+    for (const check of input.decision.checks) {
+      if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, productOf(input, check.database)).join('\n'));
     }
-    if (input.failure) {
-      io.error(`gate: the run broke, no verdict: ${input.failure}`);
-      return EXIT.infrastructure;
-    }
-    const tainted = taintedFindings(input);
-    if (tainted.length > 0) {
-      for (const { finding, product } of tainted) out(evidenceLinesFor(finding, product).join('\n'));
-      io.error(`gate: harness failure in ${[...new Set(tainted.map(({ finding }) => finding.scenario.name))].join(', ')}: no verdict`);
-      return EXIT.infrastructure;
-    }
-    const lines: GateLine[] = gateLines(input);
-    if (baseline) {
-      const findings = allFindings(input).map(({ finding, point }) => ({
-        finding,
-        ...(point.value !== undefined && { sweepValue: point.value }),
-        ...(point.database && { database: point.database.label }),
-      }));
-      lines.push(...baselineLines(compareWithBaseline(findings, baseline, alpha)));
-    }
-    for (const line of lines) out(`${line.pass ? 'PASS' : 'FAIL'} ${line.text}`);
-    const failed = lines.filter((line) => !line.pass).length;
-    out(`gate: ${failed === 0 ? 'PASS' : 'FAIL'} (${lines.length - failed} of ${lines.length} checks passed); reports in ${reportDir}`);
-    return failed === 0 ? EXIT.ok : EXIT.mismatch;
+    for (const line of gateLines(input, reportDir)) out(line);
+    return exitCodeOf(input.decision.verdict);
   },
 };
 
+/** The product whose words a database's errors are, by its `--db` label (absent: the only database). */
+function productOf(input: ReportInput, label: string | undefined): string {
+  return (input.databases?.find((db) => db.label === label) ?? input.database).product;
+}
+
 /**
- * The scenarios the search looks at: every one expected safe, whose stress run may simply have
- * missed the race, and every one expected unsafe that the stress run did not reproduce. One that
- * reproduced needs no search. Modules, findings and the scenario arguments are in the same order.
+ * Whether the search looks at a scenario that ran on a database: every one expected safe, whose
+ * stress run may simply have missed the race, and every one expected unsafe that the stress run
+ * did not reproduce. One that reproduced needs no search.
  */
-function worthSearching(modules: readonly string[], findings: readonly Finding[], argumentsGiven: readonly string[]) {
-  const names = [...new Set(findings.map((f) => f.scenario.name))];
-  return modules
-    .map((module, index) => ({ module, argument: argumentsGiven[index]!, own: findings.filter((f) => f.scenario.name === names[index]) }))
-    .filter(({ own }) => own.length > 0 && (own[0]!.scenario.expect === 'safe' || own.every((f) => f.verdict === 'holds')))
-    .map(({ module, argument }) => ({ module, argument }));
+function worthSearching({ findings }: RanScenario): boolean {
+  return findings[0]!.scenario.expect === 'safe' || findings.every((f) => f.verdict !== 'reproduced');
 }

@@ -43,6 +43,13 @@ export type SearchResult =
       numRuns: number;
       /** Distinct interleavings among the inputs that held. */
       interleavings: number;
+      /**
+       * Inputs whose schedule chose, at least once, between statements of two or more workers: the
+       * ones that interleaved anything. None means the search never scheduled the scenario's
+       * statements against each other (they went around racelab, or one worker did everything),
+       * so that it held is no evidence.
+       */
+      contested: number;
       /** True when the time cap stopped the search before `runs` inputs. */
       timedOut: boolean;
     };
@@ -75,6 +82,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   const seed = options.seed ?? randomInt(0, 2 ** 31);
   let harnessFailure: unknown;
   const interleavings = new Set<string>();
+  let contested = 0;
   const property = fc.asyncProperty(exploreInputs(isolations), async (input) => {
     if (harnessFailure !== undefined) throw harnessFailure;
     if (options.signal?.aborted) {
@@ -85,6 +93,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
       const run = await explorer.run(input, choicesPolicy(input.choices));
       if (raceViolations(run) > 0) return false;
       interleavings.add(`${JSON.stringify(run.input)}|${run.order.join(',')}`);
+      if (run.pendingAt.some((pending) => pending.length > 1)) contested++;
       return true;
     } catch (error) {
       // An infrastructure failure is no counterexample: stop, and report it as such.
@@ -100,7 +109,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   });
   if (harnessFailure !== undefined) throw harnessFailure;
   if (!details.failed) {
-    return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size, timedOut: details.interrupted };
+    return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size, contested, timedOut: details.interrupted };
   }
   if (details.counterexample === null) throw new HarnessFailure(`fast-check stopped without a counterexample after ${details.numRuns} runs`);
   const [counterexample] = details.counterexample;

@@ -1,0 +1,182 @@
+/**
+ * Every check's verdict in words, and the whole invocation's: the gate's lines, reproduce's
+ * closing lines, junit.xml's failures and errors, report.json's reasons and report.md's title all
+ * take them from here. The verdicts themselves are decided in harness/verdict.ts; this file only
+ * says them.
+ */
+import type { Finding } from '../harness/finding.ts';
+import type { Rate } from '../harness/wilson.ts';
+import type { ReportInput } from '../harness/report-input.ts';
+import type { BaselineCheck, Check, CheckVerdict, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
+import { searchLines as exploreLines } from './explore-terminal.ts';
+import { count, magnitude, percent, rateWithInterval } from './format.ts';
+import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
+
+/** How a verdict is written at the head of a line: `PASS`, `FAIL`, `BROKEN`, `NO EVIDENCE`, `INTERRUPTED`. */
+export function verdictLabel(verdict: OverallVerdict): string {
+  return verdict.replace('-', ' ').toUpperCase();
+}
+
+/** What the reader of a check needs beside the check itself. */
+export type CheckContext = Pick<ReportInput, 'config' | 'points' | 'sweep'>;
+
+/** The check's subject and its reason, without the verdict label: `naive-save on sqlite: expected unsafe, reproduced: …`. */
+export function checkText(check: Check, input: CheckContext): string {
+  switch (check.kind) {
+    case 'stress':
+      return stressText(check, input);
+    case 'search':
+      return searchText(check);
+    case 'baseline':
+      return baselineText(check);
+  }
+}
+
+/** `PASS naive-save: …`: one check as the gate prints it. */
+export function checkLine(check: Check, input: CheckContext): string {
+  return `${verdictLabel(check.verdict)} ${checkText(check, input)}`;
+}
+
+/** The title of report.md and the gate's last line: the overall verdict and what it rests on. */
+export function overallWords(input: Pick<ReportInput, 'decision' | 'failure'>): string {
+  const { verdict, checks } = input.decision;
+  if (verdict === 'interrupted') return 'INTERRUPTED, no verdict (Ctrl-C)';
+  if (verdict === 'broken' && input.failure !== undefined) return `BROKEN, no verdict: ${input.failure}`;
+  if (checks.length === 0) return `${verdictLabel(verdict)}: no scenario ran`;
+  const passed = checks.filter((check) => check.verdict === 'pass').length;
+  return `${verdictLabel(verdict)} (${count(passed)} of ${plural(checks.length, 'check')} passed)`;
+}
+
+/** `1 violation`, `2 violations`. */
+export function plural(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What each check verdict means, for the gate's rules and report.md's key. */
+export const VERDICT_MEANINGS: Readonly<Record<CheckVerdict, string>> = {
+  pass: 'what the scenario expects was shown',
+  fail: 'the opposite was shown',
+  broken: 'errors that are not races: no verdict on the race',
+  'no-evidence': 'nothing was shown either way (no race window, no interleaving scheduled): the check has lost its power, which is not a pass',
+};
+
+function where(check: StressCheck, input: CheckContext): string {
+  return `${input.sweep && check.sweepValue !== undefined ? ` at ${input.sweep.parameter}=${check.sweepValue}` : ''}${check.database === undefined ? '' : ` on ${check.database}`}`;
+}
+
+function stressText(check: StressCheck, input: CheckContext): string {
+  return `${check.scenario}${where(check, input)}: ${stressReason(check, input)}`;
+}
+
+function stressReason(check: StressCheck, input: CheckContext): string {
+  const f = check.finding;
+  const { declared } = f.scenario;
+  const expected = declared ? `declared ${f.scenario.expect} with --expect` : `expected ${f.scenario.expect}`;
+  const found = check.settledBy ? searchFound(check) : '';
+  switch (f.verdict) {
+    case 'broken':
+      return `no verdict on the race: ${f.brokenBy}`;
+    case 'no-evidence':
+      return `${expected}, but ${noWindow(f)}${found || `; ${input.config.keys === 'django' ? djangoAdvice(input) : OPEN_MORE_WINDOWS}`}`;
+    case 'reproduced':
+      if (f.scenario.expect === 'unsafe') return `${expected}, reproduced: ${rateWithInterval(f.windowRate)} per race window, ${rateWithInterval(f.rate)} per op`;
+      if (declared) return `${expected}, but reproduced: ${rateWithInterval(f.rate)} in ${plural(f.ops, 'op')}`;
+      return `${expected}, but ${plural(f.violations, 'violation')} in ${plural(f.ops, 'op')} (${plural(f.windows, 'race window')}): ${rateWithInterval(f.windowRate)} per window`;
+    case 'holds':
+      if (f.scenario.expect === 'safe') return `${expected}, ${holdsBound(f)}`;
+      if (declared) return `${expected}, but held: ${rateWithInterval(f.rate)} in ${plural(f.ops, 'op')}${found}`;
+      return `${expected}, but held in ${plural(f.ops, 'op')}, ${plural(f.windows, 'race window')}${found || `: the stress run has lost its power; ${OPEN_MORE_WINDOWS}`}`;
+  }
+}
+
+function noWindow(f: Finding): string {
+  return `no race window in ${plural(f.ops, 'op')}: no two ops ever held a key at once, so the run says nothing about the race`;
+}
+
+/** What the search that settled a stress check showed. */
+function searchFound(check: StressCheck): string {
+  const search = check.settledBy!;
+  if (search.result.failed) return '; the search found it (below)';
+  return `; the search below interleaved its statements in ${plural(search.result.contested, 'input')} and found no violation`;
+}
+
+/** With Django's real key space no two ops draw one key: say how unlikely a race was, and what shows it. */
+function djangoAdvice(input: CheckContext): string {
+  const bound = input.points[0]?.expectation.racingDrawsBound ?? 0;
+  return `with the real key space chance alone predicts ≈${magnitude(bound)} same-key draws in this run; use --keys shrunk or --keys same-seed to see the race`;
+}
+
+/** The search of one scenario: what was searched, and the minimal interleaving when it broke. */
+function searchText(check: SearchCheck): string {
+  const { search } = check;
+  const expect = check.finding?.scenario.expect;
+  const { result } = search;
+  const seconds = `${(search.elapsedMs / 1000).toFixed(1)} s`;
+  const name = `search ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`;
+  if (!result.failed) {
+    const capped = result.timedOut ? `, stopped by the ${search.budget.timeLimitMs / 1000} s cap` : '';
+    const what = `no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}, ${seconds}${capped}; seed ${result.seed})`;
+    if (check.verdict === 'no-evidence') {
+      return `${name}: ${what}, but no input interleaved two workers' statements: they never met at racelab's turnstile (they went around ctx.db, or one worker did everything), so that it held says nothing`;
+    }
+    return `${name}: ${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
+  }
+  const account = exploreLines(search.argument, result, () => check.finding?.scenario.isolation ?? search.isolation);
+  const verdict = expect === 'safe' ? 'expected safe, but violated' : 'reproduced';
+  return [`${name}: ${verdict} in ${seconds}: ${account[0]}`, ...account.slice(1).map((line) => `       ${line}`)].join('\n');
+}
+
+function baselineText(check: BaselineCheck): string {
+  const c = check.comparison;
+  const at = `${c.sweepValue === undefined ? '' : ` at ${c.sweepValue}`}${c.database === undefined ? '' : ` on ${c.database}`}`;
+  if (c.now.violations === 0 && c.before.violations === 0) {
+    // Nothing to compare, but nothing moved either: say so rather than "not comparable".
+    return `baseline ${c.name}${at}: both 0 violations, in ${plural(c.now.ops, 'op')} now and ${count(c.before.ops)} in the baseline: unchanged`;
+  }
+  const rates = `${percent(c.now.violations / c.now.ops)} now, ${percent(c.before.violations / c.before.ops)} in the baseline`;
+  const stats = c.test ? ` (z = ${c.test.z.toFixed(2)}, p = ${c.test.pValue.toPrecision(2)})` : '';
+  return `baseline ${c.name}${at}: ${rates}${stats}: ${c.change}`;
+}
+
+/**
+ * A stress check in a table cell: what the run showed and whether that is what was expected,
+ * `reproduced (as expected)`, `holds (EXPECTED reproduced)`, `no evidence (no race window)`,
+ * `broken (no verdict)`; and where the search settled it, what the search showed.
+ */
+export function cellVerdict(check: StressCheck): string {
+  const f = check.finding;
+  if (check.settledBy) return `${f.verdict === 'holds' ? 'holds' : 'no race window'}; the search ${check.settledBy.result.failed ? 'reproduced it' : 'held'}`;
+  switch (f.verdict) {
+    case 'broken':
+      return 'broken (no verdict)';
+    case 'no-evidence':
+      return 'no evidence (no race window)';
+    default:
+      return `${f.verdict} (${check.verdict === 'pass' ? 'as expected' : `EXPECTED ${f.verdict === 'holds' ? 'reproduced' : 'holds'}`})`;
+  }
+}
+
+/** A check that did not pass, in a few words, for report.md's title: `reserve-handle: the search found a counterexample`. */
+export function shortCheckWords(check: Check): string {
+  const on = check.database === undefined ? '' : ` on ${check.database}`;
+  const subject = `${check.scenario}${on}`;
+  if (check.verdict === 'broken') return `${subject} broke`;
+  switch (check.kind) {
+    case 'stress':
+      if (check.verdict === 'no-evidence') return `${subject}: no race window, no evidence`;
+      return `${subject} ${check.finding.verdict === 'reproduced' ? 'reproduced' : 'held'}, expected ${check.finding.scenario.expect}`;
+    case 'search':
+      if (check.verdict === 'no-evidence') return `${subject}: the search interleaved nothing, no evidence`;
+      return check.search.result.failed ? `${subject}: the search found a counterexample, expected safe` : `${subject}: the search found none, expected unsafe`;
+    case 'baseline':
+      return `${subject}: rate moved the wrong way against the baseline`;
+  }
+}
+
+/**
+ * A finding's rate with its interval, as a table cell: none for a broken run, whose ops failed for
+ * reasons that are not races, so that no cell reads as a bound on the race.
+ */
+export function rateCell(finding: Finding, rate: Rate): string {
+  return finding.verdict === 'broken' ? '- (no verdict)' : rateWithInterval(rate);
+}

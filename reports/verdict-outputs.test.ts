@@ -1,0 +1,147 @@
+/**
+ * Every output renders the one decision: the exit code, the terminal, junit.xml, report.json and
+ * report.md (and so report.html and report.trac.txt) can never disagree. In-process, on fixture
+ * values: what is under test is the rendering, not a race.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../cli/exit-codes.ts';
+import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES, searchOf, SQLITE } from '../test/report-fixtures.ts';
+import type { ReportInput } from '../harness/report-input.ts';
+import { toJsonReport } from './json.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+import { renderTerminal } from './terminal.ts';
+import { gateLines } from './gate-terminal.ts';
+
+const junitOf = (input: ReportInput) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(renderJunit(input)).testsuites;
+const titleOf = (input: ReportInput) => renderMarkdown(input).split('\n')[0];
+const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(new URL('./report.schema.json', import.meta.url), 'utf8')));
+const jsonOf = (input: ReportInput) => {
+  const report = JSON.parse(JSON.stringify(toJsonReport(input)));
+  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  return report;
+};
+
+describe('a safe scenario whose search found a counterexample (the reserve-handle gate)', () => {
+  const input = inputOf({
+    points: [{ findings: [findingOf({ name: 'reserve-handle', expect: 'safe', ops: 400, windows: 16 })] }],
+    searches: [searchOf('reserve-handle', true)],
+  });
+
+  it('exits 1, and the gate says FAIL with the counterexample', () => {
+    expect(exitCodeOf(input.decision.verdict)).toBe(1);
+    const lines = gateLines(input, '/tmp/out/run').join('\n');
+    expect(lines).toMatch(/^FAIL search reserve-handle: expected safe, but violated in 1\.5 s: counterexample after 6 inputs, shrunk 4 times to 2 workers × 1 op/m);
+    expect(lines).toMatch(/^gate: FAIL \(1 of 2 checks passed\); reports in \/tmp\/out\/run$/m);
+  });
+
+  it('is a failure in junit.xml, holding the counterexample', () => {
+    const junit = junitOf(input);
+    expect(junit).toMatchObject({ tests: '2', failures: '1', errors: '0' });
+    const failing = junit.testsuite.testcase.filter((c: { failure?: unknown }) => c.failure);
+    expect(failing).toHaveLength(1);
+    expect(failing[0].name).toBe('search of the interleavings');
+    expect(failing[0].failure.type).toBe('VerdictMismatch');
+    expect(failing[0].failure['#text']).toContain('w1 check(k0) → 0 rows');
+    expect(failing[0].failure['#text']).toContain('racelab explore ./reserve-handle.race.ts --seed 7 --path "3:1"');
+  });
+
+  it("is report.json's overall result, and report.md's title names the failure", () => {
+    const report = jsonOf(input);
+    expect(report.result.verdict).toBe('fail');
+    expect(report.result.checks.map((c: { kind: string; verdict: string }) => `${c.kind} ${c.verdict}`)).toEqual(['stress pass', 'search fail']);
+    expect(titleOf(input)).toBe('# racelab report: FAIL (1 of 2 checks passed): reserve-handle: the search found a counterexample, expected safe');
+    expect(renderMarkdown(input)).toContain('- **FAIL** search reserve-handle: expected safe, but violated');
+  });
+});
+
+describe('a scenario whose every op failed with an error that is not a race', () => {
+  const finding = findingOf({ name: 'reserve-handle', expect: 'safe', ops: 400, outcomes: { error: 400 }, windows: 28, samples: [missingTableSample()] });
+  const failure = `reserve-handle: ${finding.brokenBy}`;
+  const input = inputOf({ points: [{ findings: [finding] }], failure });
+
+  it('exits 3', () => {
+    expect(exitCodeOf(input.decision.verdict)).toBe(3);
+  });
+
+  it('claims no holds, no bound and no match anywhere', () => {
+    const terminal = renderTerminal(input, 'report.json');
+    expect(terminal).toMatch(/verdict\s+broken \(no verdict\)/);
+    expect(terminal).toContain('verdict: BROKEN, no verdict: reserve-handle: w1 op1 failed with an error that is not a race: relation "handles" does not exist');
+    const markdown = renderMarkdown(input);
+    const report = jsonOf(input);
+    for (const text of [terminal, markdown, JSON.stringify(report), renderJunit(input)]) {
+      expect(text).not.toMatch(/\bholds\b|\bheld\b/);
+      expect(text).not.toMatch(/below [\d.]+% per window/);
+      expect(text).not.toContain('"matchesExpectation": true');
+    }
+    expect(report.scenarios[0]).toMatchObject({ verdict: 'broken', matchesExpectation: null, check: { verdict: 'broken' } });
+    expect(report.result.verdict).toBe('broken');
+    expect(titleOf(input)).toBe(`# racelab report: BROKEN, no verdict: ${failure}`);
+    expect(markdown).toContain('### reserve-handle: the error that is not a race, as PostgreSQL reported it');
+  });
+
+  it('is an error in junit.xml', () => {
+    const junit = junitOf(input);
+    expect(junit).toMatchObject({ tests: '1', failures: '0', errors: '1' });
+    expect(junit.testsuite.testcase.error.type).toBe('HarnessFailure');
+    expect(junit.testsuite.testcase.error['#text']).toBe('42P01: relation "handles" does not exist');
+  });
+
+  it('shows as broken in its cell of a database × scenario table', () => {
+    const good = findingOf({ name: 'reserve-handle', expect: 'safe', ops: 400, windows: 30 });
+    const list = inputOf({ points: [{ database: POSTGRES, findings: [good] }, { database: SQLITE, findings: [finding] }], failure });
+    const cells = jsonOf(list).matrix.map((c: { database: string; verdict: string; check: string }) => `${c.database}: ${c.verdict} ${c.check}`);
+    expect(cells).toEqual([`${POSTGRES.label}: holds pass`, 'sqlite: broken broken']);
+    expect(renderMarkdown(list)).toMatch(/\| reserve-handle \| holds \(as expected\): 0% \[0%, [\d.]+%\] \| broken \(no verdict\): - \(no verdict\) \|/);
+    expect(renderTerminal(list, 'report.json', 200)).toMatch(/sqlite\s+reserve-handle\s+safe\s+autocommit\s+broken \(no verdict\)/);
+  });
+});
+
+describe('a safe scenario whose ops never raced', () => {
+  const input = inputOf({ points: [{ findings: [findingOf({ name: 'quiet', expect: 'safe', windows: 0 })] }] });
+
+  it('is no evidence, exit 1, in every output', () => {
+    expect(exitCodeOf(input.decision.verdict)).toBe(1);
+    expect(renderTerminal(input, 'report.json')).toMatch(/verdict\s+no evidence \(no race window\)/);
+    expect(jsonOf(input)).toMatchObject({ result: { verdict: 'no-evidence' }, scenarios: [{ verdict: 'no-evidence', matchesExpectation: null }] });
+    const junit = junitOf(input);
+    expect(junit).toMatchObject({ tests: '1', failures: '1' });
+    expect(junit.testsuite.testcase.failure.type).toBe('NoEvidence');
+    expect(titleOf(input)).toBe('# racelab report: NO EVIDENCE (0 of 1 check passed): quiet: no race window, no evidence');
+  });
+});
+
+describe('a run where every check passed', () => {
+  const input = inputOf({
+    points: [
+      {
+        findings: [
+          findingOf({ name: 'naive-save', expect: 'unsafe', outcomes: { integrity_error: 6 }, windows: 40, samples: [integrityErrorSample()] }),
+          findingOf({ name: 'atomic-create', expect: 'safe', windows: 40 }),
+        ],
+      },
+    ],
+  });
+
+  it('exits 0, and every output says so', () => {
+    expect(exitCodeOf(input.decision.verdict)).toBe(0);
+    expect(renderTerminal(input, 'report.json')).toContain('verdict: PASS (2 of 2 checks passed)');
+    expect(jsonOf(input).result).toMatchObject({ verdict: 'pass', summary: 'PASS (2 of 2 checks passed)' });
+    expect(junitOf(input)).toMatchObject({ tests: '2', failures: '0', errors: '0' });
+    expect(titleOf(input)).toBe('# racelab report: PASS (2 of 2 checks passed): naive-save reproduced; atomic-create held');
+  });
+});
+
+describe('a run interrupted outside any check', () => {
+  it('is an error testcase of its own in junit.xml, and exits 130', () => {
+    const input = inputOf({ points: [{ findings: [findingOf({ name: 'atomic-create', expect: 'safe', windows: 40 })] }], interrupted: true });
+    expect(exitCodeOf(input.decision.verdict)).toBe(130);
+    const junit = junitOf(input);
+    expect(junit).toMatchObject({ tests: '2', errors: '1' });
+    expect(junit.testsuite.testcase[1]).toMatchObject({ name: 'the run', error: { type: 'Interrupted' } });
+  });
+});

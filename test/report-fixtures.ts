@@ -1,0 +1,169 @@
+/**
+ * Fixture values for testing the decision and the renderers in-process: findings folded by the real
+ * checker (`toFinding`) from made-up worker reports, and a ReportInput decided by the real
+ * `decide`. No database: these test what racelab makes of results, not the results.
+ */
+import { analyticExpectation } from '../harness/analytic.ts';
+import type { BaselineComparison } from '../harness/baseline.ts';
+import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
+import type { ExploreRun } from '../harness/explore/explorer.ts';
+import { toFinding, type Finding } from '../harness/finding.ts';
+import type { WorkerReport, WorkerSample } from '../harness/protocol.ts';
+import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
+import { OUTCOMES, type Expectation, type OutcomeCounts, type RunConfig, type Scenario } from '../harness/types.ts';
+import { decide } from '../harness/verdict.ts';
+
+export const CONFIG: RunConfig = {
+  workers: 2,
+  threads: 1,
+  opsPerWorker: 100,
+  keys: 'shrunk',
+  keySpace: 64,
+  occupancy: 0.5,
+  maxAttempts: 1000,
+  seed: 42,
+  isolation: 'read-committed',
+  opTimeoutMs: 10_000,
+};
+
+export const POSTGRES: ReportDatabase = {
+  kind: 'server',
+  product: 'PostgreSQL',
+  version: '15.19',
+  defaultIsolation: 'read-committed',
+  reason: 'given with --db',
+  label: 'postgres://postgres@127.0.0.1:5432/test',
+};
+
+export const SQLITE: ReportDatabase = { kind: 'embedded', product: 'SQLite', version: '3.53.2', defaultIsolation: 'deferred', reason: 'named with --db', label: 'sqlite' };
+
+export interface FindingSpec {
+  name: string;
+  expect: Expectation;
+  ops?: number;
+  /** Outcome counts; the rest of `ops` are ok. */
+  outcomes?: Partial<OutcomeCounts>;
+  windows: number;
+  samples?: WorkerSample[];
+  declared?: Expectation;
+}
+
+/** A finding as the real checker folds it from one worker's report. */
+export function findingOf(spec: FindingSpec): Finding {
+  const ops = spec.ops ?? 200;
+  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, spec.outcomes?.[o] ?? 0])) as OutcomeCounts;
+  outcomes.ok = ops - Object.values(outcomes).reduce((a, b) => a + b, 0);
+  const scenario: Scenario = {
+    kind: 'racelab.scenario',
+    name: spec.name,
+    expect: spec.expect,
+    why: `${spec.name} is ${spec.expect} by fixture`,
+    origin: 'a test fixture',
+    property: 'a new session is saved without error',
+    op: async () => undefined,
+  };
+  const report: WorkerReport = {
+    worker: 0,
+    ops,
+    outcomes,
+    retries: 0,
+    draws: ops,
+    saved: ops,
+    statements: ops * 2,
+    samples: spec.samples ?? [],
+    elapsedMs: 1000,
+    releasedAt: 1_700_000_000_000,
+    steps: [],
+  };
+  return toFinding(scenario, [report], {
+    configured: 'read-committed',
+    family: 'postgresql',
+    windows: spec.windows,
+    ...(spec.declared && { declared: spec.declared }),
+  });
+}
+
+/** The first IntegrityError of a run, as a worker samples it. */
+export function integrityErrorSample(worker = 1, op = 3): WorkerSample {
+  return {
+    outcome: 'integrity_error',
+    worker,
+    op,
+    key: 'k5',
+    atMs: 12,
+    error: { code: '23505', message: 'duplicate key value violates unique constraint "django_session_pkey"', detail: 'Key (session_key)=(k5) already exists.' },
+  };
+}
+
+/** An op that failed with an error that is not a race: a missing table. */
+export function missingTableSample(worker = 1, op = 1): WorkerSample {
+  return { outcome: 'error', worker, op, atMs: 1, error: { code: '42P01', message: 'relation "handles" does not exist' } };
+}
+
+/** A search of one scenario: with a counterexample, or none over `contested` inputs that interleaved anything. */
+export function searchOf(scenario: string, found: boolean, options: { contested?: number; database?: string } = {}): ScenarioSearch {
+  const run: ExploreRun = {
+    input: { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 },
+    order: [0, 1, 0, 1],
+    pendingAt: [[0, 1], [1], [0, 1], [1]],
+    steps: [
+      { worker: 0, op: 0, step: 'check', key: 'k0', releasedAt: 1, completedAt: 2, result: '0 rows' },
+      { worker: 1, op: 0, step: 'check', key: 'k0', releasedAt: 3, completedAt: 4, result: '0 rows' },
+      { worker: 0, op: 0, step: 'insert', key: 'k0', releasedAt: 5, completedAt: 6, result: 'ok' },
+      { worker: 1, op: 0, step: 'insert', key: 'k0', releasedAt: 7, completedAt: 8, result: 'ok' },
+    ],
+    outcomes: [['ok'], ['ok']],
+    samples: [],
+    invariantProblems: [{ message: 'handle h0 is held by w1:op1 and w2:op1' }],
+    elapsedMs: 5,
+  };
+  const result: ScenarioSearch['result'] = found
+    ? { failed: true, seed: 7, path: '3:1', numRuns: 6, numShrinks: 4, counterexample: { ...run.input, choices: [] }, run }
+    : { failed: false, seed: 7, numRuns: 100, interleavings: options.contested ?? 37, contested: options.contested ?? 37, timedOut: false };
+  return {
+    scenario,
+    argument: `./${scenario}.race.ts`,
+    budget: { runs: 100, timeLimitMs: 60_000 },
+    isolation: 'read-committed',
+    result,
+    elapsedMs: 1500,
+    ...(options.database !== undefined && { database: options.database }),
+  };
+}
+
+export interface InputSpec {
+  points: { findings: Finding[]; database?: ReportDatabase; value?: number; skipped?: ReportPoint['skipped'] }[];
+  searches?: ScenarioSearch[];
+  baseline?: BaselineComparison[];
+  failure?: string;
+  interrupted?: boolean;
+}
+
+/** A ReportInput whose decision the real `decide` made. */
+export function inputOf(spec: InputSpec): ReportInput {
+  const databases = [...new Set(spec.points.flatMap((p) => (p.database ? [p.database] : [])))];
+  const points: ReportPoint[] = spec.points.map((p) => ({
+    ...(p.value !== undefined && { value: p.value }),
+    config: CONFIG,
+    expectation: analyticExpectation(CONFIG, 1000, 100),
+    findings: p.findings,
+    skipped: p.skipped ?? [],
+    ...(p.database && { database: p.database }),
+  }));
+  const facts: Omit<ReportInput, 'decision'> = {
+    tool: { name: 'racelab', version: '0.1.0' },
+    replayCommand: 'racelab reproduce --scenario ./reserve.race.ts --seed 42',
+    database: databases[0] ?? POSTGRES,
+    ...(databases.length > 1 && { databases }),
+    scenarioNames: [...new Set(spec.points.flatMap((p) => [...p.findings.map((f) => f.scenario.name), ...(p.skipped ?? []).map((s) => s.name)]))],
+    nodeVersion: 'v20.20.2',
+    config: CONFIG,
+    schedule: 'sequential',
+    startedAt: new Date('2026-12-02T18:00:00Z'),
+    points,
+    interrupted: spec.interrupted ?? false,
+    ...(spec.failure !== undefined && { failure: spec.failure }),
+    ...(spec.searches && { searches: spec.searches }),
+  };
+  return { ...facts, decision: decide(facts, spec.baseline) };
+}
