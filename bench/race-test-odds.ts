@@ -45,7 +45,7 @@ const MATRIX_CASE = { test: 'matrix (reproduce and gate): naive-save 4×1000 K=6
 
 /** Each race-dependent test: where it is, what it runs, and the outcome it needs at least one of. */
 const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome: Outcome }[] = [
-  { test: 'catalogue, cli-reproduce, gate, reports: naive-save 4×400 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 400 }, outcome: 'integrity_error' },
+  { test: 'catalogue, cli-reproduce, gate, reports, timeline-marks: naive-save 4×400 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 400 }, outcome: 'integrity_error' },
   { test: 'catalogue, reports: naive-upsert 4×400 K=16', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 400 }, outcome: 'overwritten' },
   { test: 'catalogue: select-for-update 4×400 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 400 }, outcome: 'integrity_error' },
   { test: 'catalogue: advisory-lock under repeatable-read 4×300', module: BUILT_IN_SCENARIOS['advisory-lock']!, config: { opsPerWorker: 300, isolation: 'repeatable-read' }, outcome: 'integrity_error' },
@@ -64,7 +64,7 @@ const CASES: { test: string; module: string; config: Partial<RunConfig>; outcome
 
 /** The MySQL store's race-dependent tests (test/mysql-catalogue.test.ts), on the suite's MariaDB/MySQL. */
 const MYSQL_CASES: typeof CASES = [
-  { test: 'mysql-catalogue: naive-save 4×700 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
+  { test: 'mysql-catalogue, timeline-marks: naive-save 4×700 K=16', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
   { test: 'mysql-catalogue: naive-upsert 4×700 K=16', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 700 }, outcome: 'overwritten' },
   { test: 'mysql-catalogue: select-for-update 4×700 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { opsPerWorker: 700 }, outcome: 'integrity_error' },
   { test: 'mysql-catalogue: select-for-update under repeatable-read 16×125 K=16', module: BUILT_IN_SCENARIOS['select-for-update']!, config: { workers: 16, threads: threadsFor(16), opsPerWorker: 125, isolation: 'repeatable-read' }, outcome: 'deadlock' },
@@ -74,7 +74,7 @@ const MYSQL_CASES: typeof CASES = [
 
 /** The SQLite store's race-dependent tests (test/sqlite.test.ts), and the matrix's SQLite column. */
 const SQLITE_CASES: typeof CASES = [
-  { test: 'sqlite: naive-save 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 1_000, keySpace: 64, isolation: 'deferred' }, outcome: 'integrity_error' },
+  { test: 'sqlite, timeline-marks: naive-save 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-save']!, config: { opsPerWorker: 1_000, keySpace: 64, isolation: 'deferred' }, outcome: 'integrity_error' },
   { test: 'sqlite: naive-upsert 4×1000 K=64', module: BUILT_IN_SCENARIOS['naive-upsert']!, config: { opsPerWorker: 1_000, keySpace: 64, isolation: 'deferred' }, outcome: 'integrity_error' },
 ];
 

@@ -13,7 +13,15 @@ export interface StepEvent {
   /** Microseconds on `process.hrtime`, the same clock in every thread of the process. */
   startUs: number;
   endUs: number;
+  /** What it returned, briefly, or the error it raised with its code: for the reader, not for deciding. */
   result: string;
+  /**
+   * Set when the statement raised an error. The timeline's marks are decided from this and from
+   * `code`, never from `result`'s words, which differ from one database to the next.
+   */
+  failed?: true;
+  /** The raised error's code as the store gave it (`23505`, `1062`, `SQLITE_CONSTRAINT_PRIMARYKEY`), when it had one. */
+  code?: string;
 }
 
 /**
@@ -64,10 +72,15 @@ export class RecordingStore extends ObservedStore {
       this.history?.statement(microOps(step, key, value, this.position.owner));
       return value;
     } catch (error) {
-      if (event) event.result = describeError(error).text;
+      const { text, code } = describeError(error);
+      if (event) {
+        event.result = text;
+        event.failed = true;
+        if (code !== undefined) event.code = code;
+      }
       // With --history: the op's error for its entry, and the write it attempted.
       if (this.history) {
-        this.lastError = describeError(error).text;
+        this.lastError = text;
         if (key !== undefined && /^(insert|insertIfAbsent|update)$/.test(step)) this.history.statement([['w', key, this.position.owner]]);
       }
       throw error;

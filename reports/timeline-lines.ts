@@ -7,7 +7,8 @@ const RESULT_WIDTH = 48;
 /**
  * A header, then one line per statement, ordered by start, with its start and end in
  * milliseconds: `+0.600 +1.662  w2 op13  insert(k5) → ok  ◀ won`. The marks name the statement
- * that failed, the one it lost to, and a wait on another op's lock.
+ * that failed, the one it lost to, and a wait on another op's lock; they come decided with the
+ * timeline (harness/timeline-marks.ts), and are only drawn here.
  */
 export function timelineLines(timeline: readonly TimelineEntry[]): string[] {
   const rows = timeline.map((entry) => {
