@@ -141,10 +141,13 @@ function baselineText(check: BaselineCheck): string {
 /**
  * A stress check in a table cell: what the run showed and whether that is what was expected,
  * `reproduced (as expected)`, `holds (EXPECTED reproduced)`, `no evidence (no race window)`,
- * `broken (no verdict)`; and where the search settled it, what the search showed.
+ * `broken (no verdict)`; and where the search settled it, what the search showed. `compact`
+ * leaves out `(as expected)`.
  */
-export function cellVerdict(check: StressCheck): string {
+export function cellVerdict(check: StressCheck, compact = false): string {
   const f = check.finding;
+  // Where width is short (a table in an 80-column terminal) a check that passed needs no flag.
+  if (compact && check.verdict === 'pass' && !check.settledBy) return f.verdict;
   if (check.settledBy) return `${f.verdict === 'holds' ? 'holds' : 'no race window'}; the search ${check.settledBy.result.failed ? 'reproduced it' : 'held'}`;
   switch (f.verdict) {
     case 'broken':

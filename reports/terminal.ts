@@ -81,7 +81,7 @@ function matrixTable(input: ReportInput, width: number): string[] {
   const narrow = (cell: MatrixCell) => {
     const { finding: f, check } = cell;
     if (!f || !check) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.scenario, cellVerdict(check), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
+    return [cell.scenario, cellVerdict(check, true), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
   };
   return (input.databases ?? [input.database]).flatMap((database, index) => [
     ...(index > 0 ? [''] : []),

@@ -109,8 +109,10 @@ describe('scenario files in every kind of project, from the command line', () =>
     const dir = join(work, kind);
     const name = `signup${extension}`;
     writeFileSync(join(dir, name), file.source(kind));
-    // On the suite's own cluster: a database start per row would only repeat the row above.
-    const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--out', 'report']);
+    // On the suite's own cluster: a database start per row would only repeat the row above. One key,
+    // so the two clients' ops race: "holds" needs a race window, and 2×20 ops on one key opened 22
+    // to 38 here over 16 runs (P(none) < e^-22, taken as Poisson).
+    const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
   });
@@ -149,15 +151,16 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
   it.each(KINDS)('%s project', (kind) => {
     const dir = join(work, kind);
     writeFileSync(join(dir, 'signup.race.ts'), ESM);
-    // vitest's defaults, but for one test's timeout: a race() starts a database of its own.
+    // vitest's defaults, but for one test's timeout: a race() starts a database of its own. One key,
+    // so that the ops race: a holds needs a race window (22 to 38 in 2×20 ops on one key here, as above).
     writeFileSync(
       join(dir, 'signup.test.ts'),
       `import { expect, it } from 'vitest';
        import { race, expectRaceFree } from 'racelab';
        it('the unique index holds', async () => {
-         const report = await race('./signup.race.ts', { workers: 2, ops: 20 });
+         const report = await race('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
          expect(report.scenarios[0].verdict).toBe('holds');
-         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20 });
+         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
        }, 60_000);`,
     );
     const result = inProject(dir, 'npx', ['vitest', 'run', 'signup.test.ts']);
@@ -178,12 +181,12 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
       `import { expect, it } from 'vitest';
        import { race, expectRaceFree } from 'racelab';
        it('runs on the shared database', async () => {
-         const report = await race('./signup.race.ts', { workers: 2, ops: 20 });
+         const report = await race('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
          expect(report.database.kind).toBe('server');
          expect(report.database.reason).toMatch(/^--db postgres:/);
        });
        it('and again, on the same one', async () => {
-         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20 });
+         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
        });`,
     );
     const result = inProject(dir, 'npx', ['vitest', 'run']);
