@@ -5,8 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
-import { errorLines } from '../reports/evidence-lines.ts';
-import { rateWithInterval } from '../reports/format.ts';
+import { raceFoundMessage } from './race-found-message.ts';
 import { UsageError } from '../cli/cli-errors.ts';
 import { parseDb, REPRODUCE_OPTIONS, WHOLE_NUMBER_RANGES, type ReproduceOptions } from '../cli/reproduce-options.ts';
 import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
@@ -98,24 +97,13 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
 export async function expectRaceFree(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
   const report = await race(scenario, options);
   const [result] = report.scenarios;
-  if (result && result.violations > 0) throw new RaceFoundError(describe(report));
+  if (result && result.violations > 0) throw new RaceFoundError(raceFoundMessage(report));
   return report;
 }
 
 /** The failure of `expectRaceFree`: its message is the evidence. */
 export class RaceFoundError extends Error {
   override name = 'RaceFoundError';
-}
-
-function describe(report: JsonReport): string {
-  const s = report.scenarios[0]!;
-  const lines = [`${s.name} is not race-free: ${s.violations} of ${s.ops} ops violated "${s.property}", ${rateWithInterval(s.rate)} at 95%.`];
-  const example = s.firstLoudViolation ?? s.firstSilentViolation;
-  if (example) lines.push(`first example (w${example.worker} op${example.op}):`, ...errorLines(example));
-  if (example?.audit) lines.push(`  op wrote ${example.audit.wrote}; the row holds ${example.audit.found ?? 'nothing'}`);
-  for (const problem of s.invariantProblems.slice(0, 5)) lines.push(`  audit: ${problem.message}`);
-  lines.push(`rerun: ${report.replayCommand}`);
-  return lines.join('\n');
 }
 
 async function scenarioName(file: string): Promise<string> {

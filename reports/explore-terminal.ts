@@ -6,7 +6,7 @@ import type { ExploreRun } from '../harness/explore/explorer.ts';
 import { interleavingLine, interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import type { SearchResult } from '../harness/explore/search.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
-import { count } from './format.ts';
+import { plural } from './format.ts';
 import { VIOLATIONS } from '../harness/types.ts';
 
 export interface ExploreHeader {
@@ -30,7 +30,7 @@ export function headerLines(header: ExploreHeader): string[] {
  */
 export function shape(run: ExploreRun, isolation: string = run.input.isolation): string {
   const { workers, opsPerWorker, keySpace } = run.input;
-  return `${workers} workers × ${opsPerWorker} op${opsPerWorker === 1 ? '' : 's'}, key space ${keySpace}, ${isolation}`;
+  return `${plural(workers, 'worker')} × ${plural(opsPerWorker, 'op')}, key space ${keySpace}, ${isolation}`;
 }
 
 /** The command that replays a search's failing input: fast-check's seed and path. */
@@ -50,11 +50,11 @@ export function searchLines(scenario: string, result: SearchResult, isolationOf:
   if (!result.failed) {
     const capped = result.timedOut ? ', stopped by the time cap' : '';
     return [
-      `held for ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings${capped}); seed ${result.seed}`,
+      `held for ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}${capped}); seed ${result.seed}`,
     ];
   }
   return [
-    `counterexample after ${count(result.numRuns)} input${result.numRuns === 1 ? '' : 's'}, shrunk ${count(result.numShrinks)} times to ${shape(result.run, isolationOf(result.run))}:`,
+    `counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} to ${shape(result.run, isolationOf(result.run))}:`,
     ...runLines(result.run),
     '',
     `replay:   ${searchReplayCommand(scenario, result.seed, result.path)}`,

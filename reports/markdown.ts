@@ -7,7 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
-import { count, rateWithInterval, concurrency, isolationWords } from './format.ts';
+import { count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { searchReplayCommand } from './explore-terminal.ts';
@@ -130,13 +130,13 @@ function table(input: ReportInput): string[] {
 
 function whatWasRun(input: ReportInput): string[] {
   const c = input.config;
-  const keys = c.keys === 'shrunk' ? `${count(c.keySpace)} keys (shrunk), occupancy ${c.occupancy}` : `${c.keys} (36^32 keys)`;
+  const keys = c.keys === 'shrunk' ? `${plural(c.keySpace, 'key')} (shrunk), occupancy ${c.occupancy}` : `${c.keys} (36^32 keys)`;
   return [
     '## What was run',
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
     ...(input.databases ?? [input.database]).map((db) => `- ${db.product} ${db.version} (${db.kind}; ${db.reason})`),
-    `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
+    `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${plural(c.maxAttempts, 'key draw')} per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',
@@ -158,9 +158,11 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
     lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }
-  if (finding.invariantProblems.length > 0) {
+  const audited = finding.outcomes.invariant_violated;
+  if (audited > 0) {
     lines.push(`### ${finding.scenario.name}${on}: what its audit found, with no error raised`, '');
-    lines.push(...fence(finding.invariantProblems.map((p) => p.message)), '');
+    lines.push(`Its audit found ${plural(audited, 'violation')} of its invariant:`, '');
+    lines.push(...fence(firstOf(finding.invariantProblems.map((p) => p.message), audited)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
     if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
   }
@@ -196,13 +198,13 @@ function searchSection(input: ReportInput): string[] {
   const lines = ['## Interleavings searched', ''];
   for (const search of input.searches) {
     const { result } = search;
-    const budget = `up to ${count(search.budget.runs)} inputs or ${search.budget.timeLimitMs / 1000} s`;
+    const budget = `up to ${plural(search.budget.runs, 'input')} or ${search.budget.timeLimitMs / 1000} s`;
     if (!result.failed) {
       const capped = result.timedOut ? '; the time cap stopped it' : '';
-      lines.push(`- **${search.scenario}**: no counterexample in ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings; budget ${budget}${capped}; seed ${result.seed}).`);
+      lines.push(`- **${search.scenario}**: no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}; budget ${budget}${capped}; seed ${result.seed}).`);
       continue;
     }
-    lines.push(`- **${search.scenario}**: a counterexample after ${count(result.numRuns)} inputs, shrunk ${count(result.numShrinks)} times (budget ${budget}):`, '');
+    lines.push(`- **${search.scenario}**: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
     lines.push('```sh', searchReplayCommand(search.argument, result.seed, result.path), '```');
   }

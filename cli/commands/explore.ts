@@ -7,7 +7,7 @@ import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace } from '../../harness/explore/search.ts';
 import type { DatabaseFamily, Isolation, Scenario } from '../../harness/types.ts';
 import { exhaustiveLine, headerLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
-import { count } from '../../reports/format.ts';
+import { plural } from '../../reports/format.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
 import { dbArgument } from '../replay-command.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -99,7 +99,7 @@ async function runMode(
   const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation, family).isolation;
   switch (mode.kind) {
     case 'search': {
-      io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
+      io.progress(`exploring ${name}: up to ${plural(mode.runs, 'input')}…`);
       const result = await searchForRace(explorer, { ...mode, signal: io.signal });
       emit(searchLines(name, result, isolationOf));
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
@@ -125,7 +125,7 @@ async function runMode(
         first ??= run;
         emit([exhaustiveLine(run, index, violations)]);
       }, io.signal);
-      emit(['', `${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property`]);
+      emit(['', `${plural(total, 'interleaving')} of ${shape(first!, isolationOf(first!))}: ${plural(violating, 'violates', 'violate')} the property`]);
       return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } } };
     }
   }
