@@ -5,11 +5,13 @@
 import type { JsonReport } from '../reports/json.ts';
 import { errorLines } from '../reports/evidence-lines.ts';
 import { count, firstOf, plural, rateWithInterval } from '../reports/format.ts';
+import { racelabSource, rerunCommand } from '../reports/rerun-words.ts';
 
 /** Audit problems the message lists; the rest are counted. */
 const AUDIT_LINES = 5;
 
-export function raceFoundMessage(report: JsonReport): string {
+/** `reportDir`: where the run's reports went, when race() was given `out`. */
+export function raceFoundMessage(report: JsonReport, reportDir?: string): string {
   const s = report.scenarios[0]!;
   const lines = [`${s.name} is not race-free: ${count(s.violations)} of ${plural(s.ops, 'op')} violated "${s.property}", ${rateWithInterval(s.rate)} at 95%.`];
   const example = s.firstLoudViolation ?? s.firstSilentViolation;
@@ -18,6 +20,8 @@ export function raceFoundMessage(report: JsonReport): string {
   // Each problem its audit found is one of the violations counted above.
   const audits = firstOf(s.invariantProblems.map((problem) => `audit: ${problem.message}`), s.outcomes.invariant_violated, AUDIT_LINES);
   lines.push(...audits.map((line) => `  ${line}`));
-  lines.push(`rerun: ${report.replayCommand}`);
+  // A rerun that names the copy of the scenario file runs where the copy is.
+  const place = reportDir !== undefined && report.scenarioFiles.length > 0 ? ` (in ${reportDir}, which holds a copy of the scenario file it names)` : '';
+  lines.push(`rerun${place}: ${rerunCommand(report)}`, `source: ${racelabSource(report.tool)}`);
   return lines.join('\n');
 }

@@ -68,6 +68,11 @@ export class RaceError extends Error {
  *   or URL: worker threads load it from there.
  */
 export async function race(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
+  return (await runRace(scenario, options)).report;
+}
+
+/** race(), and the report's directory when it wrote one (`out`). */
+async function runRace(scenario: Scenario | string | URL, options: RaceOptions): Promise<{ report: JsonReport; reportDir: string | undefined }> {
   const file = scenarioFile(scenario);
   const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
   const io: CommandIo = {
@@ -81,9 +86,9 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
   try {
     const parsed = runOptions(file, name, options);
     if (options.out !== undefined) await checkOutDir(options.out);
-    const { input } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
+    const { input, reportDir } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
-    return toJsonReport(input);
+    return { report: toJsonReport(input), reportDir };
   } catch (error) {
     if (error instanceof RaceError) throw error;
     throw new RaceError(error instanceof UsageError ? error.message : `${(error as Error).message}`);
@@ -95,9 +100,9 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
  * it, if any op violated the property. For test suites: `await expectRaceFree(signup, { workers: 8 })`.
  */
 export async function expectRaceFree(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
-  const report = await race(scenario, options);
+  const { report, reportDir } = await runRace(scenario, options);
   const [result] = report.scenarios;
-  if (result && result.violations > 0) throw new RaceFoundError(raceFoundMessage(report));
+  if (result && result.violations > 0) throw new RaceFoundError(raceFoundMessage(report, reportDir));
   return report;
 }
 

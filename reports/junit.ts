@@ -7,6 +7,7 @@
 import { allFindings, type ReportInput } from '../harness/report-input.ts';
 import { verdictSentence } from './markdown.ts';
 import { escapeXml } from './xml.ts';
+import { rerunProperties } from './rerun-words.ts';
 
 export function renderJunit(input: ReportInput): string {
   const cases = allFindings(input).map(({ finding, point }) => {
@@ -47,11 +48,10 @@ export function renderJunit(input: ReportInput): string {
   const time = cases.reduce((sum, c) => sum + c.seconds, 0).toFixed(3);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   const properties = [
-    ['racelab', input.tool.version],
+    ...rerunProperties(input),
     ['database', (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ')],
     ['node', input.nodeVersion],
     ['seed', String(input.config.seed)],
-    ['rerun', input.replayCommand],
   ]
     .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
     .join('\n');

@@ -13,6 +13,7 @@ import { interleavingLines, outcomesLine } from '../harness/explore/interleaving
 import { searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
@@ -131,21 +132,25 @@ function table(input: ReportInput): string[] {
 function whatWasRun(input: ReportInput): string[] {
   const c = input.config;
   const keys = c.keys === 'shrunk' ? `${plural(c.keySpace, 'key')} (shrunk), occupancy ${c.occupancy}` : `${c.keys} (36^32 keys)`;
+  const place = rerunPlace(input.scenarioFiles);
   return [
     '## What was run',
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
+    `- ${racelabSource(input.tool)}`,
+    ...(input.commandLine ? [`- command as given: \`${commandLineWords(input.tool.name, input.commandLine)}\``] : []),
+    ...scenarioFileLines(input.scenarioFiles).map((line) => `- ${line}`),
     ...(input.databases ?? [input.database]).map((db) => `- ${db.product} ${db.version} (${db.kind}; ${db.reason})`),
     `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${plural(c.maxAttempts, 'key draw')} per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',
-    `Get racelab: \`npx racelab@${input.tool.version}\` runs this version without installing it (Node ≥ 20.10); or \`npm install --save-dev racelab@${input.tool.version}\`.`,
+    `Get racelab: ${getRacelab(input.tool)}.`,
     '',
-    `Rerun it ${SEED_FIXES}:`,
+    `Rerun it${place ? ` ${place}` : ''} ${SEED_FIXES}:`,
     '',
     '```sh',
-    npxCommand(input),
+    rerunCommand(input),
     '```',
   ];
 }
@@ -210,9 +215,4 @@ function searchSection(input: ReportInput): string[] {
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];
-}
-
-/** The rerun command as somebody without racelab installed types it. */
-export function npxCommand(input: Pick<ReportInput, 'replayCommand' | 'tool'>): string {
-  return input.replayCommand.replace(/^racelab /, `npx racelab@${input.tool.version} `);
 }

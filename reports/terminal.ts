@@ -10,6 +10,7 @@ import { alignColumns, count, firstOf, plural, rateWithInterval, concurrency, is
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { rerunTerminalLines } from './rerun-words.ts';
 import { cellVerdict, databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
@@ -54,8 +55,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   // What chance predicts is about session keys drawn at random: a scenario that saves no
   // session (a user's signup, say) gets none of it.
   if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
-  lines.push(`rerun:  ${input.replayCommand}`);
-  lines.push(`        ${SEED_FIXES}`);
+  lines.push(...rerunTerminalLines(input, SEED_FIXES));
   lines.push(`report: ${reportPath}`);
   return `${lines.join('\n')}\n`;
 }

@@ -70,8 +70,10 @@ export function reportInput(findings: Finding[], overrides: Partial<ReportInput>
     label: 'embedded',
   };
   return {
-    tool: { name: 'racelab', version: '0.1.0' },
+    tool: { name: 'racelab', version: '0.1.0', source: { kind: 'checkout', commit: 'c0ffee0000000000000000000000000000000001', dirty: false, remote: null } },
     replayCommand: 'racelab reproduce --db embedded --scenario ./signup.race.ts --clients 4 --threads 2 --ops 50 --keys shrunk --key-space 8 --occupancy 0.5 --max-attempts 64 --seed 7',
+    commandLine: ['reproduce', '--db', 'embedded', '--scenario', './signup.race.ts', '--ops', '50', '--key-space', '8', '--seed', '7'],
+    scenarioFiles: [],
     database,
     scenarioNames: findings.map((f) => f.scenario.name),
     nodeVersion: 'v20.19.0',

@@ -43,6 +43,7 @@ export const gateCommand: Command = {
     await checkOutDir(options.out);
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
+      commandLine: ['gate', ...args],
       ...(budget && {
         search: (database, choice, modules, findings) => {
           io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
