@@ -22,6 +22,11 @@ import { threadsFor } from '../harness/thread-count.ts';
 
 /** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
 export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
+/**
+ * Where it leaves the `--db` a rerun of a race() on that database names: `embedded` when it
+ * started a throwaway server, whose URL is dead once the test run ends; DATABASE_URL when it used that.
+ */
+export const SHARED_DATABASE_RERUN_ENV = 'RACELAB_SHARED_DATABASE_RERUN';
 
 export interface RaceOptions {
   /**
@@ -152,7 +157,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
   }
   const occupancy = options.occupancy ?? Number(REPRODUCE_OPTIONS.occupancy.default);
   if (!(occupancy >= 0 && occupancy <= 1)) throw new RaceError(`occupancy must be a number from 0 to 1, got ${options.occupancy}`);
-  const given = options.db ?? process.env[SHARED_DATABASE_ENV] ?? 'auto';
+  const shared = options.db === undefined ? process.env[SHARED_DATABASE_ENV] : undefined;
+  const given = options.db ?? shared ?? 'auto';
   if (options.clients !== undefined && options.workers !== undefined) throw new RaceError('clients and workers are the same option: give one');
   const workers = options.workers === undefined ? whole('clients', 'clients', options.clients) : whole('workers', 'workers', options.workers);
   if (options.threads !== undefined && options.threads > workers) {
@@ -173,6 +179,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
     rate: Number(REPRODUCE_OPTIONS.rate.default),
     out: options.out ?? REPRODUCE_OPTIONS.out.default,
     history: false,
+    // The shared database is gone when the test run ends: a rerun starts its own.
+    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? 'embedded') }),
     config: {
       workers,
       threads: threadsFor(workers, options.threads === undefined ? undefined : whole('threads', 'threads', options.threads)),

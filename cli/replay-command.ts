@@ -17,7 +17,7 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce', 
   const { config } = options;
   const swept = options.sweep?.parameter;
   return [
-    `racelab ${command}${dbArgument(options.db)}`,
+    `racelab ${command}${dbArgument(options.replayDb ?? options.db)}`,
     `--scenario ${scenarios.join(',')}`,
     ...(swept === 'workers' ? [] : [`--clients ${config.workers}`]),
     // Threads change no client's ops, only how they share the machine; a sweep over the clients

@@ -207,6 +207,8 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
          const report = await race('./signup.race.ts', { workers: 2, ops: 20 });
          expect(report.database.kind).toBe('server');
          expect(report.database.reason).toMatch(/^--db postgres:/);
+         // That server is gone once the run ends: the rerun starts an embedded one.
+         expect(report.replayCommand).toMatch(/^racelab reproduce --db embedded --scenario /);
        });
        it('and again, on the same one', async () => {
          await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20 });
