@@ -8,7 +8,10 @@ import { Ajv } from 'ajv';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { raceFoundMessage } from '../api/race-found-message.ts';
+import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { ReportInput, ToolSource } from '../harness/report-input.ts';
+import { renderExploreReports } from '../reports/explore-report.ts';
+import type { ExploreSummary } from '../reports/explore-markdown.ts';
 import { renderJson, toJsonReport } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { renderMarkdown } from '../reports/markdown.ts';
@@ -19,6 +22,7 @@ import { finding, reportInput } from './report-fixtures.ts';
 const COMMIT = 'c0ffee0000000000000000000000000000000001';
 const schema = (file: string) => new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(new URL(`../reports/${file}`, import.meta.url), 'utf8')));
 const reportSchema = schema('report.schema.json');
+const exploreSchema = schema('explore-report.schema.json');
 
 /** A run of a user's scenario file, copied into the report's directory. */
 function withCopy(source: ToolSource = { kind: 'checkout', commit: COMMIT, dirty: false, remote: null }): ReportInput {
@@ -118,5 +122,61 @@ describe("expectRaceFree's message", () => {
       `\nrerun (in /work/app/racelab-report/mx6_p1_abc, which holds a copy of the scenario file it names): ${report.replayCommand}\nsource: racelab 0.1.0 from a git checkout, commit ${COMMIT}`,
     );
     expect(raceFoundMessage({ ...report, scenarioFiles: [] })).toContain(`\nrerun: ${report.replayCommand}\n`);
+  });
+});
+
+describe("explore's reports", () => {
+  const run: ExploreRun = {
+    input: { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 },
+    order: [0, 1, 0, 1],
+    pendingAt: [[0, 1], [0, 1], [0, 1], [1]],
+    steps: [],
+    outcomes: [['ok'], ['integrity_error']],
+    samples: [],
+    invariantProblems: [],
+    elapsedMs: 5,
+  };
+  const summary = (overrides: Partial<ExploreSummary> = {}): ExploreSummary => ({
+    header: {
+      tool: { name: 'racelab', version: '0.1.0', source: { kind: 'checkout', commit: COMMIT, dirty: false, remote: null } },
+      scenario: 'reserve',
+      database: { kind: 'embedded', product: 'PostgreSQL', version: '18.1' },
+      property: 'no seat is sold twice',
+      nodeVersion: 'v20.19.0',
+      reason: 'an embedded PostgreSQL',
+    },
+    argument: './scenarios/reserve.race.ts --db embedded',
+    replayCommand: 'racelab explore ./scenarios/reserve.race.ts --db embedded --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"',
+    commandLine: ['explore', './test/reserve.race.ts', '--db', 'embedded'],
+    scenarioFiles: [{ given: './test/reserve.race.ts', copy: 'scenarios/reserve.race.ts', imports: [], packages: ['racelab'] }],
+    startedAt: new Date(Date.UTC(2026, 11, 2)),
+    mode: 'search',
+    verdict: { text: 'reproduced (as expected: reserve is expected unsafe)', reproduced: true, matchesExpectation: true },
+    interrupted: false,
+    body: ['counterexample after 3 inputs, shrunk 2 times to 2 workers × 1 op, key space 1, read-committed:'],
+    searched: { seed: 5, inputs: 3, interleavings: null },
+    counterexample: { run, seed: 5 },
+    ...overrides,
+  });
+
+  it('say where racelab comes from and rerun from the copy, never through an unpublished npx name', () => {
+    const files = renderExploreReports(summary());
+    expect(files['report.md']).not.toContain('npx racelab@');
+    expect(files['report.md']).toContain(`- racelab 0.1.0 from a git checkout, commit ${COMMIT}\n`);
+    expect(files['report.md']).toContain("Rerun it in the report's directory, which holds a copy of the scenario file it names:\n\n```sh\nracelab explore ./scenarios/reserve.race.ts --db embedded --schedule");
+    expect(files['junit.xml']).toContain('<property name="rerun" value="racelab explore ./scenarios/reserve.race.ts --db embedded --schedule');
+    const report = JSON.parse(files['report.json']!);
+    expect(exploreSchema(report), JSON.stringify(exploreSchema.errors)).toBe(true);
+    expect(report).toMatchObject({ interrupted: false, commandLine: ['explore', './test/reserve.race.ts', '--db', 'embedded'] });
+    expect(report.counterexample.replayCommand).toMatch(/^racelab explore \.\/scenarios\/reserve\.race\.ts --db embedded --schedule /);
+  });
+
+  it('an interrupted exploration says so in report.md and report.json', () => {
+    const { counterexample: _none, ...held } = summary({ interrupted: true, searched: { seed: 5, inputs: 12, interleavings: 9 } });
+    const files = renderExploreReports({ ...held, verdict: { text: 'none: interrupted before it could decide, with no race found in what ran', reproduced: false, matchesExpectation: false } });
+    expect(files['report.md']).toContain('> **Interrupted** (Ctrl-C): the account covers only the interleavings that ran.');
+    const report = JSON.parse(files['report.json']!);
+    expect(exploreSchema(report), JSON.stringify(exploreSchema.errors)).toBe(true);
+    expect(report.interrupted).toBe(true);
   });
 });

@@ -108,6 +108,13 @@ describe('scenario files on the command line', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/w\d check\(k\d+\) → 0 rows/);
     expect(result.stdout).toMatch(/audit: 2 users share user-/);
+    // The printed replay names the file as given; the report's, its copy beside the report.
+    expect(result.stdout).toMatch(/^replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --db \S+ --seed 1 --path /m);
+    const latest = join(work, 'explore', 'latest');
+    expect(readdirSync(join(latest, 'scenarios')).sort()).toEqual(['package.json', 'signup-check-then-insert.race.ts']);
+    const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8'));
+    expect(report.replayCommand).toMatch(/^racelab explore \.\/scenarios\/signup-check-then-insert\.race\.ts --db \S+ --seed 1 --path "[\d:]+"$/);
+    expect(report.scenarioFiles).toEqual([{ given: './examples/signup-check-then-insert.race.ts', copy: 'scenarios/signup-check-then-insert.race.ts', imports: [], packages: ['racelab'] }]);
   });
 
   it.each([
