@@ -5,8 +5,7 @@
 import { randomInt } from 'node:crypto';
 import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
-import { errorLines } from '../reports/evidence-lines.ts';
-import { rateWithInterval } from '../reports/format.ts';
+import { raceFoundMessage } from './race-found-message.ts';
 import { UsageError } from '../cli/cli-errors.ts';
 import { parseDb, REPRODUCE_OPTIONS, WHOLE_NUMBER_RANGES, type ReproduceOptions } from '../cli/reproduce-options.ts';
 import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
@@ -23,6 +22,11 @@ import { threadsFor } from '../harness/thread-count.ts';
 
 /** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
 export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
+/**
+ * Where it leaves the `--db` a rerun of a race() on that database names: `embedded` when it
+ * started a throwaway server, whose URL is dead once the test run ends; DATABASE_URL when it used that.
+ */
+export const SHARED_DATABASE_RERUN_ENV = 'RACELAB_SHARED_DATABASE_RERUN';
 
 export interface RaceOptions {
   /**
@@ -72,6 +76,11 @@ export class RaceError extends Error {
  *   or URL: worker threads load it from there.
  */
 export async function race(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
+  return (await runRace(scenario, options)).report;
+}
+
+/** race(), and the report's directory when it wrote one (`out`). */
+async function runRace(scenario: Scenario | string | URL, options: RaceOptions): Promise<{ report: JsonReport; reportDir: string | undefined }> {
   const file = scenarioFile(scenario);
   const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
   const io: CommandIo = {
@@ -85,9 +94,9 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
   try {
     const parsed = runOptions(file, name, options);
     if (options.out !== undefined) await checkOutDir(options.out);
-    const { input } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
+    const { input, reportDir } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
-    return toJsonReport(input);
+    return { report: toJsonReport(input), reportDir };
   } catch (error) {
     if (error instanceof RaceError) throw error;
     throw new RaceError(error instanceof UsageError ? error.message : `${(error as Error).message}`);
@@ -99,9 +108,9 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
  * it, if any op violated the property. For test suites: `await expectRaceFree(signup, { workers: 8 })`.
  */
 export async function expectRaceFree(scenario: Scenario | string | URL, options: RaceOptions = {}): Promise<JsonReport> {
-  const report = await race(scenario, options);
+  const { report, reportDir } = await runRace(scenario, options);
   const [result] = report.scenarios;
-  if (result && result.violations > 0) throw new RaceFoundError(describe(report));
+  if (result && result.violations > 0) throw new RaceFoundError(raceFoundMessage(report, reportDir));
   // No violation in no race window is no evidence that it is race-free: say so rather than pass.
   if (result?.verdict === 'no-evidence') throw new RaceError(`${result.check.reason}\nrerun: ${report.replayCommand}`);
   return report;
@@ -110,17 +119,6 @@ export async function expectRaceFree(scenario: Scenario | string | URL, options:
 /** The failure of `expectRaceFree`: its message is the evidence. */
 export class RaceFoundError extends Error {
   override name = 'RaceFoundError';
-}
-
-function describe(report: JsonReport): string {
-  const s = report.scenarios[0]!;
-  const lines = [`${s.name} is not race-free: ${s.violations} of ${s.ops} ops violated "${s.property}", ${rateWithInterval(s.rate)} at 95%.`];
-  const example = s.firstLoudViolation ?? s.firstSilentViolation;
-  if (example) lines.push(`first example (w${example.worker} op${example.op}):`, ...errorLines(example));
-  if (example?.audit) lines.push(`  op wrote ${example.audit.wrote}; the row holds ${example.audit.found ?? 'nothing'}`);
-  for (const problem of s.invariantProblems.slice(0, 5)) lines.push(`  audit: ${problem.message}`);
-  lines.push(`rerun: ${report.replayCommand}`);
-  return lines.join('\n');
 }
 
 async function scenarioName(file: string): Promise<string> {
@@ -164,7 +162,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
   }
   const occupancy = options.occupancy ?? Number(REPRODUCE_OPTIONS.occupancy.default);
   if (!(occupancy >= 0 && occupancy <= 1)) throw new RaceError(`occupancy must be a number from 0 to 1, got ${options.occupancy}`);
-  const given = options.db ?? process.env[SHARED_DATABASE_ENV] ?? 'auto';
+  const shared = options.db === undefined ? process.env[SHARED_DATABASE_ENV] : undefined;
+  const given = options.db ?? shared ?? 'auto';
   if (options.clients !== undefined && options.workers !== undefined) throw new RaceError('clients and workers are the same option: give one');
   const workers = options.workers === undefined ? whole('clients', 'clients', options.clients) : whole('workers', 'workers', options.workers);
   if (options.threads !== undefined && options.threads > workers) {
@@ -185,6 +184,8 @@ function runOptions(file: string, name: string, options: RaceOptions): Reproduce
     rate: Number(REPRODUCE_OPTIONS.rate.default),
     out: options.out ?? REPRODUCE_OPTIONS.out.default,
     history: false,
+    // The shared database is gone when the test run ends: a rerun starts its own.
+    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? 'embedded') }),
     config: {
       workers,
       threads: threadsFor(workers, options.threads === undefined ? undefined : whole('threads', 'threads', options.threads)),

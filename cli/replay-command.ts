@@ -10,14 +10,15 @@ export function dbArgument(choice: DatabaseChoice | readonly DatabaseChoice[]): 
 /**
  * The command line that reruns an invocation: every option that shapes the run spelled out, the
  * seed included. Left out: where the reports go, the op timeout and the production rate, which
- * change no op.
+ * change no op. `scenarios`: the scenario arguments the rerun gives (the copies of scenario files
+ * in the report's directory), when not those given.
  */
-export function replayCommand(options: ReproduceOptions, command = 'reproduce'): string {
+export function replayCommand(options: ReproduceOptions, command = 'reproduce', scenarios: readonly string[] = options.scenarios): string {
   const { config } = options;
   const swept = options.sweep?.parameter;
   return [
-    `racelab ${command}${dbArgument(options.db)}`,
-    `--scenario ${options.scenarios.join(',')}`,
+    `racelab ${command}${dbArgument(options.replayDb ?? options.db)}`,
+    `--scenario ${scenarios.join(',')}`,
     ...(swept === 'workers' ? [] : [`--clients ${config.workers}`]),
     // Threads change no client's ops, only how they share the machine; a sweep over the clients
     // caps them at each point, so only a --threads that was given is repeated there.
@@ -35,4 +36,12 @@ export function replayCommand(options: ReproduceOptions, command = 'reproduce'):
       : []),
     ...(options.history ? ['--history'] : []),
   ].join(' ');
+}
+
+/**
+ * racelab's arguments as given, for the report to state: the password of any connection string
+ * in them (`--db`, a comma list, `--db=…`) hidden, as everywhere else.
+ */
+export function givenCommandLine(argv: readonly string[]): string[] {
+  return argv.map((word) => word.replace(/(\/\/[^:/@\s,]*:)[^@\s,]*@/g, '$1***@'));
 }

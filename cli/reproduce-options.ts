@@ -32,6 +32,11 @@ export interface ReproduceOptions {
   history: boolean;
   /** `--threads` as given; a sweep over the clients caps it at each value. */
   threadsRequested?: number;
+  /**
+   * The database a rerun names, when the one that ran will be gone (race() on racelab/vitest's
+   * shared server, stopped when the test run ends); else the rerun names `db`.
+   */
+  replayDb?: DatabaseChoice;
 }
 
 /** Defaults, and the help text's table of options, in one place. */

@@ -23,9 +23,11 @@ import { scenarioModules } from './scenario-modules.ts';
 import { openPlannedDatabase, planCommandDatabase } from './open-database.ts';
 import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
-import { replayCommand } from './replay-command.ts';
+import { givenCommandLine, replayCommand } from './replay-command.ts';
+import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
 import type { ReproduceOptions } from './reproduce-options.ts';
 import { TOOL } from './tool-info.ts';
+import { toolSource } from './tool-source.ts';
 
 /** What one invocation of reproduce or gate produced: the report's input and where it was written. */
 export interface Invocation {
@@ -37,6 +39,8 @@ export interface Invocation {
 export interface InvocationExtras {
   /** False: return the input only (the API without `out`). */
   writeFiles?: boolean;
+  /** racelab's arguments as given, the command's name first; none when run from code. */
+  commandLine?: readonly string[];
   /**
    * After the stress runs, on the same database: the gate's search of the scenarios whose
    * findings call for one. Not run after an interruption or a broken run.
@@ -66,6 +70,8 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   if (options.history && writeFiles) await mkdir(reportDir, { recursive: true });
   const startedAt = new Date();
   const modules = await scenarioModules('--scenario', options.scenarios);
+  // Scenario files are copied beside the reports, and the rerun names the copies.
+  const copies = writeFiles ? await planScenarioCopies(options.scenarios) : [];
   const names = await Promise.all(modules.map(async (url) => (await loadScenario(url)).name));
   const stray = Object.keys(options.expectations).find((name) => !names.includes(name));
   if (stray !== undefined) throw new UsageError(`--expect names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
@@ -160,8 +166,10 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   }
   if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
   const facts: Omit<ReportInput, 'decision'> = {
-    tool: TOOL,
-    replayCommand: replayCommand(options, command),
+    tool: { ...TOOL, source: toolSource() },
+    replayCommand: replayCommand(options, command, rerunScenarios(options.scenarios, copies)),
+    ...(extras.commandLine && { commandLine: givenCommandLine(extras.commandLine) }),
+    scenarioFiles: copies,
     database: databases[0]!,
     ...(list && { databases }),
     nodeVersion: process.version,
@@ -178,6 +186,8 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   const baseline = extras.baseline && compareWithBaseline(baselineFindings(facts), extras.baseline.entries, extras.baseline.alpha);
   const input: ReportInput = { ...facts, decision: decide(facts, baseline) };
   if (!writeFiles) return { input, reportDir: undefined };
+  // Before the reports: `latest` never points at a directory without the files its rerun names.
+  await writeScenarioCopies(reportDir, copies);
   await writeRunReports(options.out, reportDir, {
     'report.json': renderJson(input),
     'report.md': renderMarkdown(input),

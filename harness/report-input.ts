@@ -17,6 +17,41 @@ export interface ReportDatabase {
   label: string;
 }
 
+/**
+ * Where the racelab that ran comes from, decided once from facts at run time
+ * (cli/tool-source.ts): what a reader needs to get the same one.
+ */
+export type ToolSource =
+  /** A git checkout: its commit (null when git could not read it), whether tracked files differ from it, and its remote. */
+  | { kind: 'checkout'; commit: string | null; dirty: boolean; remote: string | null }
+  /** Installed from a registry, as the lockfile records it: the registry, and the tarball's address there. */
+  | { kind: 'registry'; registry: string; resolved: string }
+  /** Installed from a tarball file (`npm pack`'s), as the lockfile records it. */
+  | { kind: 'tarball'; file: string }
+  /** Installed, but no lockfile says from where (or it names something else: `resolved`). */
+  | { kind: 'installed'; resolved: string | null }
+  /** Neither a git checkout nor an installed package. */
+  | { kind: 'unknown' };
+
+/** racelab itself, as reports name it. */
+export interface ToolInfo {
+  name: string;
+  version: string;
+  source: ToolSource;
+}
+
+/** A user's scenario file, as the command line named it, and its copy in the report's directory. */
+export interface ScenarioFileCopy {
+  /** As given to `--scenario` (or to explore). */
+  given: string;
+  /** The copy's path relative to the report's directory: `scenarios/<name>`. */
+  copy: string;
+  /** Relative imports the file makes (`./util.ts`): they were not copied, only the file itself was. */
+  imports: string[];
+  /** Packages it imports (`racelab`, `pg`): they must be installed where the copy runs. */
+  packages: string[];
+}
+
 /** The run parameters a sweep can vary. */
 export type SweepParameter = 'key-space' | 'workers';
 
@@ -36,9 +71,17 @@ export interface ReportPoint {
 
 /** Everything a renderer needs to describe one invocation. Renderers read it and decide nothing. */
 export interface ReportInput {
-  tool: { name: string; version: string };
-  /** The command line that reruns this invocation with the same config and seed. */
+  tool: ToolInfo;
+  /**
+   * The command line that reruns this invocation with the same config and seed. It names the
+   * copies of the scenario files (`scenarioFiles`) when there are any: it is then run in the
+   * report's directory.
+   */
   replayCommand: string;
+  /** racelab's arguments as given (passwords hidden); absent when run from code (`race()`). */
+  commandLine?: string[];
+  /** The user's scenario files this run copied into its report directory; empty when none. */
+  scenarioFiles: ScenarioFileCopy[];
   /** The database, or with a list (`--db a,b`) the first; each point then names its own. */
   database: ReportDatabase;
   /** With a list of databases, all of them in order: the columns of the database × scenario table. */

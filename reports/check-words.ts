@@ -9,7 +9,7 @@ import type { Rate } from '../harness/wilson.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import type { BaselineCheck, Check, CheckVerdict, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
 import { searchLines as exploreLines } from './explore-terminal.ts';
-import { count, magnitude, percent, rateWithInterval } from './format.ts';
+import { count, magnitude, percent, plural, rateWithInterval } from './format.ts';
 import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
 
 /** How a verdict is written at the head of a line: `PASS`, `FAIL`, `BROKEN`, `NO EVIDENCE`, `INTERRUPTED`. */
@@ -45,11 +45,6 @@ export function overallWords(input: Pick<ReportInput, 'decision' | 'failure'>): 
   if (checks.length === 0) return `${verdictLabel(verdict)}: no scenario ran`;
   const passed = checks.filter((check) => check.verdict === 'pass').length;
   return `${verdictLabel(verdict)} (${count(passed)} of ${plural(checks.length, 'check')} passed)`;
-}
-
-/** `1 violation`, `2 violations`. */
-export function plural(n: number, noun: string): string {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** What each check verdict means, for the gate's rules and report.md's key. */

@@ -5,11 +5,11 @@
 import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
 import type { OpSample } from '../harness/types.ts';
-import { count, magnitude } from './format.ts';
+import { count, magnitude, plural } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 
 export function analyticLines(expectation: AnalyticExpectation): string[] {
-  const lines = [`chance alone (key space ${magnitude(expectation.keySpace)}, ≈${magnitude(expectation.liveSessions)} live sessions, ${count(expectation.ops)} ops per scenario):`];
+  const lines = [`chance alone (key space ${magnitude(expectation.keySpace)}, ≈${magnitude(expectation.liveSessions)} live sessions, ${plural(expectation.ops, 'op')} per scenario):`];
   if (expectation.identicalStreams) {
     lines.push('  every worker draws the identical key stream: same-key draws are certain, not chance;');
     lines.push(`  of every set of ops drawing the same key at once, all but one can lose: at most ${magnitude(expectation.racingDrawsBound)}`);

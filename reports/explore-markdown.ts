@@ -3,7 +3,9 @@
  * what each step returned, and the commands that replay it; or what held.
  */
 import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
+import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 
 /** What an exploration found, beside its printed account. */
 export interface ExploreEvidence {
@@ -17,20 +19,33 @@ export interface ExploreEvidence {
 
 export interface ExploreSummary extends ExploreEvidence {
   header: ExploreHeader & { nodeVersion: string; reason: string };
-  /** How the command line named the scenario (a built-in's name, or a file's path): replay commands use it. */
+  /**
+   * How a rerun names the scenario (a built-in's name, or its file's copy in the report's
+   * directory), with `--db` when the database is not the default: the report's replay commands use it.
+   */
   argument: string;
+  /** The command that reruns this exploration, naming the scenario as `argument` does. */
+  replayCommand: string;
+  /** racelab's arguments as given, passwords hidden. */
+  commandLine: readonly string[];
+  /** The user's scenario file copied into the report's directory, if the scenario was one. */
+  scenarioFiles: readonly ScenarioFileCopy[];
   startedAt: Date;
   mode: 'search' | 'replay' | 'exhaustive';
   verdict: { text: string; reproduced: boolean; matchesExpectation: boolean };
+  /** True when Ctrl-C stopped it: the account covers only what ran. */
+  interrupted: boolean;
   /** What was found or what held, as printed: the interleaving and the replay commands. */
   body: readonly string[];
 }
 
 export function renderExploreMarkdown(summary: ExploreSummary): string {
   const { header } = summary;
+  const place = rerunPlace(summary.scenarioFiles);
   return [
     `# racelab explore ${header.scenario}: ${summary.verdict.text}`,
     '',
+    ...(summary.interrupted ? ['> **Interrupted** (Ctrl-C): the account covers only the interleavings that ran.', ''] : []),
     `Property checked: *${header.property}*.`,
     '',
     '```text',
@@ -40,10 +55,19 @@ export function renderExploreMarkdown(summary: ExploreSummary): string {
     '## What was run',
     '',
     `- ${header.tool.name} ${header.tool.version} on Node ${header.nodeVersion}, ${summary.startedAt.toISOString()}`,
+    `- ${racelabSource(header.tool)}`,
+    `- command as given: \`${commandLineWords(header.tool.name, summary.commandLine)}\``,
+    ...scenarioFileLines(summary.scenarioFiles).map((line) => `- ${line}`),
     `- ${header.database.product} ${header.database.version} (${header.database.kind}; ${header.reason})`,
     `- every statement of the scenario is a step; the steps of real worker threads were released one at a time in the order shown; a step shown \`<waiting ...>\` waited for a lock inside ${header.database.product}`,
     '',
-    `Get racelab: \`npx racelab@${header.tool.version}\` runs this version without installing it (Node ≥ 20.10); the replay commands above then run as \`npx racelab@${header.tool.version} explore …\`.`,
+    `Get racelab: ${getRacelab(header.tool)}.`,
+    '',
+    `Rerun it${place ? ` ${place}` : ''}:`,
+    '',
+    '```sh',
+    rerunCommand({ replayCommand: summary.replayCommand, tool: header.tool }),
+    '```',
     '',
   ].join('\n');
 }

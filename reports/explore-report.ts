@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from './json.ts';
 import { markdownToHtml } from './markdown-to-html.ts';
 import { markdownToTrac } from './markdown-to-trac.ts';
 import { escapeXml } from './xml.ts';
+import { rerunProperties } from './rerun-words.ts';
 
 export type { ExploreEvidence } from './explore-markdown.ts';
 
@@ -34,6 +35,10 @@ export function exploreJson(summary: ExploreSummary) {
     command: 'explore',
     tool: header.tool,
     createdAt: summary.startedAt.toISOString(),
+    interrupted: summary.interrupted,
+    replayCommand: summary.replayCommand,
+    commandLine: summary.commandLine,
+    scenarioFiles: summary.scenarioFiles,
     nodeVersion: header.nodeVersion,
     database: { kind: header.database.kind, product: header.database.product, version: header.database.version, reason: header.reason },
     scenario: { name: header.scenario, property: header.property },
@@ -66,10 +71,14 @@ function exploreJunit(summary: ExploreSummary): string {
   const detail = summary.counterexample ? interleavingLines(summary.counterexample.run).join('\n') : '';
   const body = failed ? `<failure message="${escapeXml(verdict.text)}" type="VerdictMismatch">${escapeXml(detail)}</failure>` : '';
   const counts = `tests="1" failures="${failed ? 1 : 0}" errors="0"`;
+  const properties = [...rerunProperties({ ...summary, tool: header.tool }), ['database', `${header.database.product} ${header.database.version} (${header.database.kind})`], ['node', header.nodeVersion]];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="racelab explore" ${counts}>`,
     `  <testsuite name="racelab explore" ${counts} skipped="0" timestamp="${summary.startedAt.toISOString().slice(0, 19)}" hostname="localhost">`,
+    '    <properties>',
+    ...properties.map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`),
+    '    </properties>',
     `    <testcase classname="racelab.${escapeXml(header.scenario)}" name="${escapeXml(`${header.property} (explore ${summary.mode})`)}">${body}<system-out>${escapeXml(summary.body.join('\n'))}</system-out></testcase>`,
     '  </testsuite>',
     '</testsuites>',

@@ -3,14 +3,16 @@
  * returned, and the commands that replay it; or how much held.
  */
 import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { SearchProgress } from '../harness/explore/harness-failure.ts';
+import type { ToolInfo } from '../harness/report-input.ts';
 import { interleavingLine, interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import type { SearchResult } from '../harness/explore/search.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
-import { count } from './format.ts';
+import { plural } from './format.ts';
 import { VIOLATIONS } from '../harness/types.ts';
 
 export interface ExploreHeader {
-  tool: { name: string; version: string };
+  tool: ToolInfo;
   scenario: string;
   database: { kind: string; product: string; version: string };
   property: string;
@@ -30,7 +32,7 @@ export function headerLines(header: ExploreHeader): string[] {
  */
 export function shape(run: ExploreRun, isolation: string = run.input.isolation): string {
   const { workers, opsPerWorker, keySpace } = run.input;
-  return `${workers} workers × ${opsPerWorker} op${opsPerWorker === 1 ? '' : 's'}, key space ${keySpace}, ${isolation}`;
+  return `${plural(workers, 'worker')} × ${plural(opsPerWorker, 'op')}, key space ${keySpace}, ${isolation}`;
 }
 
 /** The command that replays a search's failing input: fast-check's seed and path. */
@@ -50,16 +52,37 @@ export function searchLines(scenario: string, result: SearchResult, isolationOf:
   if (!result.failed) {
     const capped = result.timedOut ? ', stopped by the time cap' : '';
     return [
-      `held for ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings${capped}); seed ${result.seed}`,
+      `held for ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}${capped}); seed ${result.seed}`,
     ];
   }
   return [
-    `counterexample after ${count(result.numRuns)} input${result.numRuns === 1 ? '' : 's'}, shrunk ${count(result.numShrinks)} times to ${shape(result.run, isolationOf(result.run))}:`,
+    `counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} to ${shape(result.run, isolationOf(result.run))}:`,
     ...runLines(result.run),
     '',
     `replay:   ${searchReplayCommand(scenario, result.seed, result.path)}`,
     `schedule: ${replayCommand(scenario, result.run)}`,
   ];
+}
+
+/** What a search stopped by Ctrl-C had found: the interleaving that broke the property, not yet shrunk, or how much held. */
+export function interruptedSearchLines(scenario: string, progress: SearchProgress, isolationOf: (run: ExploreRun) => string): string[] {
+  const { violation } = progress;
+  if (violation === undefined) {
+    return [
+      `INTERRUPTED: Ctrl-C stopped the search after ${plural(progress.inputs, 'input')}, none of which broke the property (${plural(progress.interleavings, 'distinct interleaving')}); seed ${progress.seed}`,
+    ];
+  }
+  return [
+    `INTERRUPTED: Ctrl-C stopped the search while it shrank a counterexample; the one found after ${plural(progress.inputs, 'input')}, not shrunk, is ${shape(violation, isolationOf(violation))}:`,
+    ...runLines(violation),
+    '',
+    `schedule: ${replayCommand(scenario, violation)}`,
+  ];
+}
+
+/** What --exhaustive stopped by Ctrl-C had run. */
+export function interruptedEnumerationLine(interleavings: number, violating: number): string {
+  return `INTERRUPTED: Ctrl-C stopped the enumeration after ${plural(interleavings, 'interleaving')}: ${plural(violating, 'violates', 'violate')} the property`;
 }
 
 /** One line per interleaving, numbered, for --exhaustive. */

@@ -17,6 +17,22 @@ export function count(value: number): string {
   return value.toLocaleString('en');
 }
 
+/** `1 violation`, `2 violations`: a count with its noun in the number that agrees with it. */
+export function plural(value: number, noun: string, nouns = `${noun}s`): string {
+  return `${count(value)} ${value === 1 ? noun : nouns}`;
+}
+
+/**
+ * The first `max` of a list of `total` things, and `… and 3 more` for the rest, so that a count
+ * printed above a list always matches what the list says. `lines` may hold fewer than `total`
+ * (the engine keeps only the first few) but never more than it names.
+ */
+export function firstOf(lines: readonly string[], total: number, max = lines.length): string[] {
+  const shown = lines.slice(0, Math.min(max, total));
+  const more = total - shown.length;
+  return more > 0 ? [...shown, `… and ${count(more)} more`] : shown;
+}
+
 /** A quantity of any size: grouped digits up to a million, then 6.3·10^49 style; tiny ones likewise. */
 export function magnitude(value: number): string {
   if (!Number.isFinite(value)) return '∞';
@@ -36,7 +52,7 @@ export function alignColumns(table: readonly (readonly string[])[], gap = '   ')
 
 /** `× 2,000 ops`, or `for 30 s` when the run was timed (`--duration`). */
 export function workload(config: { opsPerWorker: number; durationMs?: number }): string {
-  return config.durationMs === undefined ? `× ${count(config.opsPerWorker)} ops` : `for ${Number((config.durationMs / 1000).toPrecision(3))} s`;
+  return config.durationMs === undefined ? `× ${plural(config.opsPerWorker, 'op')}` : `for ${Number((config.durationMs / 1000).toPrecision(3))} s`;
 }
 
 /**
@@ -62,6 +78,7 @@ export function isolationWords(input: Pick<ReportInput, 'config' | 'database' | 
 export function concurrency(input: Pick<ReportInput, 'config' | 'sweep' | 'points'>): string {
   const values = (pick: (config: RunConfig) => number) =>
     input.sweep?.parameter === 'workers' ? input.points.map((point) => pick(point.config)).join('/') : String(pick(input.config));
-  const plural = (value: string, word: string) => `${value} ${word}${value === '1' ? '' : 's'}`;
-  return `${plural(values((c) => c.workers), 'client')} ${workload(input.config)} on ${plural(values((c) => c.threads), 'thread')}`;
+  // A sweep's values are joined (`1/2/4`): only a lone 1 takes the singular.
+  const counted = (value: string, word: string) => `${value} ${word}${value === '1' ? '' : 's'}`;
+  return `${counted(values((c) => c.workers), 'client')} ${workload(input.config)} on ${counted(values((c) => c.threads), 'thread')}`;
 }

@@ -125,6 +125,9 @@ export function toJsonReport(input: ReportInput) {
     interrupted: input.interrupted,
     failure: input.failure ?? null,
     replayCommand: input.replayCommand,
+    // What was typed, and the scenario files copied beside the report, which replayCommand names.
+    commandLine: input.commandLine ?? null,
+    scenarioFiles: input.scenarioFiles,
     nodeVersion: input.nodeVersion,
     database: input.database,
     // With a list of databases: all of them, and the table across them (scenarios[] name theirs).

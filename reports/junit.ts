@@ -10,6 +10,7 @@ import type { Check } from '../harness/verdict.ts';
 import { checkText, overallWords } from './check-words.ts';
 import { verdictSentence } from './markdown.ts';
 import { escapeXml } from './xml.ts';
+import { rerunProperties } from './rerun-words.ts';
 
 interface TestCase {
   failed: boolean;
@@ -57,12 +58,11 @@ export function renderJunit(input: ReportInput): string {
   const time = cases.reduce((sum, c) => sum + c.seconds, 0).toFixed(3);
   const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   const properties = [
-    ['racelab', input.tool.version],
+    ...rerunProperties(input),
     ['database', (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ')],
     ['node', input.nodeVersion],
     ['seed', String(input.config.seed)],
     ['verdict', overallWords(input)],
-    ['rerun', input.replayCommand],
   ]
     .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)
     .join('\n');

@@ -7,12 +7,13 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/timeline.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
-import { count, rateWithInterval, concurrency, isolationWords } from './format.ts';
+import { count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
@@ -34,16 +35,17 @@ export function verdictSentence(check: StressCheck): string {
     const advice = fewWindowsAdvice(finding);
     return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}${settled}`;
   }
+  const o = finding.outcomes;
   const kinds = [
-    finding.outcomes.integrity_error && `${count(finding.outcomes.integrity_error)} IntegrityError`,
-    finding.outcomes.serialization_failure && `${count(finding.outcomes.serialization_failure)} serialization failures`,
-    finding.outcomes.deadlock && `${count(finding.outcomes.deadlock)} deadlocks`,
-    finding.outcomes.lock_timeout && `${count(finding.outcomes.lock_timeout)} lock wait timeouts`,
-    finding.outcomes.overwritten && `${count(finding.outcomes.overwritten)} sessions silently overwritten`,
-    finding.outcomes.lost && `${count(finding.outcomes.lost)} sessions lost`,
-    finding.outcomes.invariant_violated && `${count(finding.outcomes.invariant_violated)} violations of its invariant found by its audit`,
+    o.integrity_error && `${count(o.integrity_error)} IntegrityError`,
+    o.serialization_failure && plural(o.serialization_failure, 'serialization failure'),
+    o.deadlock && plural(o.deadlock, 'deadlock'),
+    o.lock_timeout && plural(o.lock_timeout, 'lock wait timeout'),
+    o.overwritten && `${plural(o.overwritten, 'session')} silently overwritten`,
+    o.lost && `${plural(o.lost, 'session')} lost`,
+    o.invariant_violated && `${plural(o.invariant_violated, 'violation')} of its invariant found by its audit`,
   ].filter(Boolean);
-  return `${name} reproduced the race: ${kinds.join(', ')} in ${count(finding.ops)} ops, a violation rate of ${rateWithInterval(finding.rate)} per op and ${rateWithInterval(finding.windowRate)} per race window (${count(finding.windows)} windows; 95% Wilson intervals); ${expectation}.`;
+  return `${name} reproduced the race: ${kinds.join(', ')} in ${plural(finding.ops, 'op')}, a violation rate of ${rateWithInterval(finding.rate)} per op and ${rateWithInterval(finding.windowRate)} per race window (${plural(finding.windows, 'window')}; 95% Wilson intervals); ${expectation}.`;
 }
 
 export function renderMarkdown(input: ReportInput): string {
@@ -152,22 +154,26 @@ function table(input: ReportInput): string[] {
 
 function whatWasRun(input: ReportInput): string[] {
   const c = input.config;
-  const keys = c.keys === 'shrunk' ? `${count(c.keySpace)} keys (shrunk), occupancy ${c.occupancy}` : `${c.keys} (36^32 keys)`;
+  const keys = c.keys === 'shrunk' ? `${plural(c.keySpace, 'key')} (shrunk), occupancy ${c.occupancy}` : `${c.keys} (36^32 keys)`;
+  const place = rerunPlace(input.scenarioFiles);
   return [
     '## What was run',
     '',
     `- ${input.tool.name} ${input.tool.version} on Node ${input.nodeVersion}, ${input.startedAt.toISOString()}`,
+    `- ${racelabSource(input.tool)}`,
+    ...(input.commandLine ? [`- command as given: \`${commandLineWords(input.tool.name, input.commandLine)}\``] : []),
+    ...scenarioFileLines(input.scenarioFiles).map((line) => `- ${line}`),
     ...(input.databases ?? [input.database]).map((db) => `- ${db.product} ${db.version} (${db.kind}; ${db.reason})`),
-    `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${count(c.maxAttempts)} key draws per op, seed ${c.seed}`,
+    `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${plural(c.maxAttempts, 'key draw')} per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',
-    `Get racelab: \`npx racelab@${input.tool.version}\` runs this version without installing it (Node ≥ 20.10); or \`npm install --save-dev racelab@${input.tool.version}\`.`,
+    `Get racelab: ${getRacelab(input.tool)}.`,
     '',
-    `Rerun it ${SEED_FIXES}:`,
+    `Rerun it${place ? ` ${place}` : ''} ${SEED_FIXES}:`,
     '',
     '```sh',
-    npxCommand(input),
+    rerunCommand(input),
     '```',
   ];
 }
@@ -185,9 +191,11 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
     lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }
-  if (finding.invariantProblems.length > 0) {
+  const audited = finding.outcomes.invariant_violated;
+  if (audited > 0) {
     lines.push(`### ${finding.scenario.name}${on}: what its audit found, with no error raised`, '');
-    lines.push(...fence(finding.invariantProblems.map((p) => p.message)), '');
+    lines.push(`Its audit found ${plural(audited, 'violation')} of its invariant:`, '');
+    lines.push(...fence(firstOf(finding.invariantProblems.map((p) => p.message), audited)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
     if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
   }
@@ -223,21 +231,16 @@ function searchSection(input: ReportInput): string[] {
   const lines = ['## Interleavings searched', ''];
   for (const search of input.searches) {
     const { result } = search;
-    const budget = `up to ${count(search.budget.runs)} inputs or ${search.budget.timeLimitMs / 1000} s`;
+    const budget = `up to ${plural(search.budget.runs, 'input')} or ${search.budget.timeLimitMs / 1000} s`;
     if (!result.failed) {
       const capped = result.timedOut ? '; the time cap stopped it' : '';
-      lines.push(`- **${search.scenario}**: no counterexample in ${count(result.numRuns)} inputs (${count(result.interleavings)} distinct interleavings; budget ${budget}${capped}; seed ${result.seed}).`);
+      lines.push(`- **${search.scenario}**: no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}; budget ${budget}${capped}; seed ${result.seed}).`);
       continue;
     }
-    lines.push(`- **${search.scenario}**: a counterexample after ${count(result.numRuns)} inputs, shrunk ${count(result.numShrinks)} times (budget ${budget}):`, '');
+    lines.push(`- **${search.scenario}**: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
     lines.push('```sh', searchReplayCommand(search.argument, result.seed, result.path), '```');
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];
-}
-
-/** The rerun command as somebody without racelab installed types it. */
-export function npxCommand(input: Pick<ReportInput, 'replayCommand' | 'tool'>): string {
-  return input.replayCommand.replace(/^racelab /, `npx racelab@${input.tool.version} `);
 }

@@ -1,5 +1,5 @@
 import type { Progress } from '../harness/reproduce.ts';
-import { count } from './format.ts';
+import { count, plural } from './format.ts';
 
 const BAR = 24;
 const MIN_BAR = 8;
@@ -16,9 +16,9 @@ export function progressLine(progress: Progress, width = Number.POSITIVE_INFINIT
   const done = Math.max(0, Math.min(1, fraction));
   const rate = progress.elapsedMs > 0 ? Math.round((progress.ops / progress.elapsedMs) * 1000) : 0;
   const amount = timed
-    ? `${count(progress.ops)} ops in ${(progress.elapsedMs / 1000).toFixed(0)}/${(progress.durationMs! / 1000).toFixed(0)} s`
+    ? `${plural(progress.ops, 'op')} in ${(progress.elapsedMs / 1000).toFixed(0)}/${(progress.durationMs! / 1000).toFixed(0)} s`
     : `${count(progress.ops)}/${count(progress.totalOps)} ops`;
-  const counts = `${amount} · ${count(progress.violations)} violations`;
+  const counts = `${amount} · ${plural(progress.violations, 'violation')}`;
   const bar = (size: number) => {
     const filled = Math.round(done * size);
     return `[${'█'.repeat(filled)}${'░'.repeat(size - filled)}]`;

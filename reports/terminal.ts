@@ -6,10 +6,11 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, count, concurrency, isolationWords } from './format.ts';
+import { alignColumns, count, firstOf, plural, concurrency, isolationWords } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
+import { rerunTerminalLines } from './rerun-words.ts';
 import { databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
 import { cellVerdict, overallWords, rateCell } from './check-words.ts';
 import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
@@ -57,8 +58,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   // session (a user's signup, say) gets none of it.
   if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
   lines.push(`verdict: ${overallWords(input)}`);
-  lines.push(`rerun:  ${input.replayCommand}`);
-  lines.push(`        ${SEED_FIXES}`);
+  lines.push(...rerunTerminalLines(input, SEED_FIXES));
   lines.push(`report: ${reportPath}`);
   return `${lines.join('\n')}\n`;
 }
@@ -218,9 +218,10 @@ function evidence(findings: readonly Finding[], product: string): string[] {
       lines.push(`  session key: ${silent.key}`, `  op wrote:    ${silent.audit.wrote}`);
       lines.push(`  row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`, ...timelineSection(silent), '');
     }
-    if (finding.invariantProblems.length > 0) {
-      lines.push(`${finding.scenario.name}: its audit found ${count(finding.outcomes.invariant_violated)} violations of its invariant, with no error raised:`);
-      lines.push(...finding.invariantProblems.slice(0, 5).map((p) => `  ${p.message}`));
+    const audited = finding.outcomes.invariant_violated;
+    if (audited > 0) {
+      lines.push(`${finding.scenario.name}: its audit found ${plural(audited, 'violation')} of its invariant, with no error raised:`);
+      lines.push(...firstOf(finding.invariantProblems.map((p) => p.message), audited, 5).map((line) => `  ${line}`));
       const shown = finding.invariantProblems.find((p) => p.timeline);
       lines.push(...(shown ? [`  the ops it names (${shown.message}):`, ...timelineSection(shown).slice(1)] : []), '');
     }
@@ -228,7 +229,7 @@ function evidence(findings: readonly Finding[], product: string): string[] {
     if (finding.verdict === 'holds' || finding.verdict === 'no-evidence') {
       const absorbed =
         finding.retries > 0
-          ? ` It absorbed ${count(finding.retries)} refusals (a key taken, or a transaction refused) by retrying; no caller saw them.`
+          ? ` It absorbed ${plural(finding.retries, 'refusal')} (a key taken, or a transaction refused) by retrying; no caller saw them.`
           : '';
       lines.push(`${finding.scenario.name}: ${holdsBound(finding)}.${absorbed}`);
       const advice = fewWindowsAdvice(finding);
@@ -237,7 +238,7 @@ function evidence(findings: readonly Finding[], product: string): string[] {
     const exhausted = finding.outcomes.key_space_exhausted;
     if (exhausted > 0) {
       lines.push(
-        `${finding.scenario.name}: ${count(exhausted)} ops found no free key within the draw cap: the key space is too small for this load (capacity, not a race; they do not count as violations).`,
+        `${finding.scenario.name}: ${plural(exhausted, 'op')} found no free key within the draw cap: the key space is too small for this load (capacity, not a race; they do not count as violations).`,
         '',
       );
     }

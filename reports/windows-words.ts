@@ -3,7 +3,7 @@
  * report.md and the gate say the same thing.
  */
 import type { Finding } from '../harness/finding.ts';
-import { count, percent } from './format.ts';
+import { percent, plural } from './format.ts';
 
 /** The definition, stated in report.md and the README. */
 export const WINDOW_DEFINITION =
@@ -17,9 +17,9 @@ const WEAK_BOUND = 0.05;
 
 /** `no violation in 8,000 ops (312 race windows): below 1.2% per window at 95% confidence`. */
 export function holdsBound(finding: Finding): string {
-  const windows = finding.windows === 1 ? '1 race window' : `${count(finding.windows)} race windows`;
-  if (finding.windows === 0) return `no violation in ${count(finding.ops)} ops, but no race window: no two ops ever held a key at once, so the run says nothing about the race`;
-  return `no violation in ${count(finding.ops)} ops (${windows}): below ${percent(finding.windowRate.high)} per window at 95% confidence`;
+  const windows = plural(finding.windows, 'race window');
+  if (finding.windows === 0) return `no violation in ${plural(finding.ops, 'op')}, but no race window: no two ops ever held a key at once, so the run says nothing about the race`;
+  return `no violation in ${plural(finding.ops, 'op')} (${windows}): below ${percent(finding.windowRate.high)} per window at 95% confidence`;
 }
 
 /** What opens more race windows, as every report advises it. */
@@ -28,5 +28,5 @@ export const OPEN_MORE_WINDOWS = 'more --clients, a smaller --key-space or more 
 /** What to change when a `holds` verdict rests on too few windows; undefined when it does not. */
 export function fewWindowsAdvice(finding: Finding): string | undefined {
   if (finding.verdict !== 'holds' || finding.windowRate.high <= WEAK_BOUND) return undefined;
-  return `only ${count(finding.windows)} race windows: too few for a strong bound; ${OPEN_MORE_WINDOWS}, and racelab explore searches the interleavings instead`;
+  return `only ${plural(finding.windows, 'race window')}: too few for a strong bound; ${OPEN_MORE_WINDOWS}, and racelab explore searches the interleavings instead`;
 }

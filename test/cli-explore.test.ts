@@ -3,7 +3,8 @@ import { Ajv } from 'ajv';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from './cli-process.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { runCli, startCli, within } from './cli-process.ts';
 
 let out: string;
 beforeAll(() => {
@@ -86,6 +87,31 @@ describe('racelab explore', () => {
     expect(total).toBeGreaterThan(10);
     for (const line of lines) expect(line).toMatch(/ ⇒ {2}w1 op1 \w+ · w2 op1 \w+$/);
     expect(result.stdout).toContain('40001 could not serialize access');
+  });
+
+  it('Ctrl-C: says it was interrupted and after how much, writes its reports marked interrupted, exits 130', async () => {
+    const own = join(out, 'interrupted');
+    // on-conflict holds, so a search of 100,000 inputs is still running when the signal comes.
+    const { child, done } = startCli(['explore', 'on-conflict', '--runs', '100000', '--seed', '3', '--db', inject('embeddedUrl'), '--out', own]);
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    expect(await within(30_000, () => seen.includes('exploring on-conflict'))).toBeLessThan(30_000);
+    await delay(1_500);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stdout).toMatch(/^INTERRUPTED: Ctrl-C stopped the search after [\d,]+ inputs?, none of which broke the property \([\d,]+ distinct interleavings?\); seed 3$/m);
+    expect(result.stdout).toContain('\nverdict: none: interrupted before it could decide, with no race found in what ran\n');
+    expect(result.stdout).toMatch(/^rerun: {2}racelab explore on-conflict --db postgres:\/\/\S+ --seed 3 --runs 100000$/m);
+    expect(result.stderr).toContain(`report: ${own}/`);
+    const dir = join(own, 'latest');
+    expect(readdirSync(dir).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'report.trac.txt']);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync('reports/explore-report.schema.json', 'utf8')));
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report).toMatchObject({ interrupted: true, counterexample: null, searched: { seed: 3 }, commandLine: ['explore', 'on-conflict', '--runs', '100000', '--seed', '3', '--db', expect.stringContaining(':***@'), '--out', own] });
+    expect(report.account[0]).toMatch(/^INTERRUPTED: /);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('> **Interrupted** (Ctrl-C): the account covers only the interleavings that ran.');
   });
 
   it('a schedule that does not fit the run: one line, exit 2', async () => {

@@ -5,6 +5,7 @@ import { interleavingLines, outcomesLine } from '../harness/explore/interleaving
 import { raceViolations } from '../harness/explore/race-outcomes.ts';
 import { ScheduleError } from '../harness/explore/schedule.ts';
 import { searchForRace } from '../harness/explore/search.ts';
+import { ExploreInterrupted } from '../harness/explore/harness-failure.ts';
 import { ISOLATIONS } from '../harness/types.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { replay, twoByOne, withExplorer } from './explorers.ts';
@@ -98,6 +99,30 @@ describeEachServer('explore: the property search', (server) => {
       },
       8,
     );
+  });
+
+  it('Ctrl-C while it shrinks: the interruption carries the failing interleaving found, not yet shrunk, and how far it got', async () => {
+    const controller = new AbortController();
+    const failure = await withExplorer(
+      database(),
+      'naive-save',
+      (explorer) => {
+        // Ctrl-C right after the first interleaving that breaks the property, as shrinking begins.
+        const run = explorer.run.bind(explorer);
+        explorer.run = async (input, policy) => {
+          const done = await run(input, policy);
+          if (raceViolations(done) > 0) controller.abort();
+          return done;
+        };
+        return searchForRace(explorer, { runs: 1_000, isolations: ISOLATIONS, seed: 7, signal: controller.signal }).catch((error: unknown) => error);
+      },
+      8,
+    );
+    expect(failure).toBeInstanceOf(ExploreInterrupted);
+    const { progress } = failure as ExploreInterrupted;
+    expect(progress).toMatchObject({ seed: 7, inputs: expect.any(Number) });
+    expect(progress!.inputs).toBeGreaterThanOrEqual(1);
+    expect(raceViolations(progress!.violation!)).toBeGreaterThan(0);
   });
 
   it('atomic-create holds for 50 generated inputs and schedules', async () => {

@@ -44,7 +44,7 @@ describeMysql('explore on MariaDB/MySQL', (url) => {
     const out = join(work, 'search');
     const result = await runCli(['explore', 'naive-save', '--db', url, '--seed', '1', '--out', out]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/counterexample after \d+ inputs?, shrunk \d+ times to 2 workers × 1 op, key space 1, autocommit:\n {2}w1 exists\(k0\) → false\n {2}w2 exists\(k0\) → false\n {2}w1 insert\(k0\) → ok\n {2}w2 insert\(k0\) → 1062 Duplicate entry '[a-z0-9]+' for key 'PRIMARY'\n/);
+    expect(result.stdout).toMatch(/counterexample after \d+ inputs?, shrunk \d+ times? to 2 workers × 1 op, key space 1, autocommit:\n {2}w1 exists\(k0\) → false\n {2}w2 exists\(k0\) → false\n {2}w1 insert\(k0\) → ok\n {2}w2 insert\(k0\) → 1062 Duplicate entry '[a-z0-9]+' for key 'PRIMARY'\n/);
     // The replay commands name the database, or they would replay on PostgreSQL.
     expect(result.stdout).toContain(`schedule: racelab explore naive-save --db ${url} --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"`);
   });

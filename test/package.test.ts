@@ -118,6 +118,32 @@ describe('scenario files in every kind of project, from the command line', () =>
   });
 });
 
+describe("a report's rerun, from its own directory", () => {
+  it.each([
+    ['esm', '.ts'],
+    ['commonjs', '.js'],
+  ] as const)('%s project, a %s scenario file: the report holds its copy and says where racelab came from; the rerun runs there', (kind, extension) => {
+    const dir = join(work, kind);
+    const name = `rerun-me${extension}`;
+    writeFileSync(join(dir, name), extension === '.ts' ? ESM : CJS);
+    const url = inject('embeddedUrl');
+    const first = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '10', '--out', 'rerun-report']);
+    expect(first.code, first.output).toBe(0);
+    const latest = join(dir, 'rerun-report', 'latest');
+    const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8'));
+    // Installed from the packed tarball, as this project's lockfile records: never `npx racelab@0.1.0`.
+    expect(report.tool.source).toEqual({ kind: 'tarball', file: 'racelab-0.1.0.tgz' });
+    expect(readFileSync(join(latest, 'report.md'), 'utf8')).not.toContain('npx racelab@');
+    expect(report.replayCommand).toContain(` --scenario ./scenarios/${name} `);
+    // The report hides the password; the rerun is given it back, and runs in the report's directory.
+    const redacted = report.replayCommand.split(' ');
+    const args = redacted.slice(1).map((word: string) => (word.includes(':***@') ? url : word));
+    const again = inProject(latest, 'npx', ['racelab', ...args, '--out', join(dir, 'rerun-again')]);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/signup-unique-index: no violation in 20 ops/);
+  });
+});
+
 describe("the README's examples, pasted into each kind of project", () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   /** The fenced block of `language` that contains `marker`. */
@@ -184,6 +210,8 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
          const report = await race('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
          expect(report.database.kind).toBe('server');
          expect(report.database.reason).toMatch(/^--db postgres:/);
+         // That server is gone once the run ends: the rerun starts an embedded one.
+         expect(report.replayCommand).toMatch(/^racelab reproduce --db embedded --scenario /);
        });
        it('and again, on the same one', async () => {
          await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });

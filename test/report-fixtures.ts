@@ -1,7 +1,8 @@
 /**
  * Fixture values for testing the decision and the renderers in-process: findings folded by the real
- * checker (`toFinding`) from made-up worker reports, and a ReportInput decided by the real
- * `decide`. No database: these test what racelab makes of results, not the results.
+ * checker (`toFinding`) from made-up worker reports (`findingOf`) or built by hand (`finding`), and
+ * ReportInputs decided by the real `decide`. No database: these test what racelab makes of
+ * results, not the results.
  */
 import { analyticExpectation } from '../harness/analytic.ts';
 import type { BaselineComparison } from '../harness/baseline.ts';
@@ -12,16 +13,17 @@ import type { WorkerReport, WorkerSample } from '../harness/protocol.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
 import { OUTCOMES, type Expectation, type OutcomeCounts, type RunConfig, type Scenario } from '../harness/types.ts';
 import { decide } from '../harness/verdict.ts';
+import { wilson } from '../harness/wilson.ts';
 
 export const CONFIG: RunConfig = {
-  workers: 2,
-  threads: 1,
-  opsPerWorker: 100,
+  workers: 4,
+  threads: 2,
+  opsPerWorker: 50,
   keys: 'shrunk',
-  keySpace: 64,
+  keySpace: 8,
   occupancy: 0.5,
-  maxAttempts: 1000,
-  seed: 42,
+  maxAttempts: 64,
+  seed: 7,
   isolation: 'read-committed',
   opTimeoutMs: 10_000,
 };
@@ -34,6 +36,9 @@ export const POSTGRES: ReportDatabase = {
   reason: 'given with --db',
   label: 'postgres://postgres@127.0.0.1:5432/test',
 };
+
+/** racelab as a checkout of a commit, as tool-source.ts finds it. */
+const TOOL: ReportInput['tool'] = { name: 'racelab', version: '0.1.0', source: { kind: 'checkout', commit: 'c0ffee0000000000000000000000000000000001', dirty: false, remote: null } };
 
 export const SQLITE: ReportDatabase = { kind: 'embedded', product: 'SQLite', version: '3.53.2', defaultIsolation: 'deferred', reason: 'named with --db', label: 'sqlite' };
 
@@ -151,8 +156,9 @@ export function inputOf(spec: InputSpec): ReportInput {
     ...(p.database && { database: p.database }),
   }));
   const facts: Omit<ReportInput, 'decision'> = {
-    tool: { name: 'racelab', version: '0.1.0' },
+    tool: TOOL,
     replayCommand: 'racelab reproduce --scenario ./reserve.race.ts --seed 42',
+    scenarioFiles: [],
     database: databases[0] ?? POSTGRES,
     ...(databases.length > 1 && { databases }),
     scenarioNames: [...new Set(spec.points.flatMap((p) => [...p.findings.map((f) => f.scenario.name), ...(p.skipped ?? []).map((s) => s.name)]))],
@@ -166,4 +172,75 @@ export function inputOf(spec: InputSpec): ReportInput {
     ...(spec.searches && { searches: spec.searches }),
   };
   return { ...facts, decision: decide(facts, spec.baseline) };
+}
+
+/** A finding of `ops` ops with these outcomes (the rest ok), its rates and verdict as toFinding would compute them. */
+export function finding(counts: Partial<OutcomeCounts>, overrides: Partial<Finding> = {}, ops = 200): Finding {
+  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, counts[o] ?? 0])) as OutcomeCounts;
+  outcomes.ok = ops - Object.entries(outcomes).reduce((sum, [o, n]) => sum + (o === 'ok' ? 0 : n), 0);
+  const loud = outcomes.integrity_error + outcomes.serialization_failure + outcomes.deadlock + outcomes.lock_timeout;
+  const silent = outcomes.overwritten + outcomes.lost + outcomes.invariant_violated;
+  const violations = loud + silent;
+  const windows = Math.max(violations, 40);
+  return {
+    scenario: { name: 'signup', expect: 'unsafe', why: 'nothing enforces uniqueness', origin: 'a test fixture', isolation: 'read-committed', declared: false },
+    property: 'no two users share an email',
+    ops,
+    outcomes,
+    violations,
+    rate: wilson(violations, ops),
+    windows,
+    windowRate: wilson(violations, windows),
+    savesSessions: false,
+    integrityErrorRate: wilson(outcomes.integrity_error, ops),
+    silentRate: wilson(silent, ops),
+    loudViolations: loud,
+    silentViolations: silent,
+    retries: 0,
+    draws: ops,
+    verdict: violations > 0 ? 'reproduced' : 'holds',
+    matchesExpectation: violations > 0,
+    workerFailures: [],
+    invariantProblems: [],
+    elapsedMs: 1000,
+    opsPerSecond: ops,
+    releasedAt: Date.UTC(2026, 11, 2),
+    statements: 2 * ops,
+    statementsPerSecond: 2 * ops,
+    ...overrides,
+  };
+}
+
+
+/** One run of these findings on an embedded PostgreSQL, as runInvocation would describe it. */
+export function reportInput(findings: Finding[], overrides: Partial<Omit<ReportInput, 'decision'>> = {}): ReportInput {
+  const database = {
+    kind: 'embedded' as const,
+    product: 'PostgreSQL',
+    version: '18.1',
+    defaultIsolation: 'read-committed' as const,
+    reason: 'an embedded PostgreSQL (--db embedded)',
+    label: 'embedded',
+  };
+  const facts: Omit<ReportInput, 'decision'> = {
+    tool: TOOL,
+    replayCommand: 'racelab reproduce --db embedded --scenario ./signup.race.ts --clients 4 --threads 2 --ops 50 --keys shrunk --key-space 8 --occupancy 0.5 --max-attempts 64 --seed 7',
+    commandLine: ['reproduce', '--db', 'embedded', '--scenario', './signup.race.ts', '--ops', '50', '--key-space', '8', '--seed', '7'],
+    scenarioFiles: [],
+    database,
+    scenarioNames: findings.map((f) => f.scenario.name),
+    nodeVersion: 'v20.19.0',
+    config: CONFIG,
+    schedule: 'sequential',
+    startedAt: new Date(Date.UTC(2026, 11, 2, 12)),
+    points: [{ config: CONFIG, expectation: analyticExpectation(CONFIG, 100, 200), findings, skipped: [] }],
+    interrupted: false,
+    ...overrides,
+  };
+  return { ...facts, decision: decide(facts) };
+}
+
+/** `n` audit problems, as a scenario's audit hook returns them. */
+export function auditProblems(n: number): Finding['invariantProblems'] {
+  return Array.from({ length: n }, (_, i) => ({ message: `2 users share user-${i}@example.com (created by w1:op${i + 1}, w2:op${i + 1})`, key: `user-${i}@example.com` }));
 }

@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM, renderInChromium } from './chromium.ts';
 import { runCli } from './cli-process.ts';
 import { readReport } from './report-file.ts';
+import { TOOL } from '../cli/tool-info.ts';
+import { toolSource } from '../cli/tool-source.ts';
+import { racelabSource } from '../reports/rerun-words.ts';
 
 let work: string;
 let out: string;
@@ -91,8 +94,12 @@ describe('report.md', () => {
   it('says what was run and how to rerun it, with no password anywhere', () => {
     expect(md()).toContain(`on Node ${process.version}`);
     expect(md()).toMatch(/- PostgreSQL \d+\.\d+ \(server; --db postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\)/);
-    expect(md()).toContain('npx racelab@0.1.0 reproduce --db postgres://postgres:***@127.0.0.1:');
-    expect(md().indexOf('Get racelab: `npx racelab@0.1.0`')).toBeLessThan(md().indexOf('npx racelab@0.1.0 reproduce'));
+    // Where this racelab comes from (a checkout's commit, here), and never an npx version the registry lacks.
+    expect(md()).toContain(`\n- ${racelabSource({ ...TOOL, source: toolSource() })}\n`);
+    expect(md()).not.toContain('npx racelab@');
+    expect(md()).toMatch(/^- command as given: `racelab reproduce --scenario naive-save,naive-upsert,atomic-create --db 'postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres' --ops 400 /m);
+    expect(md()).toContain('```sh\nracelab reproduce --db postgres://postgres:***@127.0.0.1:');
+    expect(md().indexOf('Get racelab: ')).toBeLessThan(md().indexOf('```sh\nracelab reproduce'));
     expect(md()).toContain('--seed 5');
     for (const file of ['report.md', 'report.json', 'junit.xml', 'report.html', 'report.trac.txt']) {
       expect(readFileSync(join(out, 'latest', file), 'utf8')).not.toContain(password());
@@ -132,7 +139,7 @@ describe('report.trac.txt', () => {
     expect(trac).toContain('||= scenario =||= expected =||= isolation =||= ops =||= ok =||= !IntegrityError =||');
     expect(trac).toMatch(/^\|\| naive-save \|\| unsafe \|\| autocommit \|\| 1,600 \|\|/m);
     expect(trac).toMatch(/^\{\{\{\nERROR: {2}duplicate key value violates unique constraint "django_session_pkey"\nSQLSTATE: 23505$/m);
-    expect(trac).toMatch(/^\{\{\{\n#!sh\nnpx racelab@0\.1\.0 reproduce /m);
+    expect(trac).toMatch(/^\{\{\{\n#!sh\nracelab reproduce /m);
     expect(trac).toContain('=== naive-save: first !IntegrityError, as PostgreSQL reported it ===');
     expect(trac).toMatch(/^ \* '''atomic-create''' holds:/m);
     expect(trac).not.toMatch(/```|^\| --- |\*\*[a-z-]+\*\*/m);
@@ -195,7 +202,7 @@ describe('report.html', () => {
   it('draws no chart without a sweep of the key space: one point per scenario is no curve', () => {
     const html = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
     expect(html).not.toContain('<svg');
-    expect(html).toContain('<pre class="wrap"><code>npx racelab@0.1.0 reproduce');
+    expect(html).toContain('<pre class="wrap"><code>racelab reproduce');
   });
 
   it("sizes the chart's legend to its longest label", () => {

@@ -90,7 +90,7 @@ describeSqlite('the SQLite store', () => {
     const result = await runCli(['explore', 'naive-save', '--db', 'sqlite', '--seed', '1', '--out', join(work, 'explore')]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /shrunk \d+ times to 2 workers × 1 op, key space 1, autocommit:\n {2}w1 exists\(k0\) → false\n {2}w2 exists\(k0\) → false\n {2}w1 insert\(k0\) → ok\n {2}w2 insert\(k0\) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: django_session\.session_key\n/,
+      /shrunk \d+ times? to 2 workers × 1 op, key space 1, autocommit:\n {2}w1 exists\(k0\) → false\n {2}w2 exists\(k0\) → false\n {2}w1 insert\(k0\) → ok\n {2}w2 insert\(k0\) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: django_session\.session_key\n/,
     );
     expect(result.stdout).toContain('--db sqlite --schedule "workers=2 ops=1 keys=1 isolation=def seed=0 order=1,2,1,2"');
   });

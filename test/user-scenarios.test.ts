@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -89,6 +89,18 @@ describe('scenario files on the command line', () => {
       expect(readFileSync(join(out, 'latest', 'report.md'), 'utf8')).not.toContain(words);
     }
     expect(readReport(out).scenarios.every((s: { savesSessions: boolean }) => !s.savesSessions)).toBe(true);
+    // Each file is copied beside the reports, and the rerun names the copies: run in the report's directory.
+    const report = readReport(out);
+    expect(readdirSync(join(out, 'latest', 'scenarios')).sort()).toEqual(['get-or-create.race.ts', 'package.json', 'signup-think-time.race.ts', 'signup-unique-index.race.ts']);
+    expect(readFileSync(join(out, 'latest', 'scenarios', 'signup-unique-index.race.ts'), 'utf8')).toBe(readFileSync('examples/signup-unique-index.race.ts', 'utf8'));
+    expect(report.replayCommand).toContain(' --scenario ./scenarios/signup-think-time.race.ts,./scenarios/signup-unique-index.race.ts,./scenarios/get-or-create.race.ts ');
+    expect(report.scenarioFiles[0]).toEqual({
+      given: './test/fixtures/signup-think-time.race.ts',
+      copy: 'scenarios/signup-think-time.race.ts',
+      imports: ['../../harness/define-scenario.ts', '../../examples/signup-check-then-insert.race.ts'],
+      packages: [],
+    });
+    expect(result.stdout).toContain("\n        in the report's directory, which holds a copy of the scenario files it names\n");
   });
 
   it('explore finds the duplicate signup through the audit, as an interleaving of named steps', async () => {
@@ -96,6 +108,13 @@ describe('scenario files on the command line', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/w\d check\(k\d+\) → 0 rows/);
     expect(result.stdout).toMatch(/audit: 2 users share user-/);
+    // The printed replay names the file as given; the report's, its copy beside the report.
+    expect(result.stdout).toMatch(/^replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --db \S+ --seed 1 --path /m);
+    const latest = join(work, 'explore', 'latest');
+    expect(readdirSync(join(latest, 'scenarios')).sort()).toEqual(['package.json', 'signup-check-then-insert.race.ts']);
+    const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8'));
+    expect(report.replayCommand).toMatch(/^racelab explore \.\/scenarios\/signup-check-then-insert\.race\.ts --db \S+ --seed 1 --path "[\d:]+"$/);
+    expect(report.scenarioFiles).toEqual([{ given: './examples/signup-check-then-insert.race.ts', copy: 'scenarios/signup-check-then-insert.race.ts', imports: [], packages: ['racelab'] }]);
   });
 
   it.each([

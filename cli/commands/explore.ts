@@ -4,17 +4,21 @@ import { Explorer, type ExploreRun } from '../../harness/explore/explorer.ts';
 import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harness-failure.ts';
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
-import { searchForRace } from '../../harness/explore/search.ts';
+import { searchForRace, type SearchResult } from '../../harness/explore/search.ts';
 import type { DatabaseFamily, Isolation, Scenario } from '../../harness/types.ts';
-import { exhaustiveLine, headerLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
-import { count } from '../../reports/format.ts';
+import { exhaustiveLine, headerLines, interruptedEnumerationLine, interruptedSearchLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
+import { rerunTerminalLines } from '../../reports/rerun-words.ts';
+import { plural } from '../../reports/format.ts';
 import { InfrastructureError, UsageError } from '../cli-errors.ts';
-import { dbArgument } from '../replay-command.ts';
+import { dbArgument, givenCommandLine } from '../replay-command.ts';
+import { exploreReplayCommand } from '../explore-rerun.ts';
+import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from '../scenario-copies.ts';
 import { EXIT } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { openCommandDatabase } from '../open-database.ts';
 import { scenarioModules } from '../scenario-modules.ts';
 import { TOOL } from '../tool-info.ts';
+import { toolSource } from '../tool-source.ts';
 import { checkOutDir, runReportDir, writeRunReports } from '../out-dir.ts';
 import { renderExploreReports, type ExploreEvidence } from '../../reports/explore-report.ts';
 import type { Command, CommandIo } from './command.ts';
@@ -37,12 +41,15 @@ export const exploreCommand: Command = {
     const options = parseExploreOptions(args);
     await checkOutDir(options.out);
     const [scenarioModule] = await scenarioModules('explore', [options.scenario]);
+    // A scenario file is copied beside the reports, and their replay commands name the copy.
+    const copies = await planScenarioCopies([options.scenario]);
     const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
       const explorer = await Explorer.start(database, scenarioModule!, workers, io.signal);
       try {
-        const header = { tool: TOOL, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
+        const tool = { ...TOOL, source: toolSource() };
+        const header = { tool, scenario: explorer.scenario.name, database, property: explorer.scenario.property };
         io.stdout(`${headerLines(header).join('\n')}\n`);
         // Every line of the account is printed as it comes and kept for report.md.
         const body: string[] = [];
@@ -51,26 +58,38 @@ export const exploreCommand: Command = {
           io.stdout(`${lines.join('\n')}\n`);
         };
         const startedAt = new Date();
-        // The scenario as the replay commands name it, with the database when it is not the default.
+        // The scenario as the replay commands name it, with the database when it is not the
+        // default: as given on the terminal, and by its copy in the reports.
         const argument = `${options.scenario}${dbArgument(options.db)}`;
-        const { matches, text, reproduced, evidence } = await runMode(explorer, argument, options.mode, io, emit);
+        const rerunArgument = `${rerunScenarios([options.scenario], copies)[0]}${dbArgument(options.db)}`;
+        const { matches, text, reproduced, evidence, interrupted } = await runMode(explorer, argument, options.mode, io, emit);
         io.stdout(`verdict: ${text}\n`);
         const summary = {
           header: { ...header, nodeVersion: process.version, reason: plan.reason },
-          argument,
+          argument: rerunArgument,
+          replayCommand: exploreReplayCommand(rerunArgument, options.mode, evidence),
+          commandLine: givenCommandLine(['explore', ...args]),
+          scenarioFiles: copies,
           startedAt,
           mode: options.mode.kind,
           verdict: { text, reproduced, matchesExpectation: matches },
+          interrupted,
           body,
           ...evidence,
         };
-        const dir = await writeRunReports(options.out, runReportDir(options.out), renderExploreReports(summary));
+        io.stdout(`${rerunTerminalLines({ ...summary, tool }).join('\n')}\n`);
+        const reportDir = runReportDir(options.out);
+        // Before the reports: `latest` never points at a directory without the file its rerun names.
+        await writeScenarioCopies(reportDir, copies);
+        const dir = await writeRunReports(options.out, reportDir, renderExploreReports(summary));
         io.progress(`report: ${dir}/report.json (and report.md, report.trac.txt, junit.xml, report.html)`);
+        if (interrupted) return EXIT.interrupted;
         return matches ? EXIT.ok : EXIT.mismatch;
       } finally {
         await explorer.close();
       }
     } catch (error) {
+      // Interrupted before an exploration began: nothing ran that a report could show.
       if (error instanceof ExploreInterrupted) return EXIT.interrupted;
       if (error instanceof ScheduleError) throw new UsageError(error.message);
       if (error instanceof TooManyInterleavings) throw new UsageError(`--exhaustive: ${error.message}`);
@@ -86,49 +105,89 @@ function workersOf(mode: Exclude<ExploreMode, { kind: 'search' }>): number {
   return mode.kind === 'replay' ? mode.schedule.workers : mode.input.workers;
 }
 
-/** Runs the chosen mode, emitting its account line by line, and returns its verdict. */
+/**
+ * Runs the chosen mode, emitting its account line by line, and returns its verdict. Ctrl-C ends
+ * it with what ran so far, said as such: the verdict then covers only that.
+ */
 async function runMode(
   explorer: Explorer,
   name: string,
   mode: ExploreMode,
   io: CommandIo,
   emit: (lines: readonly string[]) => void,
-): Promise<Verdict & { evidence: ExploreEvidence }> {
+): Promise<Verdict & { evidence: ExploreEvidence; interrupted: boolean }> {
   const scenario = explorer.scenario;
   const { family } = explorer.database;
   const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation, family).isolation;
   switch (mode.kind) {
     case 'search': {
-      io.progress(`exploring ${name}: up to ${count(mode.runs)} inputs…`);
-      const result = await searchForRace(explorer, { ...mode, signal: io.signal });
+      io.progress(`exploring ${name}: up to ${plural(mode.runs, 'input')}…`);
+      let result: SearchResult;
+      try {
+        result = await searchForRace(explorer, { ...mode, signal: io.signal });
+      } catch (error) {
+        if (!(error instanceof ExploreInterrupted) || error.progress === undefined) throw error;
+        const { progress } = error;
+        emit(interruptedSearchLines(name, progress, isolationOf));
+        const { violation } = progress;
+        const searched = { seed: progress.seed, inputs: progress.inputs, interleavings: violation ? null : progress.interleavings };
+        const levels = violation ? [violation.input.isolation] : explored(scenario, mode.isolations);
+        const evidence: ExploreEvidence = violation ? { searched, counterexample: { run: violation, seed: progress.seed } } : { searched };
+        return { ...interruptedVerdict(verdict(scenario, family, violation !== undefined, levels)), evidence, interrupted: true };
+      }
       emit(searchLines(name, result, isolationOf));
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
       const searched = { seed: result.seed, inputs: result.numRuns, interleavings: result.failed ? null : result.interleavings };
       const evidence: ExploreEvidence = result.failed
         ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
         : { searched };
-      return { ...verdict(scenario, family, result.failed, levels), evidence };
+      return { ...verdict(scenario, family, result.failed, levels), evidence, interrupted: false };
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
-      const run = await explorer.run(input, orderPolicy(order));
+      let run: ExploreRun;
+      try {
+        run = await explorer.run(input, orderPolicy(order));
+      } catch (error) {
+        if (!(error instanceof ExploreInterrupted)) throw error;
+        emit(['INTERRUPTED: Ctrl-C stopped the replay before its interleaving ended']);
+        return { ...interruptedVerdict(verdict(scenario, family, false, [input.isolation])), evidence: {}, interrupted: true };
+      }
       emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
       const reproduced = raceViolations(run) > 0;
-      return { ...verdict(scenario, family, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {} };
+      return { ...verdict(scenario, family, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {}, interrupted: false };
     }
     case 'exhaustive': {
       let violating = 0;
+      let ran = 0;
       let first: ExploreRun | undefined;
-      const total = await enumerateInterleavings(explorer, mode.input, (run, index) => {
-        const violations = raceViolations(run);
-        if (violations > 0) violating++;
-        first ??= run;
-        emit([exhaustiveLine(run, index, violations)]);
-      }, io.signal);
-      emit(['', `${count(total)} interleavings of ${shape(first!, isolationOf(first!))}: ${count(violating)} violate the property`]);
-      return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } } };
+      let total: number;
+      try {
+        total = await enumerateInterleavings(explorer, mode.input, (run, index) => {
+          const violations = raceViolations(run);
+          if (violations > 0) violating++;
+          ran++;
+          first ??= run;
+          emit([exhaustiveLine(run, index, violations)]);
+        }, io.signal);
+      } catch (error) {
+        if (!(error instanceof ExploreInterrupted)) throw error;
+        emit(['', interruptedEnumerationLine(ran, violating)]);
+        const evidence: ExploreEvidence = ran > 0 ? { enumerated: { interleavings: ran, violating } } : {};
+        return { ...interruptedVerdict(verdict(scenario, family, violating > 0, [mode.input.isolation])), evidence, interrupted: true };
+      }
+      emit(['', `${plural(total, 'interleaving')} of ${shape(first!, isolationOf(first!))}: ${plural(violating, 'violates', 'violate')} the property`]);
+      return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
     }
   }
+}
+
+/**
+ * The verdict of an exploration Ctrl-C stopped: a race it found stands (its interleaving replays
+ * it); that it found none says nothing yet, and the text says so rather than "holds".
+ */
+function interruptedVerdict(found: Verdict): Verdict {
+  return found.reproduced ? found : { ...found, text: 'none: interrupted before it could decide, with no race found in what ran' };
 }
 
 function explored(scenario: Scenario, isolations: readonly Isolation[]): Isolation[] {

@@ -1,6 +1,7 @@
 import type { ReportInput } from '../../harness/report-input.ts';
 import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
+import { plural } from '../../reports/format.ts';
 import { readBaseline } from '../baseline-file.ts';
 import { dbArgument } from '../replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
@@ -41,9 +42,10 @@ export const gateCommand: Command = {
     await checkOutDir(options.out);
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
+      commandLine: ['gate', ...args],
       ...(budget && {
         search: (database, choice, ran) => {
-          io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${budget.runs} inputs or ${budget.timeLimitMs / 1000} s per scenario…`);
+          io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${plural(budget.runs, 'input')} or ${budget.timeLimitMs / 1000} s per scenario…`);
           const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
           const wanted = ran.filter(worthSearching).map(({ module, argument }) => ({ module, argument: `${argument}${dbArgument(choice)}` }));
           return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });

@@ -31,7 +31,7 @@ export const reproduceCommand: Command = {
     const format = choiceOption('format', options.extra['format'] ?? 'terminal', FORMATS);
     await checkOutDir(options.out);
     sizeHeapsForMemory();
-    const { input, reportDir } = await runInvocation('reproduce', options, io);
+    const { input, reportDir } = await runInvocation('reproduce', options, io, { commandLine: ['reproduce', ...args] });
     if (format === 'markdown') io.stdout(renderMarkdown(input));
     else if (format === 'trac') io.stdout(renderTrac(input));
     else io.stdout(renderTerminal(input, `${reportDir}/report.json (and report.md, report.trac.txt, junit.xml, report.html${options.history ? ', history-*.jsonl' : ''})`, io.columns));

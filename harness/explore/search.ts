@@ -83,22 +83,31 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   let harnessFailure: unknown;
   const interleavings = new Set<string>();
   let contested = 0;
+  // How far it got, for an interruption to report: an interleaving that broke the property is
+  // evidence even before it is shrunk.
+  let inputs = 0;
+  let violation: ExploreRun | undefined;
+  const interrupted = () => new ExploreInterrupted('interrupted', { seed, inputs, interleavings: interleavings.size, ...(violation && { violation }) });
   const property = fc.asyncProperty(exploreInputs(isolations), async (input) => {
     if (harnessFailure !== undefined) throw harnessFailure;
     if (options.signal?.aborted) {
-      harnessFailure = new ExploreInterrupted('interrupted');
+      harnessFailure = interrupted();
       throw harnessFailure;
     }
     try {
       const run = await explorer.run(input, choicesPolicy(input.choices));
-      if (raceViolations(run) > 0) return false;
+      if (violation === undefined) inputs++;
+      if (raceViolations(run) > 0) {
+        violation ??= run;
+        return false;
+      }
       interleavings.add(`${JSON.stringify(run.input)}|${run.order.join(',')}`);
       if (run.pendingAt.some((pending) => pending.length > 1)) contested++;
       return true;
     } catch (error) {
       // An infrastructure failure is no counterexample: stop, and report it as such.
-      harnessFailure = error;
-      throw error;
+      harnessFailure = error instanceof ExploreInterrupted ? interrupted() : error;
+      throw harnessFailure;
     }
   });
   const details = await fc.check(property, {
@@ -113,7 +122,12 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   }
   if (details.counterexample === null) throw new HarnessFailure(`fast-check stopped without a counterexample after ${details.numRuns} runs`);
   const [counterexample] = details.counterexample;
-  const run = await explorer.run(counterexample, choicesPolicy(counterexample.choices));
+  let run: ExploreRun;
+  try {
+    run = await explorer.run(counterexample, choicesPolicy(counterexample.choices));
+  } catch (error) {
+    throw error instanceof ExploreInterrupted ? interrupted() : error;
+  }
   return {
     failed: true,
     seed: details.seed,
