@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runCli, startCli, within } from './cli-process.ts';
+import { fixturePath } from './run.ts';
 
 let out: string;
 beforeAll(() => {
@@ -76,6 +77,18 @@ describe('racelab explore', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/held for 100 inputs \(\d+ distinct interleavings\); seed \d+/);
     expect(result.stdout).toContain('verdict: holds (as expected');
+  });
+
+  it('a scenario whose statements racelab never sees: no evidence, exit 1, from explore and from the gate', async () => {
+    const scenario = fixturePath('no-statements.race');
+    const explored = await runCli(['explore', scenario, '--runs', '5', ...db()]);
+    expect(explored.code, explored.stdout + explored.stderr).toBe(1);
+    expect(explored.stdout).toMatch(/^verdict: no evidence: no input interleaved two workers' statements/m);
+    const gated = await runCli(['gate', '--scenario', scenario, '--ops', '20', '--explore-runs', '5', ...db()]);
+    expect(gated.code, gated.stdout + gated.stderr).toBe(1);
+    expect(gated.stdout).toMatch(/^NO EVIDENCE no-statements: expected safe, but no race window in 80 ops/m);
+    expect(gated.stdout).toMatch(/^NO EVIDENCE search no-statements: no counterexample in 5 inputs .*, but no input interleaved two workers' statements/m);
+    expect(gated.stdout).toMatch(/^gate: NO EVIDENCE \(0 of 2 checks passed\)/m);
   });
 
   it('serializable-save --exhaustive prints every interleaving of 2 workers × 1 op with its outcome', async () => {

@@ -141,6 +141,8 @@ async function runMode(
       const evidence: ExploreEvidence = result.failed
         ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
         : { searched };
+      // A search none of whose inputs chose between two workers' statements scheduled nothing.
+      if (!result.failed && result.contested === 0) return { ...NO_INTERLEAVING, evidence, interrupted: false };
       return { ...verdict(scenario, family, result.failed, levels), evidence, interrupted: false };
     }
     case 'replay': {
@@ -177,10 +179,22 @@ async function runMode(
         return { ...interruptedVerdict(verdict(scenario, family, violating > 0, [mode.input.isolation])), evidence, interrupted: true };
       }
       emit(['', `${plural(total, 'interleaving')} of ${shape(first!, isolationOf(first!))}: ${plural(violating, 'violates', 'violate')} the property`]);
+      // One interleaving is no choice between workers: what held was never raced.
+      if (violating === 0 && total <= 1) return { ...NO_INTERLEAVING, evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
       return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
     }
   }
 }
+
+/**
+ * An exploration that never had two workers' statements to order (they went around racelab's
+ * `ctx.db`, or one worker did everything): that nothing broke is no evidence, and no pass.
+ */
+const NO_INTERLEAVING: Verdict = {
+  matches: false,
+  reproduced: false,
+  text: "no evidence: no input interleaved two workers' statements (they went around ctx.db, or one worker did everything), so that it held says nothing",
+};
 
 /**
  * The verdict of an exploration Ctrl-C stopped: a race it found stands (its interleaving replays
