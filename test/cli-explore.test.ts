@@ -22,7 +22,7 @@ describe('racelab explore', () => {
     expect(result.stdout).toContain('shrunk');
     expect(result.stdout).toContain(
       [
-        'times to 2 workers × 1 op, key space 1, autocommit:',
+        ' to 2 workers × 1 op, key space 1, autocommit:',
         '  w1 exists(k0) → false',
         '  w2 exists(k0) → false',
         '  w1 insert(k0) → ok',

@@ -127,7 +127,8 @@ describe("a report's rerun, from its own directory", () => {
     const name = `rerun-me${extension}`;
     writeFileSync(join(dir, name), extension === '.ts' ? ESM : CJS);
     const url = inject('embeddedUrl');
-    const first = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '10', '--out', 'rerun-report']);
+    // One key, so that both runs open race windows (22 to 38 in 2×20 ops here, as above): a holds needs them.
+    const first = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'rerun-report']);
     expect(first.code, first.output).toBe(0);
     const latest = join(dir, 'rerun-report', 'latest');
     const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8'));
@@ -140,7 +141,7 @@ describe("a report's rerun, from its own directory", () => {
     const args = redacted.slice(1).map((word: string) => (word.includes(':***@') ? url : word));
     const again = inProject(latest, 'npx', ['racelab', ...args, '--out', join(dir, 'rerun-again')]);
     expect(again.code, again.output).toBe(0);
-    expect(again.output).toMatch(/signup-unique-index: no violation in 20 ops/);
+    expect(again.output).toMatch(/signup-unique-index: no violation in 40 ops/);
   });
 });
 
