@@ -6,6 +6,7 @@
 import type { BaselineComparison } from './baseline.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
+import type { Expectation } from './types.ts';
 
 /**
  * - `pass`: what the scenario expects was shown (a race reproduced, or none in race windows that
@@ -38,6 +39,8 @@ export interface StressCheck extends CheckOf<'stress'> {
    * stress run opened no race window.
    */
   settledBy?: ScenarioSearch;
+  /** The gate's search of the same scenario on the same database, when it made one: its own check says what it showed. */
+  search?: ScenarioSearch;
 }
 
 /** The gate's search of one scenario's interleavings on one database. */
@@ -100,6 +103,7 @@ function stressCheck(finding: Finding, sweepValue: number | undefined, database:
     finding,
     ...(sweepValue !== undefined && { sweepValue }),
     ...(database !== undefined && { database }),
+    ...(search && { search }),
   };
   const unsafe = finding.scenario.expect === 'unsafe';
   switch (finding.verdict) {
@@ -148,4 +152,21 @@ export function unpassedChecks(decision: Decision): Check[] {
 /** The stress check of one finding: every finding of the invocation has exactly one. */
 export function stressCheckOf(decision: Decision, finding: Finding): StressCheck {
   return decision.checks.find((check): check is StressCheck => check.kind === 'stress' && check.finding === finding)!;
+}
+
+/**
+ * An exploration's verdict: Ctrl-C makes it `interrupted` whatever it had found; else a search, an
+ * enumeration or a replay that never ordered two workers' statements is `no-evidence` unless it
+ * broke the property; else it passes when a race was found where the scenario is expected unsafe
+ * at every level explored, or none where it is expected safe at every one.
+ */
+export function explorationVerdict(reproduced: boolean, expectations: readonly Expectation[], found: { scheduled: boolean; interrupted: boolean }): OverallVerdict {
+  if (found.interrupted) return 'interrupted';
+  if (!reproduced && !found.scheduled) return 'no-evidence';
+  return expectations.every((expect) => expect === (reproduced ? 'unsafe' : 'safe')) ? 'pass' : 'fail';
+}
+
+/** Whether what was shown matches the expectation: null where nothing was decided (no evidence, broken, interrupted). */
+export function matchOf(verdict: OverallVerdict): boolean | null {
+  return verdict === 'pass' ? true : verdict === 'fail' ? false : null;
 }

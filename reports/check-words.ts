@@ -8,7 +8,7 @@ import type { Finding } from '../harness/finding.ts';
 import type { Rate } from '../harness/wilson.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import type { BaselineCheck, Check, CheckVerdict, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
-import { searchLines as exploreLines } from './explore-terminal.ts';
+import { notInterleaved, searchLines as exploreLines } from './explore-terminal.ts';
 import { count, magnitude, percent, plural, rateWithInterval } from './format.ts';
 import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
 
@@ -110,10 +110,8 @@ function searchText(check: SearchCheck): string {
   const name = `search ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`;
   if (!result.failed) {
     const capped = result.timedOut ? `, stopped by the ${search.budget.timeLimitMs / 1000} s cap` : '';
+    if (check.verdict === 'no-evidence') return `${name}: ${notInterleaved(result.numRuns)} (${seconds}${capped}; seed ${result.seed})`;
     const what = `no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}, ${seconds}${capped}; seed ${result.seed})`;
-    if (check.verdict === 'no-evidence') {
-      return `${name}: ${what}, but no input interleaved two workers' statements: they never met at racelab's turnstile (they went around ctx.db, or one worker did everything), so that it held says nothing`;
-    }
     return `${name}: ${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
   }
   const account = exploreLines(search.argument, result, () => check.finding?.scenario.isolation ?? search.isolation);
@@ -142,7 +140,9 @@ function baselineText(check: BaselineCheck): string {
 export function cellVerdict(check: StressCheck, compact = false): string {
   const f = check.finding;
   // Where width is short (a table in an 80-column terminal) a check that passed needs no flag.
-  if (compact && check.verdict === 'pass' && !check.settledBy) return f.verdict;
+  // A safe scenario the search broke though its stress run held: the cell says both.
+  const broke = f.scenario.expect === 'safe' && check.search?.result.failed ? '; the search broke it' : '';
+  if (compact && check.verdict === 'pass' && !check.settledBy) return `${f.verdict}${broke}`;
   if (check.settledBy) return `${f.verdict === 'holds' ? 'holds' : 'no race window'}; the search ${check.settledBy.result.failed ? 'reproduced it' : 'held'}`;
   switch (f.verdict) {
     case 'broken':
@@ -150,7 +150,7 @@ export function cellVerdict(check: StressCheck, compact = false): string {
     case 'no-evidence':
       return 'no evidence (no race window)';
     default:
-      return `${f.verdict} (${check.verdict === 'pass' ? 'as expected' : `EXPECTED ${f.verdict === 'holds' ? 'reproduced' : 'holds'}`})`;
+      return `${f.verdict} (${check.verdict === 'pass' ? 'as expected' : `EXPECTED ${f.verdict === 'holds' ? 'reproduced' : 'holds'}`})${broke}`;
   }
 }
 
@@ -177,4 +177,21 @@ export function shortCheckWords(check: Check): string {
  */
 export function rateCell(finding: Finding, rate: Rate): string {
   return finding.verdict === 'broken' ? '- (no verdict)' : rateWithInterval(rate);
+}
+
+/**
+ * An exploration's verdict in words, after `verdict:`: `reproduced (as expected: naive-save is
+ * expected unsafe)`, `no evidence: …`, or for Ctrl-C what it had found by then.
+ */
+export function explorationWords(verdict: OverallVerdict, reproduced: boolean, expected: string): string {
+  switch (verdict) {
+    case 'interrupted':
+      return reproduced
+        ? `reproduced before Ctrl-C interrupted it, no verdict (${expected}): its interleaving replays it`
+        : `none: interrupted before it could decide, with no race found in what ran (${expected})`;
+    case 'no-evidence':
+      return `no evidence: no input interleaved two workers' statements (they went around ctx.db, or one worker did everything), so that it held says nothing (${expected})`;
+    default:
+      return `${reproduced ? 'reproduced' : 'holds'} (${verdict === 'pass' ? 'as expected' : 'NOT AS EXPECTED'}: ${expected})`;
+  }
 }

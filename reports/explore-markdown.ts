@@ -5,6 +5,7 @@
 import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
+import type { OverallVerdict } from '../harness/verdict.ts';
 import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 
 /** What an exploration found, beside its printed account. */
@@ -15,6 +16,16 @@ export interface ExploreEvidence {
   counterexample?: { run: ExploreRun; seed?: number; path?: string; shrinks?: number };
   /** `--exhaustive`: every interleaving of one input. */
   enumerated?: { interleavings: number; violating: number };
+}
+
+/** An exploration's verdict, decided by harness/verdict.ts: every report of it renders this. */
+export interface ExploreVerdict {
+  verdict: OverallVerdict;
+  reproduced: boolean;
+  /** Null where nothing was decided: no evidence, or interrupted. */
+  matchesExpectation: boolean | null;
+  /** `reproduced (as expected: …)`, as printed after `verdict:`. */
+  text: string;
 }
 
 export interface ExploreSummary extends ExploreEvidence {
@@ -32,7 +43,7 @@ export interface ExploreSummary extends ExploreEvidence {
   scenarioFiles: readonly ScenarioFileCopy[];
   startedAt: Date;
   mode: 'search' | 'replay' | 'exhaustive';
-  verdict: { text: string; reproduced: boolean; matchesExpectation: boolean };
+  verdict: ExploreVerdict;
   /** True when Ctrl-C stopped it: the account covers only what ran. */
   interrupted: boolean;
   /** What was found or what held, as printed: the interleaving and the replay commands. */

@@ -43,7 +43,9 @@ export function exploreJson(summary: ExploreSummary) {
     database: { kind: header.database.kind, product: header.database.product, version: header.database.version, reason: header.reason },
     scenario: { name: header.scenario, property: header.property },
     mode: summary.mode,
-    verdict: summary.verdict,
+    // The decision the exit code is, as reproduce's report.json gives it.
+    result: { verdict: summary.verdict.verdict, summary: summary.verdict.text },
+    verdict: { text: summary.verdict.text, reproduced: summary.verdict.reproduced, matchesExpectation: summary.verdict.matchesExpectation },
     searched: summary.searched ?? null,
     enumerated: summary.enumerated ?? null,
     counterexample: counterexample
@@ -67,10 +69,17 @@ export function exploreJson(summary: ExploreSummary) {
 
 function exploreJunit(summary: ExploreSummary): string {
   const { header, verdict } = summary;
-  const failed = !verdict.matchesExpectation;
+  // A failure for fail and no evidence, an error for an interruption: never green unless it passed.
+  const failed = verdict.verdict === 'fail' || verdict.verdict === 'no-evidence';
+  const errored = verdict.verdict === 'interrupted' || verdict.verdict === 'broken';
   const detail = summary.counterexample ? interleavingLines(summary.counterexample.run).join('\n') : '';
-  const body = failed ? `<failure message="${escapeXml(verdict.text)}" type="VerdictMismatch">${escapeXml(detail)}</failure>` : '';
-  const counts = `tests="1" failures="${failed ? 1 : 0}" errors="0"`;
+  const type = verdict.verdict === 'no-evidence' ? 'NoEvidence' : 'VerdictMismatch';
+  const body = failed
+    ? `<failure message="${escapeXml(verdict.text)}" type="${type}">${escapeXml(detail)}</failure>`
+    : errored
+      ? `<error message="${escapeXml(verdict.text)}" type="Interrupted">${escapeXml(detail)}</error>`
+      : '';
+  const counts = `tests="1" failures="${failed ? 1 : 0}" errors="${errored ? 1 : 0}"`;
   const properties = [...rerunProperties({ ...summary, tool: header.tool }), ['database', `${header.database.product} ${header.database.version} (${header.database.kind})`], ['node', header.nodeVersion]];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

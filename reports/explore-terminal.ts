@@ -51,6 +51,7 @@ export function runLines(run: ExploreRun): string[] {
 export function searchLines(scenario: string, result: SearchResult, isolationOf: (run: ExploreRun) => string): string[] {
   if (!result.failed) {
     const capped = result.timedOut ? ', stopped by the time cap' : '';
+    if (result.contested === 0) return [`${notInterleaved(result.numRuns)}${capped}; seed ${result.seed}`];
     return [
       `held for ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}${capped}); seed ${result.seed}`,
     ];
@@ -88,4 +89,9 @@ export function interruptedEnumerationLine(interleavings: number, violating: num
 /** One line per interleaving, numbered, for --exhaustive. */
 export function exhaustiveLine(run: ExploreRun, index: number, violations: number): string {
   return `${String(index + 1).padStart(4)}. ${interleavingLine(run)}  ⇒  ${outcomesLine(run)}${violations > 0 ? '  ✗' : ''}`;
+}
+
+/** A search whose inputs never had two workers' statements to order: nothing was searched, and nothing held. */
+export function notInterleaved(inputs: number): string {
+  return `${plural(inputs, 'input')} tried, none of which interleaved two workers' statements: they never met at racelab's turnstile (they went around ctx.db, or one worker did everything), so nothing was searched`;
 }

@@ -10,7 +10,7 @@ import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
 import { count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
-import { searchReplayCommand } from './explore-terminal.ts';
+import { notInterleaved, searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
 import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
@@ -22,18 +22,25 @@ const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-/** One scenario's stress run in a sentence: what it showed, and whether that is what it expects. */
+/**
+ * One scenario's stress run in a sentence: what it showed, whether that is what it expects, and
+ * what the gate's search of the same scenario added to it.
+ */
 export function verdictSentence(check: StressCheck): string {
   const { finding } = check;
   const name = `**${finding.scenario.name}**`;
   const declared = `it is expected ${finding.scenario.expect} (${finding.scenario.why})`;
+  const asExpected = `as expected (${finding.scenario.expect}: ${finding.scenario.why})`;
   if (finding.verdict === 'broken') return `${name} **broke, no verdict on the race**: ${finding.brokenBy}; ${declared}.`;
-  const settled = check.settledBy ? ` The search of its interleavings ${check.settledBy.result.failed ? 'reproduced it' : 'scheduled its statements and held'} (below).` : '';
-  if (finding.verdict === 'no-evidence') return `${name} **showed no evidence either way**: ${holdsBound(finding)}; ${declared}.${settled}`;
-  const expectation = check.verdict === 'pass' ? `as expected (${finding.scenario.expect}: ${finding.scenario.why})` : `**not as expected**: ${declared}`;
+  const settled = check.settledBy;
+  if (settled?.result.failed) return `${name} did not show the race under stress (${holdsBound(finding)}); the search of its interleavings reproduced it (below), ${asExpected}.`;
+  if (settled) return `${name} showed no race window under stress (${holdsBound(finding)}); the search interleaved its statements in ${plural(settled.result.failed ? 0 : settled.result.contested, 'input')} and found no violation (below), ${asExpected}.`;
+  if (finding.verdict === 'no-evidence') return `${name} **showed no evidence either way**: ${holdsBound(finding)}; ${declared}.`;
+  const expectation = check.verdict === 'pass' ? asExpected : `**not as expected**: ${declared}`;
   if (finding.verdict === 'holds') {
     const advice = fewWindowsAdvice(finding);
-    return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}${settled}`;
+    const broke = finding.scenario.expect === 'safe' && check.search?.result.failed ? ' **But the search of its interleavings found a counterexample (below): it is not safe.**' : '';
+    return `${name} holds: ${holdsBound(finding)}; ${expectation}.${advice ? ` Note: ${advice}.` : ''}${broke}`;
   }
   const o = finding.outcomes;
   const kinds = [
@@ -68,7 +75,9 @@ export function renderMarkdown(input: ReportInput): string {
   const evidence = input.databases
     ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, ` on ${point.database!.label}`)))
     : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
-  lines.push(...(evidence.length > 0 ? evidence : ['No violation occurred, so there is no example to show.', '']));
+  const searched = (input.searches ?? []).some((search) => search.result.failed);
+  const none = searched ? 'No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".' : 'No violation occurred, so there is no example to show.';
+  lines.push(...(evidence.length > 0 ? evidence : [none, '']));
   const first = input.points[0];
   // Chance's prediction is about session keys: a scenario that saves none gets none of it.
   if (first && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
@@ -84,10 +93,13 @@ function title(input: ReportInput): string {
   if (input.decision.verdict === 'broken' || input.decision.verdict === 'interrupted') return overallWords(input);
   const unpassed = unpassedChecks(input.decision);
   if (unpassed.length > 0) return `${overallWords(input)}: ${[...new Set(unpassed.map(shortCheckWords))].join('; ')}`;
-  const findings = allFindings(input).map(({ finding }) => finding);
-  const reproduced = [...new Set(findings.filter((f) => f.verdict === 'reproduced').map((f) => f.scenario.name))];
-  const held = [...new Set(findings.filter((f) => f.verdict === 'holds').map((f) => f.scenario.name))];
-  const parts = [reproduced.length > 0 && `${reproduced.join(', ')} reproduced`, held.length > 0 && `${held.join(', ')} held`].filter(Boolean);
+  // Every check passed: what each scenario showed, by the stress run or by the search that settled it.
+  const shown = (check: StressCheck) =>
+    check.settledBy ? (check.settledBy.result.failed ? 'reproduced by the search' : 'held under the search') : check.finding.verdict === 'reproduced' ? 'reproduced' : 'held';
+  const stress = input.decision.checks.filter((check): check is StressCheck => check.kind === 'stress');
+  const groups = new Map<string, Set<string>>();
+  for (const check of stress) groups.set(shown(check), (groups.get(shown(check)) ?? new Set()).add(check.scenario));
+  const parts = [...groups].map(([words, names]) => `${[...names].join(', ')} ${words}`);
   return parts.length > 0 ? `${overallWords(input)}: ${parts.join('; ')}` : overallWords(input);
 }
 
@@ -232,12 +244,14 @@ function searchSection(input: ReportInput): string[] {
   for (const search of input.searches) {
     const { result } = search;
     const budget = `up to ${plural(search.budget.runs, 'input')} or ${search.budget.timeLimitMs / 1000} s`;
+    const name = `**${search.scenario}**${search.database === undefined ? '' : ` on ${search.database}`}`;
     if (!result.failed) {
       const capped = result.timedOut ? '; the time cap stopped it' : '';
-      lines.push(`- **${search.scenario}**: no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}; budget ${budget}${capped}; seed ${result.seed}).`);
+      if (result.contested === 0) lines.push(`- ${name}: ${notInterleaved(result.numRuns)} (budget ${budget}${capped}; seed ${result.seed}).`);
+      else lines.push(`- ${name}: no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}; budget ${budget}${capped}; seed ${result.seed}).`);
       continue;
     }
-    lines.push(`- **${search.scenario}**: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
+    lines.push(`- ${name}: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
     lines.push('```sh', searchReplayCommand(search.argument, result.seed, result.path), '```');
   }

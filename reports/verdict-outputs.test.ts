@@ -146,3 +146,23 @@ describe('a run interrupted outside any check', () => {
     expect(junit.testsuite.testcase[1]).toMatchObject({ name: 'the run', error: { type: 'Interrupted' } });
   });
 });
+
+describe('a stress run and a search of the same scenario', () => {
+  it("an unsafe scenario the search reproduced though its stress run held: never \"holds … as expected\"", () => {
+    const input = inputOf({ points: [{ findings: [findingOf({ name: 'reserve', expect: 'unsafe', windows: 30 })] }], searches: [searchOf('reserve', true)] });
+    expect(input.decision.verdict).toBe('pass');
+    const markdown = renderMarkdown(input);
+    expect(titleOf(input)).toBe('# racelab report: PASS (2 of 2 checks passed): reserve reproduced by the search');
+    expect(markdown).toMatch(/- \*\*reserve\*\* did not show the race under stress \(no violation in 200 ops .*\); the search of its interleavings reproduced it \(below\), as expected \(unsafe: /);
+    expect(markdown).not.toMatch(/reserve\*\* holds/);
+  });
+
+  it('a safe scenario whose stress run held but whose search broke it: every line of report.md says the search broke it', () => {
+    const input = inputOf({ points: [{ findings: [findingOf({ name: 'reserve', expect: 'safe', windows: 30 })] }], searches: [searchOf('reserve', true)] });
+    const markdown = renderMarkdown(input);
+    expect(markdown).toMatch(/\*\*reserve\*\* holds: .*; as expected \(safe: .*\)\..* \*\*But the search of its interleavings found a counterexample \(below\): it is not safe\.\*\*/);
+    expect(markdown).toMatch(/\| holds \(as expected\); the search broke it \|$/m);
+    expect(markdown).toContain('No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".');
+    expect(markdown).not.toContain('so there is no example to show');
+  });
+});

@@ -83,11 +83,13 @@ describe('racelab explore', () => {
     const scenario = fixturePath('no-statements.race');
     const explored = await runCli(['explore', scenario, '--runs', '5', ...db()]);
     expect(explored.code, explored.stdout + explored.stderr).toBe(1);
+    expect(explored.stdout).toMatch(/^5 inputs tried, none of which interleaved two workers' statements: .*; seed \d+$/m);
     expect(explored.stdout).toMatch(/^verdict: no evidence: no input interleaved two workers' statements/m);
+    expect(explored.stdout).not.toMatch(/held for/);
     const gated = await runCli(['gate', '--scenario', scenario, '--ops', '20', '--explore-runs', '5', ...db()]);
     expect(gated.code, gated.stdout + gated.stderr).toBe(1);
     expect(gated.stdout).toMatch(/^NO EVIDENCE no-statements: expected safe, but no race window in 80 ops/m);
-    expect(gated.stdout).toMatch(/^NO EVIDENCE search no-statements: no counterexample in 5 inputs .*, but no input interleaved two workers' statements/m);
+    expect(gated.stdout).toMatch(/^NO EVIDENCE search no-statements: 5 inputs tried, none of which interleaved two workers' statements: .*, so nothing was searched \(/m);
     expect(gated.stdout).toMatch(/^gate: NO EVIDENCE \(0 of 2 checks passed\)/m);
   });
 
@@ -114,7 +116,7 @@ describe('racelab explore', () => {
     const result = await done;
     expect(result.code, result.stderr).toBe(130);
     expect(result.stdout).toMatch(/^INTERRUPTED: Ctrl-C stopped the search after [\d,]+ inputs?, none of which broke the property \([\d,]+ distinct interleavings?\); seed 3$/m);
-    expect(result.stdout).toContain('\nverdict: none: interrupted before it could decide, with no race found in what ran\n');
+    expect(result.stdout).toContain('\nverdict: none: interrupted before it could decide, with no race found in what ran (on-conflict is expected safe)\n');
     expect(result.stdout).toMatch(/^rerun: {2}racelab explore on-conflict --db postgres:\/\/\S+ --seed 3 --runs 100000$/m);
     expect(result.stderr).toContain(`report: ${own}/`);
     const dir = join(own, 'latest');
@@ -122,9 +124,11 @@ describe('racelab explore', () => {
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     const validate = new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync('reports/explore-report.schema.json', 'utf8')));
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report).toMatchObject({ interrupted: true, counterexample: null, searched: { seed: 3 }, commandLine: ['explore', 'on-conflict', '--runs', '100000', '--seed', '3', '--db', expect.stringContaining(':***@'), '--out', own] });
+    expect(report).toMatchObject({ interrupted: true, result: { verdict: 'interrupted' }, verdict: { matchesExpectation: null }, counterexample: null, searched: { seed: 3 }, commandLine: ['explore', 'on-conflict', '--runs', '100000', '--seed', '3', '--db', expect.stringContaining(':***@'), '--out', own] });
     expect(report.account[0]).toMatch(/^INTERRUPTED: /);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('> **Interrupted** (Ctrl-C): the account covers only the interleavings that ran.');
+    // As the exit code says: no pass in a JUnit view.
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/tests="1" failures="0" errors="1"/);
   });
 
   it('a schedule that does not fit the run: one line, exit 2', async () => {

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { raceFoundMessage } from '../api/race-found-message.ts';
 import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { ReportInput, ToolSource } from '../harness/report-input.ts';
+import { explorationVerdict, matchOf } from '../harness/verdict.ts';
+import { explorationWords } from '../reports/check-words.ts';
 import { renderExploreReports } from '../reports/explore-report.ts';
 import type { ExploreSummary } from '../reports/explore-markdown.ts';
 import { renderJson, toJsonReport } from '../reports/json.ts';
@@ -151,7 +153,7 @@ describe("explore's reports", () => {
     scenarioFiles: [{ given: './test/reserve.race.ts', copy: 'scenarios/reserve.race.ts', imports: [], packages: ['racelab'] }],
     startedAt: new Date(Date.UTC(2026, 11, 2)),
     mode: 'search',
-    verdict: { text: 'reproduced (as expected: reserve is expected unsafe)', reproduced: true, matchesExpectation: true },
+    verdict: { verdict: 'pass', text: 'reproduced (as expected: reserve is expected unsafe)', reproduced: true, matchesExpectation: true },
     interrupted: false,
     body: ['counterexample after 3 inputs, shrunk 2 times to 2 workers × 1 op, key space 1, read-committed:'],
     searched: { seed: 5, inputs: 3, interleavings: null },
@@ -173,10 +175,15 @@ describe("explore's reports", () => {
 
   it('an interrupted exploration says so in report.md and report.json', () => {
     const { counterexample: _none, ...held } = summary({ interrupted: true, searched: { seed: 5, inputs: 12, interleavings: 9 } });
-    const files = renderExploreReports({ ...held, verdict: { text: 'none: interrupted before it could decide, with no race found in what ran', reproduced: false, matchesExpectation: false } });
+    const verdict = explorationVerdict(false, ['safe'], { scheduled: true, interrupted: true });
+    const text = explorationWords(verdict, false, 'reserve is expected safe');
+    const files = renderExploreReports({ ...held, verdict: { verdict, text, reproduced: false, matchesExpectation: matchOf(verdict) } });
     expect(files['report.md']).toContain('> **Interrupted** (Ctrl-C): the account covers only the interleavings that ran.');
     const report = JSON.parse(files['report.json']!);
     expect(exploreSchema(report), JSON.stringify(exploreSchema.errors)).toBe(true);
-    expect(report.interrupted).toBe(true);
+    expect(report).toMatchObject({ interrupted: true, result: { verdict: 'interrupted' }, verdict: { matchesExpectation: null } });
+    // Never green in a JUnit view: an interruption is an error, as reproduce's is.
+    expect(files['junit.xml']).toMatch(/<testsuites name="racelab explore" tests="1" failures="0" errors="1">/);
+    expect(files['junit.xml']).toContain('<error message="none: interrupted before it could decide, with no race found in what ran (reserve is expected safe)" type="Interrupted">');
   });
 });

@@ -13,7 +13,7 @@ import { InfrastructureError, UsageError } from '../cli-errors.ts';
 import { dbArgument, givenCommandLine } from '../replay-command.ts';
 import { exploreReplayCommand } from '../explore-rerun.ts';
 import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from '../scenario-copies.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { openCommandDatabase } from '../open-database.ts';
 import { scenarioModules } from '../scenario-modules.ts';
@@ -21,6 +21,9 @@ import { TOOL } from '../tool-info.ts';
 import { toolSource } from '../tool-source.ts';
 import { checkOutDir, runReportDir, writeRunReports } from '../out-dir.ts';
 import { renderExploreReports, type ExploreEvidence } from '../../reports/explore-report.ts';
+import type { ExploreVerdict } from '../../reports/explore-markdown.ts';
+import { explorationWords } from '../../reports/check-words.ts';
+import { explorationVerdict, matchOf } from '../../harness/verdict.ts';
 import type { Command, CommandIo } from './command.ts';
 
 /** Explore keeps a worker per possible participant warm: the most any input can use. */
@@ -62,8 +65,10 @@ export const exploreCommand: Command = {
         // default: as given on the terminal, and by its copy in the reports.
         const argument = `${options.scenario}${dbArgument(options.db)}`;
         const rerunArgument = `${rerunScenarios([options.scenario], copies)[0]}${dbArgument(options.db)}`;
-        const { matches, text, reproduced, evidence, interrupted } = await runMode(explorer, argument, options.mode, io, emit);
-        io.stdout(`verdict: ${text}\n`);
+        const { evidence, ...found } = await runMode(explorer, argument, options.mode, io, emit);
+        const verdict = verdictOf(explorer.scenario, database.family, found);
+        const { interrupted } = found;
+        io.stdout(`verdict: ${verdict.text}\n`);
         const summary = {
           header: { ...header, nodeVersion: process.version, reason: plan.reason },
           argument: rerunArgument,
@@ -72,7 +77,7 @@ export const exploreCommand: Command = {
           scenarioFiles: copies,
           startedAt,
           mode: options.mode.kind,
-          verdict: { text, reproduced, matchesExpectation: matches },
+          verdict,
           interrupted,
           body,
           ...evidence,
@@ -83,8 +88,7 @@ export const exploreCommand: Command = {
         await writeScenarioCopies(reportDir, copies);
         const dir = await writeRunReports(options.out, reportDir, renderExploreReports(summary));
         io.progress(`report: ${dir}/report.json (and report.md, report.trac.txt, junit.xml, report.html)`);
-        if (interrupted) return EXIT.interrupted;
-        return matches ? EXIT.ok : EXIT.mismatch;
+        return exitCodeOf(verdict.verdict);
       } finally {
         await explorer.close();
       }
@@ -115,7 +119,7 @@ async function runMode(
   mode: ExploreMode,
   io: CommandIo,
   emit: (lines: readonly string[]) => void,
-): Promise<Verdict & { evidence: ExploreEvidence; interrupted: boolean }> {
+): Promise<Found & { evidence: ExploreEvidence }> {
   const scenario = explorer.scenario;
   const { family } = explorer.database;
   const isolationOf = (run: ExploreRun) => expectationUnder(scenario, run.input.isolation, family).isolation;
@@ -133,7 +137,7 @@ async function runMode(
         const searched = { seed: progress.seed, inputs: progress.inputs, interleavings: violation ? null : progress.interleavings };
         const levels = violation ? [violation.input.isolation] : explored(scenario, mode.isolations);
         const evidence: ExploreEvidence = violation ? { searched, counterexample: { run: violation, seed: progress.seed } } : { searched };
-        return { ...interruptedVerdict(verdict(scenario, family, violation !== undefined, levels)), evidence, interrupted: true };
+        return { reproduced: violation !== undefined, scheduled: progress.inputs > 0, levels, evidence, interrupted: true };
       }
       emit(searchLines(name, result, isolationOf));
       const levels = result.failed ? [result.counterexample.isolation] : explored(scenario, mode.isolations);
@@ -142,8 +146,7 @@ async function runMode(
         ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
         : { searched };
       // A search none of whose inputs chose between two workers' statements scheduled nothing.
-      if (!result.failed && result.contested === 0) return { ...NO_INTERLEAVING, evidence, interrupted: false };
-      return { ...verdict(scenario, family, result.failed, levels), evidence, interrupted: false };
+      return { reproduced: result.failed, scheduled: result.failed || result.contested > 0, levels, evidence, interrupted: false };
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
@@ -153,11 +156,12 @@ async function runMode(
       } catch (error) {
         if (!(error instanceof ExploreInterrupted)) throw error;
         emit(['INTERRUPTED: Ctrl-C stopped the replay before its interleaving ended']);
-        return { ...interruptedVerdict(verdict(scenario, family, false, [input.isolation])), evidence: {}, interrupted: true };
+        return { reproduced: false, scheduled: false, levels: [input.isolation], evidence: {}, interrupted: true };
       }
       emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
       const reproduced = raceViolations(run) > 0;
-      return { ...verdict(scenario, family, reproduced, [input.isolation]), evidence: reproduced ? { counterexample: { run } } : {}, interrupted: false };
+      // A replay runs the schedule it is given: it decides an order, whoever it names.
+      return { reproduced, scheduled: true, levels: [input.isolation], evidence: reproduced ? { counterexample: { run } } : {}, interrupted: false };
     }
     case 'exhaustive': {
       let violating = 0;
@@ -176,55 +180,33 @@ async function runMode(
         if (!(error instanceof ExploreInterrupted)) throw error;
         emit(['', interruptedEnumerationLine(ran, violating)]);
         const evidence: ExploreEvidence = ran > 0 ? { enumerated: { interleavings: ran, violating } } : {};
-        return { ...interruptedVerdict(verdict(scenario, family, violating > 0, [mode.input.isolation])), evidence, interrupted: true };
+        return { reproduced: violating > 0, scheduled: ran > 1, levels: [mode.input.isolation], evidence, interrupted: true };
       }
       emit(['', `${plural(total, 'interleaving')} of ${shape(first!, isolationOf(first!))}: ${plural(violating, 'violates', 'violate')} the property`]);
       // One interleaving is no choice between workers: what held was never raced.
-      if (violating === 0 && total <= 1) return { ...NO_INTERLEAVING, evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
-      return { ...verdict(scenario, family, violating > 0, [mode.input.isolation]), evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
+      return { reproduced: violating > 0, scheduled: total > 1, levels: [mode.input.isolation], evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
     }
   }
-}
-
-/**
- * An exploration that never had two workers' statements to order (they went around racelab's
- * `ctx.db`, or one worker did everything): that nothing broke is no evidence, and no pass.
- */
-const NO_INTERLEAVING: Verdict = {
-  matches: false,
-  reproduced: false,
-  text: "no evidence: no input interleaved two workers' statements (they went around ctx.db, or one worker did everything), so that it held says nothing",
-};
-
-/**
- * The verdict of an exploration Ctrl-C stopped: a race it found stands (its interleaving replays
- * it); that it found none says nothing yet, and the text says so rather than "holds".
- */
-function interruptedVerdict(found: Verdict): Verdict {
-  return found.reproduced ? found : { ...found, text: 'none: interrupted before it could decide, with no race found in what ran' };
 }
 
 function explored(scenario: Scenario, isolations: readonly Isolation[]): Isolation[] {
   return scenario.isolation === 'configured' ? [...isolations] : isolations.slice(0, 1);
 }
 
-/**
- * Compares what was found with what the scenario expects at the levels explored: a race found
- * at a level where it is expected unsafe, or nothing found where it is expected safe, matches.
- */
-interface Verdict {
-  matches: boolean;
+/** What an exploration found, for its verdict: whether it broke the property, and whether it ever ordered two workers' statements. */
+interface Found {
   reproduced: boolean;
-  /** `reproduced (as expected: …)`, as printed after `verdict:`. */
-  text: string;
+  /** False when no input had two workers' statements to order: what held was never raced. */
+  scheduled: boolean;
+  /** The levels explored: the expectation is the scenario's at each. */
+  levels: Isolation[];
+  interrupted: boolean;
 }
 
-function verdict(scenario: Scenario, family: DatabaseFamily, reproduced: boolean, levels: readonly Isolation[]): Verdict {
-  const expectations = levels.map((level) => ({ level, ...expectationUnder(scenario, level, family) }));
-  const matches = reproduced
-    ? expectations.every((e) => e.expect === 'unsafe')
-    : expectations.every((e) => e.expect === 'safe');
-  const word = reproduced ? 'reproduced' : 'holds';
+/** The exploration's verdict, decided by harness/verdict.ts from what was found and expected, and its words. */
+function verdictOf(scenario: Scenario, family: DatabaseFamily, found: Found): ExploreVerdict {
+  const expectations = found.levels.map((level) => ({ level, ...expectationUnder(scenario, level, family) }));
+  const verdict = explorationVerdict(found.reproduced, expectations.map((e) => e.expect), found);
   const expected = [...new Set(expectations.map((e) => `${e.expect}${scenario.isolation === 'configured' ? ` under ${e.level}` : ''}`))].join(', ');
-  return { matches, reproduced, text: `${word} (${matches ? 'as expected' : 'NOT AS EXPECTED'}: ${scenario.name} is expected ${expected})` };
+  return { verdict, reproduced: found.reproduced, matchesExpectation: matchOf(verdict), text: explorationWords(verdict, found.reproduced, `${scenario.name} is expected ${expected}`) };
 }
