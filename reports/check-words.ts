@@ -7,10 +7,11 @@
 import type { Finding } from '../harness/finding.ts';
 import type { Rate } from '../harness/wilson.ts';
 import type { ReportInput } from '../harness/report-input.ts';
-import type { BaselineCheck, Check, CheckVerdict, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
+import type { BaselineCheck, Check, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
 import { notInterleaved, searchLines as exploreLines } from './explore-terminal.ts';
 import { count, magnitude, percent, plural, rateWithInterval } from './format.ts';
 import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
+import { inReportDir } from './rerun-words.ts';
 
 /** How a verdict is written at the head of a line: `PASS`, `FAIL`, `BROKEN`, `NO EVIDENCE`, `INTERRUPTED`. */
 export function verdictLabel(verdict: OverallVerdict): string {
@@ -18,23 +19,27 @@ export function verdictLabel(verdict: OverallVerdict): string {
 }
 
 /** What the reader of a check needs beside the check itself. */
-export type CheckContext = Pick<ReportInput, 'config' | 'points' | 'sweep'>;
+export type CheckContext = Pick<ReportInput, 'config' | 'points' | 'sweep' | 'scenarioFiles'>;
 
-/** The check's subject and its reason, without the verdict label: `naive-save on sqlite: expected unsafe, reproduced: …`. */
-export function checkText(check: Check, input: CheckContext): string {
+/**
+ * The check's subject and its reason, without the verdict label: `naive-save on sqlite: expected
+ * unsafe, reproduced: …`. A search's replay commands name the scenario file as typed on the
+ * terminal, and by its copy in the report's directory in a report.
+ */
+export function checkText(check: Check, input: CheckContext, where: 'terminal' | 'report' = 'report'): string {
   switch (check.kind) {
     case 'stress':
       return stressText(check, input);
     case 'search':
-      return searchText(check);
+      return searchText(check, where === 'report' ? (argument) => inReportDir(argument, input.scenarioFiles) : (argument) => argument);
     case 'baseline':
       return baselineText(check);
   }
 }
 
-/** `PASS naive-save: …`: one check as the gate prints it. */
+/** `PASS naive-save: …`: one check as the gate prints it on the terminal. */
 export function checkLine(check: Check, input: CheckContext): string {
-  return `${verdictLabel(check.verdict)} ${checkText(check, input)}`;
+  return `${verdictLabel(check.verdict)} ${checkText(check, input, 'terminal')}`;
 }
 
 /** The title of report.md and the gate's last line: the overall verdict and what it rests on. */
@@ -46,14 +51,6 @@ export function overallWords(input: Pick<ReportInput, 'decision' | 'failure'>): 
   const passed = checks.filter((check) => check.verdict === 'pass').length;
   return `${verdictLabel(verdict)} (${count(passed)} of ${plural(checks.length, 'check')} passed)`;
 }
-
-/** What each check verdict means, for the gate's rules and report.md's key. */
-export const VERDICT_MEANINGS: Readonly<Record<CheckVerdict, string>> = {
-  pass: 'what the scenario expects was shown',
-  fail: 'the opposite was shown',
-  broken: 'errors that are not races: no verdict on the race',
-  'no-evidence': 'nothing was shown either way (no race window, no interleaving scheduled): the check has lost its power, which is not a pass',
-};
 
 function where(check: StressCheck, input: CheckContext): string {
   return `${input.sweep && check.sweepValue !== undefined ? ` at ${input.sweep.parameter}=${check.sweepValue}` : ''}${check.database === undefined ? '' : ` on ${check.database}`}`;
@@ -102,7 +99,7 @@ function djangoAdvice(input: CheckContext): string {
 }
 
 /** The search of one scenario: what was searched, and the minimal interleaving when it broke. */
-function searchText(check: SearchCheck): string {
+function searchText(check: SearchCheck, argumentOf: (argument: string) => string): string {
   const { search } = check;
   const expect = check.finding?.scenario.expect;
   const { result } = search;
@@ -114,7 +111,7 @@ function searchText(check: SearchCheck): string {
     const what = `no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}, ${seconds}${capped}; seed ${result.seed})`;
     return `${name}: ${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
   }
-  const account = exploreLines(search.argument, result, () => check.finding?.scenario.isolation ?? search.isolation);
+  const account = exploreLines(argumentOf(search.argument), result, () => check.finding?.scenario.isolation ?? search.isolation);
   const verdict = expect === 'safe' ? 'expected safe, but violated' : 'reproduced';
   return [`${name}: ${verdict} in ${seconds}: ${account[0]}`, ...account.slice(1).map((line) => `       ${line}`)].join('\n');
 }

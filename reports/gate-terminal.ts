@@ -5,7 +5,7 @@
  */
 import type { ReportInput } from '../harness/report-input.ts';
 import { checkLine, overallWords } from './check-words.ts';
-import { count } from './format.ts';
+import { plural } from './format.ts';
 
 export function gateRules(alpha: number | undefined, search: { runs: number; timeLimitMs: number } | undefined): string[] {
   return [
@@ -16,7 +16,7 @@ export function gateRules(alpha: number | undefined, search: { runs: number; tim
     '       that are not races, is no verdict;',
     ...(search === undefined
       ? ['       no search (--explore-runs 0): the stress run alone decides']
-      : [`       search: up to ${count(search.runs)} inputs or ${search.timeLimitMs / 1000} s per scenario (--explore-runs, --explore-time)`]),
+      : [`       search: up to ${plural(search.runs, 'input')} or ${search.timeLimitMs / 1000} s per scenario (--explore-runs, --explore-time)`]),
     ...(alpha === undefined
       ? []
       : [`       against the baseline, a rate that moved the wrong way by a pooled two-proportion z-test (two-sided, α = ${alpha}) fails.`]),

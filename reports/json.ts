@@ -4,11 +4,12 @@
  * reports/report.schema.json describes it; tests validate every report against it.
  */
 import type { Finding } from '../harness/finding.ts';
-import { allFindings, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
+import { allFindings, type ReportInput, type ReportPoint, type ScenarioFileCopy } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/types.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
+import { inReportDir } from './rerun-words.ts';
 import { dominantViolation, matrixCells } from './matrix.ts';
 import { stressCheckOf, type Check } from '../harness/verdict.ts';
 import { checkText, overallWords } from './check-words.ts';
@@ -74,7 +75,8 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
   };
 }
 
-function searchOf(search: ScenarioSearch) {
+/** A search as report.json gives it; its replay commands name the scenario file's copy in the report's directory. */
+function searchOf(search: ScenarioSearch, files: readonly ScenarioFileCopy[]) {
   const { result } = search;
   return {
     scenario: search.scenario,
@@ -91,8 +93,8 @@ function searchOf(search: ScenarioSearch) {
           outcomes: outcomesLine(result.run),
           path: result.path,
           shrinks: result.numShrinks,
-          replayCommand: searchReplayCommand(search.argument, result.seed, result.path),
-          scheduleCommand: replayCommand(search.argument, result.run),
+          replayCommand: searchReplayCommand(inReportDir(search.argument, files), result.seed, result.path),
+          scheduleCommand: replayCommand(inReportDir(search.argument, files), result.run),
         }
       : null,
     ...(!result.failed && { interleavings: result.interleavings, contested: result.contested, timedOut: result.timedOut }),
@@ -148,7 +150,7 @@ export function toJsonReport(input: ReportInput) {
     sweep: input.sweep ?? null,
     expectation: input.points[0]?.expectation ?? null,
     scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
-    searches: (input.searches ?? []).map(searchOf),
+    searches: (input.searches ?? []).map((search) => searchOf(search, input.scenarioFiles)),
   };
 }
 

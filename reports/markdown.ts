@@ -13,7 +13,7 @@ import { interleavingLines, outcomesLine } from '../harness/explore/interleaving
 import { notInterleaved, searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
-import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
+import { commandLineWords, getRacelab, inReportDir, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
@@ -253,7 +253,7 @@ function searchSection(input: ReportInput): string[] {
     }
     lines.push(`- ${name}: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
-    lines.push('```sh', searchReplayCommand(search.argument, result.seed, result.path), '```');
+    lines.push('```sh', searchReplayCommand(inReportDir(search.argument, input.scenarioFiles), result.seed, result.path), '```');
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];

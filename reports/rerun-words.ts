@@ -117,3 +117,12 @@ export function rerunProperties(input: {
     ...(place ? [['rerun-in', place] as [string, string]] : []),
   ];
 }
+
+/**
+ * A scenario argument (`./reserve.race.ts --db …`) as the report's directory names it: by the copy
+ * of its file there, so that every replay command in a report runs where its rerun does.
+ */
+export function inReportDir(argument: string, files: readonly ScenarioFileCopy[]): string {
+  const file = files.find((f) => argument === f.given || argument.startsWith(`${f.given} `));
+  return file ? `./${file.copy}${argument.slice(file.given.length)}` : argument;
+}

@@ -142,6 +142,7 @@ export interface InputSpec {
   baseline?: BaselineComparison[];
   failure?: string;
   interrupted?: boolean;
+  scenarioFiles?: ReportInput['scenarioFiles'];
 }
 
 /** A ReportInput whose decision the real `decide` made. */
@@ -158,7 +159,7 @@ export function inputOf(spec: InputSpec): ReportInput {
   const facts: Omit<ReportInput, 'decision'> = {
     tool: TOOL,
     replayCommand: 'racelab reproduce --scenario ./reserve.race.ts --seed 42',
-    scenarioFiles: [],
+    scenarioFiles: spec.scenarioFiles ?? [],
     database: databases[0] ?? POSTGRES,
     ...(databases.length > 1 && { databases }),
     scenarioNames: [...new Set(spec.points.flatMap((p) => [...p.findings.map((f) => f.scenario.name), ...(p.skipped ?? []).map((s) => s.name)]))],
