@@ -7,7 +7,7 @@ import { UsageError } from './cli-errors.ts';
 const BASELINE_VERSIONS: readonly number[] = [2, SCHEMA_VERSION];
 
 /** Reads a stored report.json as a baseline, or says in one line why it cannot be one. */
-export async function readBaseline(path: string): Promise<BaselineEntry[]> {
+export async function readBaseline(path: string): Promise<{ entries: BaselineEntry[]; text: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -25,11 +25,12 @@ export async function readBaseline(path: string): Promise<BaselineEntry[]> {
   if (!BASELINE_VERSIONS.includes(r.schemaVersion as number)) {
     throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${BASELINE_VERSIONS.join(' and ')}`);
   }
-  return r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number }; database?: string }) => ({
+  const entries = r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number }; database?: string }) => ({
     name: s.name,
     ops: s.ops,
     violations: s.violations,
     ...(s.sweep && { sweepValue: s.sweep.value }),
     ...(s.database !== undefined && { database: s.database }),
   }));
+  return { entries, text };
 }

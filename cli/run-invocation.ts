@@ -29,6 +29,9 @@ import type { ReproduceOptions } from './reproduce-options.ts';
 import { TOOL } from './tool-info.ts';
 import { toolSource } from './tool-source.ts';
 
+/** The copy of the gate's baseline in the report's directory, which its rerun names. */
+const BASELINE_COPY = 'baseline.json';
+
 /** What one invocation of reproduce or gate produced: the report's input and where it was written. */
 export interface Invocation {
   input: ReportInput;
@@ -46,8 +49,14 @@ export interface InvocationExtras {
    * findings call for one. Not run after an interruption or a broken run.
    */
   search?: (database: Database, choice: DatabaseChoice, ran: readonly RanScenario[]) => Promise<ScenarioSearch[]>;
-  /** The gate's baseline: each finding's rate is compared with its entry there, and a rate that moved the wrong way fails. */
-  baseline?: { entries: readonly BaselineEntry[]; alpha: number };
+  /**
+   * The gate's baseline: each finding's rate is compared with its entry there, and a rate that
+   * moved the wrong way fails. `text` is the stored report as read: the report's directory keeps a
+   * copy, `baseline.json`, which its rerun names.
+   */
+  baseline?: { entries: readonly BaselineEntry[]; alpha: number; text: string };
+  /** The command's own options that shape its verdict (the gate's search budget), for the rerun. */
+  rerunArgs?: readonly string[];
 }
 
 /** A scenario that ran on one database: its module, how the command line named it, and its findings there. */
@@ -165,13 +174,21 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     }
   }
   if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
+  // With a list, the databases a broken or interrupted run never got to: the table has no column for them.
+  const ranLabels = new Set(databases.map((db) => db.label));
+  const notRun = list ? plans.map(({ choice }) => choiceLabel(choice)).filter((label) => !ranLabels.has(label)) : [];
   const facts: Omit<ReportInput, 'decision'> = {
     tool: { ...TOOL, source: toolSource() },
-    replayCommand: replayCommand(options, command, rerunScenarios(options.scenarios, copies)),
+    replayCommand: [
+      replayCommand(options, command, rerunScenarios(options.scenarios, copies)),
+      ...(extras.rerunArgs ?? []),
+      ...(extras.baseline && writeFiles ? [`--baseline ./${BASELINE_COPY} --alpha ${extras.baseline.alpha}`] : []),
+    ].join(' '),
     ...(extras.commandLine && { commandLine: givenCommandLine(extras.commandLine) }),
     scenarioFiles: copies,
     database: databases[0]!,
     ...(list && { databases }),
+    ...(notRun.length > 0 && { databasesNotRun: notRun }),
     nodeVersion: process.version,
     config: configAsRun(options, points),
     schedule: SCHEDULE,
@@ -194,6 +211,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
     'report.trac.txt': renderTrac(input),
     'junit.xml': renderJunit(input),
     'report.html': renderHtml(input),
+    ...(extras.baseline && { [BASELINE_COPY]: extras.baseline.text }),
   });
   return { input, reportDir };
 }

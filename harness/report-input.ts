@@ -86,6 +86,8 @@ export interface ReportInput {
   database: ReportDatabase;
   /** With a list of databases, all of them in order: the columns of the database × scenario table. */
   databases?: ReportDatabase[];
+  /** With a list, the `--db` labels of those a broken or interrupted run never got to. */
+  databasesNotRun?: string[];
   /** The scenarios asked for, in the order they ran: the rows of that table. */
   scenarioNames: string[];
   nodeVersion: string;

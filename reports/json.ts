@@ -134,6 +134,7 @@ export function toJsonReport(input: ReportInput) {
     database: input.database,
     // With a list of databases: all of them, and the table across them (scenarios[] name theirs).
     databases: input.databases ?? null,
+    databasesNotRun: input.databasesNotRun ?? [],
     matrix: input.databases
       ? matrixCells(input).map((cell) => ({
           database: cell.database.label,

@@ -59,7 +59,10 @@ export function renderMarkdown(input: ReportInput): string {
   const findings = allFindings(input);
   const lines: string[] = [`# racelab report: ${title(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
-  if (input.failure) lines.push(`> **The run broke**: ${input.failure}. No verdict below can be trusted; scenarios after it did not run.`, '');
+  if (input.failure) {
+    const notRun = input.databasesNotRun ? ` ${input.databasesNotRun.join(', ')} did not run.` : '';
+    lines.push(`> **The run broke**: ${input.failure}. No verdict below can be trusted; what came after it did not run.${notRun}`, '');
+  }
   lines.push(...checksSection(input));
   if (input.databases) lines.push(...matrixGrid(input), '');
   for (const { finding, point } of findings) {

@@ -58,6 +58,8 @@ export function cellWords(cell: MatrixCell): string {
   if (cell.skipped !== undefined) return 'skipped';
   const { finding, check } = cell;
   if (finding === undefined || check === undefined) return 'not run';
+  // A broken run's rate is no bound on the race: the cell gives none.
+  if (finding.verdict === 'broken') return cellVerdict(check);
   const dominant = dominantViolation(finding);
   return `${cellVerdict(check)}: ${rateCell(finding, finding.rate)}${dominant ? `, ${dominant}` : ''}`;
 }

@@ -25,7 +25,11 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const keys =
     config.keys === 'shrunk' ? `key space ${swept('key-space', count(config.keySpace))} · occupancy ${config.occupancy}` : `keys ${config.keys} (36^32)`;
   const on = input.databases
-    ? [`${input.tool.name} ${input.tool.version} · on ${input.databases.length} databases, one after another:`, ...input.databases.map((db) => `  ${databaseHeading(db)}: ${db.kind}; ${db.reason}`)]
+    ? [
+        `${input.tool.name} ${input.tool.version} · on ${plural(input.databases.length, 'database')}, one after another:`,
+        ...input.databases.map((db) => `  ${databaseHeading(db)}: ${db.kind}; ${db.reason}`),
+        ...(input.databasesNotRun ? [`  not run: ${input.databasesNotRun.join(', ')} (the run stopped before ${input.databasesNotRun.length === 1 ? 'it' : 'them'})`] : []),
+      ]
     : [`${input.tool.name} ${input.tool.version} · ${input.database.product} ${input.database.version} (${input.database.kind}; ${input.database.reason})`];
   const lines = [
     ...on,

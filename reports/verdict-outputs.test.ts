@@ -108,12 +108,20 @@ describe('a scenario whose every op failed with an error that is not a race', ()
     expect(junit.testsuite.testcase.error['#text']).toBe('42P01: relation "handles" does not exist');
   });
 
+  it('names, in a list, the databases the broken run never got to', () => {
+    const list = { ...inputOf({ points: [{ database: POSTGRES, findings: [finding] }, { database: SQLITE, findings: [] }], failure }), databasesNotRun: ['mysql://root@127.0.0.1:3306/test'] };
+    expect(renderTerminal(list, 'report.json', 200)).toContain('on 2 databases, one after another:\n');
+    expect(renderTerminal(list, 'report.json', 200)).toContain('  not run: mysql://root@127.0.0.1:3306/test (the run stopped before it)\n');
+    expect(renderMarkdown(list)).toContain('what came after it did not run. mysql://root@127.0.0.1:3306/test did not run.');
+    expect(jsonOf(list).databasesNotRun).toEqual(['mysql://root@127.0.0.1:3306/test']);
+  });
+
   it('shows as broken in its cell of a database × scenario table', () => {
     const good = findingOf({ name: 'reserve-handle', expect: 'safe', ops: 400, windows: 30 });
     const list = inputOf({ points: [{ database: POSTGRES, findings: [good] }, { database: SQLITE, findings: [finding] }], failure });
     const cells = jsonOf(list).matrix.map((c: { database: string; verdict: string; check: string }) => `${c.database}: ${c.verdict} ${c.check}`);
     expect(cells).toEqual([`${POSTGRES.label}: holds pass`, 'sqlite: broken broken']);
-    expect(renderMarkdown(list)).toMatch(/\| reserve-handle \| holds \(as expected\): 0% \[0%, [\d.]+%\] \| broken \(no verdict\): - \(no verdict\) \|/);
+    expect(renderMarkdown(list)).toMatch(/\| reserve-handle \| holds \(as expected\): 0% \[0%, [\d.]+%\] \| broken \(no verdict\) \|/);
     expect(renderTerminal(list, 'report.json', 200)).toMatch(/sqlite\s+reserve-handle\s+safe\s+autocommit\s+broken \(no verdict\)/);
   });
 });

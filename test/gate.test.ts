@@ -107,6 +107,10 @@ describe('racelab gate', () => {
     const same = await runCli(['gate', ...db(), '--scenario', 'atomic-create', '--ops', '400', '--key-space', '16', '--explore-runs', '0', '--baseline', join(first, 'latest', 'report.json'), '--out', join(work, 'same')]);
     expect(same.code).toBe(0);
     expect(same.stdout).toMatch(/^PASS baseline atomic-create: both 0 violations, in 1,600 ops now and 1,600 in the baseline: unchanged$/m);
+    // The rerun repeats what shaped the verdict: the search's budget, and the baseline by its copy.
+    const rerun = readReport(join(work, 'same')).replayCommand;
+    expect(rerun).toMatch(/ --explore-runs 0 --baseline \.\/baseline\.json --alpha 0\.001$/);
+    expect(JSON.parse(readFileSync(join(work, 'same', 'latest', 'baseline.json'), 'utf8')).scenarios).toHaveLength(2);
 
     // A stored report in which naive-save failed half its ops: today's few percent is far weaker.
     const report = JSON.parse(readFileSync(join(first, 'latest', 'report.json'), 'utf8'));

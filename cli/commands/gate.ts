@@ -39,6 +39,8 @@ export const gateCommand: Command = {
     const budget = runs === 0 ? undefined : { runs, timeLimitMs };
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
+    // The rerun repeats what shapes the verdict: the search's budget, and the baseline (by its copy).
+    const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', `${timeLimitMs}ms`] : [])];
     await checkOutDir(options.out);
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
@@ -51,7 +53,8 @@ export const gateCommand: Command = {
           return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });
         },
       }),
-      ...(baseline && { baseline: { entries: baseline, alpha } }),
+      ...(baseline && { baseline: { entries: baseline.entries, alpha, text: baseline.text } }),
+      rerunArgs,
     });
 
     const out = (line: string) => io.stdout(`${line}\n`);
