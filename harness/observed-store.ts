@@ -22,6 +22,12 @@ export abstract class ObservedStore implements StoreConnection {
    */
   position: OpPosition = { op: 0, lastKey: undefined, owner: '' };
   private insideStep = false;
+  /**
+   * Inside a named step, the first write the step sent (`insert`, `update` …: a primitive's name or
+   * a query's verb), so that a step named by its author (`ctx.step('create', …)`) is known for the
+   * write it made, not for its name. Undefined for a step that sent no write.
+   */
+  protected stepWrite: string | undefined;
   readonly db: QueryClient;
 
   constructor(protected readonly inner: StoreConnection) {
@@ -36,11 +42,14 @@ export abstract class ObservedStore implements StoreConnection {
 
   /** Routes `fn` through the hook unless a named step already did: a step is observed once. */
   private step_<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    return this.insideStep ? fn() : this.observe(step, key, fn, describe);
+    if (!this.insideStep) return this.observe(step, key, fn, describe);
+    if (this.stepWrite === undefined && INNER_WRITES.test(step)) this.stepWrite = step;
+    return fn();
   }
 
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (this.insideStep) return fn();
+    this.stepWrite = undefined;
     return this.observe(name, this.position.lastKey, async () => {
       this.insideStep = true;
       try {
@@ -94,6 +103,9 @@ export abstract class ObservedStore implements StoreConnection {
     return this.inner.close();
   }
 }
+
+/** The primitives and query verbs that write: what a named step is known to have done. */
+const INNER_WRITES = /^(insert|insertIfAbsent|update|upsert|merge|replace|delete|deleteOwned)$/i;
 
 /** A short form of what a failed statement raised: `23505 duplicate key value …`. */
 export function describeError(error: unknown): { text: string; code?: string; message: string } {

@@ -13,15 +13,20 @@ export interface StepEvent {
   /** Microseconds on `process.hrtime`, the same clock in every thread of the process. */
   startUs: number;
   endUs: number;
-  /** What it returned, briefly, or the error it raised with its code: for the reader, not for deciding. */
+  /**
+   * What it returned, briefly (racelab's own words: `conflict`, `0 rows`), or the error it raised
+   * with its code. A database's error text is for the reader only.
+   */
   result: string;
   /**
    * Set when the statement raised an error. The timeline's marks are decided from this and from
-   * `code`, never from `result`'s words, which differ from one database to the next.
+   * `code`, never from the error's words, which differ from one database to the next.
    */
   failed?: true;
   /** The raised error's code as the store gave it (`23505`, `1062`, `SQLITE_CONSTRAINT_PRIMARYKEY`), when it had one. */
   code?: string;
+  /** For a step its author named (`ctx.step('create', …)`), the first write it sent (`insert`): what it did, whatever its name. */
+  wrote?: string;
 }
 
 /**
@@ -86,7 +91,12 @@ export class RecordingStore extends ObservedStore {
       throw error;
     } finally {
       const endUs = nowUs();
-      if (event) event.endUs = endUs;
+      if (event) {
+        event.endUs = endUs;
+        if (this.stepWrite !== undefined) event.wrote = this.stepWrite;
+      }
+      // Set only while a named step runs: cleared here, it never outlives the step's own event.
+      this.stepWrite = undefined;
       this.holds.hold(key, startUs, endUs);
     }
   }

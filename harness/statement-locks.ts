@@ -2,7 +2,8 @@ import type { StepEvent } from './recording-store.ts';
 
 /*
  * What a recorded statement did to the locks of its key, read from facts recorded on it: its step's
- * name, whether it raised an error, and whether it changed a row. The same reading for every
+ * name (or, for a step its author named, the first write it sent), whether it raised an error, and
+ * whether it changed a row (racelab's own words for a primitive that changed nothing, or a row count). The same reading for every
  * database: PostgreSQL, InnoDB and SQLite all keep the lock a write or a locking read took until
  * its transaction ends, which in autocommit is the statement's own end. A statement that raised an
  * error is taken to hold none: it made no row for another to wait on.
@@ -19,7 +20,7 @@ const UNCHANGED = new Set(['conflict', 'not mine', '0 rows']);
 
 /** A statement that writes, whatever it returned: it may have waited for another's lock on its row. */
 export function isWrite(e: StepEvent): boolean {
-  return WRITE_STEPS.test(e.step);
+  return WRITE_STEPS.test(e.step) || e.wrote !== undefined;
 }
 
 /** A write that returned, having changed a row. */
@@ -29,7 +30,7 @@ export function changedRow(e: StepEvent): boolean {
 
 /** A statement that makes a row when it changes one: an insert, or an upsert that inserted. */
 export function makesRow(e: StepEvent): boolean {
-  return ROW_MAKING_STEPS.test(e.step);
+  return ROW_MAKING_STEPS.test(e.step) || (e.wrote !== undefined && ROW_MAKING_STEPS.test(e.wrote));
 }
 
 /** A statement that asks for a lock on its key, and so may wait for another op's. */

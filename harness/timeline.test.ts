@@ -33,6 +33,18 @@ function marks(timeline: readonly TimelineEntry[] | undefined): Record<string, s
 }
 
 describe('timeline marks, from the facts recorded on each statement', () => {
+  it("a step its author named is known by the write it sent: ◀ on the other op's `create` that inserted", () => {
+    const events = [
+      ...op(2, 7, [['check', 'k3', 0, 1, '0 rows'], ['create', 'k3', 2, 4, '1 row']]),
+      ...op(1, 5, [['check', 'k3', 0.5, 1.5, '0 rows'], ['create', 'k3', 3, 6, DUPLICATE_PG]]),
+    ];
+    events.find((e) => e.worker === 2 && e.step === 'create')!.wrote = 'insert';
+    events.find((e) => e.worker === 1 && e.step === 'create')!.wrote = 'insert';
+    const timeline = timelineOf({ worker: 1, op: 5, key: 'k3', error: { code: '23505' } }, events);
+    expect(marks(timeline)).toEqual({ 'w1 op5 create': '✗; waited for w2 op7 create', 'w2 op7 create': '◀' });
+    expect(markProblems(timeline!, true)).toEqual([]);
+  });
+
   it("MariaDB: ✗ on the insert that got 1062 and ◀ on the insert it ran into, which is not shown waiting for that later insert", () => {
     // The issue's case: w4's insert began first and ended (on its worker's event loop) just after
     // w1's, which began later and failed. The old rule read "failed" from a five-character SQLSTATE
