@@ -173,7 +173,10 @@ export function shortCheckWords(check: Check): string {
  * reasons that are not races, so that no cell reads as a bound on the race.
  */
 export function rateCell(finding: Finding, rate: Rate): string {
-  return finding.verdict === 'broken' ? '- (no verdict)' : rateWithInterval(rate);
+  if (finding.verdict === 'broken') return '- (no verdict)';
+  // Per race window with none: 0 of 0, no rate at all.
+  if (rate === finding.windowRate && finding.windows === 0) return '- (no race window)';
+  return rateWithInterval(rate);
 }
 
 /**

@@ -183,7 +183,7 @@ function whatWasRun(input: ReportInput): string[] {
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
     '',
-    `Get racelab: ${getRacelab(input.tool)}.`,
+    `Get racelab: ${getRacelab(input.tool, input.scenarioFiles)}.`,
     '',
     `Rerun it${place ? ` ${place}` : ''} ${SEED_FIXES}:`,
     '',

@@ -28,8 +28,11 @@ export function racelabSource(tool: ToolInfo): string {
   }
 }
 
-/** How a reader gets the same racelab, as one sentence without its full stop. */
-export function getRacelab(tool: ToolInfo): string {
+/**
+ * How a reader gets the same racelab, as one sentence without its full stop. `files`: the copied
+ * scenario files, which import racelab, so that it must be installed where they are, not run by npx.
+ */
+export function getRacelab(tool: ToolInfo, files: readonly ScenarioFileCopy[] = []): string {
   const { name, version, source } = tool;
   const tarball = `${name}-${version}.tgz`;
   const install = `then, in the project to run it in, \`npm install --save-dev /path/to/${tarball}\`, and \`npx ${name} …\` there runs that copy`;
@@ -40,6 +43,7 @@ export function getRacelab(tool: ToolInfo): string {
         : `in a checkout of commit ${source.commit.slice(0, 12)}, \`npm ci && npm pack\` makes ${tarball}; ${install}`;
     case 'registry': {
       const registry = registryOption(source.registry);
+      if (files.length > 0) return `\`npm install --save-dev${registry} ${name}@${version}\` in the report's directory, whose scenario ${files.length === 1 ? 'file imports' : 'files import'} it, and \`npx ${name} …\` there runs it`;
       return `\`npx${registry} ${name}@${version}\` runs this version without installing it (Node ≥ 20.10), or \`npm install --save-dev${registry} ${name}@${version}\``;
     }
     case 'tarball':
@@ -51,9 +55,10 @@ export function getRacelab(tool: ToolInfo): string {
 }
 
 /** The rerun command as the reader types it: through npx with the version only when a registry has it. */
-export function rerunCommand(input: { replayCommand: string; tool: ToolInfo }): string {
+export function rerunCommand(input: { replayCommand: string; tool: ToolInfo; scenarioFiles?: readonly ScenarioFileCopy[] }): string {
   const { tool } = input;
-  if (tool.source.kind !== 'registry') return input.replayCommand;
+  // A copied scenario file imports racelab: npx's own copy would not be found from it.
+  if (tool.source.kind !== 'registry' || (input.scenarioFiles?.length ?? 0) > 0) return input.replayCommand;
   return input.replayCommand.replace(/^racelab /, `npx${registryOption(tool.source.registry)} ${tool.name}@${tool.version} `);
 }
 
@@ -96,7 +101,7 @@ export function rerunTerminalLines(input: { tool: ToolInfo; replayCommand: strin
     ...(place ? [`        ${place}`] : []),
     ...(note ? [`        ${note}`] : []),
     `source: ${racelabSource(input.tool)}`,
-    `        to get it: ${getRacelab(input.tool)}`,
+    `        to get it: ${getRacelab(input.tool, input.scenarioFiles)}`,
   ];
 }
 
@@ -111,7 +116,7 @@ export function rerunProperties(input: {
   return [
     ['racelab', input.tool.version],
     ['racelab-source', racelabSource(input.tool)],
-    ['racelab-get', getRacelab(input.tool)],
+    ['racelab-get', getRacelab(input.tool, input.scenarioFiles)],
     ...(input.commandLine ? [['command', commandLineWords(input.tool.name, input.commandLine)] as [string, string]] : []),
     ['rerun', rerunCommand(input)],
     ...(place ? [['rerun-in', place] as [string, string]] : []),

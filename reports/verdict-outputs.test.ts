@@ -132,6 +132,7 @@ describe('a safe scenario whose ops never raced', () => {
   it('is no evidence, exit 1, in every output', () => {
     expect(exitCodeOf(input.decision.verdict)).toBe(1);
     expect(renderTerminal(input, 'report.json')).toMatch(/verdict\s+no evidence \(no race window\)/);
+    expect(renderTerminal(input, 'report.json')).toMatch(/per race window \[95% CI\]\s+- \(no race window\)/);
     expect(jsonOf(input)).toMatchObject({ result: { verdict: 'no-evidence' }, scenarios: [{ verdict: 'no-evidence', matchesExpectation: null }] });
     const junit = junitOf(input);
     expect(junit).toMatchObject({ tests: '1', failures: '1' });

@@ -58,9 +58,18 @@ describe('where racelab comes from, and how to get it', () => {
   });
 
   it('a version its lockfile says came from the registry is rerun through npx with that version', () => {
-    const input = withCopy({ kind: 'registry', registry: 'https://registry.npmjs.org/', resolved: 'https://registry.npmjs.org/racelab/-/racelab-0.1.0.tgz' });
-    expect(renderMarkdown(input)).toContain('```sh\nnpx racelab@0.1.0 reproduce --db embedded --scenario ./scenarios/reserve.race.ts');
+    const registry = { kind: 'registry', registry: 'https://registry.npmjs.org/', resolved: 'https://registry.npmjs.org/racelab/-/racelab-0.1.0.tgz' } as const;
+    const input = { ...withCopy(registry), scenarioFiles: [], replayCommand: 'racelab reproduce --db embedded --scenario naive-save --seed 7' };
+    expect(renderMarkdown(input)).toContain('```sh\nnpx racelab@0.1.0 reproduce --db embedded --scenario naive-save');
     expect(renderTerminal(input, 'out/x/report.json')).toContain('rerun:  npx racelab@0.1.0 reproduce --db embedded');
+  });
+
+  it('but a copied scenario file imports racelab, which npx would not give it: install it in the report directory', () => {
+    const input = withCopy({ kind: 'registry', registry: 'https://registry.npmjs.org/', resolved: 'https://registry.npmjs.org/racelab/-/racelab-0.1.0.tgz' });
+    const md = renderMarkdown(input);
+    expect(md).not.toContain('npx racelab@');
+    expect(md).toContain("Get racelab: `npm install --save-dev racelab@0.1.0` in the report's directory, whose scenario file imports it, and `npx racelab …` there runs it.");
+    expect(md).toContain('```sh\nracelab reproduce --db embedded --scenario ./scenarios/reserve.race.ts');
   });
 });
 
