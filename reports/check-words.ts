@@ -26,12 +26,12 @@ export type CheckContext = Pick<ReportInput, 'config' | 'points' | 'sweep' | 'sc
  * unsafe, reproduced: …`. A search's replay commands name the scenario file as typed on the
  * terminal, and by its copy in the report's directory in a report.
  */
-export function checkText(check: Check, input: CheckContext, where: 'terminal' | 'report' = 'report'): string {
+export function checkText(check: Check, input: CheckContext, place: 'terminal' | 'report' = 'report'): string {
   switch (check.kind) {
     case 'stress':
       return stressText(check, input);
     case 'search':
-      return searchText(check, where === 'report' ? (argument) => inReportDir(argument, input.scenarioFiles) : (argument) => argument);
+      return searchText(check, place === 'report' ? (argument) => inReportDir(argument, input.scenarioFiles) : (argument) => argument);
     case 'baseline':
       return baselineText(check);
   }
