@@ -220,7 +220,7 @@ describe.skipIf(!CHROMIUM)('report.html in headless Chromium', () => {
     const html = readFileSync(join(sweepOut, 'latest', 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     const dom = renderInChromium(join(sweepOut, 'latest', 'report.html'), join(work, 'report.png'));
-    expect(dom).toContain('<h1>racelab report: naive-save, naive-upsert reproduced; atomic-create held</h1>');
+    expect(dom).toContain('<h1>racelab report: PASS (9 of 9 checks passed): naive-save, naive-upsert reproduced; atomic-create held</h1>');
     const points = [...dom.matchAll(/<circle class="point" data-scenario="([a-z-]+)" data-key-space="(\d+)" data-rate="([\d.e-]+)"/g)];
     expect(points).toHaveLength(9);
     expect(new Set(points.map((p) => p[2]))).toEqual(new Set(['4', '8', '16']));
