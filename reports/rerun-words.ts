@@ -99,6 +99,8 @@ export function rerunTerminalLines(input: { tool: ToolInfo; replayCommand: strin
   return [
     `rerun:  ${rerunCommand(input)}`,
     ...(place ? [`        ${place}`] : []),
+    // What a copy alone cannot run without: the files it imports, which were not copied.
+    ...input.scenarioFiles.filter((f) => f.imports.length > 0).map((f) => `        ${f.copy} imports ${f.imports.join(', ')}, which ${f.imports.length === 1 ? 'was' : 'were'} not copied`),
     ...(note ? [`        ${note}`] : []),
     `source: ${racelabSource(input.tool)}`,
     `        to get it: ${getRacelab(input.tool, input.scenarioFiles)}`,

@@ -91,6 +91,7 @@ describe('the rerun names the copies, and says where to run it', () => {
       [
         `rerun:  ${input.replayCommand}`,
         "        in the report's directory, which holds a copy of the scenario file it names",
+        '        scenarios/reserve.race.ts imports ./db.ts, which was not copied',
       ].join('\n'),
     );
     expect(terminal).toContain(`source: racelab 0.1.0 from a git checkout, commit ${COMMIT}\n        to get it: in a checkout of commit c0ffee000000`);
