@@ -11,9 +11,8 @@ import type { ExploreRun } from '../harness/explore/explorer.ts';
 import { toFinding, type Finding } from '../harness/finding.ts';
 import type { WorkerReport, WorkerSample } from '../harness/protocol.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
-import { OUTCOMES, type Expectation, type OutcomeCounts, type RunConfig, type Scenario } from '../harness/types.ts';
+import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts, type RunConfig, type Scenario } from '../harness/types.ts';
 import { decide } from '../harness/verdict.ts';
-import { wilson } from '../harness/wilson.ts';
 
 export const CONFIG: RunConfig = {
   workers: 4,
@@ -51,6 +50,8 @@ export interface FindingSpec {
   windows: number;
   samples?: WorkerSample[];
   declared?: Expectation;
+  /** True for a scenario that saves no session (a user's own table): the session words then do not apply. */
+  savesNoSession?: boolean;
 }
 
 /** A finding as the real checker folds it from one worker's report. */
@@ -73,7 +74,7 @@ export function findingOf(spec: FindingSpec): Finding {
     outcomes,
     retries: 0,
     draws: ops,
-    saved: ops,
+    saved: spec.savesNoSession ? 0 : ops,
     statements: ops * 2,
     samples: spec.samples ?? [],
     elapsedMs: 1000,
@@ -175,39 +176,19 @@ export function inputOf(spec: InputSpec): ReportInput {
   return { ...facts, decision: decide(facts, spec.baseline) };
 }
 
-/** A finding of `ops` ops with these outcomes (the rest ok), its rates and verdict as toFinding would compute them. */
+/**
+ * A finding of `ops` ops with these outcomes (the rest ok), folded by the real checker, of a
+ * user's signup scenario expected unsafe, with at least 40 race windows; `overrides` replace any of
+ * its fields.
+ */
 export function finding(counts: Partial<OutcomeCounts>, overrides: Partial<Finding> = {}, ops = 200): Finding {
-  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, counts[o] ?? 0])) as OutcomeCounts;
-  outcomes.ok = ops - Object.entries(outcomes).reduce((sum, [o, n]) => sum + (o === 'ok' ? 0 : n), 0);
-  const loud = outcomes.integrity_error + outcomes.serialization_failure + outcomes.deadlock + outcomes.lock_timeout;
-  const silent = outcomes.overwritten + outcomes.lost + outcomes.invariant_violated;
-  const violations = loud + silent;
-  const windows = Math.max(violations, 40);
+  const violations = VIOLATIONS.reduce((sum, outcome) => sum + (counts[outcome] ?? 0), 0);
+  const folded = findingOf({ name: 'signup', expect: 'unsafe', ops, outcomes: counts, windows: Math.max(violations, 40), savesNoSession: true });
   return {
-    scenario: { name: 'signup', expect: 'unsafe', why: 'nothing enforces uniqueness', origin: 'a test fixture', isolation: 'read-committed', declared: false },
+    ...folded,
+    scenario: { ...folded.scenario, why: 'nothing enforces uniqueness', isolation: 'read-committed' },
     property: 'no two users share an email',
-    ops,
-    outcomes,
-    violations,
-    rate: wilson(violations, ops),
-    windows,
-    windowRate: wilson(violations, windows),
-    savesSessions: false,
-    integrityErrorRate: wilson(outcomes.integrity_error, ops),
-    silentRate: wilson(silent, ops),
-    loudViolations: loud,
-    silentViolations: silent,
-    retries: 0,
-    draws: ops,
-    verdict: violations > 0 ? 'reproduced' : 'holds',
-    matchesExpectation: violations > 0,
-    workerFailures: [],
-    invariantProblems: [],
-    elapsedMs: 1000,
-    opsPerSecond: ops,
     releasedAt: Date.UTC(2026, 11, 2),
-    statements: 2 * ops,
-    statementsPerSecond: 2 * ops,
     ...overrides,
   };
 }
