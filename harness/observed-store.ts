@@ -1,3 +1,4 @@
+import { isWriteStep } from './write-steps.ts';
 import type { Isolation, QueryClient, SessionRow, StoreConnection } from './types.ts';
 
 /** An op's place in its worker's run, as its context knows it. */
@@ -43,7 +44,7 @@ export abstract class ObservedStore implements StoreConnection {
   /** Routes `fn` through the hook unless a named step already did: a step is observed once. */
   private step_<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
     if (!this.insideStep) return this.observe(step, key, fn, describe);
-    if (this.stepWrite === undefined && INNER_WRITES.test(step)) this.stepWrite = step;
+    if (this.stepWrite === undefined && isWriteStep(step)) this.stepWrite = step;
     return fn();
   }
 
@@ -103,9 +104,6 @@ export abstract class ObservedStore implements StoreConnection {
     return this.inner.close();
   }
 }
-
-/** The primitives and query verbs that write: what a named step is known to have done. */
-const INNER_WRITES = /^(insert|insertIfAbsent|update|upsert|merge|replace|delete|deleteOwned)$/i;
 
 /** A short form of what a failed statement raised: `23505 duplicate key value …`. */
 export function describeError(error: unknown): { text: string; code?: string; message: string } {

@@ -1,4 +1,5 @@
 import type { StepEvent } from './recording-store.ts';
+import { isWriteStep, makesRowStep } from './write-steps.ts';
 
 /*
  * What a recorded statement did to the locks of its key, read from facts recorded on it: its step's
@@ -9,10 +10,6 @@ import type { StepEvent } from './recording-store.ts';
  * error is taken to hold none: it made no row for another to wait on.
  */
 
-/** The session primitives that write, and a scenario's own statements or steps named by their verb. */
-const WRITE_STEPS = /^(insertIfAbsent|upsert|merge|deleteOwned)$|^(insert|update|delete)\b/i;
-/** Writes that make a row: what an INSERT of the same key runs into. */
-const ROW_MAKING_STEPS = /^(insertIfAbsent|upsert|merge)$|^insert\b/i;
 /** Reads that lock: the row, or the key's own lock. */
 const LOCKING_STEPS = new Set(['existsForUpdate', 'lockKey']);
 /** What the session primitives (observed-store.ts) and a query's row count say of a write that changed nothing. */
@@ -20,7 +17,7 @@ const UNCHANGED = new Set(['conflict', 'not mine', '0 rows']);
 
 /** A statement that writes, whatever it returned: it may have waited for another's lock on its row. */
 export function isWrite(e: StepEvent): boolean {
-  return WRITE_STEPS.test(e.step) || e.wrote !== undefined;
+  return isWriteStep(e.step) || e.wrote !== undefined;
 }
 
 /** A write that returned, having changed a row. */
@@ -30,7 +27,7 @@ export function changedRow(e: StepEvent): boolean {
 
 /** A statement that makes a row when it changes one: an insert, or an upsert that inserted. */
 export function makesRow(e: StepEvent): boolean {
-  return ROW_MAKING_STEPS.test(e.step) || (e.wrote !== undefined && ROW_MAKING_STEPS.test(e.wrote));
+  return makesRowStep(e.step) || (e.wrote !== undefined && makesRowStep(e.wrote));
 }
 
 /** A statement that asks for a lock on its key, and so may wait for another op's. */

@@ -5,7 +5,6 @@
  * says them.
  */
 import type { Finding } from '../harness/finding.ts';
-import type { Rate } from '../harness/wilson.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import type { BaselineCheck, Check, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
 import { notInterleaved, searchLines as exploreLines } from './explore-terminal.ts';
@@ -172,11 +171,11 @@ export function shortCheckWords(check: Check): string {
  * A finding's rate with its interval, as a table cell: none for a broken run, whose ops failed for
  * reasons that are not races, so that no cell reads as a bound on the race.
  */
-export function rateCell(finding: Finding, rate: Rate): string {
+export function rateCell(finding: Finding, rate: 'rate' | 'windowRate' | 'integrityErrorRate'): string {
   if (finding.verdict === 'broken') return '- (no verdict)';
   // Per race window with none: 0 of 0, no rate at all.
-  if (rate === finding.windowRate && finding.windows === 0) return '- (no race window)';
-  return rateWithInterval(rate);
+  if (rate === 'windowRate' && finding.windows === 0) return '- (no race window)';
+  return rateWithInterval(finding[rate]);
 }
 
 /**

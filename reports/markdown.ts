@@ -143,8 +143,8 @@ function table(input: ReportInput): string[] {
     count(f.ops - f.outcomes.ok - f.outcomes.integrity_error - f.silentViolations),
     count(f.retries),
     count(f.windows),
-    rateCell(f, f.rate),
-    rateCell(f, f.windowRate),
+    rateCell(f, 'rate'),
+    rateCell(f, 'windowRate'),
     cellVerdict(stressCheckOf(input.decision, f)),
   ]);
   const header = [

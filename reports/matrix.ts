@@ -61,7 +61,7 @@ export function cellWords(cell: MatrixCell): string {
   // A broken run's rate is no bound on the race: the cell gives none.
   if (finding.verdict === 'broken') return cellVerdict(check);
   const dominant = dominantViolation(finding);
-  return `${cellVerdict(check)}: ${rateCell(finding, finding.rate)}${dominant ? `, ${dominant}` : ''}`;
+  return `${cellVerdict(check)}: ${rateCell(finding, 'rate')}${dominant ? `, ${dominant}` : ''}`;
 }
 
 /** How a column names its database. */

@@ -78,14 +78,14 @@ function matrixTable(input: ReportInput, width: number): string[] {
   const wide = cells.map((cell) => {
     const { finding: f, check } = cell;
     if (!f || !check) return [cell.database.label, cell.scenario, '', '', cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, cellVerdict(check), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
+    return [cell.database.label, cell.scenario, f.scenario.expect, f.scenario.isolation, cellVerdict(check), rateCell(f, 'rate'), dominantViolation(f) ?? '-'];
   });
   const table = alignColumns([header, ...wide], '  ');
   if (table.every((line) => line.length <= width)) return table;
   const narrow = (cell: MatrixCell) => {
     const { finding: f, check } = cell;
     if (!f || !check) return [cell.scenario, cell.skipped === undefined ? 'not run' : 'skipped', '', ''];
-    return [cell.scenario, cellVerdict(check, true), rateCell(f, f.rate), dominantViolation(f) ?? '-'];
+    return [cell.scenario, cellVerdict(check, true), rateCell(f, 'rate'), dominantViolation(f) ?? '-'];
   };
   return (input.databases ?? [input.database]).flatMap((database, index) => [
     ...(index > 0 ? [''] : []),
@@ -110,7 +110,7 @@ function sweepTable(input: ReportInput, parameter: string): string[] {
     name,
     ...input.points.map((point) => {
       const finding = point.findings.find((f) => f.scenario.name === name);
-      return finding ? `${rateCell(finding, finding.rate)}${stressCheckOf(input.decision, finding).verdict === 'pass' ? '' : ' !'}` : '-';
+      return finding ? `${rateCell(finding, 'rate')}${stressCheckOf(input.decision, finding).verdict === 'pass' ? '' : ' !'}` : '-';
     }),
   ]);
   return [...alignColumns([header, ...rowsOf], '  '), '(violation rate [95% CI] at each value; ! marks a check that did not pass: see the lines below the report)'];
@@ -132,9 +132,9 @@ const METRICS: readonly [string, (f: Finding, check: StressCheck) => string][] =
   ['refused & retried', (f) => count(f.retries)],
   ['keys redrawn', (f) => count(f.draws - f.ops)],
   ['race windows', (f) => count(f.windows)],
-  ['violation rate [95% CI]', (f) => rateCell(f, f.rate)],
-  ['per race window [95% CI]', (f) => rateCell(f, f.windowRate)],
-  ['IntegrityError rate [95% CI]', (f) => rateCell(f, f.integrityErrorRate)],
+  ['violation rate [95% CI]', (f) => rateCell(f, 'rate')],
+  ['per race window [95% CI]', (f) => rateCell(f, 'windowRate')],
+  ['IntegrityError rate [95% CI]', (f) => rateCell(f, 'integrityErrorRate')],
   ['verdict', (_, check) => cellVerdict(check)],
   ['ops/s', (f) => count(Math.round(f.opsPerSecond))],
 ];

@@ -111,7 +111,7 @@ describe('scenario files in every kind of project, from the command line', () =>
     writeFileSync(join(dir, name), file.source(kind));
     // On the suite's own cluster: a database start per row would only repeat the row above. One key,
     // so the two clients' ops race: "holds" needs a race window, and 2×20 ops on one key opened 22
-    // to 38 here over 16 runs (P(none) < e^-22, taken as Poisson).
+    // to 40 here over 16 runs (P(none) < e^-22, taken as Poisson).
     const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
@@ -127,7 +127,7 @@ describe("a report's rerun, from its own directory", () => {
     const name = `rerun-me${extension}`;
     writeFileSync(join(dir, name), extension === '.ts' ? ESM : CJS);
     const url = inject('embeddedUrl');
-    // One key, so that both runs open race windows (22 to 38 in 2×20 ops here, as above): a holds needs them.
+    // One key, so that both runs open race windows (22 to 40 in 2×20 ops here, as above): a holds needs them.
     const first = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'rerun-report']);
     expect(first.code, first.output).toBe(0);
     const latest = join(dir, 'rerun-report', 'latest');
@@ -179,7 +179,7 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
     const dir = join(work, kind);
     writeFileSync(join(dir, 'signup.race.ts'), ESM);
     // vitest's defaults, but for one test's timeout: a race() starts a database of its own. One key,
-    // so that the ops race: a holds needs a race window (22 to 38 in 2×20 ops on one key here, as above).
+    // so that the ops race: a holds needs a race window (22 to 40 in 2×20 ops on one key here, as above).
     writeFileSync(
       join(dir, 'signup.test.ts'),
       `import { expect, it } from 'vitest';

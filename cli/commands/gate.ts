@@ -40,7 +40,7 @@ export const gateCommand: Command = {
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
     // The rerun repeats what shapes the verdict: the search's budget, and the baseline (by its copy).
-    const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', `${timeLimitMs}ms`] : [])];
+    const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME] : [])];
     await checkOutDir(options.out);
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('gate', options, io, {
