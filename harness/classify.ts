@@ -16,11 +16,36 @@ export function classified<E>(error: E, outcome: Outcome | undefined): E {
   return error;
 }
 
-/** The outcome a store gave a thrown error, if it gave one. */
-export function outcomeOf(error: unknown): Outcome | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
+/**
+ * Where ORMs keep the driver's error they wrapped: the standard `cause` (Drizzle, Prisma's adapter),
+ * Sequelize's `parent` and `original`, TypeORM's `driverError`.
+ */
+const WRAPPED = ['cause', 'parent', 'original', 'driverError'] as const;
+
+/**
+ * The database's own error a store classified: `error` itself, or the driver's error an ORM
+ * wrapped in it, found through `cause`, `parent`, `original` or `driverError`. Undefined when
+ * neither is one a store classified.
+ */
+export function databaseErrorOf(error: unknown): object | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (ownOutcome(current) !== undefined) return current;
+    const inner = WRAPPED.map((field) => (current as Record<string, unknown>)[field]).find((value) => typeof value === 'object' && value !== null);
+    current = inner;
+  }
+  return undefined;
+}
+
+function ownOutcome(error: object): Outcome | undefined {
   const outcome = (error as ClassifiedError).outcome;
   return typeof outcome === 'string' && (OUTCOMES as readonly string[]).includes(outcome) ? outcome : undefined;
+}
+
+/** The outcome a store gave a thrown error, or the database error an ORM wrapped in it, if it gave one. */
+export function outcomeOf(error: unknown): Outcome | undefined {
+  const database = databaseErrorOf(error);
+  return database === undefined ? undefined : ownOutcome(database);
 }
 
 /** Maps an error a scenario let through to an outcome: the store's classification first. */
@@ -34,7 +59,8 @@ export function classifyError(error: unknown): Outcome {
 /**
  * True for the database's unique violation, the error Django turns into IntegrityError, on any
  * database: PostgreSQL's 23505, MySQL's 1062, SQLite's SQLITE_CONSTRAINT_PRIMARYKEY or _UNIQUE,
- * as the store classified it.
+ * as the store classified it; also for an ORM's error that wraps one (Sequelize's
+ * UniqueConstraintError, TypeORM's QueryFailedError, Prisma's P2002 with its adapter's cause).
  */
 export function isUniqueViolation(error: unknown): boolean {
   return outcomeOf(error) === 'integrity_error';

@@ -1,3 +1,4 @@
+import { databaseErrorOf } from './classify.ts';
 import type { ErrorRecord } from './types.ts';
 
 const DATABASE_FIELDS = ['code', 'sqlState', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema'] as const;
@@ -9,6 +10,14 @@ const DATABASE_FIELDS = ['code', 'sqlState', 'severity', 'detail', 'hint', 'cons
  */
 export function toErrorRecord(thrown: unknown): ErrorRecord {
   if (typeof thrown !== 'object' || thrown === null) return { message: String(thrown) };
+  // An ORM's error around the database's: the database's words are the evidence, the ORM's name says how it reached the op.
+  const database = databaseErrorOf(thrown);
+  if (database !== undefined && database !== thrown) {
+    const record = toErrorRecord(database);
+    const { name, message } = thrown as { name?: unknown; message?: unknown };
+    record.raisedAs = `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`;
+    return record;
+  }
   const source = thrown as Record<string, unknown>;
   const record: ErrorRecord = {
     message: typeof source['message'] === 'string' ? source['message'] : String(thrown),
@@ -17,7 +26,22 @@ export function toErrorRecord(thrown: unknown): ErrorRecord {
     const value = source[field];
     if (typeof value === 'string' && value !== '') record[field] = value;
   }
+  // mysql2's own errors name the server's error number `errno` and keep a name (ER_DUP_ENTRY) as their code.
+  const code = databaseCode(thrown);
+  if (code !== undefined) record.code = code;
   const isDatabaseError = record.severity !== undefined;
   if (!isDatabaseError && typeof source['stack'] === 'string') record.stack = source['stack'];
   return record;
+}
+
+/**
+ * The database's own code of an error: a SQLSTATE (PostgreSQL), the server's error number
+ * (MySQL/MariaDB: mysql2 keeps it as `errno` beside a name such as ER_DUP_ENTRY), or a result
+ * code (SQLite).
+ */
+export function databaseCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, errno, sqlState } = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
+  if (typeof errno === 'number' && typeof sqlState === 'string') return String(errno);
+  return typeof code === 'string' && code !== '' ? code : undefined;
 }

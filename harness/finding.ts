@@ -1,3 +1,4 @@
+import { mergeUncontrolled, type UncontrolledStatements } from './intercept/uncontrolled.ts';
 import type { FailurePhase, WorkerFailureRecord, WorkerReport } from './protocol.ts';
 import { describeWorkerFailure } from './worker-failure.ts';
 import { expectationUnder } from './define-scenario.ts';
@@ -28,7 +29,8 @@ const MAX_PROBLEMS_KEPT = 20;
  * - `reproduced`: a violation, in a run whose every op ended as a race or ok;
  * - `holds`: no violation, in race windows that could have shown one;
  * - `no-evidence`: no violation, but no race window either: no two ops ever held a key at once,
- *   so the run says nothing about the race;
+ *   so the run says nothing about the race; or its ops sent statements racelab could not see
+ *   whole or time (`uncontrolled`), whose windows it cannot count;
  * - `broken`: ops or workers failed for reasons that are not races (or the run stopped under
  *   them): no verdict on the race, whatever else it counted.
  */
@@ -104,6 +106,8 @@ export interface Finding {
   workerFailures: WorkerFailure[];
   /** With the verdict `broken`: why, in one line (`w1 op3 failed with an error that is not a race: …`). */
   brokenBy?: string;
+  /** Statements the ops' code sent that racelab could not schedule or time (another driver's, a synchronous one's). */
+  uncontrolled?: UncontrolledStatements;
   /**
    * What the scenario's own audit hook found (the first few), each counted as `invariant_violated`,
    * with the timeline of the ops its message names (`w1:op3`) when they were recorded.
@@ -148,6 +152,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const samples: OpSample[] = [];
   const steps: StepEvent[] = [];
   const workerFailures: WorkerFailure[] = [];
+  const uncontrolled = mergeUncontrolled(reports.map((report) => report.uncontrolled));
   for (const report of reports) {
     ops += report.ops;
     retries += report.retries;
@@ -181,7 +186,8 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const firstHarnessFailure = samples.find(isIn(HARNESS_FAILURES));
   const firstCapacityFailure = samples.find(isIn(CAPACITY));
   const brokenBy = brokenReason(firstHarnessFailure, workerFailures, outcomes) ?? measures.auditFailure;
-  const verdict: Verdict = brokenBy !== undefined ? 'broken' : violations > 0 ? 'reproduced' : windows > 0 ? 'holds' : 'no-evidence';
+  // Statements that went around racelab opened windows it never saw: no violation is then no evidence either way.
+  const verdict: Verdict = brokenBy !== undefined ? 'broken' : violations > 0 ? 'reproduced' : windows > 0 && uncontrolled === undefined ? 'holds' : 'no-evidence';
   const underLevel = expectationUnder(scenario, configured, family);
   // A user's declaration (`--expect`) replaces the scenario's own for this run.
   const expected =
@@ -213,6 +219,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     ...(firstHarnessFailure && { firstHarnessFailure }),
     workerFailures,
     ...(brokenBy !== undefined && { brokenBy }),
+    ...(uncontrolled && { uncontrolled }),
     invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT).map((problem) => {
       const timeline = timelineOfNamedOps(problem.message, steps);
       return timeline ? { ...problem, timeline } : { ...problem };

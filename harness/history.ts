@@ -33,6 +33,16 @@ export interface HistoryOp {
   op: number;
   outcome?: Outcome;
   error?: string;
+  /**
+   * The scenario's own statements (`ctx.db`, or its application's driver), in order: the SQL and
+   * what it returned (`1 row`) or raised. Absent for an op that sent none.
+   */
+  statements?: HistoryStatement[];
+}
+
+export interface HistoryStatement {
+  sql: string;
+  result: string;
 }
 
 /** The present reads a statement could not see the value of: `exists()` answers yes or no. */
@@ -80,6 +90,7 @@ export class WorkerHistory {
   private buffer: string[] = [];
   private bytes = 0;
   private ops: MicroOp[] = [];
+  private statements: HistoryStatement[] = [];
   private f: HistoryOp['f'] = 'txn';
   /** An expiry's invoke, written only if the expiry touches a key: most do nothing. */
   private pendingInvoke: Omit<HistoryOp, 'index'> | undefined;
@@ -94,6 +105,7 @@ export class WorkerHistory {
 
   invoke(op: number, nowUs: number, f: HistoryOp['f'] = 'txn'): void {
     this.ops = [];
+    this.statements = [];
     this.f = f;
     const invoke = { type: 'invoke' as const, process: this.worker + 1, time: this.ns(nowUs), f, value: null, op: op + 1 };
     if (f === 'txn') this.push(invoke);
@@ -110,6 +122,11 @@ export class WorkerHistory {
     this.ops.push(...ops);
   }
 
+  /** A statement of the scenario's own SQL in the current op, and what it returned or raised. */
+  sql(text: string, result: string): void {
+    this.statements.push({ sql: text, result });
+  }
+
   complete(op: number, outcome: Outcome, nowUs: number, error?: string): void {
     if (this.pendingInvoke) {
       // An expiry that touched nothing: no op at all.
@@ -117,7 +134,7 @@ export class WorkerHistory {
       return;
     }
     const type = completionType(outcome);
-    this.push({ type, process: this.worker + 1, time: this.ns(nowUs), f: this.f, value: this.ops, op: op + 1, outcome, ...(error !== undefined && { error }) });
+    this.push({ type, process: this.worker + 1, time: this.ns(nowUs), f: this.f, value: this.ops, op: op + 1, outcome, ...(error !== undefined && { error }), ...(this.statements.length > 0 && { statements: this.statements }) });
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import { isScenario, ScenarioDefinitionError } from './define-scenario.ts';
-import type { OpenStore, Scenario } from './types.ts';
+import type { DriverInterception, OpenStore, Scenario } from './types.ts';
 
 /**
  * racelab's own tests run its TypeScript sources under a loader that already handles TypeScript
@@ -59,9 +59,14 @@ async function registerTypeScript(): Promise<void> {
 
 /** Loads a store's opener by module URL: the harness is handed stores, it never imports one. */
 export async function loadStoreOpener(moduleUrl: string): Promise<OpenStore> {
-  const exported: unknown = (await import(moduleUrl)).default;
-  if (typeof exported !== 'function') {
+  return (await loadStoreModule(moduleUrl)).open;
+}
+
+/** A store's worker module: its opener, and how it intercepts its driver (its `driver` export), when it does. */
+export async function loadStoreModule(moduleUrl: string): Promise<{ open: OpenStore; driver: DriverInterception | undefined }> {
+  const module = (await import(moduleUrl)) as { default?: unknown; driver?: DriverInterception };
+  if (typeof module.default !== 'function') {
     throw new TypeError(`${moduleUrl}: the default export must be a function that opens a session store`);
   }
-  return exported as OpenStore;
+  return { open: module.default as OpenStore, driver: module.driver };
 }

@@ -1,5 +1,7 @@
+import { databaseCode } from './error-record.ts';
+import { UncontrolledTally } from './intercept/uncontrolled.ts';
 import { isWriteStep } from './write-steps.ts';
-import type { Isolation, QueryClient, SessionRow, StoreConnection } from './types.ts';
+import type { Isolation, QueryClient, SessionRow, StatementEnd, StoreConnection } from './types.ts';
 
 /** An op's place in its worker's run, as its context knows it. */
 export interface OpPosition {
@@ -10,13 +12,23 @@ export interface OpPosition {
   readonly owner: string;
 }
 
+/** What a finished statement returned: its value, and that value in racelab's words (`1 row`, `conflict`). */
+export interface StatementResult {
+  value: unknown;
+  text: string;
+}
+
 /**
- * A store that routes every statement through one hook, `observe`, so that a subclass can watch or
- * hold each statement (explore's turnstile, stress mode's timeline recorder) without repeating
- * the list of primitives. A scenario's own queries (`db`) and named steps (`step`) pass the same
- * hook; statements inside a named step are part of it.
+ * A store that routes every statement through one pair of hooks, `beginStatement` and `endStatement`, so that a
+ * subclass can watch or hold each statement (explore's turnstile, stress mode's timeline recorder)
+ * without repeating the list of primitives. A scenario's own queries (`db`), its named steps
+ * (`step`) and the statements its own code sends through an intercepted driver (`intercepted`)
+ * pass the same hooks; statements inside a named step are part of it.
+ *
+ * The hooks are synchronous, and `endStatement` runs before the statement's caller sees its result: the
+ * next statement of the op always begins after the last one was recorded as ended.
  */
-export abstract class ObservedStore implements StoreConnection {
+export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
   /**
    * Where the worker's op stands: which op it is, and the key it drew last, the key of steps
    * that name none. The worker hands over its op context once; nothing is copied per op.
@@ -30,22 +42,75 @@ export abstract class ObservedStore implements StoreConnection {
    */
   protected stepWrite: string | undefined;
   readonly db: QueryClient;
+  /** Statements the op's code sent that racelab could not schedule (intercept/uncontrolled.ts). */
+  readonly uncontrolled = new UncontrolledTally();
 
   constructor(protected readonly inner: StoreConnection) {
     this.db = {
       query: <Row,>(text: string, values?: readonly unknown[]) =>
-        this.step_(sqlVerb(text), this.position.lastKey, () => this.inner.db.query<Row>(text, values), (r) => `${r.rowCount} row${r.rowCount === 1 ? '' : 's'}`),
+        this.statement(sqlVerb(text), this.position.lastKey, () => this.inner.db.query<Row>(text, values), (r) => rowsText(r.rowCount), text),
     };
   }
 
-  /** Runs the statement `fn`, named `step` (about `key`); `describe` says briefly what it returned. */
-  protected abstract observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T>;
+  /**
+   * A statement begins: `step` names it (about `key`); `sql` is its text when it is a scenario's own
+   * statement; `serverId` the connection it runs on when not the worker's own. Explore's turnstile
+   * blocks here until the statement's turn.
+   */
+  protected abstract beginStatement(step: string, key: string | undefined, sql: string | undefined, serverId: number | undefined): Mark;
+  /** The statement begun as `mark` ended: with `result`, or with `error` (already classified by its store). */
+  protected abstract endStatement(mark: Mark, result: StatementResult | undefined, error?: unknown): void;
 
-  /** Routes `fn` through the hook unless a named step already did: a step is observed once. */
-  private step_<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    if (!this.insideStep) return this.observe(step, key, fn, describe);
+  /** Runs the statement `fn` through the hooks unless a named step already did: a step is observed once. */
+  private statement<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string): Promise<T> {
+    if (this.insideStep) {
+      this.noteWrite(step);
+      return fn();
+    }
+    return this.observe(step, key, fn, describe, sql);
+  }
+
+  private observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string): Promise<T> {
+    const mark = this.beginStatement(step, key, sql, undefined);
+    let sent: Promise<T>;
+    try {
+      sent = fn();
+    } catch (error) {
+      this.endStatement(mark, undefined, error);
+      throw error;
+    }
+    return sent.then(
+      (value) => {
+        this.endStatement(mark, { value, text: describe(value) });
+        return value;
+      },
+      (error: unknown) => {
+        this.endStatement(mark, undefined, error);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A statement the scenario's own code sent through an intercepted driver, on the connection
+   * `serverId`: a step named by its verb, or part of the named step under way. Returns what the
+   * driver patch calls when it ends.
+   */
+  intercepted(sql: string, serverId: number | undefined): StatementEnd {
+    const verb = sqlVerb(sql);
+    if (this.insideStep) {
+      this.noteWrite(verb);
+      return ignoreEnd;
+    }
+    const mark = this.beginStatement(verb, this.position.lastKey, sql, serverId);
+    return (error, rows) => {
+      if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0 }, text: rowsText(rows ?? 0) });
+      else this.endStatement(mark, undefined, error);
+    };
+  }
+
+  private noteWrite(step: string): void {
     if (this.stepWrite === undefined && isWriteStep(step)) this.stepWrite = step;
-    return fn();
   }
 
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -68,37 +133,37 @@ export abstract class ObservedStore implements StoreConnection {
     return this.inner.backendPid;
   }
   exists(key: string) {
-    return this.step_('exists', key, () => this.inner.exists(key), String);
+    return this.statement('exists', key, () => this.inner.exists(key), String);
   }
   existsForUpdate(key: string) {
-    return this.step_('existsForUpdate', key, () => this.inner.existsForUpdate(key), String);
+    return this.statement('existsForUpdate', key, () => this.inner.existsForUpdate(key), String);
   }
   insert(row: SessionRow) {
-    return this.step_('insert', row.key, () => this.inner.insert(row), () => 'ok');
+    return this.statement('insert', row.key, () => this.inner.insert(row), () => 'ok');
   }
   insertIfAbsent(row: SessionRow) {
-    return this.step_('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
+    return this.statement('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
   }
   update(row: SessionRow) {
-    return this.step_('update', row.key, () => this.inner.update(row), (rows) => `${rows} row${rows === 1 ? '' : 's'}`);
+    return this.statement('update', row.key, () => this.inner.update(row), (rows) => `${rows} row${rows === 1 ? '' : 's'}`);
   }
   lockKey(key: string) {
-    return this.step_('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
+    return this.statement('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
   }
   begin(isolation: Isolation) {
-    return this.step_('begin', undefined, () => this.inner.begin(isolation), () => 'ok');
+    return this.statement('begin', undefined, () => this.inner.begin(isolation), () => 'ok');
   }
   commit() {
-    return this.step_('commit', undefined, () => this.inner.commit(), () => 'ok');
+    return this.statement('commit', undefined, () => this.inner.commit(), () => 'ok');
   }
   rollback() {
-    return this.step_('rollback', undefined, () => this.inner.rollback(), () => 'ok');
+    return this.statement('rollback', undefined, () => this.inner.rollback(), () => 'ok');
   }
   read(keys: readonly string[]) {
-    return this.step_('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => `${rows.size} row${rows.size === 1 ? '' : 's'}`);
+    return this.statement('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => `${rows.size} row${rows.size === 1 ? '' : 's'}`);
   }
   deleteOwned(row: SessionRow) {
-    return this.step_('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
+    return this.statement('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
   }
   close() {
     return this.inner.close();
@@ -107,15 +172,22 @@ export abstract class ObservedStore implements StoreConnection {
 
 /** A short form of what a failed statement raised: `23505 duplicate key value …`. */
 export function describeError(error: unknown): { text: string; code?: string; message: string } {
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { message } = error as { message?: unknown };
+  const code = databaseCode(error);
   const text = typeof message === 'string' ? message : String(error);
-  return typeof code === 'string' ? { text: `${code} ${text}`, code, message: text } : { text: `error ${text}`, message: text };
+  return code !== undefined ? { text: `${code} ${text}`, code, message: text } : { text: `error ${text}`, message: text };
 }
 
 /** The statement's first word, lower-cased: the name of a scenario's own query as a step. */
-function sqlVerb(text: string): string {
-  return /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
+export function sqlVerb(text: string): string {
+  return /^\s*\(?\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
 }
+
+function rowsText(rows: number): string {
+  return `${rows} row${rows === 1 ? '' : 's'}`;
+}
+
+const ignoreEnd: StatementEnd = () => undefined;
 
 /** What a named step returned, briefly: a query result's row count, or `ok`. */
 function describeValue(value: unknown): string {

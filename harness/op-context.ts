@@ -1,4 +1,4 @@
-import type { Isolation, OpContext, OpResult, QueryClient, SessionRow, StoreConnection } from './types.ts';
+import type { Isolation, OpContext, OpResult, QueryClient, RunDatabase, SessionRow, StoreConnection } from './types.ts';
 
 /** Thrown by `ctx.key()` past the draw cap: the op ends `key_space_exhausted`. */
 export class KeySpaceExhausted extends Error {
@@ -30,6 +30,9 @@ export class WorkerOpContext implements OpContext {
     private readonly maxAttempts: number,
     private readonly worker: number,
     readonly isolation: Isolation,
+    readonly database: RunDatabase,
+    /** What the scenario's `connect` made for this worker. */
+    readonly connection: unknown = undefined,
   ) {}
 
   /** Prepares the context for op number `op` of this worker. */

@@ -2,6 +2,7 @@
  * The messages between the engine and its worker threads: plain data only, since `postMessage`
  * keeps nothing else.
  */
+import type { UncontrolledStatements } from './intercept/uncontrolled.ts';
 import type { StepEvent } from './recording-store.ts';
 import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } from './types.ts';
 
@@ -60,6 +61,8 @@ export interface WorkerReport {
   releasedAt: number;
   /** The worker's first statements with their timings, for the timelines of the first collisions. */
   steps: StepEvent[];
+  /** Statements its ops' code sent that racelab could not schedule (another driver's, a synchronous one's); absent when none. */
+  uncontrolled?: UncontrolledStatements;
   /** Set when the worker could not do its share. */
   failure?: WorkerFailureRecord;
 }

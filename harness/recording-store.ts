@@ -1,4 +1,4 @@
-import { describeError, ObservedStore } from './observed-store.ts';
+import { describeError, ObservedStore, type StatementResult } from './observed-store.ts';
 import { microOps, type WorkerHistory } from './history.ts';
 import { OpHolds } from './race-windows.ts';
 import type { StoreConnection } from './types.ts';
@@ -27,6 +27,17 @@ export interface StepEvent {
   code?: string;
   /** For a step its author named (`ctx.step('create', …)`), the first write it sent (`insert`): what it did, whatever its name. */
   wrote?: string;
+  /** For a scenario's own statement (`ctx.db`, or its application's driver), the SQL it sent. */
+  sql?: string;
+}
+
+/** A statement under way in stress mode: when it began, and its event when one is kept. */
+interface RecordedMark {
+  step: string;
+  key: string | undefined;
+  sql: string | undefined;
+  startUs: number;
+  event: StepEvent | undefined;
 }
 
 /**
@@ -35,7 +46,7 @@ export interface StepEvent {
  * that the first collisions of a run, which fall within them, can be shown as a timeline of both
  * workers' steps; past the limit none is kept: memory stays flat however long the run.
  */
-export class RecordingStore extends ObservedStore {
+export class RecordingStore extends ObservedStore<RecordedMark> {
   readonly events: StepEvent[] = [];
   /** The current op's holds on its keys; the worker closes them into the run's table after each op. */
   readonly holds = new OpHolds();
@@ -54,29 +65,30 @@ export class RecordingStore extends ObservedStore {
     super(inner);
   }
 
-  protected observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    // Past the limit a statement is still timed for the holds, but kept as no event.
-    const event = this.events.length < this.limit ? this.newEvent(step, key) : undefined;
-    return this.time(step, key, fn, describe, event);
-  }
-
-  private newEvent(step: string, key: string | undefined): StepEvent {
-    const event: StepEvent = { worker: this.worker + 1, op: this.position.op + 1, step, startUs: 0, endUs: 0, result: '' };
-    if (key !== undefined) event.key = key;
-    this.events.push(event);
-    return event;
-  }
-
-  private async time<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, event: StepEvent | undefined): Promise<T> {
+  protected beginStatement(step: string, key: string | undefined, sql: string | undefined): RecordedMark {
     this.statements++;
     const startUs = nowUs();
-    if (event) event.startUs = startUs;
-    try {
-      const value = await fn();
-      if (event) event.result = describe(value);
-      this.history?.statement(microOps(step, key, value, this.position.owner));
-      return value;
-    } catch (error) {
+    // Past the limit a statement is still timed for the holds, but kept as no event.
+    let event: StepEvent | undefined;
+    if (this.events.length < this.limit) {
+      event = { worker: this.worker + 1, op: this.position.op + 1, step, startUs, endUs: 0, result: '' };
+      if (key !== undefined) event.key = key;
+      if (sql !== undefined) event.sql = sql;
+      this.events.push(event);
+    }
+    return { step, key, sql, startUs, event };
+  }
+
+  protected endStatement(mark: RecordedMark, result: StatementResult | undefined, error?: unknown): void {
+    const { step, key, event } = mark;
+    const endUs = nowUs();
+    if (result) {
+      if (event) event.result = result.text;
+      if (this.history) {
+        this.history.statement(microOps(step, key, result.value, this.position.owner));
+        if (mark.sql !== undefined) this.history.sql(mark.sql, result.text);
+      }
+    } else {
       const { text, code } = describeError(error);
       if (event) {
         event.result = text;
@@ -87,18 +99,16 @@ export class RecordingStore extends ObservedStore {
       if (this.history) {
         this.lastError = text;
         if (key !== undefined && /^(insert|insertIfAbsent|update)$/.test(step)) this.history.statement([['w', key, this.position.owner]]);
+        if (mark.sql !== undefined) this.history.sql(mark.sql, text);
       }
-      throw error;
-    } finally {
-      const endUs = nowUs();
-      if (event) {
-        event.endUs = endUs;
-        if (this.stepWrite !== undefined) event.wrote = this.stepWrite;
-      }
-      // Set only while a named step runs: cleared here, it never outlives the step's own event.
-      this.stepWrite = undefined;
-      this.holds.hold(key, startUs, endUs);
     }
+    if (event) {
+      event.endUs = endUs;
+      if (this.stepWrite !== undefined) event.wrote = this.stepWrite;
+    }
+    // Set only while a named step runs: cleared here, it never outlives the step's own event.
+    this.stepWrite = undefined;
+    this.holds.hold(key, mark.startUs, endUs);
   }
 }
 

@@ -1,4 +1,6 @@
 import { classifyError } from './classify.ts';
+import { opScope } from './intercept/op-scope.ts';
+import { ObservedStore } from './observed-store.ts';
 import { toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
@@ -24,7 +26,8 @@ export async function runOneOp(
   ctx.begin(op);
   report.ops++;
   try {
-    const result = await watchdog.guard(scenario.op(ctx));
+    // Every statement the op's own code sends, through whatever pool, is this worker's (intercept/op-scope.ts).
+    const result = await watchdog.guard(store instanceof ObservedStore ? opScope.run(store, () => scenario.op(ctx)) : scenario.op(ctx));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     tally.record('ok', op, undefined, undefined);
     if (result) {

@@ -14,7 +14,7 @@ export async function runSetup(database: Database, target: StoreTarget, scenario
   if (!scenario.setup) return;
   const client = await database.runClient(target);
   try {
-    await scenario.setup(client);
+    await scenario.setup(client, target.database);
   } catch (error) {
     throw new ScenarioSetupError(`${displayPath(moduleUrl)}: ${scenario.name}: setup failed: ${firstLine((error as Error).message ?? String(error))}`);
   } finally {
@@ -27,7 +27,7 @@ export async function runAudit(database: Database, target: StoreTarget, scenario
   if (!scenario.audit) return [];
   const client = await database.runClient(target);
   try {
-    const problems = await scenario.audit(client);
+    const problems = await scenario.audit(client, target.database);
     if (!Array.isArray(problems)) throw new TypeError('audit must return an array of problems ({ message, key? })');
     return problems;
   } finally {

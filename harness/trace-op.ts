@@ -18,7 +18,7 @@ export async function traceOp(
   const statements: StatementTrace[] = [];
   const store = await openStore(target, { onStatement: (trace) => statements.push(trace) });
   try {
-    const ctx = new WorkerOpContext(store, keyDrawerFor(config, 0), config.maxAttempts, 0, config.isolation).begin(0);
+    const ctx = new WorkerOpContext(store, keyDrawerFor(config, 0), config.maxAttempts, 0, config.isolation, target.database).begin(0);
     await scenario.op(ctx);
   } finally {
     if (store.inTransaction) await store.rollback().catch(() => undefined);

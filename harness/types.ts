@@ -75,6 +75,8 @@ export interface ErrorRecord {
   schema?: string;
   /** Stack of a non-database error: a bug in a scenario or the harness. */
   stack?: string;
+  /** When an ORM wrapped the database's error: its error's name and first line (`SequelizeUniqueConstraintError: Validation error`). */
+  raisedAs?: string;
 }
 
 /** What the audit found in place of an op's session. */
@@ -120,6 +122,45 @@ export interface SessionRow {
 export interface StoreTarget {
   url: string;
   schema: string;
+  /** The same namespace as a scenario's own code connects to it: `ctx.database`. */
+  database: RunDatabase;
+}
+
+/**
+ * The run's database as a scenario's own code connects to it (`ctx.database`, and the second
+ * argument of `setup`, `audit` and `connect`): every connection made from it lands in the run's
+ * namespace, so an application's own pool, ORM or migrations work on the run's tables unchanged.
+ */
+export interface RunDatabase {
+  family: DatabaseFamily;
+  /**
+   * A connection string into the run's namespace. PostgreSQL: the server's URL with
+   * `options=-c search_path=<schema>` and `application_name=<schema>`, so a pool made from it
+   * reads and writes the run's schema; MySQL/MariaDB: the server's URL naming the run's database;
+   * SQLite: the database file's path.
+   */
+  url: string;
+  /** The run's namespace: the schema (PostgreSQL), the database (MySQL/MariaDB), or the file's name (SQLite). */
+  namespace: string;
+  /**
+   * The same as an options object, for ORMs configured by fields rather than a URL. PostgreSQL and
+   * MySQL: host, port, user, password, database (and, on PostgreSQL, the schema as `searchPath`);
+   * SQLite: `filename`.
+   */
+  connection: RunConnectionOptions;
+}
+
+export interface RunConnectionOptions {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  /** The database to connect to: on MySQL/MariaDB the run's own; on PostgreSQL the server's. */
+  database?: string;
+  /** PostgreSQL: the run's schema, as knex's `searchPath` and TypeORM's `schema` take it. */
+  searchPath?: string;
+  /** SQLite: the database file. */
+  filename?: string;
 }
 
 /** The SQL dialects racelab speaks: one per store. MariaDB and MySQL share one. */
@@ -247,6 +288,52 @@ export interface StoreOptions {
   onStatement?: (trace: StatementTrace) => void;
 }
 
+/**
+ * How a store module lets racelab see and schedule the statements a scenario's own code sends
+ * through the store's driver (node-postgres, mysql2), around racelab's own connections: its named
+ * export `driver`. Installed in each worker thread before any scenario code runs.
+ */
+export interface DriverInterception {
+  /** The drivers it patches, as npm names them (`pg`), for messages that say what is supported. */
+  readonly drivers: readonly string[];
+  /**
+   * Patches the driver racelab loads, and the copy each of `modules` (a scenario's file) resolves,
+   * so that every statement a connection other than racelab's own sends goes through `hooks`
+   * before it reaches the socket. Idempotent.
+   */
+  install(hooks: DriverHooks, modules: readonly string[]): void;
+  /**
+   * The SQL texts in bytes written to the server in its wire protocol (PostgreSQL's Query and
+   * Parse messages, MySQL's COM_QUERY and COM_STMT_PREPARE): how the statements of a driver
+   * racelab does not intercept are named. Absent for a database without a socket.
+   */
+  wireStatements?(chunk: Uint8Array): string[];
+}
+
+/** What a store's driver patch tells the harness about each statement the scenario's code sends. */
+export interface DriverHooks {
+  /**
+   * Called just before the driver hands `text` to the socket of `connection`; returns what to call
+   * once it has ended, with the error it raised (already classified by the store) or the rows it
+   * returned or changed. In explore mode it blocks the thread until the statement's turn.
+   */
+  statement(text: string, connection: DriverConnection): StatementEnd;
+  /** Tells the harness that `socket` belongs to a connection the store intercepts (or is racelab's own). */
+  claim(socket: object | undefined): void;
+  /** A statement the driver showed but racelab cannot hold (a synchronous driver's): counted as uncontrolled, with `cause`. */
+  unscheduled(text: string, cause: string): void;
+}
+
+/** A connection of a driver the store intercepts, as the harness needs to know it. */
+export interface DriverConnection {
+  /** The server's id of the connection (backend pid, connection id), once known: how explore asks whether it waits on a lock. */
+  readonly serverId: number | undefined;
+  /** The socket the driver writes to, so that its bytes are not taken for another driver's. */
+  readonly socket: object | undefined;
+}
+
+export type StatementEnd = (error: unknown, rows?: number) => void;
+
 /** Opens a store on a worker thread. A store module default-exports one of these. */
 export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<StoreConnection>;
 
@@ -257,12 +344,23 @@ export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise
  */
 export type OpResult = { saved: SessionRow } | undefined | void;
 
-/** What an op is handed. Each worker reuses one context, reset before each of its ops. */
-export interface OpContext {
+/**
+ * What an op is handed. Each worker reuses one context, reset before each of its ops. `C` is what
+ * the scenario's `connect` made for this worker (its own pool, ORM or client).
+ */
+export interface OpContext<C = unknown> {
   /** The session-table primitives, on this worker's own connection. */
   readonly store: SessionStore;
   /** A query client on the run's schema, on this worker's own connection. */
   readonly db: QueryClient;
+  /** The run's database as the scenario's own code connects to it: see `RunDatabase`. */
+  readonly database: RunDatabase;
+  /**
+   * What the scenario's `connect` returned for this worker: the application's own pool or ORM,
+   * whose statements racelab sees and schedules as it does `db`'s (on the drivers it intercepts,
+   * `DriverInterception`). Undefined without `connect`.
+   */
+  readonly connection: C;
   /** This op's name for the audit and the reports: `w2:op17`. Write it into the rows the op creates. */
   readonly owner: string;
   /**
@@ -282,8 +380,8 @@ export interface OpContext {
   saved(row: SessionRow): OpResult;
 }
 
-/** A scenario as its author writes it, passed to `defineScenario`. */
-export interface ScenarioDefinition {
+/** A scenario as its author writes it, passed to `defineScenario`. `C` is what its `connect` makes. */
+export interface ScenarioDefinition<C = unknown> {
   /** Lower-case words joined by dashes: how users select it. */
   name: string;
   expect: Expectation;
@@ -293,13 +391,24 @@ export interface ScenarioDefinition {
   origin?: string;
   /** The property its ops are checked against, in words; a general one when not given. */
   property?: string;
-  /** Creates the scenario's own tables in the run's schema, once per run, before any op. */
-  setup?(db: QueryClient): Promise<void>;
+  /**
+   * Creates the scenario's own tables in the run's schema, once per run, before any op: with `db`,
+   * or with the application's own migrations connected through `database`.
+   */
+  setup?(db: QueryClient, database: RunDatabase): Promise<void>;
   /**
    * Finds violations no error reported, once every op of the run is done: each problem counts as
    * one op that was told ok but broke the invariant (e.g. a second user with the same email).
    */
-  audit?(db: QueryClient): Promise<AuditProblem[]>;
+  audit?(db: QueryClient, database: RunDatabase): Promise<AuditProblem[]>;
+  /**
+   * Once per worker, on its thread, before its first op: makes what its ops use, typically the
+   * application's own pool or ORM connected through `database` (`ctx.connection`). Statements it
+   * sends here are no op's.
+   */
+  connect?(database: RunDatabase): C | Promise<C>;
+  /** Once per worker, after its last op and audit: closes what `connect` made (a pool's `end()`, knex's `destroy()`). */
+  disconnect?(connection: C): void | Promise<void>;
   /**
    * The transactions the op opens: `configured` when it takes `--isolation` (ctx.isolation), a
    * level when it always uses that one; absent when it runs in autocommit. Reports show it.
@@ -321,7 +430,7 @@ export interface ScenarioDefinition {
    */
   needs?: readonly Capability[];
   /** One attempt to do the scenario's job. Throw (or let the database throw) to fail it. */
-  op(ctx: OpContext): Promise<OpResult>;
+  op(ctx: OpContext<C>): Promise<OpResult>;
 }
 
 /** A scenario's expectation on one database family: see `ScenarioDefinition.expectOn`. */
@@ -337,7 +446,7 @@ export interface AuditProblem {
   key?: string;
 }
 
-export interface Scenario extends ScenarioDefinition {
+export interface Scenario<C = unknown> extends ScenarioDefinition<C> {
   readonly kind: 'racelab.scenario';
   origin: string;
   property: string;

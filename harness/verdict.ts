@@ -3,6 +3,7 @@
  * database and swept value, each search, each baseline comparison) and overall. The exit code, the
  * terminal, junit.xml, report.json and report.md only render it, so they cannot disagree.
  */
+import type { UncontrolledStatements } from './intercept/uncontrolled.ts';
 import type { BaselineComparison } from './baseline.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
@@ -116,7 +117,7 @@ function stressCheck(finding: Finding, sweepValue: number | undefined, database:
       // The search shows on purpose what sampling may miss: the race an unsafe scenario expects,
       // or, for a safe one whose ops never overlapped, interleavings of its statements that held.
       if (unsafe && search?.result.failed) return { ...base, verdict: 'pass', settledBy: search };
-      if (!unsafe && finding.verdict === 'no-evidence' && search && !search.result.failed && search.result.contested > 0) {
+      if (!unsafe && finding.verdict === 'no-evidence' && finding.uncontrolled === undefined && search && !search.result.failed && search.result.contested > 0 && search.result.uncontrolled === undefined) {
         return { ...base, verdict: 'pass', settledBy: search };
       }
       if (finding.verdict === 'no-evidence') return { ...base, verdict: 'no-evidence' };
@@ -130,7 +131,7 @@ function searchCheck(search: ScenarioSearch, finding: Finding | undefined): Sear
   const base = { kind: 'search' as const, scenario: search.scenario, search, finding, ...(search.database !== undefined && { database: search.database }) };
   const { result } = search;
   if (result.failed) return { ...base, verdict: expect === 'safe' ? 'fail' : 'pass' };
-  if (result.contested === 0) return { ...base, verdict: 'no-evidence' };
+  if (result.contested === 0 || result.uncontrolled !== undefined) return { ...base, verdict: 'no-evidence' };
   return { ...base, verdict: expect === 'unsafe' ? 'fail' : 'pass' };
 }
 
@@ -156,13 +157,19 @@ export function stressCheckOf(decision: Decision, finding: Finding): StressCheck
 
 /**
  * An exploration's verdict: Ctrl-C makes it `interrupted` whatever it had found; else a search, an
- * enumeration or a replay that never ordered two workers' statements is `no-evidence` unless it
- * broke the property; else it passes when a race was found where the scenario is expected unsafe
+ * enumeration or a replay that never ordered two workers' statements, or whose ops sent statements
+ * racelab could not schedule, is `no-evidence` unless it broke the property; else it passes when a race was found where the scenario is expected unsafe
  * at every level explored, or none where it is expected safe at every one.
  */
-export function explorationVerdict(reproduced: boolean, expectations: readonly Expectation[], found: { scheduled: boolean; interrupted: boolean }): OverallVerdict {
+export function explorationVerdict(
+  reproduced: boolean,
+  expectations: readonly Expectation[],
+  found: { scheduled: boolean; interrupted: boolean; uncontrolled?: UncontrolledStatements },
+): OverallVerdict {
   if (found.interrupted) return 'interrupted';
   if (!reproduced && !found.scheduled) return 'no-evidence';
+  // What held held only for the statements racelab scheduled: the others ran around the interleaving.
+  if (!reproduced && found.uncontrolled !== undefined) return 'no-evidence';
   return expectations.every((expect) => expect === (reproduced ? 'unsafe' : 'safe')) ? 'pass' : 'fail';
 }
 

@@ -15,6 +15,7 @@ import type { WorkerReport, WorkerShare } from './protocol.ts';
 import type { RaceWindows } from './race-windows.ts';
 import { nowUs, RecordingStore } from './recording-store.ts';
 import { runOneOp } from './run-op.ts';
+import { connectScenario, disconnectScenario, scenarioHookError } from './scenario-connection.ts';
 import { LOUD_VIOLATIONS, type OpenStore, type Outcome, type RunConfig, type Scenario, type StoreConnection, type StoreTarget } from './types.ts';
 import { WorkerTally } from './worker-tally.ts';
 
@@ -26,6 +27,11 @@ export class WorkerClient {
   private readonly tally: WorkerTally;
   private connection: StoreConnection | undefined;
   private live: LiveSessions | undefined;
+  private target: StoreTarget | undefined;
+  /** The scenario whose `connect` made `app`, to close it with its `disconnect`. */
+  private scenario: Scenario | undefined;
+  /** What the scenario's `connect` made for this worker: its application's own pool or ORM. */
+  private app: unknown;
 
   constructor(
     private readonly share: WorkerShare,
@@ -40,13 +46,24 @@ export class WorkerClient {
     return this.tally.report;
   }
 
-  /** Opens this worker's connection; a failure is recorded in its report, never thrown. */
-  async connect(openStore: OpenStore, target: StoreTarget, budgetMs: number): Promise<void> {
+  /**
+   * Opens this worker's connection, and what the scenario's `connect` makes of the run's database;
+   * a failure is recorded in its report, never thrown.
+   */
+  async connect(openStore: OpenStore, scenario: Scenario, target: StoreTarget, budgetMs: number): Promise<void> {
     this.control.enter(this.worker, Phase.Connect, budgetMs);
+    this.target = target;
     try {
       this.connection = await openStore(target);
     } catch (thrown) {
       this.report.failure = { phase: 'connect', cause: 'error', error: toErrorRecord(thrown) };
+      return;
+    }
+    try {
+      this.app = await connectScenario(scenario, target.database);
+      this.scenario = scenario;
+    } catch (thrown) {
+      this.report.failure = { phase: 'connect', cause: 'error', error: scenarioHookError(scenario, 'connect', thrown) };
     }
   }
 
@@ -71,6 +88,8 @@ export class WorkerClient {
       history?.close();
       this.report.steps = store.events;
       this.report.statements = store.statements;
+      const uncontrolled = store.uncontrolled.counted;
+      if (uncontrolled !== undefined) this.report.uncontrolled = uncontrolled;
       control.enter(worker, Phase.FinishBarrier);
     }
   }
@@ -78,7 +97,7 @@ export class WorkerClient {
   private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows): Promise<void> {
     const { config, control, worker, tally } = this;
     const { report } = tally;
-    const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation);
+    const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation, this.target!.database, this.app);
     store.position = ctx;
     const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
     try {
@@ -132,6 +151,8 @@ export class WorkerClient {
 
   /** Closes the connection within `budgetMs`: one that died, or still runs an abandoned statement, may never close cleanly. */
   async close(budgetMs: number): Promise<void> {
+    const { scenario, app } = this;
+    if (scenario !== undefined) await Promise.race([disconnectScenario(scenario, app).catch(() => undefined), delay(budgetMs, undefined, { ref: false })]);
     if (this.connection) await Promise.race([this.connection.close().catch(() => undefined), delay(budgetMs, undefined, { ref: false })]);
   }
 }

@@ -9,7 +9,9 @@
 import { threadId } from 'node:worker_threads';
 import { Phase, RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
-import { loadScenario, loadStoreOpener } from './load-module.ts';
+import { ThreadInterception } from './intercept/driver-hooks.ts';
+import { mergeUncontrolled } from './intercept/uncontrolled.ts';
+import { loadScenario, loadStoreModule } from './load-module.ts';
 import type { FailurePhase, ThreadTask, WorkerReport } from './protocol.ts';
 import { RaceWindows } from './race-windows.ts';
 import type { OpenStore, RunConfig, Scenario } from './types.ts';
@@ -42,13 +44,19 @@ export default async function runThread(task: ThreadTask): Promise<WorkerReport[
     for (const client of clients) client.report.failure ??= { phase, cause: 'error', error: { message } };
   };
   let atFinish = false;
+  let interception: ThreadInterception | undefined;
   for (const worker of workers) control.hello(worker, threadId, startupBudgetMs(config));
   try {
     let scenario: Scenario;
     let openStore: OpenStore;
     try {
       scenario = await loadScenario(task.scenarioModule);
-      openStore = await loadStoreOpener(task.storeModule);
+      const store = await loadStoreModule(task.storeModule);
+      openStore = store.open;
+      // Before any connection opens: racelab's own are claimed as they do, and every statement the
+      // scenario's own code sends is seen from the first.
+      interception = ThreadInterception.for(task.storeModule, store.driver, task.target, [task.scenarioModule]);
+      interception.outside.take();
     } catch (thrown) {
       const error = toErrorRecord(thrown);
       for (const client of clients) client.report.failure = { phase: 'load', cause: 'error', error };
@@ -57,7 +65,7 @@ export default async function runThread(task: ThreadTask): Promise<WorkerReport[
       control.requestStop();
       return clients.map((client) => client.report);
     }
-    await Promise.all(clients.map((client) => client.connect(openStore, task.target, startupBudgetMs(config))));
+    await Promise.all(clients.map((client) => client.connect(openStore, scenario, task.target, startupBudgetMs(config))));
     if (clients.some((client) => client.report.failure)) {
       control.requestStop();
       return clients.map((client) => client.report);
@@ -76,6 +84,9 @@ export default async function runThread(task: ThreadTask): Promise<WorkerReport[
       return clients.map((client) => client.report);
     }
     await Promise.all(clients.map((client) => client.audit(auditBudgetMs(config))));
+    // Another driver's statements sent where no op's scope reached (a timer's, an event's): the thread's, given to its first worker.
+    const outside = interception?.outside.take();
+    if (outside !== undefined) clients[0]!.report.uncontrolled = mergeUncontrolled([clients[0]!.report.uncontrolled, outside])!;
     return clients.map((client) => client.report);
   } finally {
     // Every path counts in at the finish barrier, or the others would wait for these workers.

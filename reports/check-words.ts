@@ -11,6 +11,8 @@ import { notInterleaved, searchLines as exploreLines } from './explore-terminal.
 import { count, magnitude, percent, plural, rateWithInterval } from './format.ts';
 import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
 import { inReportDir } from './rerun-words.ts';
+import { uncontrolledWords } from './uncontrolled-words.ts';
+import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.ts';
 
 /** How a verdict is written at the head of a line: `PASS`, `FAIL`, `BROKEN`, `NO EVIDENCE`, `INTERRUPTED`. */
 export function verdictLabel(verdict: OverallVerdict): string {
@@ -68,6 +70,7 @@ function stressReason(check: StressCheck, input: CheckContext): string {
     case 'broken':
       return `no verdict on the race: ${f.brokenBy}`;
     case 'no-evidence':
+      if (f.uncontrolled !== undefined) return `${expected}, but no evidence: ${uncontrolledWords(f.uncontrolled)}`;
       return `${expected}, but ${noWindow(f)}${found || `; ${input.config.keys === 'django' ? djangoAdvice(input) : OPEN_MORE_WINDOWS}`}`;
     case 'reproduced':
       if (f.scenario.expect === 'unsafe') return `${expected}, reproduced: ${rateWithInterval(f.windowRate)} per race window, ${rateWithInterval(f.rate)} per op`;
@@ -106,7 +109,10 @@ function searchText(check: SearchCheck, argumentOf: (argument: string) => string
   const name = `search ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`;
   if (!result.failed) {
     const capped = result.timedOut ? `, stopped by the ${search.budget.timeLimitMs / 1000} s cap` : '';
-    if (check.verdict === 'no-evidence') return `${name}: ${notInterleaved(result.numRuns)} (${seconds}${capped}; seed ${result.seed})`;
+    if (check.verdict === 'no-evidence') {
+      const why = result.uncontrolled !== undefined ? `held for ${plural(result.numRuns, 'input')}, but no evidence: ${uncontrolledWords(result.uncontrolled)}` : notInterleaved(result.numRuns);
+      return `${name}: ${why} (${seconds}${capped}; seed ${result.seed})`;
+    }
     const what = `no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}, ${seconds}${capped}; seed ${result.seed})`;
     return `${name}: ${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
   }
@@ -144,7 +150,7 @@ export function cellVerdict(check: StressCheck, compact = false): string {
     case 'broken':
       return 'broken (no verdict)';
     case 'no-evidence':
-      return 'no evidence (no race window)';
+      return f.uncontrolled !== undefined ? 'no evidence (statements went around racelab)' : 'no evidence (no race window)';
     default:
       return `${f.verdict} (${check.verdict === 'pass' ? 'as expected' : `EXPECTED ${f.verdict === 'holds' ? 'reproduced' : 'holds'}`})${broke}`;
   }
@@ -157,10 +163,10 @@ export function shortCheckWords(check: Check): string {
   if (check.verdict === 'broken') return `${subject} broke`;
   switch (check.kind) {
     case 'stress':
-      if (check.verdict === 'no-evidence') return `${subject}: no race window, no evidence`;
+      if (check.verdict === 'no-evidence') return `${subject}: ${check.finding.uncontrolled !== undefined ? 'statements went around racelab' : 'no race window'}, no evidence`;
       return `${subject} ${check.finding.verdict === 'reproduced' ? 'reproduced' : 'held'}, expected ${check.finding.scenario.expect}`;
     case 'search':
-      if (check.verdict === 'no-evidence') return `${subject}: the search interleaved nothing, no evidence`;
+      if (check.verdict === 'no-evidence') return `${subject}: ${!check.search.result.failed && check.search.result.uncontrolled !== undefined ? 'statements went around racelab' : 'the search interleaved nothing'}, no evidence`;
       return check.search.result.failed ? `${subject}: the search found a counterexample, expected safe` : `${subject}: the search found none, expected unsafe`;
     case 'baseline':
       return `${subject}: rate moved the wrong way against the baseline`;
@@ -182,14 +188,15 @@ export function rateCell(finding: Finding, rate: 'rate' | 'windowRate' | 'integr
  * An exploration's verdict in words, after `verdict:`: `reproduced (as expected: naive-save is
  * expected unsafe)`, `no evidence: …`, or for Ctrl-C what it had found by then.
  */
-export function explorationWords(verdict: OverallVerdict, reproduced: boolean, expected: string): string {
+export function explorationWords(verdict: OverallVerdict, reproduced: boolean, expected: string, uncontrolled?: UncontrolledStatements): string {
   switch (verdict) {
     case 'interrupted':
       return reproduced
         ? `reproduced before Ctrl-C interrupted it, no verdict (${expected}): its interleaving replays it`
         : `none: interrupted before it could decide, with no race found in what ran (${expected})`;
     case 'no-evidence':
-      return `no evidence: no input interleaved two workers' statements (they went around ctx.db, or one worker did everything), so that it held says nothing (${expected})`;
+      if (uncontrolled !== undefined) return `no evidence: ${uncontrolledWords(uncontrolled)}; that it held says nothing (${expected})`;
+      return `no evidence: no input interleaved two workers' statements (they went around racelab, or one worker did everything), so that it held says nothing (${expected})`;
     default:
       return `${reproduced ? 'reproduced' : 'holds'} (${verdict === 'pass' ? 'as expected' : 'NOT AS EXPECTED'}: ${expected})`;
   }

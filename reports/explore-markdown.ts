@@ -2,6 +2,7 @@
  * The report.md that `racelab explore` writes: the minimal counterexample as an interleaving with
  * what each step returned, and the commands that replay it; or what held.
  */
+import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.ts';
 import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
@@ -16,6 +17,8 @@ export interface ExploreEvidence {
   counterexample?: { run: ExploreRun; seed?: number; path?: string; shrinks?: number };
   /** `--exhaustive`: every interleaving of one input. */
   enumerated?: { interleavings: number; violating: number };
+  /** Statements the ops sent that racelab could not schedule: with any, what held is no evidence. */
+  uncontrolled?: UncontrolledStatements;
 }
 
 /** An exploration's verdict, decided by harness/verdict.ts: every report of it renders this. */

@@ -48,6 +48,7 @@ export function exploreJson(summary: ExploreSummary) {
     verdict: { text: summary.verdict.text, reproduced: summary.verdict.reproduced, matchesExpectation: summary.verdict.matchesExpectation },
     searched: summary.searched ?? null,
     enumerated: summary.enumerated ?? null,
+    uncontrolled: summary.uncontrolled ?? null,
     counterexample: counterexample
       ? {
           input: counterexample.run.input,

@@ -2,6 +2,7 @@
  * What `racelab explore` prints: the minimal counterexample as an interleaving with what each step
  * returned, and the commands that replay it; or how much held.
  */
+import { uncontrolledWords } from './uncontrolled-words.ts';
 import type { ExploreRun } from '../harness/explore/explorer.ts';
 import type { SearchProgress } from '../harness/explore/harness-failure.ts';
 import type { ToolInfo } from '../harness/report-input.ts';
@@ -51,6 +52,9 @@ export function runLines(run: ExploreRun): string[] {
 export function searchLines(scenario: string, result: SearchResult, isolationOf: (run: ExploreRun) => string): string[] {
   if (!result.failed) {
     const capped = result.timedOut ? ', stopped by the time cap' : '';
+    if (result.uncontrolled !== undefined) {
+      return [`held for ${plural(result.numRuns, 'input')}${capped}; seed ${result.seed}; but no evidence: ${uncontrolledWords(result.uncontrolled)}`];
+    }
     if (result.contested === 0) return [`${notInterleaved(result.numRuns)}${capped}; seed ${result.seed}`];
     return [
       `held for ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}${capped}); seed ${result.seed}`,
@@ -93,5 +97,5 @@ export function exhaustiveLine(run: ExploreRun, index: number, violations: numbe
 
 /** A search whose inputs never had two workers' statements to order: nothing was searched, and nothing held. */
 export function notInterleaved(inputs: number): string {
-  return `${plural(inputs, 'input')} tried, none of which interleaved two workers' statements: they never met at racelab's turnstile (they went around ctx.db, or one worker did everything), so nothing was searched`;
+  return `${plural(inputs, 'input')} tried, none of which interleaved two workers' statements: they never met at racelab's turnstile (they went around racelab, or one worker did everything), so nothing was searched`;
 }

@@ -59,6 +59,7 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
     verdict: finding.verdict,
     matchesExpectation: finding.matchesExpectation,
     brokenBy: finding.brokenBy ?? null,
+    uncontrolled: finding.uncontrolled ?? null,
     check: checkOf(stressCheckOf(input.decision, finding), input),
     firstViolation: finding.firstViolation ?? null,
     firstLoudViolation: finding.firstLoudViolation ?? null,
@@ -98,6 +99,7 @@ function searchOf(search: ScenarioSearch, files: readonly ScenarioFileCopy[]) {
         }
       : null,
     ...(!result.failed && { interleavings: result.interleavings, contested: result.contested, timedOut: result.timedOut }),
+    uncontrolled: result.uncontrolled ?? null,
   };
 }
 

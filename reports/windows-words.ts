@@ -2,6 +2,7 @@
  * How every report words a race window and the bound a `holds` verdict rests on, so the terminal,
  * report.md and the gate say the same thing.
  */
+import { uncontrolledWords } from './uncontrolled-words.ts';
 import type { Finding } from '../harness/finding.ts';
 import { percent, plural } from './format.ts';
 
@@ -18,6 +19,7 @@ const WEAK_BOUND = 0.05;
 /** `no violation in 8,000 ops (312 race windows): below 1.2% per window at 95% confidence`. */
 export function holdsBound(finding: Finding): string {
   const windows = plural(finding.windows, 'race window');
+  if (finding.uncontrolled !== undefined) return `no violation in ${plural(finding.ops, 'op')}, but no evidence: ${uncontrolledWords(finding.uncontrolled)}`;
   if (finding.windows === 0) return `no violation in ${plural(finding.ops, 'op')}, but no race window: no two ops ever held a key at once, so the run says nothing about the race`;
   return `no violation in ${plural(finding.ops, 'op')} (${windows}): below ${percent(finding.windowRate.high)} per window at 95% confidence`;
 }

@@ -1,3 +1,4 @@
+import { mergeUncontrolled, type UncontrolledStatements } from '../../harness/intercept/uncontrolled.ts';
 import { expectationUnder } from '../../harness/define-scenario.ts';
 import { enumerateInterleavings, TooManyInterleavings } from '../../harness/explore/exhaustive.ts';
 import { Explorer, type ExploreRun } from '../../harness/explore/explorer.ts';
@@ -81,6 +82,7 @@ export const exploreCommand: Command = {
           interrupted,
           body,
           ...evidence,
+          ...(found.uncontrolled && { uncontrolled: found.uncontrolled }),
         };
         io.stdout(`${rerunTerminalLines({ ...summary, tool }).join('\n')}\n`);
         const reportDir = runReportDir(options.out);
@@ -146,7 +148,7 @@ async function runMode(
         ? { searched, counterexample: { run: result.run, seed: result.seed, path: result.path, shrinks: result.numShrinks } }
         : { searched };
       // A search none of whose inputs chose between two workers' statements scheduled nothing.
-      return { reproduced: result.failed, scheduled: result.failed || result.contested > 0, levels, evidence, interrupted: false };
+      return { reproduced: result.failed, scheduled: result.failed || result.contested > 0, levels, evidence, interrupted: false, ...(result.uncontrolled && { uncontrolled: result.uncontrolled }) };
     }
     case 'replay': {
       const { order, ...input } = mode.schedule;
@@ -161,19 +163,21 @@ async function runMode(
       emit([`replaying ${shape(run, isolationOf(run))}:`, ...runLines(run)]);
       const reproduced = raceViolations(run) > 0;
       // A replay runs the schedule it is given: it decides an order, whoever it names.
-      return { reproduced, scheduled: true, levels: [input.isolation], evidence: reproduced ? { counterexample: { run } } : {}, interrupted: false };
+      return { reproduced, scheduled: true, levels: [input.isolation], evidence: reproduced ? { counterexample: { run } } : {}, interrupted: false, ...(run.uncontrolled && { uncontrolled: run.uncontrolled }) };
     }
     case 'exhaustive': {
       let violating = 0;
       let ran = 0;
       let first: ExploreRun | undefined;
       let total: number;
+      let uncontrolled: UncontrolledStatements | undefined;
       try {
         total = await enumerateInterleavings(explorer, mode.input, (run, index) => {
           const violations = raceViolations(run);
           if (violations > 0) violating++;
           ran++;
           first ??= run;
+          uncontrolled = mergeUncontrolled([uncontrolled, run.uncontrolled]);
           emit([exhaustiveLine(run, index, violations)]);
         }, io.signal);
       } catch (error) {
@@ -184,7 +188,7 @@ async function runMode(
       }
       emit(['', `${plural(total, 'interleaving')} of ${shape(first!, isolationOf(first!))}: ${plural(violating, 'violates', 'violate')} the property`]);
       // One interleaving is no choice between workers: what held was never raced.
-      return { reproduced: violating > 0, scheduled: total > 1, levels: [mode.input.isolation], evidence: { enumerated: { interleavings: total, violating } }, interrupted: false };
+      return { reproduced: violating > 0, scheduled: total > 1, levels: [mode.input.isolation], evidence: { enumerated: { interleavings: total, violating } }, interrupted: false, ...(uncontrolled && { uncontrolled }) };
     }
   }
 }
@@ -201,6 +205,8 @@ interface Found {
   /** The levels explored: the expectation is the scenario's at each. */
   levels: Isolation[];
   interrupted: boolean;
+  /** Statements the ops' code sent that racelab could not schedule: with any, what held is no evidence. */
+  uncontrolled?: UncontrolledStatements;
 }
 
 /** The exploration's verdict, decided by harness/verdict.ts from what was found and expected, and its words. */
@@ -208,5 +214,5 @@ function verdictOf(scenario: Scenario, family: DatabaseFamily, found: Found): Ex
   const expectations = found.levels.map((level) => ({ level, ...expectationUnder(scenario, level, family) }));
   const verdict = explorationVerdict(found.reproduced, expectations.map((e) => e.expect), found);
   const expected = [...new Set(expectations.map((e) => `${e.expect}${scenario.isolation === 'configured' ? ` under ${e.level}` : ''}`))].join(', ');
-  return { verdict, reproduced: found.reproduced, matchesExpectation: matchOf(verdict), text: explorationWords(verdict, found.reproduced, `${scenario.name} is expected ${expected}`) };
+  return { verdict, reproduced: found.reproduced, matchesExpectation: matchOf(verdict), text: explorationWords(verdict, found.reproduced, `${scenario.name} is expected ${expected}`, found.uncontrolled) };
 }

@@ -7,11 +7,13 @@ import type { MessagePort } from 'node:worker_threads';
 import { toErrorRecord } from '../error-record.ts';
 import { keyDrawerFor } from '../key-modes.ts';
 import { LiveSessions } from '../live-sessions.ts';
-import { loadScenario, loadStoreOpener } from '../load-module.ts';
+import { ThreadInterception } from '../intercept/driver-hooks.ts';
+import { loadScenario, loadStoreModule } from '../load-module.ts';
+import { connectScenario, disconnectScenario, scenarioHookError } from '../scenario-connection.ts';
 import { WorkerOpContext } from '../op-context.ts';
 import { runOneOp } from '../run-op.ts';
 import { OpWatchdog } from '../op-watchdog.ts';
-import type { RunConfig, Scenario, StoreConnection } from '../types.ts';
+import type { RunConfig, RunDatabase, Scenario, StoreConnection } from '../types.ts';
 import { WorkerTally } from '../worker-tally.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { SteppingStore } from './stepping-store.ts';
@@ -22,13 +24,23 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
   const send = (message: FromWorker) => port.postMessage(message);
   const inbox = messages(port);
   let store: StoreConnection | undefined;
+  let scenario: Scenario | undefined;
+  let app: unknown;
   try {
-    let scenario: Scenario;
     try {
       scenario = await loadScenario(task.scenarioModule);
-      store = await (await loadStoreOpener(task.storeModule))(task.target);
+      const storeModule = await loadStoreModule(task.storeModule);
+      // Before any connection opens: the statements of the scenario's own code are steps too.
+      ThreadInterception.for(task.storeModule, storeModule.driver, task.target, [task.scenarioModule]);
+      store = await storeModule.open(task.target);
     } catch (thrown) {
       send({ type: 'failed', error: toErrorRecord(thrown) });
+      return;
+    }
+    try {
+      app = await connectScenario(scenario, task.target.database);
+    } catch (thrown) {
+      send({ type: 'failed', error: scenarioHookError(scenario, 'connect', thrown) });
       return;
     }
     const stepping = new SteppingStore(store, new TurnstileGate(task.turnstile, worker), worker);
@@ -37,7 +49,7 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       const message = await inbox.next();
       if (message.type === 'quit') return;
       if (message.type !== 'run') continue;
-      const { tally, live } = await runOnce(scenario, stepping, message.config, worker);
+      const { tally, live } = await runOnce(scenario, stepping, message.config, worker, task.target.database, app);
       // The coordinator sends 'audit' once every participant is done writing.
       while ((await inbox.next()).type !== 'audit');
       stepping.gating = false;
@@ -46,20 +58,23 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       } catch (thrown) {
         tally.report.failure = { phase: 'audit', cause: 'error', error: toErrorRecord(thrown) };
       }
+      const uncontrolled = stepping.uncontrolled.take();
+      if (uncontrolled !== undefined) tally.report.uncontrolled = uncontrolled;
       send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [] });
     }
   } finally {
     port.close();
+    if (scenario !== undefined) await disconnectScenario(scenario, app).catch(() => undefined);
     await store?.close().catch(() => undefined);
   }
 }
 
-async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunConfig, worker: number) {
+async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunConfig, worker: number, database: RunDatabase, app: unknown) {
   const tally = new WorkerTally(worker, true);
   // Explore keeps no session beyond the op that made it: each worker expires its previous
   // session before its next op, so only sessions in flight hold keys.
   const live = new LiveSessions(stepping, 0, tally);
-  const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation);
+  const ctx = new WorkerOpContext(stepping, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation, database, app);
   stepping.position = ctx;
   stepping.gating = true;
   const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);

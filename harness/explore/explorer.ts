@@ -19,6 +19,7 @@ import type { StepRecord } from './step-log.ts';
 import { createTurnstileBuffer, TurnstileControl, WorkerState } from './turnstile.ts';
 import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { toErrorRecord } from '../error-record.ts';
+import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
 
 const WORKER_ENTRY = new URL('../worker-entry.mjs', import.meta.url).href;
 /** How long a released step may run before the server is asked whether it is blocked. */
@@ -45,6 +46,8 @@ export interface ExploreRun {
   samples: WorkerSample[];
   /** What the scenario's own audit hook found after the run. */
   invariantProblems: AuditProblem[];
+  /** Statements the ops' code sent that racelab could not schedule: they ran outside this interleaving. */
+  uncontrolled?: UncontrolledStatements;
   elapsedMs: number;
 }
 
@@ -191,12 +194,14 @@ export class Explorer {
     const steps: StepRecord[] = [];
     const outcomes: Outcome[][] = [];
     const samples: WorkerSample[] = [];
+    const uncontrolledParts: (UncontrolledStatements | undefined)[] = [];
     for (const result of results) {
       if (result.type !== 'result') throw new HarnessFailure(`explore worker answered ${result.type} instead of its result`);
       if (result.report.failure) {
         throw new HarnessFailure(`worker ${result.report.worker + 1} failed at ${result.report.failure.phase}: ${result.report.failure.error.message}`);
       }
       steps.push(...result.steps);
+      uncontrolledParts.push(result.report.uncontrolled);
       outcomes.push(result.opOutcomes);
       samples.push(...result.report.samples);
     }
@@ -208,7 +213,8 @@ export class Explorer {
       throw new HarnessFailure(`${this.scenario.name}: its audit hook failed: ${(error as Error).message}`);
     }
     steps.sort((a, b) => a.releasedAt - b.releasedAt);
-    return { input, order, pendingAt, steps, outcomes, samples, invariantProblems, elapsedMs: performance.now() - started };
+    const uncontrolled = mergeUncontrolled(uncontrolledParts);
+    return { input, order, pendingAt, steps, outcomes, samples, invariantProblems, elapsedMs: performance.now() - started, ...(uncontrolled && { uncontrolled }) };
   }
 
   /**
@@ -227,6 +233,8 @@ export class Explorer {
 
   /** Set once a run broke off midway: its workers may be anywhere. */
   private broken = false;
+  /** Every connection the workers' steps have run on: those of an application's pool too. */
+  private readonly runConnections = new Set<number>();
 
   /** Throws what ends the exploration now: a worker thread that died, or an abort. */
   private check(): void {
@@ -258,8 +266,11 @@ export class Explorer {
       if (moving.length === 0) return;
       if (await this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
       if (moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
-        const pids = moving.map((worker) => this.participants[worker]!.backendPid);
-        const holders = this.participants.slice(0, workers).map((participant) => participant.backendPid);
+        // Each step runs on the connection its worker announced: the worker's own, or one of its
+        // application's pool. A lock any connection of the run's workers holds can block it.
+        const pids = moving.map((worker) => this.turnstile.serverId(worker));
+        for (let worker = 0; worker < workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
+        const holders = [...this.participants.slice(0, workers).map((participant) => participant.backendPid), ...this.runConnections];
         const blocked = await this.database.blockedBackends(pids, holders);
         if (pids.every((pid) => blocked.has(pid))) return;
       }

@@ -11,28 +11,40 @@ function call(step: StepRecord): string {
   return `w${step.worker + 1} ${step.step}${step.key === undefined ? '' : `(${keyLabel(step.key)})`}`;
 }
 
+/** The longest SQL text a step line shows whole. */
+const SQL_CHARS = 160;
+
+/** A scenario's own statement's SQL, on one line, after the step: what the application's ORM sent. */
+function sqlOf(step: StepRecord): string {
+  if (step.sql === undefined) return '';
+  const text = step.sql.replace(/\s+/g, ' ').trim();
+  return `  ${text.length > SQL_CHARS ? `${text.slice(0, SQL_CHARS)}…` : text}`;
+}
+
 /**
  * The run's steps in the order they happened, one per line, in the manner of PostgreSQL's
  * isolation tester: a step that another release overtook was waiting inside the server, and is
- * shown where it was released (`<waiting ...>`) and again where it completed.
+ * shown where it was released (`<waiting ...>`) and again where it completed. A scenario's own
+ * statement shows its SQL where it was released, unless `sql` is false.
  */
-export function interleavingLines(run: ExploreRun): string[] {
+export function interleavingLines(run: ExploreRun, { sql = true }: { sql?: boolean } = {}): string[] {
   const events: { at: number; line: string }[] = [];
   for (const step of run.steps) {
+    const text = sql ? sqlOf(step) : '';
     const waited = run.steps.some((other) => other.releasedAt > step.releasedAt && other.releasedAt < step.completedAt);
     if (waited) {
-      events.push({ at: step.releasedAt, line: `${call(step)} <waiting ...>` });
+      events.push({ at: step.releasedAt, line: `${call(step)} <waiting ...>${text}` });
       events.push({ at: step.completedAt, line: `${call(step)} <... completed> → ${step.result}` });
     } else {
-      events.push({ at: step.releasedAt, line: `${call(step)} → ${step.result}` });
+      events.push({ at: step.releasedAt, line: `${call(step)} → ${step.result}${text}` });
     }
   }
   return events.sort((a, b) => a.at - b.at).map((event) => event.line);
 }
 
-/** The same steps on one line, joined by ` · `. */
+/** The same steps on one line, joined by ` · `, without their SQL. */
 export function interleavingLine(run: ExploreRun): string {
-  return interleavingLines(run).join(' · ');
+  return interleavingLines(run, { sql: false }).join(' · ');
 }
 
 /** `w1 op1 ok · w2 op1 integrity_error`. */

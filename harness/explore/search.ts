@@ -10,6 +10,7 @@ import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { choicesPolicy, type ExploreInput } from './schedule.ts';
 import { randomInt } from 'node:crypto';
 import type { Isolation } from '../types.ts';
+import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
 
 export interface SearchOptions {
   /** Inputs to try before the property is taken to hold. */
@@ -36,6 +37,8 @@ export type SearchResult =
       counterexample: ExploreInput;
       /** The counterexample run once more, for its interleaving. */
       run: ExploreRun;
+      /** Statements the ops' code sent that racelab could not schedule, over every input tried. */
+      uncontrolled?: UncontrolledStatements;
     }
   | {
       failed: false;
@@ -52,6 +55,11 @@ export type SearchResult =
       contested: number;
       /** True when the time cap stopped the search before `runs` inputs. */
       timedOut: boolean;
+      /**
+       * Statements the ops' code sent that racelab could not schedule (another driver's, a
+       * synchronous one's), over every input tried: with any, that the inputs held is no evidence.
+       */
+      uncontrolled?: UncontrolledStatements;
     };
 
 /**
@@ -83,6 +91,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   let harnessFailure: unknown;
   const interleavings = new Set<string>();
   let contested = 0;
+  let uncontrolled: UncontrolledStatements | undefined;
   // How far it got, for an interruption to report: an interleaving that broke the property is
   // evidence even before it is shrunk.
   let inputs = 0;
@@ -97,6 +106,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
     try {
       const run = await explorer.run(input, choicesPolicy(input.choices));
       if (violation === undefined) inputs++;
+      uncontrolled = mergeUncontrolled([uncontrolled, run.uncontrolled]);
       if (raceViolations(run) > 0) {
         violation ??= run;
         return false;
@@ -118,7 +128,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
   });
   if (harnessFailure !== undefined) throw harnessFailure;
   if (!details.failed) {
-    return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size, contested, timedOut: details.interrupted };
+    return { failed: false, seed: details.seed, numRuns: details.numRuns, interleavings: interleavings.size, contested, timedOut: details.interrupted, ...(uncontrolled && { uncontrolled }) };
   }
   if (details.counterexample === null) throw new HarnessFailure(`fast-check stopped without a counterexample after ${details.numRuns} runs`);
   const [counterexample] = details.counterexample;
@@ -136,6 +146,7 @@ export async function searchForRace(explorer: Explorer, options: SearchOptions):
     numShrinks: details.numShrinks,
     counterexample,
     run,
+    ...(uncontrolled && { uncontrolled }),
   };
 }
 

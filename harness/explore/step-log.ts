@@ -6,6 +6,8 @@ export interface StepRecord {
   step: string;
   /** The session key the step was about, if any. */
   key?: string;
+  /** For a scenario's own statement (`ctx.db`, or its application's driver), the SQL it sent. */
+  sql?: string;
   /** Clock value of the release and of the completion, on the run's shared clock. */
   releasedAt: number;
   completedAt: number;

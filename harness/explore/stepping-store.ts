@@ -1,4 +1,4 @@
-import { describeError, ObservedStore } from '../observed-store.ts';
+import { describeError, ObservedStore, type StatementResult } from '../observed-store.ts';
 import type { StoreConnection } from '../types.ts';
 import type { StepRecord } from './step-log.ts';
 import type { TurnstileGate } from './turnstile.ts';
@@ -8,7 +8,7 @@ import type { TurnstileGate } from './turnstile.ts';
  * until the coordinator releases it; after it, the step and what it returned are recorded.
  * Gating is switched off for the final audit, which runs when nobody writes any more.
  */
-export class SteppingStore extends ObservedStore {
+export class SteppingStore extends ObservedStore<StepRecord | undefined> {
   gating = true;
   readonly steps: StepRecord[] = [];
 
@@ -20,24 +20,27 @@ export class SteppingStore extends ObservedStore {
     super(inner);
   }
 
-  protected async observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string): Promise<T> {
-    if (!this.gating) return fn();
-    const releasedAt = this.gate.awaitRelease();
+  protected beginStatement(step: string, key: string | undefined, sql: string | undefined, serverId: number | undefined): StepRecord | undefined {
+    if (!this.gating) return undefined;
+    // The connection the step runs on: the worker's own, or one of its application's pool.
+    const releasedAt = this.gate.awaitRelease(serverId ?? this.inner.backendPid);
     const record: StepRecord = { worker: this.worker, op: this.position.op, step, releasedAt, completedAt: 0, result: '' };
     if (key !== undefined) record.key = key;
+    if (sql !== undefined) record.sql = sql;
     this.steps.push(record);
-    try {
-      const value = await fn();
-      record.completedAt = this.gate.completed();
-      record.result = describe(value);
-      return value;
-    } catch (error) {
-      record.completedAt = this.gate.completed();
-      const { text, code, message } = describeError(error);
-      record.error = code === undefined ? { message } : { code, message };
-      record.result = text;
-      throw error;
+    return record;
+  }
+
+  protected endStatement(record: StepRecord | undefined, result: StatementResult | undefined, error?: unknown): void {
+    if (!record) return;
+    record.completedAt = this.gate.completed();
+    if (result) {
+      record.result = result.text;
+      return;
     }
+    const { text, code, message } = describeError(error);
+    record.error = code === undefined ? { message } : { code, message };
+    record.result = text;
   }
 
   /** Tells the coordinator this worker has no more steps in this run. */

@@ -3,10 +3,13 @@
  * threads one at a time. A worker arriving at a step boundary says so and blocks; the coordinator
  * picks one pending worker and lets exactly that one through.
  *
- * Layout (Int32Array): [clock, changes, then per worker: state, go, releasedAt].
+ * Layout (Int32Array): [clock, changes, then per worker: state, go, releasedAt, serverId].
  * - clock: orders every release and every completion of a run, across threads;
  * - changes: bumped on every worker state change, so the coordinator can sleep until one;
- * - go: bumped by the coordinator to release that worker's pending step.
+ * - go: bumped by the coordinator to release that worker's pending step;
+ * - serverId: the connection the pending or running step uses (a backend pid), which may be one
+ *   of the application's own pool rather than the worker's: what the coordinator asks the
+ *   database about.
  */
 export const WorkerState = {
   Idle: 0,
@@ -25,10 +28,11 @@ const SPIN_MS = 0.3;
 const CLOCK = 0;
 const CHANGES = 1;
 const HEADER = 2;
-const SLOT = 3;
+const SLOT = 4;
 const STATE = 0;
 const GO = 1;
 const RELEASED_AT = 2;
+const SERVER_ID = 3;
 
 export function createTurnstileBuffer(workers: number): SharedArrayBuffer {
   return new SharedArrayBuffer((HEADER + workers * SLOT) * Int32Array.BYTES_PER_ELEMENT);
@@ -45,11 +49,13 @@ export class TurnstileGate {
   }
 
   /**
-   * Announces a step and blocks until the coordinator releases it. Returns the clock value of
-   * the release. WARNING: blocks this thread's event loop; call it only between statements.
+   * Announces a step on the connection `serverId` and blocks until the coordinator releases it.
+   * Returns the clock value of the release. WARNING: blocks this thread's event loop; call it only
+   * between statements.
    */
-  awaitRelease(): number {
+  awaitRelease(serverId: number): number {
     const go = Atomics.load(this.cells, this.base + GO);
+    Atomics.store(this.cells, this.base + SERVER_ID, serverId);
     this.setState(WorkerState.Pending);
     while (Atomics.load(this.cells, this.base + GO) === go) Atomics.wait(this.cells, this.base + GO, go);
     return Atomics.load(this.cells, this.base + RELEASED_AT);
@@ -81,6 +87,11 @@ export class TurnstileControl {
 
   state(worker: number): WorkerState {
     return Atomics.load(this.cells, HEADER + worker * SLOT + STATE) as WorkerState;
+  }
+
+  /** The connection `worker`'s pending or running step uses. */
+  serverId(worker: number): number {
+    return Atomics.load(this.cells, HEADER + worker * SLOT + SERVER_ID);
   }
 
   /** Resets the participants for a new run: idle, and the clock back to zero. */

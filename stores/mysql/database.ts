@@ -7,6 +7,7 @@ import { runNamespaceName } from '../shared/run-namespace.ts';
 import { connectionOptions } from './connection-options.ts';
 import { storeError } from './errors.ts';
 import { SESSION_STORE } from './index.ts';
+import { mysqlRunDatabase } from './run-database.ts';
 import { blockedConnections, lockWaitSource, type LockWaitSource } from './lock-waits.ts';
 import { createDatabaseSql, dropDatabaseSql, quoteDatabase, RUN_LOCK_NAME_SQL } from './session-table.ts';
 
@@ -70,7 +71,7 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
       // Held before the database exists, so `racelab clean` never takes one being made for an orphan.
       await query(`SELECT GET_LOCK(${RUN_LOCK_NAME_SQL}, 10)`, [database]);
       for (const statement of createDatabaseSql(database)) await query(statement);
-      return { url, schema: database };
+      return { url, schema: database, database: mysqlRunDatabase(url, database) };
     },
     dropRunSchema: (target) => drop(target.schema),
     async emptyRunTables(target) {

@@ -9,6 +9,7 @@ import { sqlIsolation } from '../shared/sql-isolation.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { connectionOptions } from './connection-options.ts';
 import { storeError } from './errors.ts';
+import { ownConnection } from './intercept.ts';
 import { readSql, SESSION_SQL, SET_ISOLATION } from './session-table.ts';
 
 type Result = { rows: Record<string, unknown>[]; rowCount: number; insertId: number };
@@ -18,6 +19,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
   // A connection lost while idle is reported here; the next statement then fails on its own and
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   connection.on('error', () => undefined);
+  ownConnection((connection as unknown as { connection: object }).connection);
   const backendPid = connection.threadId;
   const { onStatement } = options;
 
@@ -113,3 +115,6 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
 };
 
 export default openSessionStore;
+
+/** How the harness sees the statements a scenario's own code sends through mysql2. */
+export { mysqlDriver as driver } from './intercept.ts';

@@ -6,6 +6,7 @@ import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
+import { postgresRunDatabase } from './run-database.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -61,7 +62,7 @@ export async function connectDatabase(
       // Held before the schema exists, so `racelab clean` never takes a schema being made for an orphan.
       await admin.query(RUN_LOCK_SQL.lock, [schema]);
       await admin.query(createSchemaSql(schema));
-      return { url, schema };
+      return { url, schema, database: postgresRunDatabase(url, schema) };
     },
     dropRunSchema: (target) => drop(target.schema),
     async emptyRunTables(target) {

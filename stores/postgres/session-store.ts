@@ -7,6 +7,7 @@ import { classified } from '../../harness/classify.ts';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { classifyPostgresError } from './errors.ts';
+import { ownConnection } from './intercept.ts';
 import { sqlIsolation } from '../shared/sql-isolation.ts';
 import { BEGIN, quoteSchema, sessionStatements } from './session-table.ts';
 
@@ -18,6 +19,7 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
   // A connection lost while idle is reported here; the next query then fails on its own and
   // its op is classified indeterminate. Without a listener the worker would crash instead.
   client.on('error', () => undefined);
+  ownConnection(client);
   await client.connect();
   // A scenario's own statements land in the run's schema, and see nothing of the user's.
   await client.query(`SET search_path TO ${quoteSchema(target.schema)}`);
@@ -98,3 +100,6 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
 };
 
 export default openSessionStore;
+
+/** How the harness sees the statements a scenario's own code sends through node-postgres. */
+export { postgresDriver as driver } from './intercept.ts';

@@ -71,7 +71,8 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
       } finally {
         db.close();
       }
-      return { url: file, schema: runNamespaceName(runId) };
+      const namespace = runNamespaceName(runId);
+      return { url: file, schema: namespace, database: { family: 'sqlite', url: file, namespace, connection: { filename: file } } };
     },
     async dropRunSchema(target) {
       drop(target.url);
