@@ -16,6 +16,8 @@ export type {
   OpResult,
   Outcome,
   QueryClient,
+  RunConnectionOptions,
+  RunDatabase,
   Scenario,
   ScenarioDefinition,
   SessionRow,

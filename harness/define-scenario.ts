@@ -21,8 +21,8 @@ export class ScenarioDefinitionError extends Error {
  *   async op(ctx) { … return ctx.saved(row); },
  * });
  */
-export function defineScenario(definition: ScenarioDefinition): Scenario {
-  const problem = findProblem(definition);
+export function defineScenario<C = unknown>(definition: ScenarioDefinition<C>): Scenario<C> {
+  const problem = findProblem(definition as ScenarioDefinition);
   if (problem !== undefined) throw new ScenarioDefinitionError(`defineScenario: ${problem}`);
   const module = callerModule();
   return Object.freeze({
@@ -62,6 +62,8 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (typeof op !== 'function') return `${name}: op must be an async function`;
   if (definition.setup !== undefined && typeof definition.setup !== 'function') return `${name}: setup must be an async function`;
   if (definition.audit !== undefined && typeof definition.audit !== 'function') return `${name}: audit must be an async function`;
+  if (definition.connect !== undefined && typeof definition.connect !== 'function') return `${name}: connect must be a function that makes what each worker's ops use`;
+  if (definition.disconnect !== undefined && typeof definition.disconnect !== 'function') return `${name}: disconnect must be a function that closes what connect made`;
   const { isolation, expectUnder } = definition;
   if (isolation !== undefined && isolation !== 'configured' && !ALL_ISOLATIONS.includes(isolation)) {
     return `${name}: isolation must be 'configured' or one of ${ALL_ISOLATIONS.join(', ')}`;

@@ -11,6 +11,7 @@ import Sqlite from 'better-sqlite3';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { storeError } from './errors.ts';
+import { ownConnection } from './intercept.ts';
 import { markWaiting } from './lock-waits.ts';
 import { BUSY_TIMEOUT_MS, readSql, SESSION_SQL } from './session-table.ts';
 import { runStatement, type StatementResult } from './statement.ts';
@@ -34,6 +35,7 @@ const backoffMs = (attempt: number) => Math.min(1 + attempt, 10);
 const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
   const file = target.url;
   const connection = new Sqlite(file, { fileMustExist: true, timeout: 0 });
+  ownConnection(connection);
   // A connection's id for explore: SQLite has none, and the run's connections are few.
   const backendPid = randomInt(1, 2 ** 31);
   const statements = new Map<string, Sqlite.Statement>();
@@ -132,3 +134,6 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
 };
 
 export default openSessionStore;
+
+/** How the harness sees the statements a scenario's own code sends through better-sqlite3. */
+export { sqliteDriver as driver } from './intercept.ts';
