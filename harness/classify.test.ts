@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classified, classifyError, isUniqueViolation, outcomeOf } from './classify.ts';
+import { classified, classifyError, databaseErrorOf, isUniqueViolation, outcomeOf } from './classify.ts';
 
 describe('classifyError', () => {
   it("takes the store's classification", () => {
@@ -28,5 +28,32 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation(classified({ code: '40001' }, 'serialization_failure'))).toBe(false);
     expect(isUniqueViolation(new Error('23505'))).toBe(false);
     expect(isUniqueViolation(null)).toBe(false);
+  });
+});
+
+describe("an ORM's error around the database's", () => {
+  const driver = () => classified(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }), 'integrity_error');
+
+  it('is classified by the driver error it wraps, wherever the ORM keeps it', () => {
+    // Sequelize: parent and original; TypeORM: driverError; Drizzle and others: cause.
+    for (const field of ['parent', 'original', 'driverError', 'cause']) {
+      const wrapped = Object.assign(new Error('Validation error'), { [field]: driver() });
+      expect(isUniqueViolation(wrapped), field).toBe(true);
+      expect(classifyError(wrapped), field).toBe('integrity_error');
+    }
+  });
+
+  it('finds the driver error a few wrappers deep, and nothing in an unclassified chain', () => {
+    const inner = driver();
+    const outer = new Error('outer', { cause: new Error('middle', { cause: inner }) });
+    expect(databaseErrorOf(outer)).toBe(inner);
+    expect(databaseErrorOf(new Error('outer', { cause: { code: '23505' } }))).toBeUndefined();
+    expect(classifyError(new Error('outer', { cause: { code: '23505' } }))).toBe('error');
+  });
+
+  it('stops at a cycle of causes', () => {
+    const a = new Error('a') as Error & { cause?: unknown };
+    a.cause = a;
+    expect(databaseErrorOf(a)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classified } from './classify.ts';
 import { toErrorRecord } from './error-record.ts';
 
 describe('toErrorRecord', () => {
@@ -36,5 +37,12 @@ describe('toErrorRecord', () => {
 
   it('describes thrown non-objects', () => {
     expect(toErrorRecord('plain')).toEqual({ message: 'plain' });
+  });
+
+  it("keeps the database's error an ORM wrapped, and names the ORM's error it reached the op as", () => {
+    const driver = classified(Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000', sqlMessage: 'Duplicate entry' }), 'integrity_error');
+    const record = toErrorRecord(Object.assign(new Error('Validation error'), { name: 'SequelizeUniqueConstraintError', parent: driver }));
+    // mysql2's own error names the server's error number errno, as racelab's records give it.
+    expect(record).toMatchObject({ message: 'Duplicate entry', code: '1062', sqlState: '23000', raisedAs: 'SequelizeUniqueConstraintError: Validation error' });
   });
 });

@@ -28,6 +28,8 @@ export interface ThreadTask {
   windows: SharedArrayBuffer;
   /** With `--history`: the run's zero on the shared clock. */
   historyZeroUs?: number;
+  /** False: the drivers stay unpatched (the interception bench's reference). */
+  interceptDrivers?: false;
 }
 
 /** One worker's part of a thread's task. */

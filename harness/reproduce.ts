@@ -33,6 +33,11 @@ export interface ReproduceRequest {
    * Jepsen's history shape (history.ts).
    */
   history?: { dir: string; suffix: string };
+  /**
+   * False leaves the drivers unpatched: the scenario's own code is then neither seen nor counted.
+   * Only the interception bench asks for it, as the reference its cost is measured against.
+   */
+  interceptDrivers?: boolean;
 }
 
 /** How far the running scenario has got. Violations are the loud ones; the audit comes at the end. */
@@ -120,6 +125,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             control,
             windows,
             ...(request.history && { historyZeroUs: zeroUs }),
+            ...(request.interceptDrivers === false && { interceptDrivers: false }),
           }),
         );
         const started = performance.now();

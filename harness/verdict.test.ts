@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findingOf, inputOf, integrityErrorSample, missingTableSample, searchOf, SQLITE, POSTGRES } from '../test/report-fixtures.ts';
-import { unpassedChecks } from './verdict.ts';
+import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES_JS_STATEMENTS, searchOf, SQLITE, POSTGRES } from '../test/report-fixtures.ts';
+import { explorationVerdict, unpassedChecks } from './verdict.ts';
 
 const verdicts = (input: ReturnType<typeof inputOf>) => input.decision.checks.map((c) => `${c.kind} ${c.scenario}${c.database ? ` on ${c.database}` : ''}: ${c.verdict}`);
 
@@ -105,5 +105,29 @@ describe('the decision', () => {
   it('keeps the integrity error sample of a reproduced finding', () => {
     const finding = findingOf({ name: 'naive', expect: 'unsafe', outcomes: { integrity_error: 1 }, windows: 2, samples: [integrityErrorSample()] });
     expect(finding.firstViolation?.error.code).toBe('23505');
+  });
+});
+
+describe('statements that went around racelab', () => {
+  const uncontrolled = POSTGRES_JS_STATEMENTS;
+
+  it('make a run without a violation no evidence, however many race windows it counted; a violation is still evidence', () => {
+    expect(findingOf({ name: 'a', expect: 'safe', windows: 20, uncontrolled })).toMatchObject({ verdict: 'no-evidence', matchesExpectation: null, uncontrolled });
+    expect(findingOf({ name: 'a', expect: 'unsafe', outcomes: { integrity_error: 2 }, windows: 20, uncontrolled }).verdict).toBe('reproduced');
+  });
+
+  it("give the gate no pass from a search that held: the search is no evidence, and it settles no stress check", () => {
+    const input = inputOf({
+      points: [{ findings: [findingOf({ name: 'profiles', expect: 'safe', windows: 0, uncontrolled })] }],
+      searches: [searchOf('profiles', false, { uncontrolled })],
+    });
+    expect(verdicts(input)).toEqual(['stress profiles: no-evidence', 'search profiles: no-evidence']);
+    expect(input.decision.verdict).toBe('no-evidence');
+  });
+
+  it('give explore no "holds", but leave a race it found standing', () => {
+    expect(explorationVerdict(false, ['safe'], { scheduled: true, interrupted: false, uncontrolled })).toBe('no-evidence');
+    expect(explorationVerdict(true, ['unsafe'], { scheduled: true, interrupted: false, uncontrolled })).toBe('pass');
+    expect(explorationVerdict(false, ['safe'], { scheduled: true, interrupted: false })).toBe('pass');
   });
 });

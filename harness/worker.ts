@@ -55,8 +55,10 @@ export default async function runThread(task: ThreadTask): Promise<WorkerReport[
       openStore = store.open;
       // Before any connection opens: racelab's own are claimed as they do, and every statement the
       // scenario's own code sends is seen from the first.
-      interception = ThreadInterception.for(task.storeModule, store.driver, task.target, [task.scenarioModule]);
-      interception.outside.take();
+      if (task.interceptDrivers !== false) {
+        interception = ThreadInterception.for(task.storeModule, store.driver, task.target, [task.scenarioModule]);
+        interception.outside.take();
+      }
     } catch (thrown) {
       const error = toErrorRecord(thrown);
       for (const client of clients) client.report.failure = { phase: 'load', cause: 'error', error };

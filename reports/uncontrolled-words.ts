@@ -14,5 +14,5 @@ export function uncontrolledWords(uncontrolled: UncontrolledStatements): string 
   const first = telling.replace(/\s+/g, ' ').trim();
   const quoted = first.length > QUOTED_CHARS ? `${first.slice(0, QUOTED_CHARS)}…` : first;
   const sent = `${plural(uncontrolled.count, 'statement')} the ops sent went around racelab, which can neither time nor schedule them`;
-  return `${sent}${quoted === '' ? '' : ` (the first: \`${quoted}\`)`}: ${uncontrolled.causes.join('; ')}`;
+  return `${sent}${quoted === '' ? '' : ` (among them: \`${quoted}\`)`}: ${uncontrolled.causes.join('; ')}`;
 }

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../cli/exit-codes.ts';
-import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES, searchOf, SQLITE } from '../test/report-fixtures.ts';
+import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES, POSTGRES_JS_STATEMENTS, searchOf, SQLITE } from '../test/report-fixtures.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import { toJsonReport } from './json.ts';
 import { renderJunit } from './junit.ts';
@@ -189,5 +189,33 @@ describe('a stress run and a search of the same scenario', () => {
     expect(markdown).toMatch(/\| holds \(as expected\); the search broke it \|$/m);
     expect(markdown).toContain('No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".');
     expect(markdown).not.toContain('so there is no example to show');
+  });
+});
+
+describe('a safe scenario whose statements went around racelab (postgres.js)', () => {
+  const uncontrolled = POSTGRES_JS_STATEMENTS;
+  const input = inputOf({
+    points: [{ findings: [findingOf({ name: 'profiles', expect: 'safe', windows: 12, uncontrolled })] }],
+    searches: [searchOf('profiles', false, { uncontrolled })],
+  });
+  const named = /42 statements the ops sent went around racelab, which can neither time nor schedule them \(among them: `select 1 from profiles where user_id = \$1`\): sent through a driver racelab does not intercept; on this database it sees and schedules pg/;
+
+  it('is no evidence, exit 1, and the gate names the statements and what racelab does see', () => {
+    expect(exitCodeOf(input.decision.verdict)).toBe(1);
+    const lines = gateLines(input, '/tmp/out/run').join('\n');
+    expect(lines).toMatch(/^NO EVIDENCE profiles: expected safe, but no evidence: 42 statements/m);
+    expect(lines).toMatch(/^NO EVIDENCE search profiles: held for 100 inputs, but no evidence: 42 statements/m);
+    expect(lines).toMatch(named);
+    expect(lines).not.toMatch(/^PASS/m);
+  });
+
+  it('says so in the terminal, report.md, junit.xml and report.json', () => {
+    expect(renderTerminal(input, 'report.json')).toMatch(/verdict\s+no evidence \(statements went around racelab\)/);
+    expect(renderTerminal(input, 'report.json', 200)).toMatch(named);
+    expect(renderMarkdown(input)).toMatch(named);
+    expect(titleOf(input)).toBe('# racelab report: NO EVIDENCE (0 of 2 checks passed): profiles: statements went around racelab, no evidence');
+    expect(junitOf(input)).toMatchObject({ tests: '2', failures: '2' });
+    const report = jsonOf(input);
+    expect(report).toMatchObject({ result: { verdict: 'no-evidence' }, scenarios: [{ verdict: 'no-evidence', uncontrolled }], searches: [{ uncontrolled }] });
   });
 });

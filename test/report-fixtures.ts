@@ -4,6 +4,7 @@
  * ReportInputs decided by the real `decide`. No database: these test what racelab makes of
  * results, not the results.
  */
+import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.ts';
 import { analyticExpectation } from '../harness/analytic.ts';
 import type { BaselineComparison } from '../harness/baseline.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
@@ -52,6 +53,8 @@ export interface FindingSpec {
   declared?: Expectation;
   /** True for a scenario that saves no session (a user's own table): the session words then do not apply. */
   savesNoSession?: boolean;
+  /** Statements its ops sent that went around racelab. */
+  uncontrolled?: UncontrolledStatements;
 }
 
 /** A finding as the real checker folds it from one worker's report. */
@@ -80,6 +83,7 @@ export function findingOf(spec: FindingSpec): Finding {
     elapsedMs: 1000,
     releasedAt: 1_700_000_000_000,
     steps: [],
+    ...(spec.uncontrolled && { uncontrolled: spec.uncontrolled }),
   };
   return toFinding(scenario, [report], {
     configured: 'read-committed',
@@ -107,7 +111,7 @@ export function missingTableSample(worker = 1, op = 1): WorkerSample {
 }
 
 /** A search of one scenario: with a counterexample, or none over `contested` inputs that interleaved anything. */
-export function searchOf(scenario: string, found: boolean, options: { contested?: number; database?: string } = {}): ScenarioSearch {
+export function searchOf(scenario: string, found: boolean, options: { contested?: number; database?: string; uncontrolled?: UncontrolledStatements } = {}): ScenarioSearch {
   const run: ExploreRun = {
     input: { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 },
     order: [0, 1, 0, 1],
@@ -125,7 +129,7 @@ export function searchOf(scenario: string, found: boolean, options: { contested?
   };
   const result: ScenarioSearch['result'] = found
     ? { failed: true, seed: 7, path: '3:1', numRuns: 6, numShrinks: 4, counterexample: { ...run.input, choices: [] }, run }
-    : { failed: false, seed: 7, numRuns: 100, interleavings: options.contested ?? 37, contested: options.contested ?? 37, timedOut: false };
+    : { failed: false, seed: 7, numRuns: 100, interleavings: options.contested ?? 37, contested: options.contested ?? 37, timedOut: false, ...(options.uncontrolled && { uncontrolled: options.uncontrolled }) };
   return {
     scenario,
     argument: `./${scenario}.race.ts`,
@@ -226,3 +230,10 @@ export function reportInput(findings: Finding[], overrides: Partial<Omit<ReportI
 export function auditProblems(n: number): Finding['invariantProblems'] {
   return Array.from({ length: n }, (_, i) => ({ message: `2 users share user-${i}@example.com (created by w1:op${i + 1}, w2:op${i + 1})`, key: `user-${i}@example.com` }));
 }
+
+/** What a scenario sending its statements through postgres.js leaves: racelab saw them on the wire only. */
+export const POSTGRES_JS_STATEMENTS: UncontrolledStatements = {
+  count: 42,
+  examples: ['select b.oid, b.typarray from pg_catalog.pg_type a', 'select 1 from profiles where user_id = $1'],
+  causes: ['sent through a driver racelab does not intercept; on this database it sees and schedules pg (and what is built on it), and ctx.db'],
+};
