@@ -24,6 +24,8 @@ describe('defineScenario', () => {
     [{ origin: '' }, 'my-scenario: origin, when given, must say where the pattern comes from'],
     [{ setup: 'no' }, 'my-scenario: setup must be an async function'],
     [{ op: 'no' }, 'my-scenario: op must be an async function'],
+    [{ connect: 'postgres://x' }, "my-scenario: connect must be a function that makes what each worker's ops use"],
+    [{ disconnect: true }, 'my-scenario: disconnect must be a function that closes what connect made'],
     [{ isolation: 'snapshot' }, "my-scenario: isolation must be 'configured' or one of read-committed, repeatable-read, serializable, deferred, immediate"],
     [{ expectUnder: { serializable: { expect: 'unsafe', why: 'x' } } }, "my-scenario: expectUnder needs isolation: 'configured'"],
     [{ needs: ['row-locks', 'table-locks'] }, 'my-scenario: needs must list some of row-locks, advisory-locks'],

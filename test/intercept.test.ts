@@ -18,6 +18,7 @@ import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { SESSION_STORE as MYSQL_STORE } from '../stores/mysql/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { SESSION_STORE as POSTGRES_STORE } from '../stores/postgres/index.ts';
+import { describeSqlite } from './sqlite-driver.ts';
 
 interface Rig {
   database: Database;
@@ -161,6 +162,44 @@ describe.skipIf(!mysqlUrl)('mysql2, intercepted (MariaDB)', () => {
     } finally {
       await promised.end();
       await new Promise((resolve) => callbacks.end(resolve));
+    }
+  });
+});
+
+describeSqlite('better-sqlite3, intercepted', () => {
+  let r: Rig | undefined;
+  beforeAll(async () => {
+    // Imported here: without better-sqlite3 the file still loads, and this block is skipped.
+    const [{ openSqliteDatabase }, { SESSION_STORE: SQLITE_STORE }] = await Promise.all([import('../stores/sqlite/database.ts'), import('../stores/sqlite/index.ts')]);
+    r = await rig(await openSqliteDatabase({ directory: true }), SQLITE_STORE, `intercept_sq_${process.pid}`);
+    await r.store.db.query('CREATE TABLE profiles (user_id text PRIMARY KEY, name text)');
+    r.store.events.length = 0;
+  });
+  afterAll(() => unrig(r));
+
+  it("records the application's synchronous statements, each begun and ended around the call, and classifies a duplicate key", async () => {
+    const rig = r!;
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(rig.target.database.url);
+    try {
+      let duplicate: unknown;
+      await inOp(rig, async () => {
+        db.prepare('INSERT INTO profiles VALUES (?, ?)').run('u1', 'w1:op1');
+        expect(db.prepare('SELECT name FROM profiles WHERE user_id = ?').get('u1')).toEqual({ name: 'w1:op1' });
+        try {
+          db.prepare('INSERT INTO profiles VALUES (?, ?)').run('u1', 'w2:op1');
+        } catch (error) {
+          duplicate = error;
+        }
+      });
+      expect(isUniqueViolation(duplicate)).toBe(true);
+      expect(sqlOf(rig.store.events)).toEqual([
+        'insert: INSERT INTO profiles VALUES (?, ?) → 1 row',
+        'select: SELECT name FROM profiles WHERE user_id = ? → 1 row',
+        'insert: INSERT INTO profiles VALUES (?, ?) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: profiles.user_id',
+      ]);
+    } finally {
+      db.close();
     }
   });
 });
