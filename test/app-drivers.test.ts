@@ -54,6 +54,24 @@ describe("an application's own node-postgres pool", () => {
     expect(result.stdout).toContain('verdict: reproduced (as expected');
   });
 
+  it("sees a step wait for another's lock on a connection of the application's pool, not racelab's", async () => {
+    // w2's INSERT waits for w1's uncommitted row on the pool's connection: the coordinator must ask
+    // the server about that connection to release w1's COMMIT, or the replay stalls for 10 s and breaks.
+    const schedule = 'workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2,1,2';
+    const result = await runCli(['explore', 'test/fixtures/pg-pool-transaction.race.ts', ...db(), '--schedule', schedule, '--out', join(work, 'explore-wait')]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const lines = result.stdout.split('\n').map((line) => line.replace(/  [A-Z].*$/, ''));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '  w2 insert(k0) <waiting ...>',
+        '  w1 commit(k0) → 0 rows',
+        '  w2 insert(k0) <... completed> → 23505 duplicate key value violates unique constraint "profiles_user_id_key"',
+      ]),
+    );
+    const waiting = lines.indexOf('  w2 insert(k0) <waiting ...>');
+    expect(lines.slice(waiting, waiting + 3)).toEqual(['  w2 insert(k0) <waiting ...>', '  w1 commit(k0) → 0 rows', expect.stringContaining('w2 insert(k0) <... completed> → 23505')]);
+  });
+
   it('reproduce counts its 23505 as the IntegrityError it is, and --history keeps each statement with its rows', async () => {
     const out = join(work, 'reproduce-pool');
     // 4 × 300 ops on 16 keys: 20 runs (12 on PostgreSQL 15, 8 on the embedded 18) gave at least 33
