@@ -1,3 +1,4 @@
+import { outcomeOf } from './classify.ts';
 import { databaseCode } from './error-record.ts';
 import { UncontrolledTally } from './intercept/uncontrolled.ts';
 import { isWriteStep } from './write-steps.ts';
@@ -44,6 +45,13 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
   readonly db: QueryClient;
   /** Statements the op's code sent that racelab could not schedule (intercept/uncontrolled.ts). */
   readonly uncontrolled = new UncontrolledTally();
+  /**
+   * The error of the op's last statement (a ROLLBACK after it aside), when it failed with an error
+   * its store classified; undefined once a later statement succeeded. How an op's error is known
+   * when an ORM kept nothing of the driver's (Prisma's P2002): run-op.ts. The worker clears it
+   * before each op.
+   */
+  lastStatementFailure: unknown;
 
   constructor(protected readonly inner: StoreConnection) {
     this.db = {
@@ -76,15 +84,18 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     try {
       sent = fn();
     } catch (error) {
+      this.ended(step, error);
       this.endStatement(mark, undefined, error);
       throw error;
     }
     return sent.then(
       (value) => {
+        this.ended(step, undefined);
         this.endStatement(mark, { value, text: describe(value) });
         return value;
       },
       (error: unknown) => {
+        this.ended(step, error);
         this.endStatement(mark, undefined, error);
         throw error;
       },
@@ -100,13 +111,20 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     const verb = sqlVerb(sql);
     if (this.insideStep) {
       this.noteWrite(verb);
-      return ignoreEnd;
+      return (error) => this.ended(verb, error ?? undefined);
     }
     const mark = this.beginStatement(verb, this.position.lastKey, sql, serverId);
     return (error, rows) => {
+      this.ended(verb, error ?? undefined);
       if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0 }, text: rowsText(rows ?? 0) });
       else this.endStatement(mark, undefined, error);
     };
+  }
+
+  /** Keeps `lastStatementFailure` up to date: a ROLLBACK after the failure does not clear it. */
+  private ended(step: string, error: unknown): void {
+    if (step === 'rollback') return;
+    this.lastStatementFailure = error !== undefined && outcomeOf(error) !== undefined ? error : undefined;
   }
 
   private noteWrite(step: string): void {
@@ -187,7 +205,7 @@ function rowsText(rows: number): string {
   return `${rows} row${rows === 1 ? '' : 's'}`;
 }
 
-const ignoreEnd: StatementEnd = () => undefined;
+
 
 /** What a named step returned, briefly: a query result's row count, or `ok`. */
 function describeValue(value: unknown): string {

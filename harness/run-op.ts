@@ -4,7 +4,7 @@ import { ObservedStore } from './observed-store.ts';
 import { toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
-import type { Outcome, RunConfig, Scenario, StoreConnection } from './types.ts';
+import type { ErrorRecord, Outcome, RunConfig, Scenario, StoreConnection } from './types.ts';
 import { OpTimeout, type OpWatchdog } from './op-watchdog.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
@@ -24,6 +24,7 @@ export async function runOneOp(
 ): Promise<Outcome> {
   const { report } = tally;
   ctx.begin(op);
+  if (store instanceof ObservedStore) store.lastStatementFailure = undefined;
   report.ops++;
   try {
     // Every statement the op's own code sends, through whatever pool, is this worker's (intercept/op-scope.ts).
@@ -46,8 +47,8 @@ export async function runOneOp(
     // statement may still hold the connection: a ROLLBACK would queue behind it, and the worker
     // stops anyway.
     if (store.inTransaction && !(thrown instanceof OpTimeout)) await store.rollback().catch(() => undefined);
-    const error = toErrorRecord(thrown);
-    const outcome = thrown instanceof OpTimeout ? 'indeterminate' : classifyError(thrown);
+    const lastFailure = store instanceof ObservedStore ? store.lastStatementFailure : undefined;
+    const { outcome, error } = thrown instanceof OpTimeout ? { outcome: 'indeterminate' as const, error: toErrorRecord(thrown) } : opFailure(thrown, lastFailure);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {
@@ -56,3 +57,18 @@ export async function runOneOp(
   }
 }
 
+
+/**
+ * How an op that threw ended, and the error to show. The thrown error's own classification, or that
+ * of the database error it wraps, comes first. An error that carries neither, thrown right after
+ * the op's last statement failed with a classified error (a ROLLBACK aside), is that failure as the
+ * op's code rendered it: an ORM that keeps nothing of the driver's error (Prisma's P2002 keeps only
+ * its code's text) still reached the op through the database's refusal, which is the evidence.
+ */
+export function opFailure(thrown: unknown, failure: unknown): { outcome: Outcome; error: ErrorRecord } {
+  const outcome = classifyError(thrown);
+  if (outcome !== 'error' || failure === undefined) return { outcome, error: toErrorRecord(thrown) };
+  const { name, message } = thrown as { name?: unknown; message?: unknown };
+  const raisedAs = `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.trim().split('\n')[0] : String(thrown)}`;
+  return { outcome: classifyError(failure), error: { ...toErrorRecord(failure), raisedAs } };
+}

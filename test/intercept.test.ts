@@ -69,11 +69,11 @@ describe('node-postgres, intercepted', () => {
       await pool.query('INSERT INTO profiles VALUES ($1, $2)', ['u1', 'w1:op1']);
       const client = await pool.connect();
       try {
-        await new Promise((resolve, reject) => client.query('SELECT * FROM profiles', (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result))));
+        await new Promise((resolve, reject) => client.query('SELECT * FROM profiles', (error: Error | null | undefined, result: unknown) => (error ? reject(error) : resolve(result))));
         await new Promise((resolve, reject) =>
-          client.query({ text: 'SELECT name FROM profiles WHERE user_id = $1', values: ['u1'] }, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result))),
+          client.query({ text: 'SELECT name FROM profiles WHERE user_id = $1', values: ['u1'] }, (error: Error | null | undefined, result: unknown) => (error ? reject(error) : resolve(result))),
         );
-        await new Promise((resolve, reject) => client.query(new pg.Query('UPDATE profiles SET name = $1', ['w1:op1 again'], (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)))));
+        await new Promise((resolve, reject) => client.query(new pg.Query('UPDATE profiles SET name = $1', ['w1:op1 again'], (error: Error | null | undefined, result: unknown) => (error ? reject(error) : resolve(result)))));
       } finally {
         client.release();
       }
