@@ -8,6 +8,7 @@ import { toErrorRecord } from '../error-record.ts';
 import { keyDrawerFor } from '../key-modes.ts';
 import { LiveSessions } from '../live-sessions.ts';
 import { ThreadInterception } from '../intercept/driver-hooks.ts';
+import { mergeUncontrolled } from '../intercept/uncontrolled.ts';
 import { loadScenario, loadStoreModule } from '../load-module.ts';
 import { connectScenario, disconnectScenario, scenarioHookError } from '../scenario-connection.ts';
 import { WorkerOpContext } from '../op-context.ts';
@@ -26,12 +27,13 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
   let store: StoreConnection | undefined;
   let scenario: Scenario | undefined;
   let app: unknown;
+  let interception: ThreadInterception | undefined;
   try {
     try {
       scenario = await loadScenario(task.scenarioModule);
       const storeModule = await loadStoreModule(task.storeModule);
       // Before any connection opens: the statements of the scenario's own code are steps too.
-      ThreadInterception.for(task.storeModule, storeModule.driver, task.target, [task.scenarioModule]);
+      interception = ThreadInterception.for(task.storeModule, storeModule.driver, task.target, [task.scenarioModule]);
       store = await storeModule.open(task.target);
     } catch (thrown) {
       send({ type: 'failed', error: toErrorRecord(thrown) });
@@ -58,7 +60,8 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       } catch (thrown) {
         tally.report.failure = { phase: 'audit', cause: 'error', error: toErrorRecord(thrown) };
       }
-      const uncontrolled = stepping.uncontrolled.take();
+      // Another driver's bytes written where no op's scope reached (a timer's, an event's) are this worker's too: it is alone on its thread.
+      const uncontrolled = mergeUncontrolled([stepping.uncontrolled.take(), interception?.outside.take()]);
       if (uncontrolled !== undefined) tally.report.uncontrolled = uncontrolled;
       send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [] });
     }
