@@ -59,8 +59,10 @@ export function classifyError(error: unknown): Outcome {
 /**
  * True for the database's unique violation, the error Django turns into IntegrityError, on any
  * database: PostgreSQL's 23505, MySQL's 1062, SQLite's SQLITE_CONSTRAINT_PRIMARYKEY or _UNIQUE,
- * as the store classified it; also for an ORM's error that wraps one (Sequelize's
- * UniqueConstraintError, TypeORM's QueryFailedError, Prisma's P2002 with its adapter's cause).
+ * as the store classified it; also for an ORM's error that wraps the driver's (Sequelize's
+ * UniqueConstraintError, TypeORM's QueryFailedError, Drizzle's DrizzleQueryError). Not for Prisma's
+ * P2002, which keeps nothing of the driver's error: racelab's outcomes still count it (run-op.ts),
+ * and Prisma's own `code === 'P2002'` tells it in application code.
  */
 export function isUniqueViolation(error: unknown): boolean {
   return outcomeOf(error) === 'integrity_error';

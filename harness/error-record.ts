@@ -13,10 +13,7 @@ export function toErrorRecord(thrown: unknown): ErrorRecord {
   // An ORM's error around the database's: the database's words are the evidence, the ORM's name says how it reached the op.
   const database = databaseErrorOf(thrown);
   if (database !== undefined && database !== thrown) {
-    const record = toErrorRecord(database);
-    const { name, message } = thrown as { name?: unknown; message?: unknown };
-    record.raisedAs = `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.split('\n')[0] : ''}`;
-    return record;
+    return { ...toErrorRecord(database), raisedAs: raisedAs(thrown) };
   }
   const source = thrown as Record<string, unknown>;
   const record: ErrorRecord = {
@@ -44,4 +41,18 @@ export function databaseCode(error: unknown): string | undefined {
   const { code, errno, sqlState } = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
   if (typeof errno === 'number' && typeof sqlState === 'string') return String(errno);
   return typeof code === 'string' && code !== '' ? code : undefined;
+}
+
+/** The longest `raisedAs` kept. */
+const RAISED_AS_CHARS = 240;
+
+/**
+ * An ORM's error in one line, as `ErrorRecord.raisedAs` names it: its name and its words, whose
+ * lines are joined (Prisma's say what failed on the last of them).
+ */
+export function raisedAs(thrown: unknown): string {
+  const { name, message } = (thrown ?? {}) as { name?: unknown; message?: unknown };
+  const words = (typeof message === 'string' ? message : String(thrown)).split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' ');
+  const line = `${typeof name === 'string' ? name : 'Error'}: ${words}`;
+  return line.length > RAISED_AS_CHARS ? `${line.slice(0, RAISED_AS_CHARS)}…` : line;
 }

@@ -19,7 +19,7 @@ describe("an op's failure", () => {
     });
     expect(opFailure(p2002, duplicate())).toMatchObject({
       outcome: 'integrity_error',
-      error: { code: '23505', message: 'duplicate key value violates unique constraint "profiles_user_id_key"', raisedAs: 'PrismaClientKnownRequestError: Invalid `prisma.profile.upsert()` invocation:' },
+      error: { code: '23505', message: 'duplicate key value violates unique constraint "profiles_user_id_key"', raisedAs: 'PrismaClientKnownRequestError: Invalid `prisma.profile.upsert()` invocation: Unique constraint failed on the fields: (`user_id`)' },
     });
   });
 

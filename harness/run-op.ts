@@ -1,7 +1,7 @@
 import { classifyError } from './classify.ts';
 import { opScope } from './intercept/op-scope.ts';
 import { ObservedStore } from './observed-store.ts';
-import { toErrorRecord } from './error-record.ts';
+import { raisedAs, toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
 import type { ErrorRecord, Outcome, RunConfig, Scenario, StoreConnection } from './types.ts';
@@ -68,7 +68,5 @@ export async function runOneOp(
 export function opFailure(thrown: unknown, failure: unknown): { outcome: Outcome; error: ErrorRecord } {
   const outcome = classifyError(thrown);
   if (outcome !== 'error' || failure === undefined) return { outcome, error: toErrorRecord(thrown) };
-  const { name, message } = thrown as { name?: unknown; message?: unknown };
-  const raisedAs = `${typeof name === 'string' ? name : 'Error'}: ${typeof message === 'string' ? message.trim().split('\n')[0] : String(thrown)}`;
-  return { outcome: classifyError(failure), error: { ...toErrorRecord(failure), raisedAs } };
+  return { outcome: classifyError(failure), error: { ...toErrorRecord(failure), raisedAs: raisedAs(thrown) } };
 }
