@@ -26,7 +26,8 @@ export function toErrorRecord(thrown: unknown): ErrorRecord {
   // mysql2's own errors name the server's error number `errno` and keep a name (ER_DUP_ENTRY) as their code.
   const code = databaseCode(thrown);
   if (code !== undefined) record.code = code;
-  const isDatabaseError = record.severity !== undefined;
+  // A server's error (PostgreSQL's severity, MySQL's SQLSTATE) is the database's words; its stack is the driver's, noise.
+  const isDatabaseError = record.severity !== undefined || record.sqlState !== undefined;
   if (!isDatabaseError && typeof source['stack'] === 'string') record.stack = source['stack'];
   return record;
 }
