@@ -58,6 +58,8 @@ export function errorLines(sample: OpSample): string[] {
   if (error.hint) lines.push(`  HINT:  ${error.hint}`);
   const where = [error.constraint && `constraint ${error.constraint}`, error.table && `table ${[error.schema, error.table].filter(Boolean).join('.')}`];
   if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
+  // What the op's code was handed: the ORM's error around the database's.
+  if (error.raisedAs) lines.push(`  raised to the op as: ${error.raisedAs}`);
   if (sample.key) lines.push(`  session key: ${sample.key}`);
   if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;

@@ -219,3 +219,14 @@ describe('a safe scenario whose statements went around racelab (postgres.js)', (
     expect(report).toMatchObject({ result: { verdict: 'no-evidence' }, scenarios: [{ verdict: 'no-evidence', uncontrolled }], searches: [{ uncontrolled }] });
   });
 });
+
+describe("an IntegrityError an ORM wrapped", () => {
+  const sample = { ...integrityErrorSample(), error: { ...integrityErrorSample().error, raisedAs: 'SequelizeUniqueConstraintError: Validation error' } };
+  const input = inputOf({ points: [{ findings: [findingOf({ name: 'find-or-create', expect: 'unsafe', outcomes: { integrity_error: 4 }, windows: 30, samples: [sample] })] }] });
+
+  it("shows the database's words, and what the op's code was handed", () => {
+    expect(renderTerminal(input, 'report.json')).toContain('  raised to the op as: SequelizeUniqueConstraintError: Validation error');
+    expect(renderMarkdown(input)).toContain('raised to the op as: SequelizeUniqueConstraintError: Validation error');
+    expect(jsonOf(input).scenarios[0].firstLoudViolation.error).toMatchObject({ code: '23505', raisedAs: 'SequelizeUniqueConstraintError: Validation error' });
+  });
+});

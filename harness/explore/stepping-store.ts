@@ -43,8 +43,12 @@ export class SteppingStore extends ObservedStore<StepRecord | undefined> {
     record.result = text;
   }
 
-  /** Tells the coordinator this worker has no more steps in this run. */
+  /**
+   * Tells the coordinator this worker has no more steps in this run. A statement sent after it (a
+   * pool reconnecting in the background, say) runs ungated: nobody would release it.
+   */
   finish(): void {
+    this.gating = false;
     this.gate.finish();
   }
 }
