@@ -103,3 +103,22 @@ export function processesMentioning(text: string): string[] {
     throw new Error(`pgrep could not look for processes (${(error as Error).message}); install procps`);
   }
 }
+
+/**
+ * runCli, at most two at a time within one test file, the rest waiting their turn: for files whose
+ * tests run concurrently (the machine has two cores, and the database needs its share).
+ */
+export function runCliTwoAtATime(): (args: readonly string[]) => Promise<CliResult> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async (args) => {
+    if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve));
+    running++;
+    try {
+      return await runCli(args);
+    } finally {
+      running--;
+      queue.shift()?.();
+    }
+  };
+}

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli, type CliResult } from './cli-process.ts';
+import { runCliTwoAtATime } from './cli-process.ts';
 import { probeMysql } from './mysql-probe.ts';
 import { readReport } from './report-file.ts';
 
@@ -43,18 +43,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const TIMEOUT = 240_000;
 
 /** At most two CLI runs at a time; the rest wait their turn. */
-let running = 0;
-const queue: (() => void)[] = [];
-async function cli(args: readonly string[]): Promise<CliResult> {
-  if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
-  try {
-    return await runCli(args);
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
+const cli = runCliTwoAtATime();
 
 let work: string;
 beforeAll(() => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli as runOne, type CliResult } from './cli-process.ts';
+import { runCliTwoAtATime } from './cli-process.ts';
 import { probeMysql } from './mysql-probe.ts';
 import { readReport } from './report-file.ts';
 
@@ -49,18 +49,7 @@ const indexOf = (lines: string[], pattern: RegExp) => lines.findIndex((line) => 
 const TIMEOUT = 240_000;
 
 /** At most two CLI runs at a time; the rest wait their turn. */
-let running = 0;
-const queue: (() => void)[] = [];
-async function runCli(args: readonly string[]): Promise<CliResult> {
-  if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
-  try {
-    return await runOne(args);
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
+const runCli = runCliTwoAtATime();
 
 let work: string;
 beforeAll(() => {
