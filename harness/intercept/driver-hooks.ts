@@ -7,7 +7,6 @@ import { UncontrolledTally } from './uncontrolled.ts';
 const ignoreEnd: StatementEnd = () => undefined;
 const byStore = new Map<string, ThreadInterception>();
 
-
 /**
  * The harness's side of driver interception in one worker thread: every statement a store's
  * patched driver reports is handed to the store of the op it belongs to (op-scope.ts), where it
