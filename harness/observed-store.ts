@@ -163,7 +163,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return this.statement('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
   }
   update(row: SessionRow) {
-    return this.statement('update', row.key, () => this.inner.update(row), (rows) => `${rows} row${rows === 1 ? '' : 's'}`);
+    return this.statement('update', row.key, () => this.inner.update(row), rowsText);
   }
   lockKey(key: string) {
     return this.statement('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
@@ -178,7 +178,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return this.statement('rollback', undefined, () => this.inner.rollback(), () => 'ok');
   }
   read(keys: readonly string[]) {
-    return this.statement('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => `${rows.size} row${rows.size === 1 ? '' : 's'}`);
+    return this.statement('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => rowsText(rows.size));
   }
   deleteOwned(row: SessionRow) {
     return this.statement('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
@@ -204,8 +204,6 @@ export function sqlVerb(text: string): string {
 function rowsText(rows: number): string {
   return `${rows} row${rows === 1 ? '' : 's'}`;
 }
-
-
 
 /** What a named step returned, briefly: a query result's row count, or `ok`. */
 function describeValue(value: unknown): string {

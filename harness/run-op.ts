@@ -1,10 +1,10 @@
 import { classifyError } from './classify.ts';
 import { opScope } from './intercept/op-scope.ts';
-import { ObservedStore } from './observed-store.ts';
+import type { ObservedStore } from './observed-store.ts';
 import { raisedAs, toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
-import type { ErrorRecord, Outcome, RunConfig, Scenario, StoreConnection } from './types.ts';
+import type { ErrorRecord, Outcome, RunConfig, Scenario } from './types.ts';
 import { OpTimeout, type OpWatchdog } from './op-watchdog.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
@@ -15,7 +15,7 @@ import type { WorkerTally } from './worker-tally.ts';
 export async function runOneOp(
   scenario: Scenario,
   ctx: WorkerOpContext,
-  store: StoreConnection,
+  store: ObservedStore,
   config: RunConfig,
   op: number,
   live: LiveSessions,
@@ -24,11 +24,11 @@ export async function runOneOp(
 ): Promise<Outcome> {
   const { report } = tally;
   ctx.begin(op);
-  if (store instanceof ObservedStore) store.lastStatementFailure = undefined;
+  store.lastStatementFailure = undefined;
   report.ops++;
   try {
     // Every statement the op's own code sends, through whatever pool, is this worker's (intercept/op-scope.ts).
-    const result = await watchdog.guard(store instanceof ObservedStore ? opScope.run(store, () => scenario.op(ctx)) : scenario.op(ctx));
+    const result = await watchdog.guard(opScope.run(store, () => scenario.op(ctx)));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     tally.record('ok', op, undefined, undefined);
     if (result) {
@@ -47,8 +47,7 @@ export async function runOneOp(
     // statement may still hold the connection: a ROLLBACK would queue behind it, and the worker
     // stops anyway.
     if (store.inTransaction && !(thrown instanceof OpTimeout)) await store.rollback().catch(() => undefined);
-    const lastFailure = store instanceof ObservedStore ? store.lastStatementFailure : undefined;
-    const { outcome, error } = thrown instanceof OpTimeout ? { outcome: 'indeterminate' as const, error: toErrorRecord(thrown) } : opFailure(thrown, lastFailure);
+    const { outcome, error } = thrown instanceof OpTimeout ? { outcome: 'indeterminate' as const, error: toErrorRecord(thrown) } : opFailure(thrown, store.lastStatementFailure);
     tally.record(outcome, op, ctx.lastKey, error);
     return outcome;
   } finally {
@@ -56,7 +55,6 @@ export async function runOneOp(
     report.retries += ctx.retries;
   }
 }
-
 
 /**
  * How an op that threw ended, and the error to show. The thrown error's own classification, or that

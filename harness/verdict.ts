@@ -158,8 +158,9 @@ export function stressCheckOf(decision: Decision, finding: Finding): StressCheck
 /**
  * An exploration's verdict: Ctrl-C makes it `interrupted` whatever it had found; else a search, an
  * enumeration or a replay that never ordered two workers' statements, or whose ops sent statements
- * racelab could not schedule, is `no-evidence` unless it broke the property; else it passes when a race was found where the scenario is expected unsafe
- * at every level explored, or none where it is expected safe at every one.
+ * racelab could not schedule, is `no-evidence` unless it broke the property; else it passes when a
+ * race was found where the scenario is expected unsafe at every level explored, or none where it
+ * is expected safe at every one.
  */
 export function explorationVerdict(
   reproduced: boolean,
