@@ -2,23 +2,18 @@
  * The library entry: run a scenario from code and get the findings back as data (the same as
  * report.json), or assert that it is race-free in a test.
  */
-import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
 import { raceFoundMessage } from './race-found-message.ts';
-import { UsageError } from '../cli/cli-errors.ts';
-import { parseDb, REPRODUCE_OPTIONS, WHOLE_NUMBER_RANGES, type ReproduceOptions } from '../cli/reproduce-options.ts';
-import { DJANGO_KEY_SPACE } from '../harness/key-modes.ts';
-import { ALL_ISOLATIONS, KEY_MODES } from '../harness/types.ts';
-import { choiceLabel, FAMILY_ISOLATIONS, familyOfChoice } from '../stores/choice.ts';
-import { runInvocation } from '../cli/run-invocation.ts';
-import type { CommandIo } from '../cli/commands/command.ts';
-import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkOutDir } from '../cli/out-dir.ts';
 import { loadScenario } from '../harness/load-module.ts';
-import { threadsFor } from '../harness/thread-count.ts';
+import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
+import { UsageError } from '../run/errors.ts';
+import { checkOutDir } from '../run/out-dir.ts';
+import { buildRequest, parseDb, type RunOptionName, type RunRequest } from '../run/request.ts';
+import { quietIo } from '../run/run-io.ts';
+import { runInvocation } from '../run/run-request.ts';
 
 /** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
 export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
@@ -83,18 +78,10 @@ export async function race(scenario: Scenario | string | URL, options: RaceOptio
 async function runRace(scenario: Scenario | string | URL, options: RaceOptions): Promise<{ report: JsonReport; reportDir: string | undefined }> {
   const file = scenarioFile(scenario);
   const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
-  const io: CommandIo = {
-    stdout: () => undefined,
-    progress: () => undefined,
-    error: () => undefined,
-    status: () => undefined,
-    signal: options.signal ?? new AbortController().signal,
-    columns: Number.POSITIVE_INFINITY,
-  };
   try {
-    const parsed = runOptions(file, name, options);
+    const request = raceRequest(file, name, options);
     if (options.out !== undefined) await checkOutDir(options.out);
-    const { input, reportDir } = await runInvocation('reproduce', parsed, io, { writeFiles: options.out !== undefined });
+    const { input, reportDir } = await runInvocation('reproduce', request, quietIo(options.signal), { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
     return { report: toJsonReport(input), reportDir };
   } catch (error) {
@@ -138,65 +125,38 @@ function scenarioFile(scenario: Scenario | string | URL): string {
   return fileURLToPath(scenario.module);
 }
 
-/**
- * The run race() asks for, checked by the CLI's own rules (the same ranges, the same database
- * choice), each option named as race() names it.
- */
-function runOptions(file: string, name: string, options: RaceOptions): ReproduceOptions {
-  const whole = (option: keyof typeof WHOLE_NUMBER_RANGES, label: keyof RaceOptions, value: number | undefined): number => {
-    const [min, max] = WHOLE_NUMBER_RANGES[option];
-    const chosen = value ?? Number(REPRODUCE_OPTIONS[option].default);
-    if (!Number.isSafeInteger(chosen) || chosen < min || chosen > max) {
-      throw new RaceError(`${label} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${value}`);
-    }
-    return chosen;
-  };
-  const oneOf = <T extends string>(label: keyof RaceOptions, value: T | undefined, allowed: readonly T[], fallback: T): T => {
-    if (value === undefined) return fallback;
-    if (!allowed.includes(value)) throw new RaceError(`${label} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-    return value;
-  };
-  const keys = oneOf('keys', options.keys, KEY_MODES, 'shrunk');
-  if (keys !== 'shrunk' && (options.keySpace !== undefined || options.occupancy !== undefined)) {
-    throw new RaceError(`keySpace and occupancy apply only to keys: 'shrunk'; keys: '${keys}' draws from the real key space`);
-  }
-  const occupancy = options.occupancy ?? Number(REPRODUCE_OPTIONS.occupancy.default);
-  if (!(occupancy >= 0 && occupancy <= 1)) throw new RaceError(`occupancy must be a number from 0 to 1, got ${options.occupancy}`);
+/** race()'s spelling of each option it shares with the command line; the rules and their words are the request's. */
+const RACE_LABELS: Partial<Record<RunOptionName, keyof RaceOptions>> = {
+  'key-space': 'keySpace',
+  'max-attempts': 'maxAttempts',
+  'op-timeout': 'opTimeoutMs',
+};
+
+/** The run race() asks for: its options handed to the one request, each named as race() names it. */
+function raceRequest(file: string, name: string, options: RaceOptions): RunRequest {
   const shared = options.db === undefined ? process.env[SHARED_DATABASE_ENV] : undefined;
-  const given = options.db ?? shared ?? 'auto';
-  if (options.clients !== undefined && options.workers !== undefined) throw new RaceError('clients and workers are the same option: give one');
-  const workers = options.workers === undefined ? whole('clients', 'clients', options.clients) : whole('workers', 'workers', options.workers);
-  if (options.threads !== undefined && options.threads > workers) {
-    throw new RaceError(`threads must be at most clients (${workers}): a thread without a client has nothing to do, got ${options.threads}`);
-  }
-  const db = parseDb(given);
-  const isolation = oneOf('isolation', options.isolation, ALL_ISOLATIONS, 'read-committed');
-  const offered = FAMILY_ISOLATIONS[familyOfChoice(db)];
-  if (options.isolation !== undefined && !offered.includes(isolation)) {
-    throw new RaceError(`isolation ${isolation} is not offered by db ${JSON.stringify(choiceLabel(db))}, which takes ${offered.join(', ')}`);
-  }
-  return {
-    db: [db],
-    isolationGiven: options.isolation !== undefined,
-    scenarios: [file],
-    allowRemote: options.allowRemote ?? false,
-    expectations: options.expect === undefined ? {} : { [name]: oneOf('expect', options.expect, ['safe', 'unsafe'], 'safe') },
-    rate: Number(REPRODUCE_OPTIONS.rate.default),
-    out: options.out ?? REPRODUCE_OPTIONS.out.default,
-    history: false,
-    // The shared database is gone when the test run ends: a rerun starts its own.
-    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? 'embedded') }),
-    config: {
-      workers,
-      threads: threadsFor(workers, options.threads === undefined ? undefined : whole('threads', 'threads', options.threads)),
-      opsPerWorker: whole('ops', 'ops', options.ops),
-      keys,
-      keySpace: keys === 'shrunk' ? whole('key-space', 'keySpace', options.keySpace) : DJANGO_KEY_SPACE,
-      occupancy,
-      maxAttempts: whole('max-attempts', 'maxAttempts', options.maxAttempts),
-      seed: options.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed', 'seed', options.seed),
-      isolation,
-      opTimeoutMs: whole('op-timeout', 'opTimeoutMs', options.opTimeoutMs),
+  return buildRequest({
+    given: {
+      db: options.db ?? shared,
+      scenario: file,
+      clients: options.clients,
+      workers: options.workers,
+      threads: options.threads,
+      ops: options.ops,
+      keys: options.keys,
+      'key-space': options.keySpace,
+      occupancy: options.occupancy,
+      isolation: options.isolation,
+      'max-attempts': options.maxAttempts,
+      'op-timeout': options.opTimeoutMs,
+      seed: options.seed,
+      ...(options.expect !== undefined && { expect: `${name}=${options.expect}` }),
+      out: options.out,
     },
-  };
+    dbList: false,
+    allowRemote: options.allowRemote ?? false,
+    label: (option) => RACE_LABELS[option] ?? option,
+    // The shared database is gone when the test run ends: a rerun starts its own.
+    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? 'auto') }),
+  });
 }

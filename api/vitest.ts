@@ -1,15 +1,16 @@
 /**
- * racelab/vitest: a vitest global setup that starts one PostgreSQL for the whole test run, so that
- * every race() and expectRaceFree() of the run shares it and a call costs its ops, not a database
- * start. In vitest.config.ts:
+ * racelab/vitest: a vitest global setup that starts one database server for the whole test run, so
+ * that every race() and expectRaceFree() of the run shares it and a call costs its ops, not a
+ * database start. In vitest.config.ts:
  *
  *   export default defineConfig({ test: { globalSetup: ['racelab/vitest'] } });
  *
- * It uses DATABASE_URL when that is set, and otherwise starts an embedded PostgreSQL, which it
- * stops and removes when the run ends (its guardian removes it even if vitest is killed).
+ * It uses DATABASE_URL when that is set, and otherwise starts racelab's default database (an
+ * embedded PostgreSQL), which it stops and removes when the run ends (its guardian removes it even
+ * if vitest is killed).
  */
 import { SHARED_DATABASE_ENV, SHARED_DATABASE_RERUN_ENV } from './race.ts';
-import { startEmbedded } from '../stores/postgres/embedded.ts';
+import { startSharedServer } from '../stores/registry.ts';
 
 let stop: (() => Promise<void>) | undefined;
 
@@ -20,12 +21,12 @@ export async function setup(): Promise<void> {
     process.env[SHARED_DATABASE_RERUN_ENV] = given;
     return;
   }
-  const instance = await startEmbedded();
-  stop = () => instance.stop();
+  const server = await startSharedServer();
+  stop = () => server.stop();
   // Set before vitest starts its workers, which inherit it. The server is gone when the run
-  // ends, so a rerun a test prints starts an embedded PostgreSQL of its own.
-  process.env[SHARED_DATABASE_ENV] = instance.url;
-  process.env[SHARED_DATABASE_RERUN_ENV] = 'embedded';
+  // ends, so a rerun a test prints starts a database of its own.
+  process.env[SHARED_DATABASE_ENV] = server.url;
+  process.env[SHARED_DATABASE_RERUN_ENV] = server.rerunAs;
 }
 
 export async function teardown(): Promise<void> {

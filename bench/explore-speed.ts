@@ -11,7 +11,7 @@ import { choicesPolicy } from '../harness/explore/schedule.ts';
 import { exploreInputs, searchForRace } from '../harness/explore/search.ts';
 import { ISOLATIONS } from '../harness/types.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import { openDatabase, planDatabase } from '../stores/provision.ts';
+import { openDatabase, planDatabase } from '../stores/registry.ts';
 
 const WARM_UP = 20;
 const MEASURED = 200;

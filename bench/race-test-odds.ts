@@ -29,9 +29,9 @@ import { searchForRace } from '../harness/explore/search.ts';
 import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
 import { twoProportionTest } from '../harness/two-proportion.ts';
 import { wilson } from '../harness/wilson.ts';
-import { hasPackage } from '../stores/provision.ts';
+import { hasPackage } from '../stores/registry.ts';
 import { binariesOfMajor } from '../stores/postgres/versions.ts';
-import { EMBEDDED_MAJORS } from '../stores/choice.ts';
+import { EMBEDDED_MAJORS } from '../stores/postgres/descriptor.ts';
 
 const DEFAULTS: RunConfig = {
   workers: 4, threads: threadsFor(4), opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,

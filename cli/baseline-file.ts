@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BaselineEntry } from '../harness/baseline.ts';
 import { SCHEMA_VERSION } from '../reports/json.ts';
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from '../run/errors.ts';
 
 /** The report.json versions a baseline may be: 3 changed only verdicts, not the ops and violations a baseline reads. */
 const BASELINE_VERSIONS: readonly number[] = [2, SCHEMA_VERSION];

@@ -1,13 +1,12 @@
 import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/types.ts';
-import { FAMILY_ISOLATIONS, familyOfChoice } from '../stores/choice.ts';
 import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import type { DatabaseChoice } from '../stores/choice.ts';
-import { UsageError } from './cli-errors.ts';
-import { choiceOption, integerOption, listOption } from './option-rules.ts';
+import { dbWordsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';
+import { UsageError } from '../run/errors.ts';
+import { choiceOption, integerOption, listOption } from '../run/option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
-import { checkIsolationOffered, parseDb } from './reproduce-options.ts';
-import { isScenarioFile } from './scenario-modules.ts';
+import { checkIsolationOffered, parseDb } from '../run/request.ts';
+import { isScenarioFile } from '../run/scenario-modules.ts';
 
 export const EXPLORE_OPTIONS = {
   runs: { default: '100', help: 'inputs to try before the property is taken to hold (1 to 100,000)' },
@@ -18,7 +17,7 @@ export const EXPLORE_OPTIONS = {
   workers: { default: '2', help: 'with --exhaustive: workers (2 to 8)' },
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
-  db: { default: 'auto', help: 'one database, as for reproduce: auto | embedded | embedded@12…18 | mariadb | sqlite | sqlite:PATH | docker[:postgres|mariadb|mysql] | a URL' },
+  db: { default: 'auto', help: `one database, as for reproduce: ${dbWordsHelp()}` },
   out: { default: './racelab-report', help: 'reports go into <out>/<run-id>/, and <out>/latest points at the newest' },
 } as const;
 
@@ -44,12 +43,12 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
   const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive', 'allow-remote'], positionals: 1 });
   const [name] = raw.positionals;
   if (name === undefined) throw new UsageError(`needs a scenario: racelab explore NAME (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')})`);
-  const [scenario] = isScenarioFile(name) ? [name] : listOption('scenario', name, Object.keys(BUILT_IN_SCENARIOS));
+  const [scenario] = isScenarioFile(name) ? [name] : listOption('--scenario', name, Object.keys(BUILT_IN_SCENARIOS));
   const given = (names: readonly OptionName[]) => names.find((option) => raw[option] !== undefined);
   const db = parseDb(raw.db ?? 'auto');
   const out = raw.out ?? EXPLORE_OPTIONS.out.default;
   if (out.trim() === '') throw new UsageError('--out must not be empty');
-  const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('isolation', raw.isolation, ALL_ISOLATIONS);
+  const isolation = raw.isolation === undefined ? undefined : choiceOption<Isolation>('--isolation', raw.isolation, ALL_ISOLATIONS);
   if (isolation !== undefined) checkIsolationOffered(isolation, [db]);
   const common = { allowRemote: raw.flags.has('allow-remote'), scenario: scenario!, db, out };
 
@@ -71,10 +70,10 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
       mode: {
         kind: 'exhaustive',
         input: {
-          workers: integerOption('workers', raw.workers ?? '2', 2, 8),
-          opsPerWorker: integerOption('ops', raw.ops ?? '1', 1, 20),
-          keySpace: integerOption('key-space', raw['key-space'] ?? '1', 1, 64),
-          isolation: isolation ?? FAMILY_ISOLATIONS[familyOfChoice(db)][0]!,
+          workers: integerOption('--workers', raw.workers ?? '2', 2, 8),
+          opsPerWorker: integerOption('--ops', raw.ops ?? '1', 1, 20),
+          keySpace: integerOption('--key-space', raw['key-space'] ?? '1', 1, 64),
+          isolation: isolation ?? isolationsOfChoice(db)[0]!,
           keySeed: 0,
         },
       },
@@ -87,10 +86,10 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
     ...common,
     mode: {
       kind: 'search',
-      runs: integerOption('runs', raw.runs ?? '100', 1, 100_000),
-      ...(raw.seed !== undefined && { seed: integerOption('seed', raw.seed, 0, 2 ** 32 - 1) }),
+      runs: integerOption('--runs', raw.runs ?? '100', 1, 100_000),
+      ...(raw.seed !== undefined && { seed: integerOption('--seed', raw.seed, 0, 2 ** 32 - 1) }),
       ...(raw.path !== undefined && { path: checkPath(raw.path) }),
-      isolations: isolation ? [isolation] : [...FAMILY_ISOLATIONS[familyOfChoice(db)]],
+      isolations: isolation ? [isolation] : [...isolationsOfChoice(db)],
     },
   };
 }

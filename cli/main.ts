@@ -2,8 +2,8 @@
  * The thin entry: picks the command, runs it, and turns what it returns or throws into an exit
  * code. The only place that touches process.exit.
  */
-import { TOOL } from './tool-info.ts';
-import { InfrastructureError, UsageError } from './cli-errors.ts';
+import { TOOL } from '../run/tool-info.ts';
+import { InfrastructureError, UsageError } from '../run/errors.ts';
 import type { Command, CommandIo } from './commands/command.ts';
 import { EXIT } from './exit-codes.ts';
 import { registeredLeftovers, runEmergencyCleanups } from '../stores/shared/emergency.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from './parse-flags.ts';
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from '../run/errors.ts';
 
 describe('parseFlags', () => {
   const known = ['workers', 'key-space'] as const;

@@ -1,4 +1,4 @@
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from '../run/errors.ts';
 
 /**
  * Reads `--name value` and `--name=value` pairs for the known option names, bare `--flag`s, and

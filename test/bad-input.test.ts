@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clustersOf, startCli } from './cli-process.ts';
+import { runMain } from './cli-in-process.ts';
 
 let work: string;
 beforeAll(() => {
@@ -13,8 +14,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const SCENARIOS = 'naive-save, naive-upsert, select-for-update, serializable-save, on-conflict, advisory-lock, atomic-create';
 
 /**
- * Every way a user can get the command line wrong, run as a user would: one line on stderr that
- * names the option and the rule, exit 2, nothing printed on stdout, nothing started or created.
+ * Every way a user can get the command line wrong: one line on stderr that names the option and
+ * the rule, exit 2, nothing printed on stdout, nothing started or created. Each case runs the CLI's
+ * main() in this process; a few run as a user would, in a process of their own, for what the
+ * process adds (the exit code, the streams).
  */
 const CASES: [string[], string][] = [
   [['reproduce', '--workers', '0'], 'racelab reproduce: --workers must be a whole number from 1 to 64, got "0"'],
@@ -37,7 +40,7 @@ const CASES: [string[], string][] = [
   [['reproduce', '--scenario', 'naive-sav'], `racelab reproduce: --scenario "naive-sav" is not one of ${SCENARIOS} (did you mean naive-save?)`],
   [['reproduce', '--scenario', 'naive-save,naive-save'], 'racelab reproduce: --scenario names a value twice: "naive-save,naive-save"'],
   [['reproduce', '--db', 'redis://root@localhost/x'], 'racelab reproduce: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "redis://…"'],
-  [['reproduce', '--db', 'oracle'], 'racelab reproduce: --db must be auto, embedded, mariadb, sqlite, docker, docker:postgres, docker:mariadb, docker:mysql, embedded@N, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
+  [['reproduce', '--db', 'oracle'], 'racelab reproduce: --db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   [['reproduce', '--db', 'embedded@9'], 'racelab reproduce: --db embedded@N takes a PostgreSQL major from 12 to 18, got "embedded@9"'],
   [['reproduce', '--db', 'embedded,sqlite,embedded'], 'racelab reproduce: --db names a database twice: "embedded"'],
   [['reproduce', '--db', 'embedded,sqlite', '--sweep', 'key-space=4,8'], 'racelab reproduce: --sweep and a list of databases in --db cannot be given together: the table is databases × scenarios, or values × scenarios'],
@@ -45,7 +48,7 @@ const CASES: [string[], string][] = [
   [['reproduce', '--db', 'embedded,sqlite', '--isolation', 'deferred'], 'racelab reproduce: --isolation deferred is not offered by --db embedded, which takes read-committed, repeatable-read, serializable'],
   [['reproduce', '--db', 'postgres://'], 'racelab reproduce: --db URL must name a host, e.g. postgres://user@127.0.0.1:5432/db'],
   [['reproduce', '--db', 'mariadb://'], 'racelab reproduce: --db URL must name a host, e.g. mariadb://user@127.0.0.1:3306/db'],
-  [['reproduce', '--db', 'docker:oracle'], 'racelab reproduce: --db must be auto, embedded, mariadb, sqlite, docker, docker:postgres, docker:mariadb, docker:mysql, embedded@N, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "docker:oracle"'],
+  [['reproduce', '--db', 'docker:oracle'], 'racelab reproduce: --db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "docker:oracle"'],
   [
     ['reproduce', '--db', 'postgres://racer:s3cret@db.example.com/app'],
     'racelab reproduce: --db postgres://racer:***@db.example.com/app is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want',
@@ -84,16 +87,35 @@ const CASES: [string[], string][] = [
   [['explore', 'naive-save', '--schedule', 'x', '--seed', '1'], 'racelab explore: --schedule replays one interleaving and cannot go with --seed'],
   [['explore', 'naive-save', '--schedule', 'workers=2'], 'racelab explore: --schedule needs ops=…'],
   [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
-  [['list', '--db', 'oracle'], 'racelab list: --db must be auto, embedded, mariadb, sqlite, docker, docker:postgres, docker:mariadb, docker:mysql, embedded@N, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
+  [['list', '--db', 'oracle'], 'racelab list: --db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
   [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],
-  [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a server\'s URL (postgres://… or mysql://…), got "embedded"'],
+  [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a server\'s URL (postgres://… or postgresql://… or mysql://… or mariadb://…), got "embedded"'],
   [['clean', '--dry-run=yes'], 'racelab clean: --dry-run takes no value'],
   [['clean', '--db', 'redis://root@127.0.0.1/test'], 'racelab clean: --db URL must start with postgres://, postgresql://, mysql://, mariadb://, got "redis://…"'],
 ];
 
 describe(`bad input: ${CASES.length} cases, each one line naming the option and the rule, exit 2, nothing started or created`, () => {
   it.each(CASES)('%j', async (args, message) => {
+    const result = await runMain(args, { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    expect(result.stderr).toBe(`${message}\n`);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(work, 'racelab-report'))).toBe(false);
+    expect(clustersOf(process.pid)).toEqual([]);
+  });
+
+  it('has at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('bad input, as a user meets it: its own process, one line on stderr, exit 2', () => {
+  // One of each command that starts something when its input is good, and the unknown command.
+  const chosen = CASES.filter(([args]) => ['reproduce', 'explore', 'gate', 'list', 'clean', 'explode'].includes(args[0]!)).filter(
+    ([args], index, all) => all.findIndex(([other]) => other[0] === args[0]) === index,
+  );
+  it.each(chosen)('%j', async (args, message) => {
     const { child, done } = startCli(args, { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
     const result = await done;
     expect(result.stderr).toBe(`${message}\n`);
@@ -101,9 +123,5 @@ describe(`bad input: ${CASES.length} cases, each one line naming the option and 
     expect(result.stdout).toBe('');
     expect(existsSync(join(work, 'racelab-report'))).toBe(false);
     expect(clustersOf(child.pid!)).toEqual([]);
-  });
-
-  it('has at least 25 cases', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(25);
   });
 });

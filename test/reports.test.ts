@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM, renderInChromium } from './chromium.ts';
 import { runCli } from './cli-process.ts';
 import { readReport } from './report-file.ts';
-import { TOOL } from '../cli/tool-info.ts';
-import { toolSource } from '../cli/tool-source.ts';
+import { TOOL } from '../run/tool-info.ts';
+import { toolSource } from '../run/tool-source.ts';
 import { racelabSource } from '../reports/rerun-words.ts';
 
 let work: string;

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe } from 'vitest';
-import { hasPackage } from '../stores/provision.ts';
+import { hasPackage } from '../stores/registry.ts';
 import { SQLITE_DIRECTORY_PREFIX } from '../stores/shared/server-directories.ts';
 
 export const SQLITE_DRIVER = hasPackage('better-sqlite3');

@@ -61,12 +61,14 @@ describe('the library API on the examples', () => {
 describe('race() checks its options by the CLI’s rules, each named as race() names it, before anything starts', () => {
   it.each([
     [{ workers: 0 }, 'workers must be a whole number from 1 to 64, got 0'],
+    [{ clients: 2, threads: 3 }, 'threads must be at most clients (2): a thread without a client has nothing to do, got 3'],
+    [{ opTimeoutMs: 5 }, 'opTimeoutMs must be a whole number from 10 to 3,600,000, got 5'],
     [{ ops: 2.5 }, 'ops must be a whole number from 1 to 1,000,000, got 2.5'],
     [{ keySpace: 0 }, 'keySpace must be a whole number from 1 to 1,000,000,000, got 0'],
-    [{ keys: 'django' as const, keySpace: 8 }, "keySpace and occupancy apply only to keys: 'shrunk'; keys: 'django' draws from the real key space"],
+    [{ keys: 'django' as const, keySpace: 8 }, 'keySpace applies only to keys shrunk; keys django draws from the real key space'],
     [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, deferred, immediate, got "serialisable"'],
     [{ occupancy: 2 }, 'occupancy must be a number from 0 to 1, got 2'],
-    [{ db: 'oracle' }, '--db must be auto, embedded, mariadb, sqlite, docker, docker:postgres, docker:mariadb, docker:mysql, embedded@N, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
+    [{ db: 'oracle' }, 'db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   ])('%j', async (options, message) => {
     await expect(race(thinkTime, options)).rejects.toThrow(new RaceError(message));
   });

@@ -1,25 +1,29 @@
-import { findOrphanServers, removeOrphanServer } from '../../stores/shared/orphan-servers.ts';
-import { cleanOrphanNamespaces } from '../../stores/orphans.ts';
+import { cleanLocalServers, localServerKinds } from '../../stores/shared/orphan-servers.ts';
+import { cleanOrphanNamespaces, databaseOfUrl, registeredDatabases, urlSchemes } from '../../stores/registry.ts';
 import { redactUrl } from '../../stores/shared/redact-url.ts';
-import { InfrastructureError, UsageError } from '../cli-errors.ts';
+import { InfrastructureError, UsageError } from '../../run/errors.ts';
 import { EXIT } from '../exit-codes.ts';
 import { parseFlags } from '../parse-flags.ts';
-import { parseDb } from '../reproduce-options.ts';
+import { parseDb } from '../../run/request.ts';
 import type { Command } from './command.ts';
 
 export const cleanCommand: Command = {
-  help: () =>
-    [
-      'usage: racelab clean [--db postgres://…|mysql://…] [--dry-run]',
+  help: () => {
+    const servers = urlSchemes().map((scheme) => `${scheme}…`);
+    const namespaces = registeredDatabases().filter((d) => d.leftovers !== undefined && d.cleanOrphans !== undefined);
+    return [
+      `usage: racelab clean [--db ${servers.join('|')}] [--dry-run]`,
       '',
-      '  removes the embedded PostgreSQL clusters, throwaway MariaDB servers and SQLite run directories',
-      '  in the temp directory whose racelab process is gone (a server stopped first); with --db (or',
-      '  DATABASE_URL) also the racelab_<runid> schemas (PostgreSQL) or databases (MySQL/MariaDB) on',
-      '  that server that no live run holds. A live run\'s server, schema or database is never touched.',
+      `  removes what racelab runs killed without their cleanup left in the temp directory, whose`,
+      `  racelab process is gone (a server stopped first): ${localServerKinds().join(', ')}.`,
+      '  With --db (or DATABASE_URL) also, on that server:',
+      ...namespaces.map((d) => `    ${d.title}: ${d.leftovers}`),
+      "  A live run's server, schema or database is never touched.",
       '',
       '  --db URL     the server whose orphaned run namespaces to drop (default DATABASE_URL, if set)',
       '  --dry-run    list what would be removed, and remove nothing',
-    ].join('\n'),
+    ].join('\n');
+  },
   async run(args, io) {
     const flags = parseFlags('clean', args, ['db'], { flags: ['dry-run'] });
     const dryRun = flags.flags.has('dry-run');
@@ -27,7 +31,9 @@ export const cleanCommand: Command = {
     let url: string | undefined;
     if (raw !== undefined) {
       const choice = parseDb(raw);
-      if (typeof choice !== 'object') throw new UsageError(`--db for clean must be a server's URL (postgres://… or mysql://…), got ${JSON.stringify(raw)}`);
+      if (typeof choice !== 'object' || databaseOfUrl(choice.url)?.cleanOrphans === undefined) {
+        throw new UsageError(`--db for clean must be a server's URL (${urlSchemes().map((s) => `${s}…`).join(' or ')}), got ${JSON.stringify(redactUrl(raw))}`);
+      }
       url = choice.url;
     }
     const lines = [...cleanLocalServers(dryRun)];
@@ -45,12 +51,3 @@ export const cleanCommand: Command = {
     return EXIT.ok;
   },
 };
-
-/** Removes (or lists) the orphaned local servers (embedded clusters, throwaway MariaDB servers), one line each. */
-export function cleanLocalServers(dryRun: boolean): string[] {
-  return findOrphanServers().map((orphan) => {
-    if (!dryRun) removeOrphanServer(orphan);
-    const server = orphan.serverPid === undefined ? 'no server ran' : `its server (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
-    return `${dryRun ? 'would remove' : 'removed'} ${orphan.kind.label} ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
-  });
-}

@@ -10,17 +10,17 @@ import type { DatabaseFamily, Isolation, Scenario } from '../../harness/types.ts
 import { exhaustiveLine, headerLines, interruptedEnumerationLine, interruptedSearchLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
 import { rerunTerminalLines } from '../../reports/rerun-words.ts';
 import { plural } from '../../reports/format.ts';
-import { InfrastructureError, UsageError } from '../cli-errors.ts';
-import { dbArgument, givenCommandLine } from '../replay-command.ts';
+import { InfrastructureError, UsageError } from '../../run/errors.ts';
+import { dbArgument, givenCommandLine } from '../../run/replay-command.ts';
 import { exploreReplayCommand } from '../explore-rerun.ts';
-import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from '../scenario-copies.ts';
+import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from '../../run/scenario-copies.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
-import { openCommandDatabase } from '../open-database.ts';
-import { scenarioModules } from '../scenario-modules.ts';
-import { TOOL } from '../tool-info.ts';
-import { toolSource } from '../tool-source.ts';
-import { checkOutDir, runReportDir, writeRunReports } from '../out-dir.ts';
+import { openRunDatabase } from '../../run/open-database.ts';
+import { scenarioModules } from '../../run/scenario-modules.ts';
+import { TOOL } from '../../run/tool-info.ts';
+import { toolSource } from '../../run/tool-source.ts';
+import { checkOutDir, runReportDir, writeRunReports } from '../../run/out-dir.ts';
 import { renderExploreReports, type ExploreEvidence } from '../../reports/explore-report.ts';
 import type { ExploreVerdict } from '../../reports/explore-markdown.ts';
 import { explorationWords } from '../../reports/check-words.ts';
@@ -47,7 +47,7 @@ export const exploreCommand: Command = {
     const [scenarioModule] = await scenarioModules('explore', [options.scenario]);
     // A scenario file is copied beside the reports, and their replay commands name the copy.
     const copies = await planScenarioCopies([options.scenario]);
-    const { plan, database } = await openCommandDatabase(options.db, io, options.allowRemote);
+    const { plan, database } = await openRunDatabase(options.db, io, options.allowRemote);
     try {
       const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
       const explorer = await Explorer.start(database, scenarioModule!, workers, io.signal);

@@ -3,13 +3,13 @@ import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { plural } from '../../reports/format.ts';
 import { readBaseline } from '../baseline-file.ts';
-import { dbArgument } from '../replay-command.ts';
+import { dbArgument } from '../../run/replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
-import { checkOutDir } from '../out-dir.ts';
-import { durationOption, fractionOption, integerOption } from '../option-rules.ts';
+import { checkOutDir } from '../../run/out-dir.ts';
+import { durationOption, fractionOption, integerOption } from '../../run/option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
-import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
-import { runInvocation, type RanScenario } from '../run-invocation.ts';
+import { parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { runInvocation, type RanScenario } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command } from './command.ts';
 
@@ -28,14 +28,14 @@ export const gateCommand: Command = {
       `  --alpha A        significance of the baseline test (default ${DEFAULT_ALPHA})`,
       `  --explore-runs N inputs the search tries per scenario after the stress run; 0 for none (default ${DEFAULT_EXPLORE_RUNS})`,
       `  --explore-time T time cap of each scenario's search, e.g. 30s or 2m (default ${DEFAULT_EXPLORE_TIME})`,
-      ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(14)} ${o.help}`),
+      ...runOptionsHelp(14, false),
     ].join('\n'),
 
   async run(args, io) {
-    const options = parseReproduceOptions(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
-    const alpha = fractionOption('alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
-    const runs = integerOption('explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
-    const timeLimitMs = durationOption('explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);
+    const options = parseRunFlags(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
+    const alpha = fractionOption('--alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
+    const runs = integerOption('--explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
+    const timeLimitMs = durationOption('--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);
     const budget = runs === 0 ? undefined : { runs, timeLimitMs };
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);

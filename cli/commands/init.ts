@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../exit-codes.ts';
-import { UsageError } from '../cli-errors.ts';
+import { UsageError } from '../../run/errors.ts';
 import { parseFlags } from '../parse-flags.ts';
 import type { Command } from './command.ts';
 

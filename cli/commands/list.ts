@@ -1,13 +1,13 @@
 import { lackingReason } from '../../harness/capabilities.ts';
 import { loadScenario } from '../../harness/load-module.ts';
-import type { DatabaseFamily, Scenario, StatementTrace } from '../../harness/types.ts';
+import type { Capability, DatabaseFamily, Scenario, StatementTrace } from '../../harness/types.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
 import { EXIT } from '../exit-codes.ts';
-import { listOption } from '../option-rules.ts';
+import { listOption } from '../../run/option-rules.ts';
 import { parseFlags } from '../parse-flags.ts';
-import { parseDb } from '../reproduce-options.ts';
+import { parseDb } from '../../run/request.ts';
 import { newRunId } from '../../harness/run-id.ts';
-import { FAMILY_LACKS, familyOfChoice, type DatabaseChoice } from '../../stores/choice.ts';
+import { databaseOfChoice, type DatabaseChoice } from '../../stores/registry.ts';
 import type { Command, CommandIo } from './command.ts';
 
 export const listCommand: Command = {
@@ -27,25 +27,22 @@ export const listCommand: Command = {
     const db = parseDb(flags.db ?? 'auto');
     if (flags.sql === undefined) {
       // Known from the choice alone: listing starts nothing and reaches nothing.
-      const family = familyOfChoice(db);
-      const lines: string[] = [`on ${FAMILY_NAMES[family]}:`, ''];
-      for (const name of names) lines.push(...describe(await loadScenario(BUILT_IN_SCENARIOS[name]!), family), '');
+      const database = databaseOfChoice(db);
+      const lines: string[] = [`on ${database.title}:`, ''];
+      for (const name of names) lines.push(...describe(await loadScenario(BUILT_IN_SCENARIOS[name]!), database.family, database.lacks), '');
       io.stdout(lines.join('\n'));
       return EXIT.ok;
     }
-    const [name] = listOption('sql', flags.sql, names);
+    const [name] = listOption('--sql', flags.sql, names);
     return listSql(name!, db, io, flags.flags.has('allow-remote'));
   },
 };
 
-/** How the listing names a family: what a user picks with --db. */
-const FAMILY_NAMES: Readonly<Record<DatabaseFamily, string>> = { postgresql: 'PostgreSQL', mysql: 'MySQL and MariaDB', sqlite: 'SQLite' };
-
-function describe(scenario: Scenario, family: DatabaseFamily): string[] {
+function describe(scenario: Scenario, family: DatabaseFamily, lacks: Partial<Record<Capability, string>>): string[] {
   const isDefault = (DEFAULT_SCENARIOS as readonly string[]).includes(scenario.name);
   const isolation = scenario.isolation === undefined ? 'autocommit' : scenario.isolation === 'configured' ? 'takes --isolation' : scenario.isolation;
   const on = scenario.expectOn?.[family];
-  const lacking = lackingReason(scenario.needs, FAMILY_LACKS[family]);
+  const lacking = lackingReason(scenario.needs, lacks);
   if (lacking !== undefined) return [`${scenario.name}  (skipped here: ${lacking})`, `  origin: ${scenario.origin}`];
   const lines = [
     `${scenario.name}  (expected ${on?.expect ?? scenario.expect}; ${isolation}${isDefault ? '; runs by default' : ''})`,
@@ -60,8 +57,8 @@ function describe(scenario: Scenario, family: DatabaseFamily): string[] {
 
 async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
   // Loaded here: the catalogue alone must start fast, without the driver or the engine.
-  const [{ openCommandDatabase }, { traceOp }] = await Promise.all([import('../open-database.ts'), import('../../harness/trace-op.ts')]);
-  const { database } = await openCommandDatabase(db, io, allowRemote);
+  const [{ openRunDatabase }, { traceOp }] = await Promise.all([import('../../run/open-database.ts'), import('../../harness/trace-op.ts')]);
+  const { database } = await openRunDatabase(db, io, allowRemote);
   try {
     const lacking = lackingReason((await loadScenario(BUILT_IN_SCENARIOS[name]!)).needs, database.lacks);
     if (lacking !== undefined) {

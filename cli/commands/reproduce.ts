@@ -4,14 +4,14 @@ import { checkLine } from '../../reports/check-words.ts';
 import { renderTerminal } from '../../reports/terminal.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { renderTrac } from '../../reports/trac.ts';
-import { choiceOption } from '../option-rules.ts';
+import { choiceOption } from '../../run/option-rules.ts';
 
 /** What `--format` can print on stdout; every one of them is also written to the run's directory. */
 const FORMATS = ['terminal', 'markdown', 'trac'] as const;
 import { exitCodeOf } from '../exit-codes.ts';
-import { checkOutDir } from '../out-dir.ts';
-import { parseReproduceOptions, REPRODUCE_OPTIONS } from '../reproduce-options.ts';
-import { runInvocation } from '../run-invocation.ts';
+import { checkOutDir } from '../../run/out-dir.ts';
+import { parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { runInvocation } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command, CommandIo } from './command.ts';
 
@@ -20,15 +20,15 @@ export const reproduceCommand: Command = {
     [
       'usage: racelab reproduce [options]',
       '',
-      ...Object.entries(REPRODUCE_OPTIONS).map(([name, o]) => `  --${name.padEnd(13)} ${o.help} (default ${o.default})`),
+      ...runOptionsHelp(13),
       `  --format      what stdout gets: ${FORMATS.join(' | ')} (Trac wiki syntax, for Django's tracker) (default terminal)`,
       '  --history       also write every op as JSON Lines in Jepsen\'s history shape (history-<scenario>.jsonl)',
       '  --allow-remote  allow a server that is not on this machine',
     ].join('\n'),
 
   async run(args, io) {
-    const options = parseReproduceOptions(args, 'reproduce', {}, ['format']);
-    const format = choiceOption('format', options.extra['format'] ?? 'terminal', FORMATS);
+    const options = parseRunFlags(args, 'reproduce', {}, ['format']);
+    const format = choiceOption('--format', options.extra['format'] ?? 'terminal', FORMATS);
     await checkOutDir(options.out);
     sizeHeapsForMemory();
     const { input, reportDir } = await runInvocation('reproduce', options, io, { commandLine: ['reproduce', ...args] });

@@ -78,14 +78,7 @@ export function notIntercepted(drivers: readonly string[]): string {
   return `sent through a driver racelab does not intercept; on this database it sees and schedules ${supported}`;
 }
 
-/** The database's TCP port, from the run's connection string; undefined for a file. */
+/** The database's TCP port, as the run's connection options give it; undefined for a file. */
 function tcpPort(target: StoreTarget): number | undefined {
-  if (target.database.family === 'sqlite') return undefined;
-  try {
-    const url = new URL(target.database.url);
-    if (url.port !== '') return Number(url.port);
-    return target.database.family === 'postgresql' ? 5432 : 3306;
-  } catch {
-    return undefined;
-  }
+  return target.database.connection.port;
 }

@@ -1,6 +1,5 @@
 import mysql from 'mysql2/promise';
-import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
-import type { Database, QueryClient, StoreTarget } from '../../harness/types.ts';
+import { ISOLATIONS, type Database, type QueryClient, type StoreTarget } from '../../harness/types.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
@@ -63,8 +62,8 @@ export async function connectMysqlDatabase(kind: Database['kind'], url: string, 
     version,
     storeModule: SESSION_STORE,
     defaultIsolation: 'repeatable-read',
-    isolations: FAMILY_ISOLATIONS.mysql,
-    lacks: FAMILY_LACKS.mysql,
+    isolations: ISOLATIONS,
+    lacks: {},
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const database = runNamespaceName(runId);
       openDatabases.opened(database);

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
-import type { Database, StoreTarget } from '../../harness/types.ts';
+import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/types.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';
@@ -54,8 +53,8 @@ export async function connectDatabase(
     version,
     storeModule: SESSION_STORE,
     defaultIsolation: 'read-committed',
-    isolations: FAMILY_ISOLATIONS.postgresql,
-    lacks: FAMILY_LACKS.postgresql,
+    isolations: ISOLATIONS,
+    lacks: {},
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const schema = runNamespaceName(runId);
       openSchemas.opened(schema);

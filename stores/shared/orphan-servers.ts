@@ -80,3 +80,20 @@ function runningServer(directory: string, kind: ServerDirectoryKind): number | u
   }
   return pid;
 }
+
+/**
+ * Removes (or with `dryRun` only lists) the orphaned local servers (embedded clusters, throwaway
+ * servers, SQLite run directories) in the temp directory, one line each.
+ */
+export function cleanLocalServers(dryRun: boolean): string[] {
+  return findOrphanServers().map((orphan) => {
+    if (!dryRun) removeOrphanServer(orphan);
+    const server = orphan.serverPid === undefined ? 'no server ran' : `its server (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
+    return `${dryRun ? 'would remove' : 'removed'} ${orphan.kind.label} ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;
+  });
+}
+
+/** What `racelab clean` looks for in the temp directory, as its help names them. */
+export function localServerKinds(): string[] {
+  return SERVER_DIRECTORY_KINDS.map((kind) => `${kind.label.replace(/y$/, 'ie')}s`);
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database, StoreTarget } from '../../harness/types.ts';
-import { FAMILY_ISOLATIONS, FAMILY_LACKS } from '../choice.ts';
+import { SQLITE_ISOLATIONS, SQLITE_LACKS } from './traits.ts';
 import { registerEmergencyCleanup } from '../shared/emergency.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
 import { openServerDirectory, type ServerDirectory } from '../shared/server-process.ts';
@@ -57,8 +57,8 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
     version,
     storeModule: SESSION_STORE,
     defaultIsolation: 'deferred',
-    isolations: FAMILY_ISOLATIONS.sqlite,
-    lacks: FAMILY_LACKS.sqlite,
+    isolations: SQLITE_ISOLATIONS,
+    lacks: SQLITE_LACKS,
     async createRunSchema(runId: string): Promise<StoreTarget> {
       const file = fileOf(runId);
       if (named !== undefined && open.size > 0) throw new Error(`${named} holds a run already: one run at a time on a named file`);

@@ -17,15 +17,15 @@ import { renderJson } from '../reports/json.ts';
 import { renderJunit } from '../reports/junit.ts';
 import { renderMarkdown } from '../reports/markdown.ts';
 import { progressLine } from '../reports/progress-line.ts';
-import { UsageError } from './cli-errors.ts';
-import type { CommandIo } from './commands/command.ts';
+import { UsageError } from './errors.ts';
+import type { RunIo } from './run-io.ts';
 import { scenarioModules } from './scenario-modules.ts';
-import { openPlannedDatabase, planCommandDatabase } from './open-database.ts';
-import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
+import { openPlannedDatabase, planRunDatabase } from './open-database.ts';
+import { choiceLabel, type DatabaseChoice } from '../stores/registry.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
 import { givenCommandLine, replayCommand } from './replay-command.ts';
 import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
-import type { ReproduceOptions } from './reproduce-options.ts';
+import type { RunRequest } from './request.ts';
 import { TOOL } from './tool-info.ts';
 import { toolSource } from './tool-source.ts';
 
@@ -72,7 +72,7 @@ export interface RanScenario {
  * report.json, report.md, junit.xml, report.html and report.trac.txt into a directory of this run's
  * own. Verdicts and exit codes are the caller's.
  */
-export async function runInvocation(command: string, options: ReproduceOptions, io: CommandIo, extras: InvocationExtras = {}): Promise<Invocation> {
+export async function runInvocation(command: string, options: RunRequest, io: RunIo, extras: InvocationExtras = {}): Promise<Invocation> {
   const { writeFiles = true } = extras;
   // The run's own directory is named now: the history streams into it while the run goes.
   const reportDir = runReportDir(options.out);
@@ -86,7 +86,7 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
   if (stray !== undefined) throw new UsageError(`--expect names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
   // Every database is planned (and a remote one refused) before any starts.
   const plans = [];
-  for (const choice of options.db) plans.push({ choice, plan: await planCommandDatabase(choice, options.allowRemote) });
+  for (const choice of options.db) plans.push({ choice, plan: await planRunDatabase(choice, options.allowRemote) });
   const list = plans.length > 1;
   const points: ReportPoint[] = [];
   const databases: ReportDatabase[] = [];
@@ -217,13 +217,13 @@ export async function runInvocation(command: string, options: ReproduceOptions, 
 }
 
 /** The config as given, at the level the first database ran at when `--isolation` was not given. */
-function configAsRun(options: ReproduceOptions, points: readonly ReportPoint[]): RunConfig {
+function configAsRun(options: RunRequest, points: readonly ReportPoint[]): RunConfig {
   const first = points[0];
   return first === undefined || options.isolationGiven ? options.config : { ...options.config, isolation: first.config.isolation };
 }
 
 /** The config at one point: the swept value, and the database's own first level when `--isolation` was not given. */
-function configAt(options: ReproduceOptions, value: number | undefined, database: Database): RunConfig {
+function configAt(options: RunRequest, value: number | undefined, database: Database): RunConfig {
   const config = options.isolationGiven ? options.config : { ...options.config, isolation: database.isolations[0]! };
   if (value === undefined || !options.sweep) return config;
   if (options.sweep.parameter === 'key-space') return { ...config, keySpace: value };
@@ -231,7 +231,7 @@ function configAt(options: ReproduceOptions, value: number | undefined, database
 }
 
 /** What tells one point's history files from another's: the swept value, or the database of a list. */
-function historySuffix(options: ReproduceOptions, value: number | undefined, database: string | undefined): string {
+function historySuffix(options: RunRequest, value: number | undefined, database: string | undefined): string {
   if (value !== undefined) return `-${options.sweep!.parameter}=${value}`;
   return database === undefined ? '' : `-${database.replace(/[^a-zA-Z0-9@.]+/g, '_')}`;
 }

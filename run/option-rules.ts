@@ -1,21 +1,22 @@
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from './errors.ts';
 
 /**
- * The rules options are checked against. Each error names the option, the rule and what was
- * given, in one line, from this one table of wordings.
+ * The rules options are checked against. Each error names the option as its front door spells it
+ * (`--key-space` on the command line, `keySpace` for race()), the rule and what was given, in one
+ * line, from this one table of wordings.
  */
-export function integerOption(option: string, raw: string, min: number, max: number): number {
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+export function integerOption(option: string, raw: string | number, min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
 
-export function fractionOption(option: string, raw: string, min: number, max: number): number {
-  const value = /^\d*\.?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+export function fractionOption(option: string, raw: string | number, min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : /^\d*\.?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`--${option} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`${option} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -23,7 +24,7 @@ export function fractionOption(option: string, raw: string, min: number, max: nu
 export function choiceOption<T extends string>(option: string, raw: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   const hint = closest(raw, allowed);
-  throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}${hint ? ` (did you mean ${hint}?)` : ''}`);
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}${hint ? ` (did you mean ${hint}?)` : ''}`);
 }
 
 export function listOption(option: string, raw: string, allowed: readonly string[]): string[] {
@@ -32,10 +33,10 @@ export function listOption(option: string, raw: string, allowed: readonly string
   if (unknown !== undefined) {
     const hint = closest(unknown, allowed);
     throw new UsageError(
-      `--${option} ${JSON.stringify(unknown)} is not one of ${allowed.join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`,
+      `${option} ${JSON.stringify(unknown)} is not one of ${allowed.join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`,
     );
   }
-  if (new Set(names).size !== names.length) throw new UsageError(`--${option} names a value twice: ${JSON.stringify(raw)}`);
+  if (new Set(names).size !== names.length) throw new UsageError(`${option} names a value twice: ${JSON.stringify(raw)}`);
   return names;
 }
 
@@ -69,7 +70,7 @@ export function durationOption(option: string, raw: string, minMs: number, maxMs
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
   const value = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : Number.NaN;
   if (!Number.isFinite(value) || value < minMs || value > maxMs) {
-    throw new UsageError(`--${option} must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 500ms or 2m, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`${option} must be a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)} such as 30s, 500ms or 2m, got ${JSON.stringify(raw)}`);
   }
   return Math.round(value);
 }

@@ -1,34 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { planDatabase } from './provision.ts';
+import { planDatabase } from './registry.ts';
+import type { DatabaseChoice, PlanContext } from './descriptor.ts';
 import type { RuntimeProbe } from './shared/container-runtime.ts';
 
 const noRuntime = async (): Promise<RuntimeProbe> => ({ found: false, tried: ['unix:///var/run/docker.sock: ENOENT'] });
 const runtime = async (): Promise<RuntimeProbe> => ({ found: true, endpoint: 'unix:///var/run/docker.sock' });
 
+/** planDatabase with what it asks of the machine given: the environment, the runtime probe, the installed packages, MariaDB's binaries. */
+function plan(choice: DatabaseChoice, env: NodeJS.ProcessEnv, probeContainers?: PlanContext['probeContainers'], installed?: PlanContext['installed'], binaries?: () => unknown) {
+  return planDatabase(choice, { env, ...(probeContainers && { probeContainers }), ...(installed && { installed }), ...(binaries && { lookups: { mysql: binaries } }) });
+}
+
 describe('planDatabase: the rule of docs/architecture.md', () => {
   it('takes an explicit URL over everything, and never prints its password', async () => {
-    const plan = await planDatabase({ url: 'postgres://u:pw@127.0.0.1:5432/x' }, { DATABASE_URL: 'postgres://other/y' }, runtime);
-    expect(plan).toEqual({ kind: 'server', family: 'postgresql', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
+    const planned = await plan({ url: 'postgres://u:pw@127.0.0.1:5432/x' }, { DATABASE_URL: 'postgres://other/y' }, runtime);
+    expect(planned).toEqual({ database: 'postgresql', kind: 'server', family: 'postgresql', url: 'postgres://u:pw@127.0.0.1:5432/x', reason: '--db postgres://u:***@127.0.0.1:5432/x' });
   });
 
   it('auto: DATABASE_URL before a container runtime', async () => {
-    expect(await planDatabase('auto', { DATABASE_URL: 'postgres://127.0.0.1/y' }, runtime)).toMatchObject({
+    expect(await plan('auto', { DATABASE_URL: 'postgres://127.0.0.1/y' }, runtime)).toMatchObject({
       kind: 'server',
       url: 'postgres://127.0.0.1/y',
     });
   });
 
   it('auto: a container runtime before the embedded cluster', async () => {
-    expect(await planDatabase('auto', {}, runtime, () => true)).toEqual({
+    expect(await plan('auto', {}, runtime, () => true)).toEqual({
+      database: 'postgresql',
       kind: 'container',
       family: 'postgresql',
-      product: 'postgres',
       reason: 'container runtime at unix:///var/run/docker.sock',
     });
   });
 
   it('auto: the embedded cluster when no runtime answers, saying what was tried', async () => {
-    expect(await planDatabase('auto', {}, noRuntime)).toEqual({
+    expect(await plan('auto', {}, noRuntime)).toEqual({
+      database: 'postgresql',
       kind: 'embedded',
       family: 'postgresql',
       reason: 'no container runtime answered (unix:///var/run/docker.sock: ENOENT)',
@@ -36,23 +43,24 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
   });
 
   it('auto with the real probe and a DOCKER_HOST that points nowhere falls back to embedded', async () => {
-    expect(await planDatabase('auto', { DOCKER_HOST: 'tcp://127.0.0.1:1' })).toMatchObject({ kind: 'embedded' });
+    expect(await plan('auto', { DOCKER_HOST: 'tcp://127.0.0.1:1' })).toMatchObject({ kind: 'embedded' });
   });
 
   it('docker: refuses to fall back silently when asked for a container', async () => {
-    await expect(planDatabase('docker', {}, noRuntime)).rejects.toThrow(
+    await expect(plan('docker', {}, noRuntime)).rejects.toThrow(
       '--db docker: no container runtime answered (tried unix:///var/run/docker.sock: ENOENT); start Docker or Podman, or use --db embedded',
     );
   });
 
   it('a runtime without testcontainers installed: auto falls back to embedded and says why; docker says what to install', async () => {
     const absent = () => false;
-    expect(await planDatabase('auto', {}, runtime, absent)).toEqual({
+    expect(await plan('auto', {}, runtime, absent)).toEqual({
+      database: 'postgresql',
       kind: 'embedded',
       family: 'postgresql',
       reason: 'container runtime at unix:///var/run/docker.sock, but @testcontainers/postgresql is not installed',
     });
-    await expect(planDatabase('docker', {}, runtime, absent)).rejects.toThrow(
+    await expect(plan('docker', {}, runtime, absent)).rejects.toThrow(
       '--db docker needs @testcontainers/postgresql, an optional peer of racelab: npm install --save-dev @testcontainers/postgresql@11',
     );
   });
@@ -61,7 +69,7 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
     const probe = async (): Promise<RuntimeProbe> => {
       throw new Error('must not be called');
     };
-    expect(await planDatabase('embedded', {}, probe)).toEqual({ kind: 'embedded', family: 'postgresql', reason: '--db embedded' });
+    expect(await plan('embedded', {}, probe)).toEqual({ database: 'postgresql', kind: 'embedded', family: 'postgresql', reason: '--db embedded' });
   });
 });
 
@@ -69,15 +77,16 @@ describe('planDatabase: MariaDB and MySQL', () => {
   const mariadbBinaries = () => ({ product: 'MariaDB' as const, installDb: '/usr/bin/mariadb-install-db', server: '/usr/sbin/mariadbd' });
 
   it('takes mysql:// and mariadb:// URLs, from --db and from DATABASE_URL, as the MySQL store', async () => {
-    expect(await planDatabase({ url: 'mariadb://root@127.0.0.1:3306/test' }, {}, runtime)).toMatchObject({ kind: 'server', family: 'mysql' });
-    expect(await planDatabase('auto', { DATABASE_URL: 'mysql://root@127.0.0.1/test' }, runtime)).toMatchObject({ kind: 'server', family: 'mysql' });
+    expect(await plan({ url: 'mariadb://root@127.0.0.1:3306/test' }, {}, runtime)).toMatchObject({ database: 'mysql', kind: 'server', family: 'mysql' });
+    expect(await plan('auto', { DATABASE_URL: 'mysql://root@127.0.0.1/test' }, runtime)).toMatchObject({ database: 'mysql', kind: 'server', family: 'mysql' });
   });
 
   it('mariadb: a throwaway server from the binaries found, asking no runtime', async () => {
     const probe = async (): Promise<RuntimeProbe> => {
       throw new Error('must not be called');
     };
-    expect(await planDatabase('mariadb', {}, probe, () => false, mariadbBinaries)).toEqual({
+    expect(await plan('mariadb', {}, probe, () => false, mariadbBinaries)).toEqual({
+      database: 'mysql',
       kind: 'local',
       family: 'mysql',
       binaries: mariadbBinaries(),
@@ -86,15 +95,16 @@ describe('planDatabase: MariaDB and MySQL', () => {
   });
 
   it('mariadb without binaries names the package to install', async () => {
-    await expect(planDatabase('mariadb', {}, noRuntime, () => false, () => undefined)).rejects.toThrow(/apt-get install mariadb-server/);
+    await expect(plan('mariadb', {}, noRuntime, () => false, () => undefined)).rejects.toThrow(/apt-get install mariadb-server/);
   });
 
   it('docker:mariadb and docker:mysql: the runtime, then the module, each named when missing', async () => {
-    await expect(planDatabase('docker:mariadb', {}, noRuntime)).rejects.toThrow(/^--db docker:mariadb: no container runtime answered .*use --db mariadb$/);
-    await expect(planDatabase('docker:mysql', {}, runtime, () => false)).rejects.toThrow(
+    await expect(plan('docker:mariadb', {}, noRuntime)).rejects.toThrow(/^--db docker:mariadb: no container runtime answered .*use --db mariadb$/);
+    await expect(plan('docker:mysql', {}, runtime, () => false)).rejects.toThrow(
       '--db docker:mysql needs @testcontainers/mysql, an optional peer of racelab: npm install --save-dev @testcontainers/mysql@11',
     );
-    expect(await planDatabase('docker:mariadb', {}, runtime, (name) => name === '@testcontainers/mariadb')).toEqual({
+    expect(await plan('docker:mariadb', {}, runtime, (name) => name === '@testcontainers/mariadb')).toEqual({
+      database: 'mysql',
       kind: 'container',
       family: 'mysql',
       product: 'mariadb',
@@ -109,14 +119,14 @@ describe('planDatabase: other PostgreSQL majors and SQLite', () => {
   };
 
   it('embedded@N: an embedded cluster of that major, asking no runtime', async () => {
-    expect(await planDatabase('embedded@13', {}, mustNotProbe)).toEqual({ kind: 'embedded', family: 'postgresql', major: 13, reason: '--db embedded@13' });
+    expect(await plan('embedded@13', {}, mustNotProbe)).toEqual({ database: 'postgresql', kind: 'embedded', family: 'postgresql', major: 13, reason: '--db embedded@13' });
   });
 
   it('sqlite and sqlite:PATH: no server, no runtime; without better-sqlite3, one line naming it', async () => {
     const installed = (name: string) => name === 'better-sqlite3';
-    expect(await planDatabase('sqlite', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', reason: '--db sqlite: a file in a temporary directory' });
-    expect(await planDatabase('sqlite:/tmp/race.sqlite3', {}, mustNotProbe, installed)).toEqual({ kind: 'sqlite', family: 'sqlite', file: '/tmp/race.sqlite3', reason: '--db sqlite:/tmp/race.sqlite3' });
-    await expect(planDatabase('sqlite', {}, mustNotProbe, () => false)).rejects.toThrow(
+    expect(await plan('sqlite', {}, mustNotProbe, installed)).toEqual({ database: 'sqlite', kind: 'sqlite', family: 'sqlite', reason: '--db sqlite: a file in a temporary directory' });
+    expect(await plan('sqlite:/tmp/race.sqlite3', {}, mustNotProbe, installed)).toEqual({ database: 'sqlite', kind: 'sqlite', family: 'sqlite', file: '/tmp/race.sqlite3', reason: '--db sqlite:/tmp/race.sqlite3' });
+    await expect(plan('sqlite', {}, mustNotProbe, () => false)).rejects.toThrow(
       '--db sqlite needs better-sqlite3, a native module racelab leaves to you: npm install --save-dev better-sqlite3@12',
     );
   });

@@ -1,5 +1,5 @@
-import { choiceLabel, type DatabaseChoice } from '../stores/choice.ts';
-import type { ReproduceOptions } from './reproduce-options.ts';
+import { choiceLabel, type DatabaseChoice } from '../stores/registry.ts';
+import type { RunRequest } from './request.ts';
 
 /** ` --db …` for databases other than the default (one, or a comma list), passwords hidden; empty for `auto`. */
 export function dbArgument(choice: DatabaseChoice | readonly DatabaseChoice[]): string {
@@ -13,7 +13,7 @@ export function dbArgument(choice: DatabaseChoice | readonly DatabaseChoice[]): 
  * change no op. `scenarios`: the scenario arguments the rerun gives (the copies of scenario files
  * in the report's directory), when not those given.
  */
-export function replayCommand(options: ReproduceOptions, command = 'reproduce', scenarios: readonly string[] = options.scenarios): string {
+export function replayCommand(options: RunRequest, command = 'reproduce', scenarios: readonly string[] = options.scenarios): string {
   const { config } = options;
   const swept = options.sweep?.parameter;
   return [

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rename, rm, rmdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { newRunId } from '../harness/run-id.ts';
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from './errors.ts';
 
 /**
  * Checks before the run that `--out` can take the reports, so that a long run never ends unable

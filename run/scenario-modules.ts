@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../harness/load-module.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import { UsageError } from './cli-errors.ts';
+import { UsageError } from './errors.ts';
 
 /** A scenario argument is a file when it names one: a path, or a script's extension. */
 export function isScenarioFile(argument: string): boolean {
