@@ -5,22 +5,8 @@
 export { defineScenario, ScenarioDefinitionError } from '../harness/define-scenario.ts';
 export { isUniqueViolation } from '../harness/classify.ts';
 export { race, expectRaceFree, RaceError, RaceFoundError, type RaceOptions } from './race.ts';
-export type {
-  AuditProblem,
-  Capability,
-  DatabaseFamily,
-  Expectation,
-  Isolation,
-  KeyMode,
-  OpContext,
-  OpResult,
-  Outcome,
-  QueryClient,
-  RunConnectionOptions,
-  RunDatabase,
-  Scenario,
-  ScenarioDefinition,
-  SessionRow,
-  SessionStore,
-} from '../harness/types.ts';
+export type { Expectation, Outcome } from '../harness/contract/outcomes.ts';
+export type { KeyMode } from '../harness/contract/run-config.ts';
+export type { AuditProblem, OpContext, OpResult, Scenario, ScenarioDefinition } from '../harness/contract/scenario.ts';
+export type { Capability, DatabaseFamily, Isolation, QueryClient, RunConnectionOptions, RunDatabase, SessionRow, SessionStore } from '../harness/contract/store.ts';
 export type { JsonReport } from '../reports/json.ts';

@@ -8,7 +8,10 @@ import type { JsonReport } from '../reports/json.ts';
 import { toJsonReport } from '../reports/json.ts';
 import { raceFoundMessage } from './race-found-message.ts';
 import { loadScenario } from '../harness/load-module.ts';
-import type { Expectation, Isolation, KeyMode, Scenario } from '../harness/types.ts';
+import type { Expectation } from '../harness/contract/outcomes.ts';
+import type { KeyMode } from '../harness/contract/run-config.ts';
+import type { Scenario } from '../harness/contract/scenario.ts';
+import type { Isolation } from '../harness/contract/store.ts';
 import { UsageError } from '../run/errors.ts';
 import { checkOutDir } from '../run/out-dir.ts';
 import { buildRequest, parseDb, type RunOptionName, type RunRequest } from '../run/request.ts';
@@ -25,8 +28,8 @@ export const SHARED_DATABASE_RERUN_ENV = 'RACELAB_SHARED_DATABASE_RERUN';
 
 export interface RaceOptions {
   /**
-   * `auto` (default), `embedded`, `mariadb`, `docker`, `docker:mariadb`, … or a URL (`postgres://`,
-   * `mysql://`, `mariadb://`), as the CLI's `--db`. Under racelab/vitest's global setup the
+   * `auto` (default), a database's word or a server's URL, as the CLI's `--db` takes one (`racelab
+   * reproduce --help` lists them). Under racelab/vitest's global setup the
    * default is the database it started once for the whole test run.
    */
   db?: string;

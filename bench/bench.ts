@@ -30,7 +30,7 @@ import { exploreInputs } from '../harness/explore/search.ts';
 import { liveQuotas } from '../harness/occupancy.ts';
 import { newRunId } from '../harness/run-id.ts';
 import { threadsFor } from '../harness/thread-count.ts';
-import { ISOLATIONS, type Database } from '../harness/types.ts';
+import { ISOLATIONS, type Database } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { sessionKeyAt } from '../harness/session-keys.ts';
-import type { StoreTarget } from '../harness/types.ts';
+import type { StoreTarget } from '../harness/contract/store.ts';
 import { sessionStatements } from '../stores/postgres/session-table.ts';
 
 export async function driverFloor(target: StoreTarget, options: { clients: number; seconds: number; keySpace: number; quota: number }): Promise<number> {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { Explorer } from '../harness/explore/explorer.ts';
 import { choicesPolicy } from '../harness/explore/schedule.ts';
 import { exploreInputs, searchForRace } from '../harness/explore/search.ts';
-import { ISOLATIONS } from '../harness/types.ts';
+import { ISOLATIONS } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { openDatabase, planDatabase } from '../stores/registry.ts';
 

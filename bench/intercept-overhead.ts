@@ -14,7 +14,8 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { reproduce } from '../harness/reproduce.ts';
-import type { Database, RunConfig } from '../harness/types.ts';
+import type { RunConfig } from '../harness/contract/run-config.ts';
+import type { Database } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';

@@ -1,4 +1,4 @@
-import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/types.ts';
+import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/contract/store.ts';
 import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { dbWordsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyticExpectation } from './analytic.ts';
 import { DJANGO_KEY_SPACE } from './key-modes.ts';
-import type { RunConfig } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
 
 const base: RunConfig = {
   workers: 4,

@@ -1,6 +1,6 @@
 import { DJANGO_KEY_SPACE } from './key-modes.ts';
 import { liveQuotasFor } from './occupancy.ts';
-import type { RunConfig } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
 
 const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
 

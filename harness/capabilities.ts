@@ -1,4 +1,4 @@
-import type { Capability } from './types.ts';
+import type { Capability } from './contract/store.ts';
 
 /**
  * Why a scenario cannot run on a database: the reason the database gives for the first thing the

@@ -1,4 +1,4 @@
-import { OUTCOMES, type ClassifiedError, type Outcome } from './types.ts';
+import { OUTCOMES, type ClassifiedError, type Outcome } from './contract/outcomes.ts';
 
 /**
  * Node's own socket errors: the connection went away under a statement, which may or may not

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineScenario, expectationUnder, ScenarioDefinitionError } from './define-scenario.ts';
-import type { ScenarioDefinition } from './types.ts';
+import type { ScenarioDefinition } from './contract/scenario.ts';
 
 const valid: ScenarioDefinition = {
   name: 'my-scenario',

@@ -1,5 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { ALL_ISOLATIONS, CAPABILITIES, DATABASE_FAMILIES, type DatabaseFamily, type Expectation, type Isolation, type Scenario, type ScenarioDefinition } from './types.ts';
+import type { Expectation } from './contract/outcomes.ts';
+import type { Scenario, ScenarioDefinition } from './contract/scenario.ts';
+import { ALL_ISOLATIONS, CAPABILITIES, DATABASE_FAMILIES, type DatabaseFamily, type Isolation } from './contract/store.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 

@@ -1,5 +1,5 @@
 import { databaseErrorOf } from './classify.ts';
-import type { ErrorRecord } from './types.ts';
+import type { ErrorRecord } from './contract/results.ts';
 
 const DATABASE_FIELDS = ['code', 'sqlState', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema'] as const;
 

@@ -2,23 +2,13 @@ import { mergeUncontrolled, type UncontrolledStatements } from './intercept/unco
 import type { FailurePhase, WorkerFailureRecord, WorkerReport } from './protocol.ts';
 import { describeWorkerFailure } from './worker-failure.ts';
 import { expectationUnder } from './define-scenario.ts';
-import {
-  CAPACITY,
-  HARNESS_FAILURES,
-  LOUD_VIOLATIONS,
-  OUTCOMES,
-  SILENT_VIOLATIONS,
-  VIOLATIONS,
-  type AuditProblem,
-  type Expectation,
-  type Isolation,
-  type OpSample,
-  type OutcomeCounts,
-  type Scenario,
-  type DatabaseFamily,
-} from './types.ts';
+import { CAPACITY, HARNESS_FAILURES, LOUD_VIOLATIONS, OUTCOMES, SILENT_VIOLATIONS, VIOLATIONS, type Expectation, type OutcomeCounts } from './contract/outcomes.ts';
+import type { OpSample } from './contract/results.ts';
+import type { AuditProblem, Scenario } from './contract/scenario.ts';
+import type { Isolation, DatabaseFamily } from './contract/store.ts';
 import type { StepEvent } from './recording-store.ts';
-import { timelineOf, timelineOfNamedOps, type TimelineEntry } from './timeline.ts';
+import { timelineOf, timelineOfNamedOps } from './timeline.ts';
+import type { TimelineEntry } from './contract/results.ts';
 import { wilson, type Rate } from './wilson.ts';
 
 /** Problems of a scenario's audit kept as evidence: enough to show, flat in memory. */

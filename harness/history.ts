@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { CAPACITY, LOUD_VIOLATIONS, type Outcome } from './types.ts';
+import { CAPACITY, LOUD_VIOLATIONS, type Outcome } from './contract/outcomes.ts';
 
 /** A micro-op: a read of a key and what it found, or a write of a key and what it wrote (null: deleted). */
 export type MicroOp = ['r' | 'w', string, string | null];

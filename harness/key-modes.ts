@@ -1,6 +1,6 @@
 import { deriveSeed, seededRandom, seededRandom128, type Random } from './random.ts';
 import { KEY_CHARS, KEY_LENGTH, keyDrawer } from './session-keys.ts';
-import type { RunConfig } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
 
 /** How session keys are drawn: see `KeyMode` in types.ts. */
 

@@ -1,5 +1,5 @@
 import { outcomeOf } from './classify.ts';
-import type { SessionRow, StoreConnection } from './types.ts';
+import type { SessionRow, StoreConnection } from './contract/store.ts';
 import type { WorkerTally } from './worker-tally.ts';
 
 /** Keys read per statement by the final audit: a real key space keeps every session of the run. */

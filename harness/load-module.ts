@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import { isScenario, ScenarioDefinitionError } from './define-scenario.ts';
-import type { DriverInterception, OpenStore, Scenario } from './types.ts';
+import type { Scenario } from './contract/scenario.ts';
+import type { DriverInterception, OpenStore } from './contract/store.ts';
 
 /**
  * racelab's own tests run its TypeScript sources under a loader that already handles TypeScript

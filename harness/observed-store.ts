@@ -2,7 +2,7 @@ import { outcomeOf } from './classify.ts';
 import { databaseCode } from './error-record.ts';
 import { UncontrolledTally } from './intercept/uncontrolled.ts';
 import { isWriteStep } from './write-steps.ts';
-import type { Isolation, QueryClient, SessionRow, StatementEnd, StoreConnection } from './types.ts';
+import type { Isolation, QueryClient, SessionRow, StatementEnd, StoreConnection } from './contract/store.ts';
 
 /** An op's place in its worker's run, as its context knows it. */
 export interface OpPosition {

@@ -1,4 +1,4 @@
-import type { RunConfig } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
 
 /**
  * How many live sessions each worker keeps so that, together, they hold about

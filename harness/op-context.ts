@@ -1,4 +1,5 @@
-import type { Isolation, OpContext, OpResult, QueryClient, RunDatabase, SessionRow, StoreConnection } from './types.ts';
+import type { OpContext, OpResult } from './contract/scenario.ts';
+import type { Isolation, QueryClient, RunDatabase, SessionRow, StoreConnection } from './contract/store.ts';
 
 /** Thrown by `ctx.key()` past the draw cap: the op ends `key_space_exhausted`. */
 export class KeySpaceExhausted extends Error {

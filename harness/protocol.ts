@@ -4,7 +4,10 @@
  */
 import type { UncontrolledStatements } from './intercept/uncontrolled.ts';
 import type { StepEvent } from './recording-store.ts';
-import type { ErrorRecord, OpSample, OutcomeCounts, RunConfig, StoreTarget } from './types.ts';
+import type { OutcomeCounts } from './contract/outcomes.ts';
+import type { ErrorRecord, OpSample } from './contract/results.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { StoreTarget } from './contract/store.ts';
 
 /** A sample as a worker sends it; the engine adds the scenario's name and the timeline. */
 export type WorkerSample = Omit<OpSample, 'scenario' | 'timeline'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingStore } from './recording-store.ts';
-import type { StoreConnection } from './types.ts';
+import type { StoreConnection } from './contract/store.ts';
 
 /** A connection whose queries answer at once: what is under test is what the recorder writes down. */
 function connection(): StoreConnection {

@@ -1,7 +1,7 @@
 import { describeError, ObservedStore, type StatementResult } from './observed-store.ts';
 import { microOps, type WorkerHistory } from './history.ts';
 import { OpHolds } from './race-windows.ts';
-import type { StoreConnection } from './types.ts';
+import type { StoreConnection } from './contract/store.ts';
 
 /** One statement as stress mode recorded it, on the process-wide monotonic clock. */
 export interface StepEvent {

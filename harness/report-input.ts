@@ -2,7 +2,8 @@ import type { AnalyticExpectation } from './analytic.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
 import type { SkippedScenario } from './reproduce.ts';
-import type { Database, Isolation, RunConfig } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { Database, Isolation } from './contract/store.ts';
 import type { Decision } from './verdict.ts';
 
 /** A database as reports describe it. */

@@ -12,7 +12,10 @@ import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
 import type { ThreadTask, WorkerShare } from './protocol.ts';
 import { superviseRun } from './supervise-run.ts';
-import type { AuditProblem, Database, Expectation, RunConfig, StoreTarget } from './types.ts';
+import type { Expectation } from './contract/outcomes.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { AuditProblem } from './contract/scenario.ts';
+import type { Database, StoreTarget } from './contract/store.ts';
 import { createWorkerPool } from './worker-pool.ts';
 
 export interface ReproduceRequest {

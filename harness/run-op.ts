@@ -4,7 +4,10 @@ import type { ObservedStore } from './observed-store.ts';
 import { raisedAs, toErrorRecord } from './error-record.ts';
 import type { LiveSessions } from './live-sessions.ts';
 import { KeySpaceExhausted, type WorkerOpContext } from './op-context.ts';
-import type { ErrorRecord, Outcome, RunConfig, Scenario } from './types.ts';
+import type { Outcome } from './contract/outcomes.ts';
+import type { ErrorRecord } from './contract/results.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { Scenario } from './contract/scenario.ts';
 import { OpTimeout, type OpWatchdog } from './op-watchdog.ts';
 import type { WorkerTally } from './worker-tally.ts';
 

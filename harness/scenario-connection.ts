@@ -1,5 +1,7 @@
 import { toErrorRecord } from './error-record.ts';
-import type { ErrorRecord, RunDatabase, Scenario } from './types.ts';
+import type { ErrorRecord } from './contract/results.ts';
+import type { Scenario } from './contract/scenario.ts';
+import type { RunDatabase } from './contract/store.ts';
 
 /**
  * A scenario's per-worker hooks, run on the worker's thread: `connect` makes what its ops use

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AuditProblem, Database, Scenario, StoreTarget } from './types.ts';
+import type { AuditProblem, Scenario } from './contract/scenario.ts';
+import type { Database, StoreTarget } from './contract/store.ts';
 
 /** A scenario's own hooks, run on the main thread around the workers. */
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { markProblems } from '../test/timeline-checks.ts';
 import type { StepEvent } from './recording-store.ts';
-import { timelineOf, type TimelineEntry } from './timeline.ts';
+import { timelineOf } from './timeline.ts';
+import type { TimelineEntry } from './contract/results.ts';
 
 /** One statement of a fixture: its step, key, start and end in milliseconds, and what it returned or the error it raised. */
 type Spec = [step: string, key: string | undefined, startMs: number, endMs: number, result?: string | { code: string; text: string }];

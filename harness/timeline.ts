@@ -1,34 +1,7 @@
 import type { StepEvent } from './recording-store.ts';
 import { isTransactionEnd, isTransactionStart, lockReleases, opId } from './statement-locks.ts';
 import { failingStep, timelineMarks } from './timeline-marks.ts';
-import type { ErrorRecord, OpSample } from './types.ts';
-
-/**
- * One statement of a timeline. Start and end are on the process's one monotonic clock, in
- * milliseconds from the timeline's first start, so statements of different workers compare.
- */
-export interface TimelineEntry {
-  /** When the client sent it. */
-  atMs: number;
-  /** When its result (or error) came back. */
-  endMs: number;
-  worker: number;
-  op: number;
-  step: string;
-  key?: string;
-  result: string;
-  /**
-   * `failed`: the statement that raised the op's error; `won`: the other op's write it lost to, the
-   * latest kept write of the key that began before the failed one ended (timeline-marks.ts).
-   */
-  role?: 'failed' | 'won';
-  /**
-   * The other op's statement this one most likely waited for the lock of (`w2 op5 insert`, or
-   * `w2 op5 commit` when the commit that let it go began first). It began before this one, ended
-   * before it, and its lock was let go within a hand-over of this one's end (timeline-marks.ts).
-   */
-  waitedFor?: string;
-}
+import type { ErrorRecord, OpSample, TimelineEntry } from './contract/results.ts';
 
 /**
  * How far before and after the failing op other workers' steps on its key are shown: a race's

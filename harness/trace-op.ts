@@ -1,7 +1,8 @@
 import { loadScenario, loadStoreOpener } from './load-module.ts';
 import { WorkerOpContext } from './op-context.ts';
 import { keyDrawerFor } from './key-modes.ts';
-import type { RunConfig, StatementTrace, StoreTarget } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { StatementTrace, StoreTarget } from './contract/store.ts';
 
 /**
  * Runs one op of a scenario on this thread against a real table and returns the statements it

@@ -7,7 +7,7 @@ import type { UncontrolledStatements } from './intercept/uncontrolled.ts';
 import type { BaselineComparison } from './baseline.ts';
 import type { ScenarioSearch } from './explore/search-scenarios.ts';
 import type { Finding } from './finding.ts';
-import type { Expectation } from './types.ts';
+import type { Expectation } from './contract/outcomes.ts';
 
 /**
  * - `pass`: what the scenario expects was shown (a race reproduced, or none in race windows that

@@ -16,7 +16,10 @@ import type { RaceWindows } from './race-windows.ts';
 import { nowUs, RecordingStore } from './recording-store.ts';
 import { runOneOp } from './run-op.ts';
 import { connectScenario, disconnectScenario, scenarioHookError } from './scenario-connection.ts';
-import { LOUD_VIOLATIONS, type OpenStore, type Outcome, type RunConfig, type Scenario, type StoreConnection, type StoreTarget } from './types.ts';
+import { LOUD_VIOLATIONS, type Outcome } from './contract/outcomes.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { Scenario } from './contract/scenario.ts';
+import type { OpenStore, StoreConnection, StoreTarget } from './contract/store.ts';
 import { WorkerTally } from './worker-tally.ts';
 
 /** Statements each worker records with their timings: the first collisions fall within them. */

@@ -1,5 +1,6 @@
 import type { WorkerReport } from './protocol.ts';
-import { OUTCOMES, type AuditFinding, type ErrorRecord, type Outcome, type OutcomeCounts } from './types.ts';
+import { OUTCOMES, type Outcome, type OutcomeCounts } from './contract/outcomes.ts';
+import type { AuditFinding, ErrorRecord } from './contract/results.ts';
 
 /** Failing ops kept per outcome per worker: enough for evidence, flat in memory. */
 const SAMPLES_PER_OUTCOME = 3;

@@ -14,7 +14,9 @@ import { mergeUncontrolled } from './intercept/uncontrolled.ts';
 import { loadScenario, loadStoreModule } from './load-module.ts';
 import type { FailurePhase, ThreadTask, WorkerReport } from './protocol.ts';
 import { RaceWindows } from './race-windows.ts';
-import type { OpenStore, RunConfig, Scenario } from './types.ts';
+import type { RunConfig } from './contract/run-config.ts';
+import type { Scenario } from './contract/scenario.ts';
+import type { OpenStore } from './contract/store.ts';
 import { WorkerClient } from './worker-client.ts';
 
 /** How long loading the scenario and the store and connecting may take. */

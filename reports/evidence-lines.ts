@@ -3,8 +3,8 @@
  * client's layout, the timeline of a collision, what chance predicts.
  */
 import type { AnalyticExpectation } from '../harness/analytic.ts';
-import type { TimelineEntry } from '../harness/timeline.ts';
-import type { OpSample } from '../harness/types.ts';
+import type { TimelineEntry } from '../harness/contract/results.ts';
+import type { OpSample } from '../harness/contract/results.ts';
 import { count, magnitude, plural } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 

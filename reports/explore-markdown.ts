@@ -3,7 +3,7 @@
  * what each step returned, and the commands that replay it; or what held.
  */
 import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.ts';
-import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
 import type { OverallVerdict } from '../harness/verdict.ts';

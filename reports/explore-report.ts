@@ -2,7 +2,7 @@
  * Every report `racelab explore` writes, as reproduce writes them: report.json (with the
  * counterexample), report.md, report.trac.txt, junit.xml and report.html.
  */
-import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
 import { renderExploreMarkdown, type ExploreSummary } from './explore-markdown.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';

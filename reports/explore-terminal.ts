@@ -3,14 +3,14 @@
  * returned, and the commands that replay it; or how much held.
  */
 import { uncontrolledWords } from './uncontrolled-words.ts';
-import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { SearchProgress } from '../harness/explore/harness-failure.ts';
 import type { ToolInfo } from '../harness/report-input.ts';
-import { interleavingLine, interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { interleavingLine, interleavingLines, outcomesLine } from './interleaving.ts';
 import type { SearchResult } from '../harness/explore/search.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
 import { plural } from './format.ts';
-import { VIOLATIONS } from '../harness/types.ts';
+import { VIOLATIONS } from '../harness/contract/outcomes.ts';
 
 export interface ExploreHeader {
   tool: ToolInfo;

@@ -1,5 +1,5 @@
 import type { ReportInput } from '../harness/report-input.ts';
-import type { RunConfig } from '../harness/types.ts';
+import type { RunConfig } from '../harness/contract/run-config.ts';
 import type { Rate } from '../harness/wilson.ts';
 
 /** A proportion as a percentage with two significant digits below 1%, two decimals above. */

@@ -5,9 +5,9 @@
  */
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, type ReportInput, type ReportPoint, type ScenarioFileCopy } from '../harness/report-input.ts';
-import type { RunConfig } from '../harness/types.ts';
+import type { RunConfig } from '../harness/contract/run-config.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
-import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
 import { inReportDir } from './rerun-words.ts';
 import { dominantViolation, matrixCells } from './matrix.ts';

@@ -5,11 +5,11 @@
  */
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import type { TimelineEntry } from '../harness/timeline.ts';
+import type { TimelineEntry } from '../harness/contract/results.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
 import { count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
-import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { notInterleaved, searchReplayCommand } from './explore-terminal.ts';
 import { fewWindowsAdvice, holdsBound, WINDOW_DEFINITION } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';

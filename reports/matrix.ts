@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../harness/finding.ts';
 import type { ReportDatabase, ReportInput } from '../harness/report-input.ts';
-import { VIOLATIONS, type Outcome } from '../harness/types.ts';
+import { VIOLATIONS, type Outcome } from '../harness/contract/outcomes.ts';
 import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, rateCell } from './check-words.ts';
 

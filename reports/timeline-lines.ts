@@ -1,5 +1,5 @@
-import { keyLabel } from '../harness/explore/interleaving.ts';
-import type { TimelineEntry } from '../harness/timeline.ts';
+import { keyLabel } from './interleaving.ts';
+import type { TimelineEntry } from '../harness/contract/results.ts';
 
 /** Long error texts are cut here: the full text is printed above the timeline. */
 const RESULT_WIDTH = 48;

@@ -1,4 +1,4 @@
-import type { Database } from '../harness/types.ts';
+import type { Database } from '../harness/contract/store.ts';
 import { ChoiceError, openDatabase, planDatabase, type DatabaseChoice, type DatabasePlan } from '../stores/registry.ts';
 import { isLocalServer } from '../stores/shared/local-server.ts';
 import { cleanLocalServers } from '../stores/shared/orphan-servers.ts';

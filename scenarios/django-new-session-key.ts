@@ -1,4 +1,4 @@
-import type { OpContext } from '../harness/types.ts';
+import type { OpContext } from '../harness/contract/scenario.ts';
 
 /** The property every session scenario is checked against: the ticket's. */
 export const SESSION_PROPERTY = 'a new session is saved without error';

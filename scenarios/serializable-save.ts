@@ -1,6 +1,6 @@
 import { outcomeOf } from '../harness/classify.ts';
 import { defineScenario } from '../harness/define-scenario.ts';
-import type { Outcome } from '../harness/types.ts';
+import type { Outcome } from '../harness/contract/outcomes.ts';
 import { getNewSessionKey, SESSION_PROPERTY } from './django-new-session-key.ts';
 
 /**

@@ -5,7 +5,7 @@
  * CLI, the library, `list`, `clean` and the reports read it, so adding a database is its folder
  * and a line there (docs/stores.md).
  */
-import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/types.ts';
+import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/contract/store.ts';
 import type { RuntimeProbe } from './shared/container-runtime.ts';
 
 /**

@@ -5,7 +5,7 @@
  * options and listing the catalogue load no driver. Nothing outside `stores/` names a database.
  */
 import { createRequire } from 'node:module';
-import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/types.ts';
+import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/contract/store.ts';
 import { ChoiceError, type DatabaseChoice, type DatabaseDescriptor, type DatabasePlan, type PlanContext } from './descriptor.ts';
 import { mysqlDescriptor } from './mysql/descriptor.ts';
 import { postgresDescriptor } from './postgres/descriptor.ts';

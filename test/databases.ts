@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { connectDatabase } from '../stores/postgres/database.ts';
-import type { Database } from '../harness/types.ts';
+import type { Database } from '../harness/contract/store.ts';
 
 export interface TestServer {
   label: string;

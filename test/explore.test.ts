@@ -1,12 +1,12 @@
 import { expect, it } from 'vitest';
 import { enumerateInterleavings } from '../harness/explore/exhaustive.ts';
-import type { ExploreRun } from '../harness/explore/explorer.ts';
-import { interleavingLines, outcomesLine } from '../harness/explore/interleaving.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
+import { interleavingLines, outcomesLine } from '../reports/interleaving.ts';
 import { raceViolations } from '../harness/explore/race-outcomes.ts';
 import { ScheduleError } from '../harness/explore/schedule.ts';
 import { searchForRace } from '../harness/explore/search.ts';
 import { ExploreInterrupted } from '../harness/explore/harness-failure.ts';
-import { ISOLATIONS } from '../harness/types.ts';
+import { ISOLATIONS } from '../harness/contract/store.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { replay, twoByOne, withExplorer } from './explorers.ts';
 

@@ -1,7 +1,8 @@
 /** Explorers for tests that replay fixed schedules on a real database. */
-import { Explorer, type ExploreRun } from '../harness/explore/explorer.ts';
+import { Explorer } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { orderPolicy, type ExploreInput } from '../harness/explore/schedule.ts';
-import type { Database } from '../harness/types.ts';
+import type { Database } from '../harness/contract/store.ts';
 import { builtIn } from './run.ts';
 
 /** Two workers, one op each, one key: the smallest input in which two ops can race. */

@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../harness/classify.ts';
 import { ThreadInterception } from '../harness/intercept/driver-hooks.ts';
 import { opScope } from '../harness/intercept/op-scope.ts';
 import { RecordingStore, type StepEvent } from '../harness/recording-store.ts';
-import type { Database, DriverInterception, OpenStore, StoreTarget } from '../harness/types.ts';
+import type { Database, DriverInterception, OpenStore, StoreTarget } from '../harness/contract/store.ts';
 import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { SESSION_STORE as MYSQL_STORE } from '../stores/mysql/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { classifyError } from '../harness/classify.ts';
-import type { OpenStore } from '../harness/types.ts';
+import type { OpenStore } from '../harness/contract/store.ts';
 import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { startCli, within } from './cli-process.ts';
 import { databasesOf, describeMysql, expectedMysqlExit, type ScenarioVerdict } from './mysql-server.ts';

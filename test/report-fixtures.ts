@@ -8,11 +8,13 @@ import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.t
 import { analyticExpectation } from '../harness/analytic.ts';
 import type { BaselineComparison } from '../harness/baseline.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
-import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { toFinding, type Finding } from '../harness/finding.ts';
 import type { WorkerReport, WorkerSample } from '../harness/protocol.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
-import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts, type RunConfig, type Scenario } from '../harness/types.ts';
+import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts } from '../harness/contract/outcomes.ts';
+import type { RunConfig } from '../harness/contract/run-config.ts';
+import type { Scenario } from '../harness/contract/scenario.ts';
 import { decide } from '../harness/verdict.ts';
 
 export const CONFIG: RunConfig = {

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { raceFoundMessage } from '../api/race-found-message.ts';
-import type { ExploreRun } from '../harness/explore/explorer.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { ReportInput, ToolSource } from '../harness/report-input.ts';
 import { explorationVerdict, matchOf } from '../harness/verdict.ts';
 import { explorationWords } from '../reports/check-words.ts';

@@ -1,7 +1,8 @@
 import { reproduce } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
 import type { Finding } from '../harness/finding.ts';
-import type { Database, RunConfig } from '../harness/types.ts';
+import type { RunConfig } from '../harness/contract/run-config.ts';
+import type { Database } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 
 

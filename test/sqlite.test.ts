@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { classifyError } from '../harness/classify.ts';
-import type { Database, StoreConnection } from '../harness/types.ts';
+import type { Database, StoreConnection } from '../harness/contract/store.ts';
 import { processesMentioning, runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 import { describeSqlite, sqliteDirectoriesOf } from './sqlite-driver.ts';

@@ -1,4 +1,4 @@
-import type { TimelineEntry } from '../harness/timeline.ts';
+import type { TimelineEntry } from '../harness/contract/results.ts';
 
 const nameOf = (e: TimelineEntry) => `w${e.worker} op${e.op} ${e.step}`;
 

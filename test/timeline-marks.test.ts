@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { race } from '../api/race.ts';
-import type { TimelineEntry } from '../harness/timeline.ts';
+import type { TimelineEntry } from '../harness/contract/results.ts';
 import type { JsonReport } from '../reports/json.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { describeEachServer } from './databases.ts';

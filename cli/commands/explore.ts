@@ -1,12 +1,14 @@
 import { mergeUncontrolled, type UncontrolledStatements } from '../../harness/intercept/uncontrolled.ts';
 import { expectationUnder } from '../../harness/define-scenario.ts';
 import { enumerateInterleavings, TooManyInterleavings } from '../../harness/explore/exhaustive.ts';
-import { Explorer, type ExploreRun } from '../../harness/explore/explorer.ts';
+import { Explorer } from '../../harness/explore/explorer.ts';
+import type { ExploreRun } from '../../harness/explore/explore-run.ts';
 import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harness-failure.ts';
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
 import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace, type SearchResult } from '../../harness/explore/search.ts';
-import type { DatabaseFamily, Isolation, Scenario } from '../../harness/types.ts';
+import type { Scenario } from '../../harness/contract/scenario.ts';
+import type { DatabaseFamily, Isolation } from '../../harness/contract/store.ts';
 import { exhaustiveLine, headerLines, interruptedEnumerationLine, interruptedSearchLines, runLines, searchLines, shape } from '../../reports/explore-terminal.ts';
 import { rerunTerminalLines } from '../../reports/rerun-words.ts';
 import { plural } from '../../reports/format.ts';

@@ -1,6 +1,7 @@
 import { lackingReason } from '../../harness/capabilities.ts';
 import { loadScenario } from '../../harness/load-module.ts';
-import type { Capability, DatabaseFamily, Scenario, StatementTrace } from '../../harness/types.ts';
+import type { Scenario } from '../../harness/contract/scenario.ts';
+import type { Capability, DatabaseFamily, StatementTrace } from '../../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { listOption } from '../../run/option-rules.ts';

@@ -2,7 +2,8 @@
  * Every interleaving of a small input, each run once, the way PostgreSQL's isolation tester runs
  * every permutation when given none: depth first over the decisions, re-running each prefix.
  */
-import type { Explorer, ExploreRun } from './explorer.ts';
+import type { Explorer } from './explorer.ts';
+import type { ExploreRun } from './explore-run.ts';
 import { ExploreInterrupted } from './harness-failure.ts';
 import { orderPolicy, type ExploreInput } from './schedule.ts';
 

@@ -14,7 +14,9 @@ import { connectScenario, disconnectScenario, scenarioHookError } from '../scena
 import { WorkerOpContext } from '../op-context.ts';
 import { runOneOp } from '../run-op.ts';
 import { OpWatchdog } from '../op-watchdog.ts';
-import type { RunConfig, RunDatabase, Scenario, StoreConnection } from '../types.ts';
+import type { RunConfig } from '../contract/run-config.ts';
+import type { Scenario } from '../contract/scenario.ts';
+import type { RunDatabase, StoreConnection } from '../contract/store.ts';
 import { WorkerTally } from '../worker-tally.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { SteppingStore } from './stepping-store.ts';

@@ -11,8 +11,12 @@ import { Piscina } from 'piscina';
 import { loadScenario } from '../load-module.ts';
 import { newRunId } from '../run-id.ts';
 import { runAudit, runSetup } from '../scenario-hooks.ts';
-import type { AuditProblem, Database, Outcome, RunConfig, Scenario, StoreTarget } from '../types.ts';
+import type { Outcome } from '../contract/outcomes.ts';
+import type { RunConfig } from '../contract/run-config.ts';
+import type { AuditProblem, Scenario } from '../contract/scenario.ts';
+import type { Database, StoreTarget } from '../contract/store.ts';
 import type { WorkerSample } from '../protocol.ts';
+import type { ExploreRun } from './explore-run.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
 import type { StepRecord } from './step-log.ts';
@@ -31,25 +35,6 @@ const SETTLE_POLL_MS = 1;
 const STUCK_MS = 10_000;
 /** How long close() lets workers finish on their own after a clean exploration. */
 const CLOSE_GRACE_MS = 5_000;
-
-/** One interleaving as it ran. */
-export interface ExploreRun {
-  input: Omit<ExploreInput, 'choices'>;
-  /** The workers released, in order: replaying it gives the same interleaving. */
-  order: number[];
-  /** The pending workers at each decision, for exhaustive enumeration. */
-  pendingAt: number[][];
-  steps: StepRecord[];
-  /** Each worker's op outcomes, by op index. */
-  outcomes: Outcome[][];
-  /** The failing ops' evidence, as the workers sampled it. */
-  samples: WorkerSample[];
-  /** What the scenario's own audit hook found after the run. */
-  invariantProblems: AuditProblem[];
-  /** Statements the ops' code sent that racelab could not schedule: they ran outside this interleaving. */
-  uncontrolled?: UncontrolledStatements;
-  elapsedMs: number;
-}
 
 interface Participant {
   port: MessagePort;

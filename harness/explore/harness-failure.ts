@@ -1,4 +1,4 @@
-import type { ExploreRun } from './explorer.ts';
+import type { ExploreRun } from './explore-run.ts';
 
 /** Explore could not judge an interleaving: a worker failed or stalled. Infrastructure, not a race. */
 export class HarnessFailure extends Error {

@@ -3,7 +3,10 @@
  * through the turnstile's shared memory; these carry only what happens once per run.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ErrorRecord, Outcome, RunConfig, StoreTarget } from '../types.ts';
+import type { Outcome } from '../contract/outcomes.ts';
+import type { ErrorRecord } from '../contract/results.ts';
+import type { RunConfig } from '../contract/run-config.ts';
+import type { StoreTarget } from '../contract/store.ts';
 import type { StepRecord } from './step-log.ts';
 import type { WorkerReport } from '../protocol.ts';
 

@@ -1,5 +1,5 @@
-import { HARNESS_FAILURES, VIOLATIONS, type Outcome } from '../types.ts';
-import type { ExploreRun } from './explorer.ts';
+import { HARNESS_FAILURES, VIOLATIONS, type Outcome } from '../contract/outcomes.ts';
+import type { ExploreRun } from './explore-run.ts';
 import { HarnessFailure } from './harness-failure.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { type Isolation } from '../types.ts';
+import type { Isolation } from '../contract/store.ts';
 
 /** One explore input: the run's shape, and the choices that decide its interleaving. */
 export interface ExploreInput {

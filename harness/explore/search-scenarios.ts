@@ -3,7 +3,7 @@
  * interleaving that breaks each scenario. Sampling meets a race only as often as the machine's
  * timing lets ops overlap; the search makes them overlap on purpose.
  */
-import type { Database, Isolation } from '../types.ts';
+import type { Database, Isolation } from '../contract/store.ts';
 import { Explorer } from './explorer.ts';
 import { searchForRace, type SearchResult } from './search.ts';
 

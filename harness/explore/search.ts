@@ -5,11 +5,12 @@
  */
 import fc from 'fast-check';
 import { raceViolations } from './race-outcomes.ts';
-import type { Explorer, ExploreRun } from './explorer.ts';
+import type { Explorer } from './explorer.ts';
+import type { ExploreRun } from './explore-run.ts';
 import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { choicesPolicy, type ExploreInput } from './schedule.ts';
 import { randomInt } from 'node:crypto';
-import type { Isolation } from '../types.ts';
+import type { Isolation } from '../contract/store.ts';
 import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
 
 export interface SearchOptions {

@@ -1,5 +1,5 @@
 import { describeError, ObservedStore, type StatementResult } from '../observed-store.ts';
-import type { StoreConnection } from '../types.ts';
+import type { StoreConnection } from '../contract/store.ts';
 import type { StepRecord } from './step-log.ts';
 import type { TurnstileGate } from './turnstile.ts';
 

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import type { DriverConnection, DriverHooks, DriverInterception, StatementEnd, StoreTarget } from '../types.ts';
+import type { DriverConnection, DriverHooks, DriverInterception, StatementEnd, StoreTarget } from '../contract/store.ts';
 import { watchSockets } from './foreign-sockets.ts';
 import { opScope } from './op-scope.ts';
 import { UncontrolledTally } from './uncontrolled.ts';

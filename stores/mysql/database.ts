@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { ISOLATIONS, type Database, type QueryClient, type StoreTarget } from '../../harness/types.ts';
+import { ISOLATIONS, type Database, type QueryClient, type StoreTarget } from '../../harness/contract/store.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';

@@ -2,7 +2,7 @@
  * MySQL and MariaDB as `--db` names them: a server by URL (`mysql://`, `mariadb://`), a throwaway
  * server from the machine's binaries (`mariadb`), or a container (`docker:mariadb`, `docker:mysql`).
  */
-import { ISOLATIONS } from '../../harness/types.ts';
+import { ISOLATIONS } from '../../harness/contract/store.ts';
 import type { DatabaseDescriptor, DatabasePlan } from '../descriptor.ts';
 import { connectError } from '../shared/connect-error.ts';
 import { containerReason } from '../shared/container-plan.ts';

@@ -1,5 +1,5 @@
 import { classified } from '../../harness/classify.ts';
-import type { Outcome } from '../../harness/types.ts';
+import type { Outcome } from '../../harness/contract/outcomes.ts';
 
 /** Server error numbers that name a race's outcome (MariaDB and MySQL share them). */
 const OUTCOME_BY_ERRNO: Readonly<Record<number, Outcome>> = {

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { classified } from '../../harness/classify.ts';
-import type { DriverHooks, DriverInterception, StatementEnd } from '../../harness/types.ts';
+import type { DriverHooks, DriverInterception, StatementEnd } from '../../harness/contract/store.ts';
 import { classifyMysqlError } from './errors.ts';
 import { mysqlWireStatements } from './wire-statements.ts';
 

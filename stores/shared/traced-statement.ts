@@ -1,5 +1,5 @@
 import { toErrorRecord } from '../../harness/error-record.ts';
-import type { StoreOptions } from '../../harness/types.ts';
+import type { StoreOptions } from '../../harness/contract/store.ts';
 
 /**
  * Waits for a statement already sent and tells `onStatement` how it ended: the rows it returned or

@@ -10,7 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import type { Database, StoreTarget } from '../../harness/types.ts';
+import type { Database, StoreTarget } from '../../harness/contract/store.ts';
 import { SQLITE_ISOLATIONS, SQLITE_LACKS } from './traits.ts';
 import { registerEmergencyCleanup } from '../shared/emergency.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';

@@ -1,5 +1,5 @@
 import { classified } from '../../harness/classify.ts';
-import type { Outcome } from '../../harness/types.ts';
+import type { Outcome } from '../../harness/contract/outcomes.ts';
 
 /**
  * SQLite's extended result codes that name a race's outcome, as better-sqlite3 reports them.

@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Sqlite from 'better-sqlite3';
 import { classified } from '../../harness/classify.ts';
-import type { DriverHooks, DriverInterception } from '../../harness/types.ts';
+import type { DriverHooks, DriverInterception } from '../../harness/contract/store.ts';
 import { classifySqliteError } from './errors.ts';
 
 type Method = (this: Sqlite.Statement, ...args: unknown[]) => unknown;

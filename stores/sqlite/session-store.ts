@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
-import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/types.ts';
+import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/contract/store.ts';
 import { traced } from '../shared/traced-statement.ts';
 import { storeError } from './errors.ts';
 import { ownConnection } from './intercept.ts';

@@ -1,4 +1,4 @@
-import { TRANSACTION_MODES, type Capability, type Isolation } from '../../harness/types.ts';
+import { TRANSACTION_MODES, type Capability, type Isolation } from '../../harness/contract/store.ts';
 
 /** SQLite's transaction modes take the place of isolation levels; `deferred` is a run's default. */
 export const SQLITE_ISOLATIONS: readonly Isolation[] = TRANSACTION_MODES;

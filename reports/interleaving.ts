@@ -1,6 +1,6 @@
-import { KEY_LENGTH } from '../session-keys.ts';
-import type { ExploreRun } from './explorer.ts';
-import type { StepRecord } from './step-log.ts';
+import { KEY_LENGTH } from '../harness/session-keys.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
+import type { StepRecord } from '../harness/explore/step-log.ts';
 
 /** `k0` for the key at index 0 of the shrunk key space: its tail spells the index in base 36. */
 export function keyLabel(key: string): string {
