@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (path) => `${root}${path}`;
-const SOURCES = ['harness', 'scenarios', 'stores', 'reports', 'cli', 'api', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json'];
+const SOURCES = ['harness', 'scenarios', 'stores', 'reports', 'run', 'cli', 'api', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.cjs.json'];
 const STAMP = at('dist/.built');
 
 function newest(path) {

@@ -65,7 +65,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'racelab-package-'));
   const packed = join(work, 'packed');
   mkdirSync(packed);
-  execFileSync('npm', ['pack', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore' });
+  // The dist/ that `npm test`'s pretest built: packing with its prepack would build again, deleting
+  // dist/ while other test files run bin/racelab.js from it.
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore' });
   const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'))!;
   installed = join(work, 'installed');
   mkdirSync(installed);
