@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: racelab against pgbench on the same statements, and the other figures the
- * README's table shows. Every speed is a ratio against a reference measured in the same run:
+ * table in docs/speed.md shows. Every speed is a ratio against a reference measured in the same run:
  * pgbench for statements per second, `node -e 0` for a command's start.
  *
  * - Statements per second for the statement shapes of naive-save, atomic-create and on-conflict at
@@ -97,7 +97,7 @@ try {
   if (['throughput', 'firstIntegrityError', 'explore', 'peakRss', 'start'].every((key) => key in results)) {
     results['goals'] = goals(results);
     writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-    log(`\nwrote ${path}; the README's table from it:\n`);
+    log(`\nwrote ${path}; the table for docs/speed.md from it:\n`);
     log(readmeTable(results as unknown as Parameters<typeof readmeTable>[0]));
   }
 } finally {

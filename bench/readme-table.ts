@@ -1,6 +1,6 @@
 /**
- * The README's table of speed and memory, rendered from bench/results.json (what `npm run bench`
- * wrote last), so the README shows measured figures and says where they came from.
+ * The table of speed and memory in docs/speed.md, rendered from bench/results.json (what `npm run bench`
+ * wrote last), so the page shows measured figures and says where they came from.
  *
  *   node --import tsx bench/readme-table.ts
  */

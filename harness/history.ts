@@ -5,7 +5,7 @@
  * stays flat however long the run: nothing is kept but a write buffer.
  *
  * One op is one transaction, `f: "txn"`, whose value is the list of micro-ops its statements
- * made on keys: `["r", key, value]` and `["w", key, value]`. The README documents the mapping.
+ * made on keys: `["r", key, value]` and `["w", key, value]`. docs/reports.md documents the mapping.
  */
 import { once } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, openSync, writeSync } from 'node:fs';

@@ -6,7 +6,7 @@ import { uncontrolledWords } from './uncontrolled-words.ts';
 import type { Finding } from '../harness/finding.ts';
 import { percent, plural } from './format.ts';
 
-/** The definition, stated in report.md and the README. */
+/** The definition, stated in report.md and docs/scenarios.md. */
 export const WINDOW_DEFINITION =
   'A race window is an op whose hold on a key (from its first statement on the key to its last) overlapped another op\'s hold on the same key: only such ops could race, so violations are counted per window as well as per op.';
 

@@ -28,7 +28,7 @@ describeSqlite('a list of databases', () => {
     const out = join(work, 'reproduce');
     // naive-save at 4×1000 K=64, over two bench:odds runs of 10 each: at least 59 IntegrityErrors
     // on PostgreSQL 12, 56 on the embedded 18, 34 on MariaDB 10.11, 46 on SQLite (the machine's
-    // PostgreSQL 15 reproduces faster still, as the README's table shows): holding by chance on
+    // PostgreSQL 15 reproduces faster still, as docs/databases.md's table shows): holding by chance on
     // any of them has a probability below 5·e^-34 < 10^-13.
     // PostgreSQL 12 is fetched into this test's own cache, removed with its directory.
     const result = await runCli(['reproduce', '--db', databases.join(','), '--scenario', 'naive-save,atomic-create', '--ops', '1000', '--seed', '11', '--out', out], {

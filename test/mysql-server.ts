@@ -51,7 +51,7 @@ export interface ScenarioVerdict {
  * The exit code a run on MariaDB/MySQL must end with: 0, or 1 when its only mismatches are
  * atomic-create refused by InnoDB as a deadlock (1213), and nothing else. InnoDB refuses one of two
  * INSERTs of a key whose row a third connection is deleting, and Django's create() does not retry
- * that (README, "Databases: what differs and why"): real, and rare enough that a run seldom shows
+ * that (docs/databases.md, "Databases: what differs and why"): real, and rare enough that a run seldom shows
  * it, so a test of the catalogue's verdicts on MySQL accepts exactly that.
  */
 export function expectedMysqlExit(scenarios: readonly ScenarioVerdict[]): number {

@@ -86,6 +86,11 @@ describe('the packed tarball', () => {
     expect(files).toContain('node_modules/racelab/dist/api/index.d.ts');
     expect(files).toContain('node_modules/racelab/dist/cjs/index.cjs');
     expect(files).toContain('node_modules/racelab/reports/report.schema.json');
+    // Every page the README links to travels with it.
+    const readme = readFileSync(join(installed, 'node_modules/racelab/README.md'), 'utf8');
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((m) => `node_modules/racelab/${m[1]}`);
+    expect(linked.length).toBeGreaterThan(5);
+    expect(linked.filter((page) => !files.includes(page))).toEqual([]);
     expect(files.filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !file.endsWith('.d.cts'))).toEqual([]);
     expect(files.filter((file) => /\.test\.|\/test\/|\/bench\/|\/\.ci\//.test(file))).toEqual([]);
   });
