@@ -9,4 +9,4 @@ export type { Expectation, Outcome } from '../harness/contract/outcomes.ts';
 export type { KeyMode } from '../harness/contract/run-config.ts';
 export type { AuditProblem, OpContext, OpResult, Scenario, ScenarioDefinition } from '../harness/contract/scenario.ts';
 export type { Capability, DatabaseFamily, Isolation, QueryClient, RunConnectionOptions, RunDatabase, SessionRow, SessionStore } from '../harness/contract/store.ts';
-export type { JsonReport } from '../reports/json.ts';
+export type { JsonReport } from '../reports/json-report.ts';

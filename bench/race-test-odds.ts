@@ -28,7 +28,7 @@ import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { probeMysql } from '../test/mysql-probe.ts';
 import { Explorer } from '../harness/explore/explorer.ts';
 import { searchForRace } from '../harness/explore/search.ts';
-import { SEARCH_WORKERS } from '../harness/explore/search-scenarios.ts';
+import { MAX_EXPLORE_WORKERS } from '../harness/explore/schedule.ts';
 import { twoProportionTest } from '../harness/two-proportion.ts';
 import { wilson } from '../harness/wilson.ts';
 import { hasPackage } from '../stores/registry.ts';
@@ -162,7 +162,7 @@ try {
   ];
   const BUDGET = 100;
   for (const c of SEARCHES) {
-    const explorer = await Explorer.start(database, c.module, SEARCH_WORKERS);
+    const explorer = await Explorer.start(database, c.module, MAX_EXPLORE_WORKERS);
     const tried: number[] = [];
     let found = 0;
     try {

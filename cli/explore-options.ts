@@ -1,5 +1,5 @@
 import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/contract/store.ts';
-import { parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
+import { MAX_EXPLORE_WORKERS, parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { dbWordsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';
 import { UsageError } from '../run/errors.ts';
@@ -14,7 +14,7 @@ export const EXPLORE_OPTIONS = {
   path: { default: 'none', help: 'with --seed: replay exactly the failing input fast-check reported' },
   schedule: { default: 'none', help: 'replay one interleaving, as printed after a counterexample' },
   isolation: { default: 'all levels', help: `explore only this level: ${ISOLATIONS.join(' | ')}; on SQLite ${TRANSACTION_MODES.join(' | ')}` },
-  workers: { default: '2', help: 'with --exhaustive: workers (2 to 8)' },
+  workers: { default: '2', help: `with --exhaustive: workers (2 to ${MAX_EXPLORE_WORKERS})` },
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
   db: { default: 'auto', help: `one database, as for reproduce: ${dbWordsHelp()}` },
@@ -70,7 +70,7 @@ export function parseExploreOptions(args: readonly string[]): ExploreOptions {
       mode: {
         kind: 'exhaustive',
         input: {
-          workers: integerOption('--workers', raw.workers ?? '2', 2, 8),
+          workers: integerOption('--workers', raw.workers ?? '2', 2, MAX_EXPLORE_WORKERS),
           opsPerWorker: integerOption('--ops', raw.ops ?? '1', 1, 20),
           keySpace: integerOption('--key-space', raw['key-space'] ?? '1', 1, 64),
           isolation: isolation ?? isolationsOfChoice(db)[0]!,

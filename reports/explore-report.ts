@@ -12,6 +12,7 @@ import { markdownToHtml } from './markdown-to-html.ts';
 import { markdownToTrac } from './markdown-to-trac.ts';
 import { escapeXml } from './xml.ts';
 import { rerunProperties } from './rerun-words.ts';
+import type { ExploreJsonReport } from './explore-json-report.ts';
 
 export type { ExploreEvidence } from './explore-markdown.ts';
 
@@ -27,7 +28,7 @@ export function renderExploreReports(summary: ExploreSummary): Record<string, st
 }
 
 /** report.json of an exploration; reports/explore-report.schema.json describes it. */
-export function exploreJson(summary: ExploreSummary) {
+export function exploreJson(summary: ExploreSummary): ExploreJsonReport {
   const { header, counterexample } = summary;
   const scenario = summary.argument;
   return {

@@ -1,8 +1,11 @@
 /**
  * report.json: the machine-readable contract of docs/architecture.md (`schemaVersion`, `database`, `config`,
  * `scenarios[]` with `outcomes`, `rate` and `verdict`), plus the evidence behind each verdict.
- * reports/report.schema.json describes it; tests validate every report against it.
+ * Its type is written out in reports/json-report.ts, which TypeScript checks this renderer against;
+ * reports/report.schema.json describes it, json-report.test.ts checks the two agree, and tests
+ * validate every report against the schema.
  */
+import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, type ReportInput, type ReportPoint, type ScenarioFileCopy } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/contract/run-config.ts';
@@ -13,11 +16,15 @@ import { inReportDir } from './rerun-words.ts';
 import { dominantViolation, matrixCells } from './matrix.ts';
 import { stressCheckOf, type Check } from '../harness/verdict.ts';
 import { checkText, overallWords } from './check-words.ts';
+import type { JsonCheck, JsonConfig, JsonExpectation, JsonMatrixCell, JsonReport, JsonScenario, JsonSearch } from './json-report.ts';
+
+/** The public type lives in json-report.ts, written out; importers of json.ts keep finding it here. */
+export type { JsonReport } from './json-report.ts';
 
 /** 3: verdicts `no-evidence` and `broken`, `matchesExpectation` null without a verdict, the decision in `result`. */
 export const SCHEMA_VERSION = 3;
 
-function configOf(config: RunConfig) {
+function configOf(config: RunConfig): Omit<JsonConfig, 'schedule'> {
   return {
     workers: config.workers,
     threads: config.threads,
@@ -33,14 +40,14 @@ function configOf(config: RunConfig) {
   };
 }
 
-function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
+function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput): JsonScenario {
   return {
     name: finding.scenario.name,
     expect: finding.scenario.expect,
     why: finding.scenario.why,
     origin: finding.scenario.origin,
     isolation: finding.scenario.isolation,
-    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.expectation } }),
+    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: expectationOf(point.expectation) } }),
     ...(point.database && { database: point.database.label }),
     property: finding.property,
     ops: finding.ops,
@@ -76,8 +83,13 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput) {
   };
 }
 
+/** What chance predicts, as report.json gives it: JSON has no infinity, so an infinite `expectedRedraws` is null, in race()'s report as in the file. */
+function expectationOf(expectation: AnalyticExpectation): JsonExpectation {
+  return { ...expectation, expectedRedraws: Number.isFinite(expectation.expectedRedraws) ? expectation.expectedRedraws : null };
+}
+
 /** A search as report.json gives it; its replay commands name the scenario file's copy in the report's directory. */
-function searchOf(search: ScenarioSearch, files: readonly ScenarioFileCopy[]) {
+function searchOf(search: ScenarioSearch, files: readonly ScenarioFileCopy[]): JsonSearch {
   const { result } = search;
   return {
     scenario: search.scenario,
@@ -104,7 +116,7 @@ function searchOf(search: ScenarioSearch, files: readonly ScenarioFileCopy[]) {
 }
 
 /** A check as report.json gives it: what it is about, its verdict, and why in words. */
-function checkOf(check: Check, input: ReportInput) {
+function checkOf(check: Check, input: ReportInput): JsonCheck {
   return {
     kind: check.kind,
     scenario: check.scenario,
@@ -115,7 +127,7 @@ function checkOf(check: Check, input: ReportInput) {
   };
 }
 
-export function toJsonReport(input: ReportInput) {
+export function toJsonReport(input: ReportInput): JsonReport {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: input.tool,
@@ -138,7 +150,7 @@ export function toJsonReport(input: ReportInput) {
     databases: input.databases ?? null,
     databasesNotRun: input.databasesNotRun ?? [],
     matrix: input.databases
-      ? matrixCells(input).map((cell) => ({
+      ? matrixCells(input).map((cell): JsonMatrixCell => ({
           database: cell.database.label,
           scenario: cell.scenario,
           verdict: cell.finding?.verdict ?? (cell.skipped === undefined ? 'not run' : 'skipped'),
@@ -151,13 +163,11 @@ export function toJsonReport(input: ReportInput) {
     skipped: input.points.flatMap((point) => point.skipped.map((s) => ({ name: s.name, database: (point.database ?? input.database).label, reason: s.reason }))),
     config: { ...configOf(input.config), schedule: input.schedule },
     sweep: input.sweep ?? null,
-    expectation: input.points[0]?.expectation ?? null,
+    expectation: input.points[0] ? expectationOf(input.points[0].expectation) : null,
     scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
     searches: (input.searches ?? []).map((search) => searchOf(search, input.scenarioFiles)),
   };
 }
-
-export type JsonReport = ReturnType<typeof toJsonReport>;
 
 export function renderJson(input: ReportInput): string {
   return `${JSON.stringify(toJsonReport(input), null, 2)}\n`;

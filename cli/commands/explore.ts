@@ -5,7 +5,7 @@ import { Explorer } from '../../harness/explore/explorer.ts';
 import type { ExploreRun } from '../../harness/explore/explore-run.ts';
 import { ExploreInterrupted, HarnessFailure } from '../../harness/explore/harness-failure.ts';
 import { raceViolations } from '../../harness/explore/race-outcomes.ts';
-import { orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
+import { MAX_EXPLORE_WORKERS, orderPolicy, ScheduleError } from '../../harness/explore/schedule.ts';
 import { searchForRace, type SearchResult } from '../../harness/explore/search.ts';
 import type { Scenario } from '../../harness/contract/scenario.ts';
 import type { DatabaseFamily, Isolation } from '../../harness/contract/store.ts';
@@ -29,9 +29,6 @@ import { explorationWords } from '../../reports/check-words.ts';
 import { explorationVerdict, matchOf } from '../../harness/verdict.ts';
 import type { Command, CommandIo } from './command.ts';
 
-/** Explore keeps a worker per possible participant warm: the most any input can use. */
-const MAX_WORKERS = 8;
-
 export const exploreCommand: Command = {
   help: () =>
     [
@@ -51,7 +48,7 @@ export const exploreCommand: Command = {
     const copies = await planScenarioCopies([options.scenario]);
     const { plan, database } = await openRunDatabase(options.db, io, options.allowRemote);
     try {
-      const workers = options.mode.kind === 'search' ? MAX_WORKERS : workersOf(options.mode);
+      const workers = options.mode.kind === 'search' ? MAX_EXPLORE_WORKERS : workersOf(options.mode);
       const explorer = await Explorer.start(database, scenarioModule!, workers, io.signal);
       try {
         const tool = { ...TOOL, source: toolSource() };

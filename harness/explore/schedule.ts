@@ -1,6 +1,9 @@
 import type { Isolation } from '../contract/store.ts';
 
 /** One explore input: the run's shape, and the choices that decide its interleaving. */
+/** The most workers one interleaving has: the search's largest input, and what explore keeps warm. */
+export const MAX_EXPLORE_WORKERS = 8;
+
 export interface ExploreInput {
   workers: number;
   opsPerWorker: number;
@@ -100,7 +103,7 @@ export function parseSchedule(text: string): ScheduleSpec {
   };
   const isolation = (Object.keys(ISOLATION_SHORT) as Isolation[]).find((level) => ISOLATION_SHORT[level] === fields.get('isolation'));
   if (!isolation) throw new ScheduleError(`--schedule isolation must be one of ${Object.values(ISOLATION_SHORT).join(', ')}`);
-  const workers = whole('workers', 2, 8);
+  const workers = whole('workers', 2, MAX_EXPLORE_WORKERS);
   const orderText = fields.get('order')!;
   const order = orderText === '' ? [] : orderText.split(',').map((w) => {
     const worker = /^\d+$/.test(w) ? Number(w) : Number.NaN;

@@ -5,10 +5,9 @@
  */
 import type { Database, Isolation } from '../contract/store.ts';
 import { Explorer } from './explorer.ts';
+import { MAX_EXPLORE_WORKERS } from './schedule.ts';
 import { searchForRace, type SearchResult } from './search.ts';
 
-/** Explore keeps a worker per possible participant warm: the most any input can use. */
-export const SEARCH_WORKERS = 8;
 
 export interface SearchBudget {
   /** Inputs to try per scenario. */
@@ -40,7 +39,7 @@ export async function searchScenarios(
   const searches: ScenarioSearch[] = [];
   for (const { module, argument } of scenarios) {
     const started = performance.now();
-    const explorer = await Explorer.start(database, module, SEARCH_WORKERS, options.signal);
+    const explorer = await Explorer.start(database, module, MAX_EXPLORE_WORKERS, options.signal);
     try {
       const result = await searchForRace(explorer, {
         runs: options.runs,

@@ -8,7 +8,7 @@ import { raceViolations } from './race-outcomes.ts';
 import type { Explorer } from './explorer.ts';
 import type { ExploreRun } from './explore-run.ts';
 import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
-import { choicesPolicy, type ExploreInput } from './schedule.ts';
+import { choicesPolicy, MAX_EXPLORE_WORKERS, type ExploreInput } from './schedule.ts';
 import { randomInt } from 'node:crypto';
 import type { Isolation } from '../contract/store.ts';
 import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
@@ -73,7 +73,7 @@ function smallFirst(min: number, small: number, max: number): fc.Arbitrary<numbe
 
 export function exploreInputs(isolations: readonly Isolation[]): fc.Arbitrary<ExploreInput> {
   return fc.record({
-    workers: smallFirst(2, 3, 8),
+    workers: smallFirst(2, 3, MAX_EXPLORE_WORKERS),
     opsPerWorker: smallFirst(1, 3, 20),
     keySpace: smallFirst(1, 4, 64),
     isolation: fc.constantFrom(...isolations),
