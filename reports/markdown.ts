@@ -17,6 +17,7 @@ import { commandLineWords, getRacelab, inReportDir, racelabSource, rerunCommand,
 import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
+import { OUTCOME_WORDS } from './outcome-words.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -44,10 +45,10 @@ export function verdictSentence(check: StressCheck): string {
   }
   const o = finding.outcomes;
   const kinds = [
-    o.integrity_error && `${count(o.integrity_error)} IntegrityError`,
-    o.serialization_failure && plural(o.serialization_failure, 'serialization failure'),
-    o.deadlock && plural(o.deadlock, 'deadlock'),
-    o.lock_timeout && plural(o.lock_timeout, 'lock wait timeout'),
+    o.integrity_error && `${count(o.integrity_error)} ${OUTCOME_WORDS.integrity_error}`,
+    o.serialization_failure && plural(o.serialization_failure, OUTCOME_WORDS.serialization_failure),
+    o.deadlock && plural(o.deadlock, OUTCOME_WORDS.deadlock),
+    o.lock_timeout && plural(o.lock_timeout, OUTCOME_WORDS.lock_timeout),
     o.overwritten && `${plural(o.overwritten, 'session')} silently overwritten`,
     o.lost && `${plural(o.lost, 'session')} lost`,
     o.invariant_violated && `${plural(o.invariant_violated, 'violation')} of its invariant found by its audit`,
@@ -202,7 +203,7 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
   }
   const loud = finding.firstLoudViolation;
   if (loud) {
-    const kind = loud.outcome === 'integrity_error' ? 'IntegrityError' : loud.outcome;
+    const kind = OUTCOME_WORDS[loud.outcome];
     lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }

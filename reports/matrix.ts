@@ -8,17 +8,8 @@ import type { ReportDatabase, ReportInput } from '../harness/report-input.ts';
 import { VIOLATIONS, type Outcome } from '../harness/contract/outcomes.ts';
 import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, rateCell } from './check-words.ts';
+import { OUTCOME_WORDS } from './outcome-words.ts';
 
-/** How the table names each kind of violation. */
-const VIOLATION_WORDS: Readonly<Partial<Record<Outcome, string>>> = {
-  integrity_error: 'IntegrityError',
-  overwritten: 'silent overwrite',
-  lost: 'session lost',
-  deadlock: 'deadlock',
-  serialization_failure: 'serialization failure',
-  lock_timeout: 'lock timeout',
-  invariant_violated: 'invariant violated',
-};
 
 export interface MatrixCell {
   database: ReportDatabase;
@@ -35,7 +26,7 @@ export interface MatrixCell {
 export function dominantViolation(finding: Finding): string | undefined {
   let best: Outcome | undefined;
   for (const outcome of VIOLATIONS) if (finding.outcomes[outcome] > 0 && (best === undefined || finding.outcomes[outcome] > finding.outcomes[best])) best = outcome;
-  return best === undefined ? undefined : VIOLATION_WORDS[best];
+  return best === undefined ? undefined : OUTCOME_WORDS[best];
 }
 
 /** Every database × scenario pair in run order: databases in the order given, scenarios as they ran. */
