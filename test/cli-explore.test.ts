@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
-import { runCli, startCli, within } from './cli-process.ts';
+import { runCli, shown, startCli } from './cli-process.ts';
 import { fixturePath } from './run.ts';
 
 let out: string;
@@ -108,9 +108,7 @@ describe('racelab explore', () => {
     const own = join(out, 'interrupted');
     // on-conflict holds, so a search of 100,000 inputs is still running when the signal comes.
     const { child, done } = startCli(['explore', 'on-conflict', '--runs', '100000', '--seed', '3', '--db', inject('embeddedUrl'), '--out', own]);
-    let seen = '';
-    child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    expect(await within(30_000, () => seen.includes('exploring on-conflict'))).toBeLessThan(30_000);
+    await shown(child, 'exploring on-conflict', { ms: 30_000 });
     await delay(1_500);
     child.kill('SIGINT');
     const result = await done;

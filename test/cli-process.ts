@@ -37,15 +37,37 @@ export function startCli(args: readonly string[], options: { cwd?: string; env?:
  */
 export async function runningReproduce(db: string, out: string, env: NodeJS.ProcessEnv = {}): Promise<ReturnType<typeof startCli>> {
   const started = startCli(['reproduce', '--db', db, '--ops', '1000000', '--out', out], { env });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    started.child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('running naive-save')) resolve();
-    });
-    started.child.on('exit', (code) => reject(new Error(`racelab exited ${code} before it ran: ${seen}`)));
-  });
+  await shown(started.child, 'running naive-save');
   return started;
+}
+
+/**
+ * Resolves once the child's stderr (or `stream`) has shown `text`, however the chunks fall; rejects,
+ * with what it printed, when the child exits first or `ms` pass.
+ */
+export function shown(child: ChildProcess, text: string, { stream = 'stderr', ms = 60_000 }: { stream?: 'stdout' | 'stderr'; ms?: number } = {}): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(text)} after ${ms} ms; it printed: ${seen}`)), ms);
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child[stream]!.off('data', onData);
+      child.off('exit', onExit);
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) done(resolve);
+    };
+    const onExit = (code: number | null) => done(() => reject(new Error(`racelab exited ${code} before it printed ${JSON.stringify(text)}: ${seen}`)));
+    child[stream]!.on('data', onData);
+    child.on('exit', onExit);
+  });
+}
+
+/** Polls until `check` holds; throws, naming `what`, once `ms` pass: a poll never waits for ever. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  if ((await within(ms, check)) === Number.POSITIVE_INFINITY) throw new Error(`${what}: not within ${ms} ms`);
 }
 
 /** Polls until `check` holds or `ms` pass; returns how long it took, or Infinity. */

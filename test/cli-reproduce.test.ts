@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readReport } from './report-file.ts';
 import { seededRandom } from '../harness/random.ts';
-import { leftoversOf, runCli, schemasOf, startCli } from './cli-process.ts';
+import { leftoversOf, runCli, schemasOf, shown, startCli } from './cli-process.ts';
 import { fixturePath } from './run.ts';
 
 let work: string;
@@ -86,7 +86,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
 
   it('a second Ctrl-C exits at once, and still leaves no postgres process or directory behind', async () => {
     const { child, done } = startCli(['reproduce', '--db', 'embedded', '--ops', '1000000', '--out', join(work, 'twice')]);
-    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('running naive-save') && resolve()));
+    await shown(child, 'running naive-save');
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGINT');
@@ -153,7 +153,7 @@ describe('Ctrl-C at the moments that used to go wrong', () => {
   it('during initdb: reported as an interruption, exit 130, nothing left', async () => {
     const { child, done } = startCli(['reproduce', '--db', 'embedded', '--out', join(work, 'initdb')]);
     // initdb takes about a second and starts right after this line.
-    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('database: embedded') && resolve()));
+    await shown(child, 'database: embedded');
     await new Promise((resolve) => setTimeout(resolve, 150));
     child.kill('SIGINT');
     const result = await done;
@@ -165,7 +165,7 @@ describe('Ctrl-C at the moments that used to go wrong', () => {
   it("a second Ctrl-C against the user's server names the schema it leaves, and racelab clean removes it", async () => {
     const server = inject('embeddedUrl');
     const { child, done } = startCli(['reproduce', '--db', server, '--ops', '1000000', '--out', join(work, 'twice-server')]);
-    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('running naive-save') && resolve()));
+    await shown(child, 'running naive-save');
     // The schema is created just after that line.
     while ((await schemasOf(server, child.pid!)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     child.kill('SIGINT');

@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { unresponsiveAfterMs } from '../harness/supervise-run.ts';
 import { reproduce } from '../harness/reproduce.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
-import { leftoversOf, processesMentioning, runCli, schemasOf, startCli } from './cli-process.ts';
+import { leftoversOf, processesMentioning, runCli, schemasOf, shown, startCli, until } from './cli-process.ts';
 import { randomInt } from 'node:crypto';
 import { seededRandom } from '../harness/random.ts';
 import { race } from '../api/race.ts';
@@ -97,17 +97,10 @@ describe('one client fails alone: its thread goes with it, the others stop, the 
   }
 });
 
-/** Starts the CLI and resolves once its stderr has shown `text`. */
+/** Starts the CLI; `shown` resolves once its stderr has shown `text`, and rejects if it exits first. */
 function startCliUntil(args: readonly string[], text: string, env: NodeJS.ProcessEnv = {}) {
   const started = startCli(args, { env });
-  const shown = new Promise<void>((resolve) => {
-    let seen = '';
-    started.child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(text)) resolve();
-    });
-  });
-  return { ...started, shown };
+  return { ...started, shown: shown(started.child, text) };
 }
 
 describe('explore: a worker that dies or spins at the turnstile', () => {
@@ -135,7 +128,7 @@ describe('explore: a worker that dies or spins at the turnstile', () => {
     const dir = scratch();
     try {
       const { child, done } = startCli(explore(dir), { env: { RACELAB_FAULT: 'spin@op', RACELAB_FAULT_OP: '1', RACELAB_FAULT_DIR: dir } });
-      while (!existsSync(join(dir, 'struck'))) await delay(20);
+      await until('the fault struck', () => existsSync(join(dir, 'struck')));
       await delay(200);
       const sentAt = Date.now();
       child.kill('SIGTERM');
@@ -224,7 +217,7 @@ describe('signals', () => {
     try {
       const args = ['reproduce', '--db', inject('embeddedUrl'), '--scenario', fixturePath('one-worker-fails'), '--ops', '3000', '--out', join(dir, 'out')];
       const { child, done } = startCli(args, { env: { RACELAB_FAULT: 'spin@op', RACELAB_FAULT_DIR: dir } });
-      while (!existsSync(join(dir, 'struck'))) await delay(20);
+      await until('the fault struck', () => existsSync(join(dir, 'struck')));
       await delay(200);
       const sentAt = Date.now();
       child.kill('SIGTERM');
@@ -245,7 +238,7 @@ describe('the database dies mid-run', () => {
     const out = join(tmpdir(), `racelab-dies-${process.pid}`);
     try {
       const { child, done } = startCli(['reproduce', '--db', instance.url, '--ops', '1000000', '--out', out]);
-      await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('running naive-save') && resolve()));
+      await shown(child, 'running naive-save');
       // Ops must be in flight, not the workers still connecting (slow on a busy machine): wait for
       // their four connections, then a little.
       const watcher = new pg.Client({ connectionString: instance.url });

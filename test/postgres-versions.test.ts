@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from './cli-process.ts';
+import { runCli, shown, startCli } from './cli-process.ts';
 import { readReport } from './report-file.ts';
 
 describe('embedded@N', () => {
@@ -35,7 +35,7 @@ describe('embedded@N', () => {
     // The download starts right after this line and took 0.6-1.5 s here for 21-22 MB; the signal
     // follows the line within milliseconds, so a download that finished first would need a network
     // a hundred times faster than this machine's.
-    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('fetching PostgreSQL 14') && resolve()));
+    await shown(child, 'fetching PostgreSQL 14');
     const sentAt = Date.now();
     child.kill('SIGINT');
     const result = await done;
