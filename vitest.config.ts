@@ -6,6 +6,9 @@ export default defineConfig({
     exclude: ['node_modules/**', 'scratch/**'],
     // One embedded PostgreSQL for the suite; tests that need their own start it themselves.
     globalSetup: ['./test/global-setup.ts'],
+    // Files side by side: most of a file's time is spent waiting on the processes and databases it
+    // started, not on a core. vitest's default on a 2-core machine is one file at a time.
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -74,7 +74,7 @@ beforeAll(() => {
   writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: 'installed', private: true }));
   // npm 11 skips dependencies' install scripts here, as it would for a user who allowed none.
   // TypeScript and vitest come along as a user's project would have them.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20', 'vitest@4'], { cwd: installed, stdio: 'ignore' });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20', 'vitest@4'], { cwd: installed, stdio: 'ignore' });
   for (const kind of KINDS) project(kind);
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
