@@ -33,6 +33,9 @@ const SETTLE_POLL_MS = 1;
  * server. The same budget as stress mode's default --op-timeout.
  */
 const STUCK_MS = 10_000;
+/** The workers started with the explorer; more start when an input needs them. */
+const WARM_WORKERS = 3;
+
 /** How long close() lets workers finish on their own after a clean exploration. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -46,20 +49,29 @@ interface Participant {
 }
 
 export class Explorer {
+  private readonly tasks: Promise<unknown>[] = [];
+  private readonly participants: Participant[] = [];
+  private readonly turnstile: TurnstileControl;
+
   private constructor(
     readonly scenario: Scenario,
+    private readonly scenarioModule: string,
     readonly database: Database,
     private readonly target: StoreTarget,
     private readonly pool: Piscina,
-    private readonly tasks: Promise<unknown>[],
-    private readonly participants: Participant[],
-    private readonly turnstile: TurnstileControl,
+    private readonly buffer: SharedArrayBuffer,
+    private readonly maxWorkers: number,
     private readonly signal: AbortSignal | undefined,
-  ) {}
+  ) {
+    this.turnstile = new TurnstileControl(buffer);
+  }
 
   /**
-   * Starts `maxWorkers` explore workers on a fresh schema and waits until each is connected.
-   * Aborting `signal` ends the interleaving under way at its next decision with ExploreInterrupted.
+   * Starts explore workers on a fresh schema, as many as an input may use (`maxWorkers`) but only
+   * the first few at once: a thread loads the scenario and its application's modules, which costs
+   * more than most searches' interleavings, and most inputs need two or three workers. The rest
+   * start when an input first needs them. Aborting `signal` ends the interleaving under way at its
+   * next decision with ExploreInterrupted.
    */
   static async start(database: Database, scenarioModule: string, maxWorkers: number, signal?: AbortSignal): Promise<Explorer> {
     const scenario = await loadScenario(scenarioModule);
@@ -70,42 +82,14 @@ export class Explorer {
       await database.dropRunSchema(target).catch(() => undefined);
       throw error;
     }
-    const buffer = createTurnstileBuffer(maxWorkers);
-    const turnstile = new TurnstileControl(buffer);
-    const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: maxWorkers, maxThreads: maxWorkers, idleTimeout: Number.POSITIVE_INFINITY });
+    const warm = Math.min(maxWorkers, WARM_WORKERS);
+    const pool = new Piscina({ filename: WORKER_ENTRY, minThreads: warm, maxThreads: maxWorkers, idleTimeout: Number.POSITIVE_INFINITY });
     // A thread that dies between tasks has none to fail: see worker-pool.ts.
     pool.on('error', () => undefined);
-    const participants: Participant[] = [];
-    const tasks: Promise<unknown>[] = [];
-    for (let worker = 0; worker < maxWorkers; worker++) {
-      const { port1, port2 } = new MessageChannel();
-      const participant: Participant = { port: port1, backendPid: 0, inbox: [], waiters: [] };
-      port1.on('message', (message: FromWorker) => {
-        const waiter = participant.waiters.shift();
-        if (waiter) waiter.resolve(message);
-        else participant.inbox.push(message);
-      });
-      participants.push(participant);
-      const task: ExploreTask = { scenarioModule, storeModule: database.storeModule, target, worker, turnstile: buffer, port: port2 };
-      const died = (reason: unknown) => {
-        const { message, stack } = toErrorRecord(reason);
-        participant.died = new HarnessFailure(`worker ${worker + 1} died (its thread ended on an exception that escaped): ${message}`);
-        if (stack) participant.died.stack = stack;
-        for (const waiter of participant.waiters.splice(0)) waiter.reject(participant.died);
-        // Wakes the coordinator wherever it waits, so it sees the death at once.
-        turnstile.poke();
-      };
-      tasks.push(pool.run(task, { name: 'explore', transferList: [port2] }).catch(died));
-    }
-    const wake = () => turnstile.poke();
-    signal?.addEventListener('abort', wake, { once: true });
-    const explorer = new Explorer(scenario, database, target, pool, tasks, participants, turnstile, signal);
+    const explorer = new Explorer(scenario, scenarioModule, database, target, pool, createTurnstileBuffer(maxWorkers), maxWorkers, signal);
+    signal?.addEventListener('abort', () => explorer.turnstile.poke(), { once: true });
     try {
-      for (const participant of participants) {
-        const message = await explorer.receive(participant);
-        if (message.type === 'failed') throw new HarnessFailure(`explore worker could not start: ${message.error.message}`);
-        if (message.type === 'ready') participant.backendPid = message.backendPid;
-      }
+      await explorer.join(warm);
     } catch (error) {
       await explorer.close();
       throw error;
@@ -113,9 +97,42 @@ export class Explorer {
     return explorer;
   }
 
+  /** Starts workers until there are `count`, and waits until each new one is connected. */
+  private async join(count: number): Promise<void> {
+    const joining: Participant[] = [];
+    for (let worker = this.participants.length; worker < count; worker++) {
+      const { port1, port2 } = new MessageChannel();
+      const participant: Participant = { port: port1, backendPid: 0, inbox: [], waiters: [] };
+      port1.on('message', (message: FromWorker) => {
+        const waiter = participant.waiters.shift();
+        if (waiter) waiter.resolve(message);
+        else participant.inbox.push(message);
+      });
+      this.participants.push(participant);
+      joining.push(participant);
+      const task: ExploreTask = { scenarioModule: this.scenarioModule, storeModule: this.database.storeModule, target: this.target, worker, turnstile: this.buffer, port: port2 };
+      const died = (reason: unknown) => {
+        const { message, stack } = toErrorRecord(reason);
+        participant.died = new HarnessFailure(`worker ${worker + 1} died (its thread ended on an exception that escaped): ${message}`);
+        if (stack) participant.died.stack = stack;
+        for (const waiter of participant.waiters.splice(0)) waiter.reject(participant.died);
+        // Wakes the coordinator wherever it waits, so it sees the death at once.
+        this.turnstile.poke();
+      };
+      this.tasks.push(this.pool.run(task, { name: 'explore', transferList: [port2] }).catch(died));
+    }
+    for (const participant of joining) {
+      const message = await this.receive(participant);
+      if (message.type === 'failed') throw new HarnessFailure(`explore worker could not start: ${message.error.message}`);
+      if (message.type === 'ready') participant.backendPid = message.backendPid;
+    }
+  }
+
   /** Runs one interleaving of `input` on an empty table, deciding with `policy`. */
   async run(input: Omit<ExploreInput, 'choices'>, policy: SchedulePolicy): Promise<ExploreRun> {
     const started = performance.now();
+    if (input.workers > this.maxWorkers) throw new RangeError(`an input of ${input.workers} workers, but this explorer has at most ${this.maxWorkers}`);
+    if (input.workers > this.participants.length) await this.join(input.workers);
     const active = this.participants.slice(0, input.workers);
     const config: RunConfig = {
       workers: input.workers,
