@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+/**
+ * The tests of each block run side by side, each waiting on the processes it started: a test's
+ * own time (up to 20 s alone) plus its share of a busy machine.
+ */
+const SHARED_TIMEOUT = 240_000;
 let work: string;
 /** Where the tarball is installed once; each project links its node_modules. */
 let installed: string;
@@ -13,15 +18,17 @@ let installed: string;
 const KINDS = ['esm', 'commonjs', 'no-package-json'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** Runs a command in a user's project, as they would; its output when it fails. */
-function inProject(project: string, command: string, args: string[]): { code: number; output: string } {
-  try {
-    const output = execFileSync(command, args, { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
-    return { code: 0, output };
-  } catch (error) {
-    const failed = error as { status: number; stdout: string; stderr: string };
-    return { code: failed.status, output: `${failed.stdout}\n${failed.stderr}` };
-  }
+/**
+ * Runs a command in a user's project, as they would; its output when it fails. Asynchronous, so
+ * that the tests of a block run side by side: each spends its time waiting on its processes.
+ */
+function inProject(project: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}` });
+    });
+  });
 }
 
 function project(kind: Kind): string {
@@ -79,8 +86,8 @@ beforeAll(() => {
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('the packed tarball', () => {
-  it('holds the compiled package and nothing of racelab’s own sources, tests or benches', () => {
+describe.concurrent('the packed tarball', { timeout: SHARED_TIMEOUT }, () => {
+  it('holds the compiled package and nothing of racelab’s own sources, tests or benches', async () => {
     const files = execFileSync('find', ['node_modules/racelab/', '-type', 'f'], { cwd: installed, encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(files).toContain('node_modules/racelab/dist/api/index.js');
     expect(files).toContain('node_modules/racelab/dist/api/index.d.ts');
@@ -95,47 +102,47 @@ describe('the packed tarball', () => {
     expect(files.filter((file) => /\.test\.|\/test\/|\/bench\/|\/\.ci\//.test(file))).toEqual([]);
   });
 
-  it('npx racelab --version prints its version', () => {
-    const result = inProject(join(work, 'esm'), 'npx', ['racelab', '--version']);
+  it('npx racelab --version prints its version', async () => {
+    const result = await inProject(join(work, 'esm'), 'npx', ['racelab', '--version']);
     expect(result.code, result.output).toBe(0);
     expect(result.output.trim()).toBe('racelab 0.1.0');
   });
 
   // Needs the race to happen: bench/race-test-odds.ts measured, over 10 runs at this size,
   // at least 129 IntegrityErrors for naive-save at the defaults: P(none) < 10^-55.
-  it('npx racelab reproduce runs the ticket’s pair on an embedded PostgreSQL', () => {
-    const result = inProject(join(work, 'commonjs'), 'npx', ['racelab', 'reproduce', '--ops', '200', '--out', 'report']);
+  it('npx racelab reproduce runs the ticket’s pair on an embedded PostgreSQL', async () => {
+    const result = await inProject(join(work, 'commonjs'), 'npx', ['racelab', 'reproduce', '--ops', '200', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/verdict\s+reproduced \(as expected\)\s+holds \(as expected\)/);
   });
 });
 
-describe('scenario files in every kind of project, from the command line', () => {
+describe.concurrent('scenario files in every kind of project, from the command line', { timeout: SHARED_TIMEOUT }, () => {
   const rows = KINDS.flatMap((kind) => FILES.map((file) => [kind, file.extension, file] as const));
-  it.each(rows)('%s project, a %s scenario file', (kind, extension, file) => {
+  it.each(rows)('%s project, a %s scenario file', async (kind, extension, file) => {
     const dir = join(work, kind);
     const name = `signup${extension}`;
     writeFileSync(join(dir, name), file.source(kind));
     // On the suite's own cluster: a database start per row would only repeat the row above. One key,
     // so the two clients' ops race: "holds" needs a race window, and 2×20 ops on one key opened 22
     // to 40 here over 16 runs (P(none) < e^-22, taken as Poisson).
-    const result = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'report']);
+    const result = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'report']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
   });
 });
 
-describe("a report's rerun, from its own directory", () => {
+describe.concurrent("a report's rerun, from its own directory", { timeout: SHARED_TIMEOUT }, () => {
   it.each([
     ['esm', '.ts'],
     ['commonjs', '.js'],
-  ] as const)('%s project, a %s scenario file: the report holds its copy and says where racelab came from; the rerun runs there', (kind, extension) => {
+  ] as const)('%s project, a %s scenario file: the report holds its copy and says where racelab came from; the rerun runs there', async (kind, extension) => {
     const dir = join(work, kind);
     const name = `rerun-me${extension}`;
     writeFileSync(join(dir, name), extension === '.ts' ? ESM : CJS);
     const url = inject('embeddedUrl');
     // One key, so that both runs open race windows (22 to 40 in 2×20 ops here, as above): a holds needs them.
-    const first = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'rerun-report']);
+    const first = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', url, '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'rerun-report']);
     expect(first.code, first.output).toBe(0);
     const latest = join(dir, 'rerun-report', 'latest');
     const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8'));
@@ -146,13 +153,13 @@ describe("a report's rerun, from its own directory", () => {
     // The report hides the password; the rerun is given it back, and runs in the report's directory.
     const redacted = report.replayCommand.split(' ');
     const args = redacted.slice(1).map((word: string) => (word.includes(':***@') ? url : word));
-    const again = inProject(latest, 'npx', ['racelab', ...args, '--out', join(dir, 'rerun-again')]);
+    const again = await inProject(latest, 'npx', ['racelab', ...args, '--out', join(dir, 'rerun-again')]);
     expect(again.code, again.output).toBe(0);
     expect(again.output).toMatch(/signup-unique-index: no violation in 40 ops/);
   });
 });
 
-describe("the README's examples, pasted into each kind of project", () => {
+describe.concurrent("the README's examples, pasted into each kind of project", { timeout: SHARED_TIMEOUT }, () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   /** The fenced block of `language` that contains `marker`. */
   const block = (language: string, marker: string) => {
@@ -161,13 +168,15 @@ describe("the README's examples, pasted into each kind of project", () => {
     return found;
   };
 
-  it.each(['esm', 'commonjs'] as const)('%s project: the scenario file runs from the CLI, and the vitest setup shares its database', (kind) => {
+  // The README's vitest setup is racelab/vitest's: the test of a database shared by every race()
+  // runs in the same project, in the same vitest run.
+  it.each(['esm', 'commonjs'] as const)('%s project: the scenario file runs from the CLI, and the vitest setup starts one database for the whole run, shared by every race()', async (kind) => {
     const dir = join(work, `readme-${kind}`);
     mkdirSync(dir);
     symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme', version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
     writeFileSync(join(dir, 'signup.race.ts'), block('ts', "name: 'signup'"));
-    const cli = inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', './signup.race.ts', '--workers', '8', '--key-space', '8', '--ops', '25', '--out', 'report']);
+    const cli = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', './signup.race.ts', '--workers', '8', '--key-space', '8', '--ops', '25', '--out', 'report']);
     expect(cli.code, cli.output).toBe(0);
     expect(cli.output).toMatch(/signup: no violation in 200 ops/);
     writeFileSync(join(dir, 'vitest.config.mjs'), block('js', 'globalSetup'));
@@ -176,13 +185,31 @@ describe("the README's examples, pasted into each kind of project", () => {
     const imports = snippet.filter((line) => line.startsWith('import '));
     const body = snippet.filter((line) => !line.startsWith('import '));
     writeFileSync(join(dir, 'signup.test.ts'), [`import { it } from 'vitest';`, ...imports, `it('signup', async () => {`, ...body, '});', ''].join('\n'));
-    const tests = inProject(dir, 'npx', ['vitest', 'run']);
+    writeFileSync(join(dir, 'signup-unique-index.race.ts'), ESM);
+    // Both calls run on the one database the global setup started: their reports say a server URL.
+    writeFileSync(
+      join(dir, 'shared.test.ts'),
+      `import { expect, it } from 'vitest';
+       import { race, expectRaceFree } from 'racelab';
+       it('runs on the shared database', async () => {
+         const report = await race('./signup-unique-index.race.ts', { workers: 2, ops: 20, keySpace: 1 });
+         expect(report.database.kind).toBe('server');
+         expect(report.database.reason).toMatch(/^--db postgres:/);
+         // That server is gone once the run ends: the rerun starts an embedded one.
+         expect(report.replayCommand).toMatch(/^racelab reproduce --db embedded --scenario /);
+       });
+       it('and again, on the same one', async () => {
+         await expectRaceFree('./signup-unique-index.race.ts', { workers: 2, ops: 20, keySpace: 1 });
+       });`,
+    );
+    const tests = await inProject(dir, 'npx', ['vitest', 'run']);
     expect(tests.code, tests.output).toBe(0);
+    expect(tests.output).toMatch(/3 passed/);
   });
 });
 
-describe('race() and expectRaceFree() from a vitest test, in every kind of project', () => {
-  it.each(KINDS)('%s project', (kind) => {
+describe.concurrent('race() and expectRaceFree() from a vitest test, in every kind of project', { timeout: SHARED_TIMEOUT }, () => {
+  it.each(KINDS)('%s project', async (kind) => {
     const dir = join(work, kind);
     writeFileSync(join(dir, 'signup.race.ts'), ESM);
     // vitest's defaults, but for one test's timeout: a race() starts a database of its own. One key,
@@ -197,78 +224,61 @@ describe('race() and expectRaceFree() from a vitest test, in every kind of proje
          await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
        }, 60_000);`,
     );
-    const result = inProject(dir, 'npx', ['vitest', 'run', 'signup.test.ts']);
+    const result = await inProject(dir, 'npx', ['vitest', 'run', 'signup.test.ts']);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/1 passed/);
   });
 
-  it.each(['esm', 'commonjs'] as const)('%s project: racelab/vitest starts one database for the whole run, shared by every race()', (kind) => {
-    const dir = join(work, `shared-${kind}`);
-    mkdirSync(dir);
-    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shared', version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
-    writeFileSync(join(dir, 'vitest.config.mjs'), `export default { test: { globalSetup: ['racelab/vitest'], testTimeout: 30_000 } };`);
-    writeFileSync(join(dir, 'signup.race.ts'), ESM);
-    // Both calls run on the one database the global setup started: their reports say a server URL.
-    writeFileSync(
-      join(dir, 'shared.test.ts'),
-      `import { expect, it } from 'vitest';
-       import { race, expectRaceFree } from 'racelab';
-       it('runs on the shared database', async () => {
-         const report = await race('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
-         expect(report.database.kind).toBe('server');
-         expect(report.database.reason).toMatch(/^--db postgres:/);
-         // That server is gone once the run ends: the rerun starts an embedded one.
-         expect(report.replayCommand).toMatch(/^racelab reproduce --db embedded --scenario /);
-       });
-       it('and again, on the same one', async () => {
-         await expectRaceFree('./signup.race.ts', { workers: 2, ops: 20, keySpace: 1 });
-       });`,
-    );
-    const result = inProject(dir, 'npx', ['vitest', 'run']);
-    expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/2 passed/);
-  });
-
-  it('require("racelab") gives the API in CommonJS; what runs the engine returns a promise', () => {
+  it('require("racelab") gives the API in CommonJS; what runs the engine returns a promise', async () => {
     const dir = join(work, 'commonjs');
     writeFileSync(
       join(dir, 'use-api.js'),
       `const racelab = require('racelab');
        console.log(typeof racelab.defineScenario, typeof racelab.race, typeof racelab.expectRaceFree);`,
     );
-    const result = inProject(dir, 'node', ['use-api.js']);
+    const result = await inProject(dir, 'node', ['use-api.js']);
     expect(result.code, result.output).toBe(0);
     expect(result.output.trim()).toBe('function function function');
   });
 });
 
-describe('racelab init', () => {
-  it.each(['esm', 'commonjs', 'typescript'] as const)('in a fresh %s project, then npx vitest run with vitest’s defaults, passes', (kind) => {
+describe.concurrent('racelab init', { timeout: SHARED_TIMEOUT }, () => {
+  it.each(['esm', 'commonjs', 'typescript'] as const)('in a fresh %s project, then npx vitest run with vitest’s defaults, passes', async (kind) => {
     const dir = join(work, `init-${kind}`);
     mkdirSync(dir);
     symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const manifest = { name: `init-${kind}`, version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) };
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
     if (kind === 'typescript') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true } }));
-    const init = inProject(dir, 'npx', ['racelab', 'init']);
+    const init = await inProject(dir, 'npx', ['racelab', 'init']);
     expect(init.code, init.output).toBe(0);
     expect(init.output).toMatch(/^wrote signup\.race\.(ts|js|cjs) /);
     const files = readdirSync(dir).filter((name) => name.startsWith('signup'));
     expect(files.sort()).toEqual(kind === 'typescript' ? ['signup.race.test.ts', 'signup.race.ts'] : kind === 'esm' ? ['signup.race.js', 'signup.race.test.mjs'] : ['signup.race.cjs', 'signup.race.test.mjs']);
-    const tests = inProject(dir, 'npx', ['vitest', 'run']);
+    const tests = await inProject(dir, 'npx', ['vitest', 'run']);
     expect(tests.code, tests.output).toBe(0);
     expect(tests.output).toMatch(/1 passed/);
     // A second init overwrites nothing: one line, exit 2.
-    const again = inProject(dir, 'npx', ['racelab', 'init']);
+    const again = await inProject(dir, 'npx', ['racelab', 'init']);
     expect(again.code).toBe(2);
     expect(again.output.trim()).toMatch(/^racelab init: signup\.race\.\w+ and signup\.race\.test\.\w+ already exist; init never overwrites a file$/);
   });
 });
 
-describe('its type declarations', () => {
-  it('check in a strict TypeScript project', () => {
-    const dir = join(work, 'esm');
+/** An ESM project of the type tests' own. */
+function typesProject(): string {
+  const dir = join(work, 'types');
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'types', private: true, type: 'module' }));
+  }
+  return dir;
+}
+
+describe.concurrent('its type declarations', { timeout: SHARED_TIMEOUT }, () => {
+  it('check in a strict TypeScript project', async () => {
+    const dir = typesProject();
     copyFileSync(join(ROOT, 'examples', 'signup-check-then-insert.race.ts'), join(dir, 'typed-signup.race.ts'));
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -283,12 +293,12 @@ describe('its type declarations', () => {
        await expectRaceFree('./typed-signup.race.ts', { ops: 10 });
        export { violations };`,
     );
-    const result = inProject(dir, 'npx', ['tsc', '-p', '.']);
+    const result = await inProject(dir, 'npx', ['tsc', '-p', '.']);
     expect(result.code, result.output).toBe(0);
   });
 
-  it('show a strict consumer the public API only: no internal contract, no internals of the store', () => {
-    const dir = join(work, 'esm');
+  it('show a strict consumer the public API only: no internal contract, no internals of the store', async () => {
+    const dir = typesProject();
     writeFileSync(
       join(dir, 'tsconfig.internal.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'] }, files: ['internal.ts'] }),
@@ -301,7 +311,7 @@ describe('its type declarations', () => {
        export const pid = (ctx: OpContext) => ctx.store.backendPid;
        export const drawn = (ctx: OpContext) => ctx.drawKey();`,
     );
-    const result = inProject(dir, 'npx', ['tsc', '-p', 'tsconfig.internal.json']);
+    const result = await inProject(dir, 'npx', ['tsc', '-p', 'tsconfig.internal.json']);
     expect(result.code).not.toBe(0);
     // Each internal name is refused, and nothing else is wrong with the file.
     for (const name of ['StoreConnection', 'Database', 'RunConfig']) expect(result.output).toMatch(new RegExp(`has no exported member (named )?'${name}'`));
