@@ -35,7 +35,7 @@ export interface RaceOptions {
   db?: string;
   /** Concurrent clients, each with its own connection, op order and audit (default 4). */
   clients?: number;
-  /** @deprecated the same as `clients`. */
+  /** The same as `clients`, as the CLI's `--workers` is the same as `--clients`: give one. */
   workers?: number;
   /** Threads the clients are spread over (default: half the cores, at most `clients`). */
   threads?: number;

@@ -73,4 +73,10 @@ describe('expectationUnder', () => {
     expect(() => defineScenario({ ...valid, expectOn: { oracle: { expect: 'safe', why: 'x' } } as never })).toThrow(/expectOn has an unknown database family "oracle"/);
     expect(() => defineScenario({ ...valid, expectOn: { mysql: { expect: 'safe', why: ' ' } } })).toThrow('defineScenario: my-scenario: expectOn.mysql.why must say why');
   });
+
+  it('knows the module that defined it, from the call site: where worker threads load it from', () => {
+    expect(defineScenario(valid).module).toBe(import.meta.url);
+    const { origin: _, ...unnamed } = valid;
+    expect(defineScenario(unnamed).origin).toBe(`scenario file ${import.meta.url}`);
+  });
 });

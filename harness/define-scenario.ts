@@ -37,19 +37,24 @@ export function defineScenario<C = unknown>(definition: ScenarioDefinition<C>): 
 }
 
 /**
- * The URL of the module that called defineScenario, read off the stack: worker threads load a
- * scenario object handed to race() from there. Undefined when it cannot be told.
+ * The URL of the module that called defineScenario, from V8's own call sites (a file URL for ESM,
+ * a path of this platform's for CommonJS): worker threads load a scenario object handed to race()
+ * from there. Undefined when it cannot be told.
  */
 function callerModule(): string | undefined {
-  const frames = (new Error().stack ?? '').split('\n').slice(1);
-  for (const frame of frames) {
-    const match = /(file:\/\/[^\s)]+|\/[^\s():]+)(?::\d+){1,2}\)?$/.exec(frame.trim());
-    if (!match) continue;
-    const path = match[1]!;
-    if (path.includes('define-scenario.')) continue;
-    return path.startsWith('file://') ? path : pathToFileURL(path).href;
+  const original = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_, calls) => calls;
+    const calls = new Error().stack as unknown as NodeJS.CallSite[];
+    for (const call of calls) {
+      const file = call.getFileName();
+      if (file === undefined || file === null || file.startsWith('node:') || /define-scenario\.[cm]?[jt]s$/.test(file)) continue;
+      return file.startsWith('file://') ? file : pathToFileURL(file).href;
+    }
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = original;
   }
-  return undefined;
 }
 
 function findProblem(definition: ScenarioDefinition): string | undefined {
