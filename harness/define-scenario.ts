@@ -6,7 +6,7 @@ import { ALL_ISOLATIONS, CAPABILITIES, DATABASE_FAMILIES, type DatabaseFamily, t
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** The property of a scenario that names none. */
-export const DEFAULT_PROPERTY = 'every op does its job without an error from a race, and no audit finds damage';
+const DEFAULT_PROPERTY = 'every op does its job without an error from a race, and no audit finds damage';
 
 /** Thrown for a scenario that cannot be run as written; the CLI reports it as bad input. */
 export class ScenarioDefinitionError extends Error {

@@ -46,7 +46,7 @@ export interface HistoryStatement {
 }
 
 /** The present reads a statement could not see the value of: `exists()` answers yes or no. */
-export const PRESENT = 'present';
+const PRESENT = 'present';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -54,7 +54,7 @@ const FLUSH_BYTES = 64 * 1024;
 const FAILED: readonly Outcome[] = [...LOUD_VIOLATIONS, ...CAPACITY];
 
 /** How an op's outcome reads in a history. */
-export function completionType(outcome: Outcome): 'ok' | 'fail' | 'info' {
+function completionType(outcome: Outcome): 'ok' | 'fail' | 'info' {
   if (outcome === 'ok') return 'ok';
   return FAILED.includes(outcome) ? 'fail' : 'info';
 }

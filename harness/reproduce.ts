@@ -181,7 +181,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
  * The workers each thread carries: worker `w` runs on thread `w mod threads`, so the threads'
  * loads differ by one worker at most, as pgbench spreads `-c` clients over `-j` threads.
  */
-export function threadTasks(config: Pick<RunConfig, 'workers' | 'threads'>, quotas: readonly number[]): WorkerShare[][] {
+function threadTasks(config: Pick<RunConfig, 'workers' | 'threads'>, quotas: readonly number[]): WorkerShare[][] {
   const threads = Math.min(config.threads, config.workers);
   const shares: WorkerShare[][] = Array.from({ length: threads }, () => []);
   quotas.forEach((liveQuota, worker) => shares[worker % threads]!.push({ worker, liveQuota }));

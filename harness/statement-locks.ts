@@ -16,7 +16,7 @@ const LOCKING_STEPS = new Set(['existsForUpdate', 'lockKey']);
 const UNCHANGED = new Set(['conflict', 'not mine', '0 rows']);
 
 /** A statement that writes, whatever it returned: it may have waited for another's lock on its row. */
-export function isWrite(e: StepEvent): boolean {
+function isWrite(e: StepEvent): boolean {
   return isWriteStep(e.step) || e.wrote !== undefined;
 }
 
@@ -36,7 +36,7 @@ export function mayWait(e: StepEvent): boolean {
 }
 
 /** A statement that returned holding a lock on its key: a write that changed a row, or a locking read. */
-export function tookLock(e: StepEvent): boolean {
+function tookLock(e: StepEvent): boolean {
   return e.key !== undefined && !e.failed && (changedRow(e) || LOCKING_STEPS.has(e.step));
 }
 

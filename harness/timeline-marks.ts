@@ -6,7 +6,7 @@ import { byOp, changedRow, lockReleases, makesRow, mayWait, opId } from './state
  * waiter wakes, finishes, and its result crosses its worker's event loop. Under a millisecond here,
  * with room for a loaded machine.
  */
-export const HANDOVER_US = 2_000;
+const HANDOVER_US = 2_000;
 
 /** What a timeline marks, decided from the facts recorded on each statement: its timing, whether it raised an error, and its code. */
 export interface TimelineMarks {

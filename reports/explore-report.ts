@@ -28,7 +28,7 @@ export function renderExploreReports(summary: ExploreSummary): Record<string, st
 }
 
 /** report.json of an exploration; reports/explore-report.schema.json describes it. */
-export function exploreJson(summary: ExploreSummary): ExploreJsonReport {
+function exploreJson(summary: ExploreSummary): ExploreJsonReport {
   const { header, counterexample } = summary;
   const scenario = summary.argument;
   return {

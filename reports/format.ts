@@ -51,7 +51,7 @@ export function alignColumns(table: readonly (readonly string[])[], gap = '   ')
 }
 
 /** `× 2,000 ops`, or `for 30 s` when the run was timed (`--duration`). */
-export function workload(config: { opsPerWorker: number; durationMs?: number }): string {
+function workload(config: { opsPerWorker: number; durationMs?: number }): string {
   return config.durationMs === undefined ? `× ${plural(config.opsPerWorker, 'op')}` : `for ${Number((config.durationMs / 1000).toPrecision(3))} s`;
 }
 

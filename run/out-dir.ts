@@ -27,7 +27,7 @@ export async function checkOutDir(out: string): Promise<void> {
 }
 
 /** The name under `--out` that always points at the newest run's directory. */
-export const LATEST = 'latest';
+const LATEST = 'latest';
 
 /** A directory of this run's own under `out`: two runs at once never share one. */
 export function runReportDir(out: string): string {

@@ -80,7 +80,7 @@ export function shownDefault(name: RunOptionName): string {
 }
 
 /** The ranges of the whole-number options. */
-export const WHOLE_NUMBER_RANGES = {
+const WHOLE_NUMBER_RANGES = {
   clients: [1, 64],
   workers: [1, 64],
   threads: [1, 64],
@@ -113,7 +113,7 @@ export interface RequestInput {
 }
 
 /** The command line's spelling of an option. */
-export const flagLabel = (name: string): string => `--${name}`;
+const flagLabel = (name: string): string => `--${name}`;
 
 /**
  * Checks every option before anything starts and builds the request. Throws UsageError, naming the
@@ -228,7 +228,7 @@ export function checkIsolationOffered(isolation: Isolation, databases: readonly 
 }
 
 /** `--db` as a comma list: each entry as `parseDb` takes it, none twice. */
-export function parseDbList(raw: string, option = '--db'): DatabaseChoice[] {
+function parseDbList(raw: string, option = '--db'): DatabaseChoice[] {
   const entries = raw.split(',').map((entry) => entry.trim());
   if (entries.some((entry) => entry === '')) throw new UsageError(`${option} has an empty entry in its list: ${JSON.stringify(redactUrl(raw))}`);
   const choices = entries.map((entry) => parseDb(entry, option));

@@ -11,7 +11,7 @@ import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import { isScenarioFile } from './scenario-modules.ts';
 
 /** The folder of the report's directory that holds the copies. */
-export const SCENARIOS_DIR = 'scenarios';
+const SCENARIOS_DIR = 'scenarios';
 
 /**
  * Names a copy for each scenario file among `scenarios` (built-in names are not files), one name

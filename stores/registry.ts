@@ -5,7 +5,7 @@
  * options and listing the catalogue load no driver. Nothing outside `stores/` names a database.
  */
 import { createRequire } from 'node:module';
-import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/contract/store.ts';
+import type { Database, Isolation } from '../harness/contract/store.ts';
 import { ChoiceError, type DatabaseChoice, type DatabaseDescriptor, type DatabasePlan, type PlanContext } from './descriptor.ts';
 import { mysqlDescriptor } from './mysql/descriptor.ts';
 import { postgresDescriptor } from './postgres/descriptor.ts';
@@ -99,20 +99,12 @@ function defaultDatabase(): DatabaseDescriptor {
   return databases.find((d) => d.planAuto !== undefined)!;
 }
 
-/** The family of a choice: the key of a scenario's `expectOn` there. */
-export function familyOfChoice(choice: DatabaseChoice, env: NodeJS.ProcessEnv = process.env): DatabaseFamily {
-  return databaseOfChoice(choice, env).family;
-}
 
 /** The levels `--isolation` may name for a choice, the run's default first. */
 export function isolationsOfChoice(choice: DatabaseChoice, env: NodeJS.ProcessEnv = process.env): readonly Isolation[] {
   return databaseOfChoice(choice, env).isolations;
 }
 
-/** What a choice's database lacks, each with its reason. */
-export function lacksOfChoice(choice: DatabaseChoice, env: NodeJS.ProcessEnv = process.env): Partial<Record<Capability, string>> {
-  return databaseOfChoice(choice, env).lacks;
-}
 
 /** How a choice is written on the command line, password hidden: what reports and replay commands show. */
 export function choiceLabel(choice: DatabaseChoice): string {

@@ -15,7 +15,7 @@ export interface ProjectKind {
  * Reads the project in `dir`: TypeScript when it has a tsconfig.json or depends on typescript; ESM
  * when its package.json says `"type": "module"` (npm's default, and no package.json, are CommonJS).
  */
-export function projectKind(dir: string): ProjectKind {
+function projectKind(dir: string): ProjectKind {
   const manifestPath = join(dir, 'package.json');
   const manifest = existsSync(manifestPath)
     ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { type?: string; dependencies?: object; devDependencies?: object })
@@ -52,7 +52,7 @@ const SCENARIO_BODY = `{
 }`;
 
 /** The starter files for a project of this kind: a scenario and a vitest test that runs it. */
-export function starterFiles(kind: ProjectKind): { scenario: [string, string]; test: [string, string] } {
+function starterFiles(kind: ProjectKind): { scenario: [string, string]; test: [string, string] } {
   // TypeScript is written with import syntax in any project; JavaScript follows the project.
   const extension = kind.typescript ? '.ts' : kind.esm ? '.js' : '.cjs';
   const scenarioFile = `signup.race${extension}`;

@@ -8,7 +8,7 @@ import { ExploreInterrupted } from './harness-failure.ts';
 import { orderPolicy, type ExploreInput } from './schedule.ts';
 
 /** Beyond this many interleavings the input is too large to enumerate; explore it instead. */
-export const MAX_INTERLEAVINGS = 5_000;
+const MAX_INTERLEAVINGS = 5_000;
 
 export class TooManyInterleavings extends Error {
   override name = 'TooManyInterleavings';

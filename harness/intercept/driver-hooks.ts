@@ -73,7 +73,7 @@ export class ThreadInterception implements DriverHooks {
 }
 
 /** Why another driver's statements are not controlled, and what is. */
-export function notIntercepted(drivers: readonly string[]): string {
+function notIntercepted(drivers: readonly string[]): string {
   const supported = drivers.length === 0 ? 'ctx.db' : `${drivers.join(' and ')} (and what is built on ${drivers.length === 1 ? 'it' : 'them'}), and ctx.db`;
   return `sent through a driver racelab does not intercept; on this database it sees and schedules ${supported}`;
 }

@@ -21,7 +21,7 @@ export interface OrphanServer {
 }
 
 /** The orphaned clusters in `parent` (the temp directory by default). */
-export function findOrphanServers(parent = tmpdir()): OrphanServer[] {
+function findOrphanServers(parent = tmpdir()): OrphanServer[] {
   const orphans: OrphanServer[] = [];
   for (const name of readdirSync(parent)) {
     const kind = SERVER_DIRECTORY_KINDS.find((candidate) => name.startsWith(candidate.prefix));
@@ -36,7 +36,7 @@ export function findOrphanServers(parent = tmpdir()): OrphanServer[] {
 }
 
 /** Stops an orphan's server, then removes its directory. */
-export function removeOrphanServer(orphan: OrphanServer): void {
+function removeOrphanServer(orphan: OrphanServer): void {
   if (orphan.serverPid !== undefined) stopServerNow(orphan.serverPid);
   rmSync(orphan.directory, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
 }

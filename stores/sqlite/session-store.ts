@@ -20,7 +20,7 @@ import { runStatement, type StatementResult } from './statement.ts';
  * BEGIN for each level a scenario may ask for. Every SQLite transaction is serializable, so
  * `serializable` is a deferred transaction; the weaker SQL levels do not exist here and are refused.
  */
-export function beginSql(isolation: Isolation): string {
+function beginSql(isolation: Isolation): string {
   if (isolation === 'immediate') return 'BEGIN IMMEDIATE';
   if (isolation === 'deferred' || isolation === 'serializable') return 'BEGIN DEFERRED';
   throw new RangeError(`SQLite has no ${isolation} isolation: its transactions are serializable; ask for serializable, deferred or immediate`);
