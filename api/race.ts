@@ -14,9 +14,11 @@ import type { Scenario } from '../harness/contract/scenario.ts';
 import type { Isolation } from '../harness/contract/store.ts';
 import { UsageError } from '../run/errors.ts';
 import { checkOutDir } from '../run/out-dir.ts';
+import { choiceOption } from '../run/option-rules.ts';
 import { buildRequest, parseDb, type RunOptionName, type RunRequest } from '../run/request.ts';
 import { quietIo } from '../run/run-io.ts';
 import { runInvocation } from '../run/run-request.ts';
+import { sharedServerWord } from '../stores/registry.ts';
 
 /** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
 export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
@@ -83,7 +85,7 @@ async function runRace(scenario: Scenario | string | URL, options: RaceOptions):
   const name = typeof scenario === 'object' && !(scenario instanceof URL) ? scenario.name : await scenarioName(file);
   try {
     const request = raceRequest(file, name, options);
-    if (options.out !== undefined) await checkOutDir(options.out);
+    if (options.out !== undefined) await checkOutDir(options.out, 'out');
     const { input, reportDir } = await runInvocation('reproduce', request, quietIo(options.signal), { writeFiles: options.out !== undefined });
     if (input.failure) throw new RaceError(input.failure);
     return { report: toJsonReport(input), reportDir };
@@ -129,19 +131,21 @@ function scenarioFile(scenario: Scenario | string | URL): string {
 }
 
 /** race()'s spelling of each option it shares with the command line; the rules and their words are the request's. */
-const RACE_LABELS: Partial<Record<RunOptionName, keyof RaceOptions>> = {
+const RACE_LABELS: Partial<Record<RunOptionName | 'allow-remote', keyof RaceOptions>> = {
   'key-space': 'keySpace',
   'max-attempts': 'maxAttempts',
   'op-timeout': 'opTimeoutMs',
+  'allow-remote': 'allowRemote',
 };
 
 /** The run race() asks for: its options handed to the one request, each named as race() names it. */
 function raceRequest(file: string, name: string, options: RaceOptions): RunRequest {
   const shared = options.db === undefined ? process.env[SHARED_DATABASE_ENV] : undefined;
+  const expect = options.expect === undefined ? undefined : choiceOption('expect', options.expect, ['safe', 'unsafe']);
   return buildRequest({
+    scenarioFiles: [file],
     given: {
       db: options.db ?? shared,
-      scenario: file,
       clients: options.clients,
       workers: options.workers,
       threads: options.threads,
@@ -153,13 +157,13 @@ function raceRequest(file: string, name: string, options: RaceOptions): RunReque
       'max-attempts': options.maxAttempts,
       'op-timeout': options.opTimeoutMs,
       seed: options.seed,
-      ...(options.expect !== undefined && { expect: `${name}=${options.expect}` }),
+      ...(expect !== undefined && { expect: `${name}=${expect}` }),
       out: options.out,
     },
     dbList: false,
     allowRemote: options.allowRemote ?? false,
     label: (option) => RACE_LABELS[option] ?? option,
     // The shared database is gone when the test run ends: a rerun starts its own.
-    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? 'auto') }),
+    ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? sharedServerWord()) }),
   });
 }

@@ -1,7 +1,7 @@
-import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/contract/store.ts';
+import { ALL_ISOLATIONS, type Isolation } from '../harness/contract/store.ts';
 import { MAX_EXPLORE_WORKERS, parseSchedule, ScheduleError, type ScheduleSpec } from '../harness/explore/schedule.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
-import { dbWordsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';
+import { dbWordsHelp, isolationsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';
 import { UsageError } from '../run/errors.ts';
 import { choiceOption, integerOption, listOption } from '../run/option-rules.ts';
 import { parseFlags } from './parse-flags.ts';
@@ -13,7 +13,7 @@ export const EXPLORE_OPTIONS = {
   seed: { default: 'random', help: "fast-check's seed, printed with every result" },
   path: { default: 'none', help: 'with --seed: replay exactly the failing input fast-check reported' },
   schedule: { default: 'none', help: 'replay one interleaving, as printed after a counterexample' },
-  isolation: { default: 'all levels', help: `explore only this level: ${ISOLATIONS.join(' | ')}; on SQLite ${TRANSACTION_MODES.join(' | ')}` },
+  isolation: { default: 'all levels', help: `explore only this level: ${isolationsHelp()}` },
   workers: { default: '2', help: `with --exhaustive: workers (2 to ${MAX_EXPLORE_WORKERS})` },
   ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
   'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },

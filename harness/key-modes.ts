@@ -2,7 +2,7 @@ import { deriveSeed, seededRandom, seededRandom128, type Random } from './random
 import { KEY_CHARS, KEY_LENGTH, keyDrawer } from './session-keys.ts';
 import type { RunConfig } from './contract/run-config.ts';
 
-/** How session keys are drawn: see `KeyMode` in types.ts. */
+/** How session keys are drawn: see `KeyMode` in contract/run-config.ts. */
 
 /** 36^32: the number of distinct Django session keys. */
 export const DJANGO_KEY_SPACE = KEY_CHARS.length ** KEY_LENGTH;

@@ -20,7 +20,7 @@ export interface ReportDatabase {
 
 /**
  * Where the racelab that ran comes from, decided once from facts at run time
- * (cli/tool-source.ts): what a reader needs to get the same one.
+ * (run/tool-source.ts): what a reader needs to get the same one.
  */
 export type ToolSource =
   /** A git checkout: its commit (null when git could not read it), whether tracked files differ from it, and its remote. */

@@ -3,12 +3,18 @@
 // file's output is kept in racelab's cache: every worker thread imports the scenario file again,
 // and loading the compiler cost each of them about a second of CPU, more than a short run's ops.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 let ts;
+
+/**
+ * What shapes the output besides the source and the compiler: part of every cache key, so that a
+ * racelab that compiles otherwise never reads another's output. Change it with compile()'s options.
+ */
+const OUTPUT_SHAPE = 'es2022 esModuleInterop inlineSourceMap 1';
 
 /** `module` for `.mts`, and for `.ts` under a `"type": "module"` package.json; `commonjs` otherwise, as Node decides for `.js`. */
 export function moduleFormatOf(path) {
@@ -44,7 +50,7 @@ function compilerVersion() {
 export function transpile(source, path, format) {
   let file;
   try {
-    const key = createHash('sha256').update(`${compilerVersion()}\0${format}\0${path}\0${source}`).digest('hex');
+    const key = createHash('sha256').update(`${OUTPUT_SHAPE}\0${compilerVersion()}\0${format}\0${path}\0${source}`).digest('hex');
     file = join(cacheDirectory(), 'transpiled', key.slice(0, 2), `${key}.js`);
     return readFileSync(file, 'utf8');
   } catch {
@@ -56,8 +62,12 @@ export function transpile(source, path, format) {
       mkdirSync(dirname(file), { recursive: true });
       // Written aside and renamed: a thread that reads it never sees half a file.
       const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-      writeFileSync(partial, output);
-      renameSync(partial, file);
+      try {
+        writeFileSync(partial, output);
+        renameSync(partial, file);
+      } finally {
+        rmSync(partial, { force: true });
+      }
     } catch {
       // A read-only home: every thread compiles, as before there was a cache.
     }

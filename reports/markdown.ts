@@ -156,7 +156,7 @@ function table(input: ReportInput): string[] {
     'isolation',
     'ops',
     'ok',
-    'IntegrityError',
+    OUTCOME_WORDS.integrity_error,
     'silent violations',
     'other failures',
     'refused & retried',

@@ -13,6 +13,7 @@ import { SEED_FIXES } from './seed-words.ts';
 import { rerunTerminalLines } from './rerun-words.ts';
 import { databaseHeading, dominantViolation, matrixCells, type MatrixCell } from './matrix.ts';
 import { cellVerdict, overallWords, rateCell } from './check-words.ts';
+import { OUTCOME_WORDS } from './outcome-words.ts';
 import { stressCheckOf, type StressCheck } from '../harness/verdict.ts';
 
 /** Up to this many scenarios are columns; more are rows, when they fit the terminal's width. */
@@ -124,7 +125,7 @@ const METRICS: readonly [string, (f: Finding, check: StressCheck) => string][] =
   ['isolation', (f) => f.scenario.isolation],
   ['ops', (f) => count(f.ops)],
   ['ok', (f) => count(f.outcomes.ok)],
-  ['IntegrityError', (f) => count(f.outcomes.integrity_error)],
+  [OUTCOME_WORDS.integrity_error, (f) => count(f.outcomes.integrity_error)],
   ['overwritten (silent)', (f) => count(f.outcomes.overwritten)],
   ['lost (silent)', (f) => count(f.outcomes.lost)],
   ['invariant violated (silent)', (f) => count(f.outcomes.invariant_violated)],
@@ -134,7 +135,7 @@ const METRICS: readonly [string, (f: Finding, check: StressCheck) => string][] =
   ['race windows', (f) => count(f.windows)],
   ['violation rate [95% CI]', (f) => rateCell(f, 'rate')],
   ['per race window [95% CI]', (f) => rateCell(f, 'windowRate')],
-  ['IntegrityError rate [95% CI]', (f) => rateCell(f, 'integrityErrorRate')],
+  [`${OUTCOME_WORDS.integrity_error} rate [95% CI]`, (f) => rateCell(f, 'integrityErrorRate')],
   ['verdict', (_, check) => cellVerdict(check)],
   ['ops/s', (f) => count(Math.round(f.opsPerSecond))],
 ];
@@ -184,7 +185,7 @@ const ROW_METRICS = [
   'expected',
   'isolation',
   'ops',
-  'IntegrityError',
+  OUTCOME_WORDS.integrity_error,
   'overwritten (silent)',
   'lost (silent)',
   'invariant violated (silent)',

@@ -16,7 +16,7 @@ export async function openRunDatabase(choice: DatabaseChoice, io: RunIo, allowRe
 }
 
 /** Decides where a choice runs, starting nothing; refuses what the user must change (exit 2). */
-export async function planRunDatabase(choice: DatabaseChoice, allowRemote = false): Promise<DatabasePlan> {
+export async function planRunDatabase(choice: DatabaseChoice, allowRemote = false, label: (name: 'db' | 'allow-remote') => string = (name) => `--${name}`): Promise<DatabasePlan> {
   let plan: DatabasePlan;
   try {
     plan = await planDatabase(choice);
@@ -26,7 +26,7 @@ export async function planRunDatabase(choice: DatabaseChoice, allowRemote = fals
   }
   if (plan.url !== undefined && !allowRemote && !(await isLocalServer(plan.url))) {
     throw new UsageError(
-      `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : '--db'} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass --allow-remote if that is what you want`,
+      `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : label('db')} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass ${label('allow-remote')} if that is what you want`,
     );
   }
   return plan;

@@ -8,7 +8,7 @@ import { UsageError } from './errors.ts';
 export function integerOption(option: string, raw: string | number, min: number, max: number): number {
   const value = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${shown(raw)}`);
   }
   return value;
 }
@@ -16,9 +16,14 @@ export function integerOption(option: string, raw: string | number, min: number,
 export function fractionOption(option: string, raw: string | number, min: number, max: number): number {
   const value = typeof raw === 'number' ? raw : /^\d*\.?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new UsageError(`${option} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`${option} must be a number from ${min} to ${max}, got ${shown(raw)}`);
   }
   return value;
+}
+
+/** What was given, as the error quotes it: a string typed, in quotes; a number from code, as it prints (`NaN`). */
+function shown(raw: string | number): string {
+  return typeof raw === 'number' ? String(raw) : JSON.stringify(raw);
 }
 
 export function choiceOption<T extends string>(option: string, raw: string, allowed: readonly T[]): T {

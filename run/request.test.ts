@@ -39,7 +39,7 @@ describe('buildRequest', () => {
   });
 
   it('names each option as its front door spells it', () => {
-    const label = (name: RunOptionName) => ({ 'key-space': 'keySpace', 'op-timeout': 'opTimeoutMs' })[name as string] ?? name;
+    const label = (name: string) => ({ 'key-space': 'keySpace', 'op-timeout': 'opTimeoutMs' })[name] ?? name;
     expect(() => buildRequest({ given: { 'key-space': 0 }, label })).toThrow('keySpace must be a whole number from 1 to');
     expect(() => buildRequest({ given: { keys: 'django', 'key-space': 8 }, label })).toThrow(new UsageError('keySpace applies only to keys shrunk; keys django draws from the real key space'));
     expect(buildRequest({ given: { db: 'sqlite', isolation: 'immediate' }, label }).config.isolation).toBe('immediate');

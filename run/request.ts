@@ -10,9 +10,9 @@ import { threadsFor } from '../harness/thread-count.ts';
 import type { SweepParameter } from '../harness/report-input.ts';
 import type { Expectation } from '../harness/contract/outcomes.ts';
 import { KEY_MODES, type KeyMode, type RunConfig } from '../harness/contract/run-config.ts';
-import { ALL_ISOLATIONS, ISOLATIONS, TRANSACTION_MODES, type Isolation } from '../harness/contract/store.ts';
+import { ALL_ISOLATIONS, type Isolation } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../scenarios/index.ts';
-import { ChoiceError, choiceLabel, dbWordsHelp, isolationsOfChoice, parseChoice, type DatabaseChoice } from '../stores/registry.ts';
+import { ChoiceError, choiceLabel, dbWordsHelp, isolationsHelp, isolationsOfChoice, parseChoice, type DatabaseChoice } from '../stores/registry.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import { UsageError } from './errors.ts';
 import { choiceOption, durationOption, fractionOption, integerOption, listOption } from './option-rules.ts';
@@ -44,6 +44,8 @@ export interface RunRequest {
    * shared server, stopped when the test run ends); else the rerun names `db`.
    */
   replayDb?: DatabaseChoice;
+  /** How the front door that made this request spells an option, for the errors the run itself finds. */
+  label: (name: RunOptionName | 'allow-remote') => string;
 }
 
 /**
@@ -61,7 +63,7 @@ export const RUN_OPTIONS = {
   keys: { default: 'shrunk', help: () => 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
   'key-space': { default: 64, help: () => `distinct session keys with --keys shrunk (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
   occupancy: { default: 0.25, help: () => 'fraction of the shrunk key space held by live sessions (0 to 1)' },
-  isolation: { default: undefined, shown: "the database's first level", help: () => `for scenarios whose transactions take it: ${ISOLATIONS.join(' | ')}; on SQLite its modes ${TRANSACTION_MODES.join(' | ')}` },
+  isolation: { default: undefined, shown: "the database's first level", help: () => `for scenarios whose transactions take it: ${isolationsHelp()}` },
   'max-attempts': { default: 10_000, help: () => 'key draws per op before it ends key_space_exhausted' },
   'op-timeout': { default: 10_000, help: () => 'milliseconds an op may take before it ends indeterminate and the run stops' },
   seed: { default: undefined, shown: 'random', help: () => 'seed of the key draws (0 to 4294967295)' },
@@ -108,8 +110,10 @@ export interface RequestInput {
   /** Whether `db` may be a comma list (reproduce and gate), or names one database. */
   dbList?: boolean;
   /** How this front door spells an option: `--key-space`, or `keySpace`. */
-  label?: (name: RunOptionName) => string;
+  label?: (name: RunOptionName | 'allow-remote') => string;
   replayDb?: DatabaseChoice;
+  /** Scenario files as they are, never split at commas or checked as names: race()'s one file. */
+  scenarioFiles?: string[];
 }
 
 /** The command line's spelling of an option. */
@@ -160,7 +164,7 @@ export function buildRequest(input: RequestInput): RunRequest {
     history: input.history ?? false,
     db,
     isolationGiven,
-    scenarios: text('scenario') === 'all' ? names : scenarioList(text('scenario'), names, label('scenario')),
+    scenarios: input.scenarioFiles ?? (text('scenario') === 'all' ? names : scenarioList(text('scenario'), names, label('scenario'))),
     config: {
       workers,
       threads: threadsFor(workers, threadsRequested),
@@ -178,6 +182,7 @@ export function buildRequest(input: RequestInput): RunRequest {
     rate: whole('rate'),
     out,
     ...(input.replayDb !== undefined && { replayDb: input.replayDb }),
+    label,
   };
 }
 

@@ -79,15 +79,15 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
   const reportDir = runReportDir(options.out);
   if (options.history && writeFiles) await mkdir(reportDir, { recursive: true });
   const startedAt = new Date();
-  const modules = await scenarioModules('--scenario', options.scenarios);
+  const modules = await scenarioModules(options.label('scenario'), options.scenarios);
   // Scenario files are copied beside the reports, and the rerun names the copies.
   const copies = writeFiles ? await planScenarioCopies(options.scenarios) : [];
   const names = await Promise.all(modules.map(async (url) => (await loadScenario(url)).name));
   const stray = Object.keys(options.expectations).find((name) => !names.includes(name));
-  if (stray !== undefined) throw new UsageError(`--expect names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
+  if (stray !== undefined) throw new UsageError(`${options.label('expect')} names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
   // Every database is planned (and a remote one refused) before any starts.
   const plans = [];
-  for (const choice of options.db) plans.push({ choice, plan: await planRunDatabase(choice, options.allowRemote) });
+  for (const choice of options.db) plans.push({ choice, plan: await planRunDatabase(choice, options.allowRemote, options.label) });
   const list = plans.length > 1;
   const points: ReportPoint[] = [];
   const databases: ReportDatabase[] = [];
@@ -174,7 +174,7 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
       }
     }
   }
-  if (setupError) throw new UsageError(`--scenario ${setupError.message}`);
+  if (setupError) throw new UsageError(`${options.label('scenario')} ${setupError.message}`);
   // With a list, the databases a broken or interrupted run never got to: the table has no column for them.
   const ranLabels = new Set(databases.map((db) => db.label));
   const notRun = list ? plans.map(({ choice }) => choiceLabel(choice)).filter((label) => !ranLabels.has(label)) : [];

@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 
 /** A scenario argument is a file when it names one: a path, or a script's extension. */
 export function isScenarioFile(argument: string): boolean {
-  return argument.includes('/') || /\.(m?[jt]s|cjs)$/.test(argument);
+  return argument.includes('/') || /\.([mc]?[jt]s)$/.test(argument);
 }
 
 /**

@@ -2,8 +2,8 @@
  * What a database tells racelab about itself, from its own folder: the words `--db` takes for it,
  * the URL schemes it reaches a server by, its isolation levels, what it lacks, and how it is
  * planned, started, named and cleaned. The registry (`registry.ts`) holds one per database; the
- * CLI, the library, `list`, `clean` and the reports read it, so adding a database is its folder
- * and a line there (docs/stores.md).
+ * CLI, the library, `list` and `clean` read it, and reports what the database it opened says of
+ * itself, so adding a database is its folder and a line there (docs/stores.md).
  */
 import type { Capability, Database, DatabaseFamily, Isolation } from '../harness/contract/store.ts';
 import type { RuntimeProbe } from './shared/container-runtime.ts';

@@ -24,6 +24,10 @@ const databases: DatabaseDescriptor[] = [postgresDescriptor, mysqlDescriptor, sq
  */
 export function registerDatabase(descriptor: DatabaseDescriptor): () => void {
   if (databases.some((known) => known.id === descriptor.id)) throw new Error(`a database ${JSON.stringify(descriptor.id)} is registered already`);
+  const scheme = descriptor.schemes.find((s) => databaseOfUrl(`${s}//x`) !== undefined);
+  if (scheme !== undefined) throw new Error(`the URL scheme ${scheme}// is another registered database's`);
+  const word = descriptor.words.find((w) => databases.some((known) => known.parseWord(w) !== undefined));
+  if (word !== undefined) throw new Error(`the --db word ${word} is another registered database's`);
   databases.push(descriptor);
   return () => {
     const at = databases.indexOf(descriptor);
@@ -39,6 +43,18 @@ export function registeredDatabases(): readonly DatabaseDescriptor[] {
 /** The URL schemes racelab takes, as messages spell them: `postgres://`. */
 export function urlSchemes(): string[] {
   return databases.flatMap((d) => d.schemes.map((scheme) => `${scheme}//`));
+}
+
+/** The levels `--isolation` takes, each list with the databases that take it: for help. */
+export function isolationsHelp(): string {
+  const lists = new Map<string, string[]>();
+  for (const d of databases) lists.set(d.isolations.join(' | '), [...(lists.get(d.isolations.join(' | ')) ?? []), d.title]);
+  return [...lists].map(([levels, titles]) => `${levels} (${titles.join(', ')})`).join('; ');
+}
+
+/** The URL schemes of the databases `racelab clean --db URL` can clean, as messages spell them. */
+export function cleanableSchemes(): string[] {
+  return databases.filter((d) => d.cleanOrphans !== undefined).flatMap((d) => d.schemes.map((scheme) => `${scheme}//`));
 }
 
 /** `--db`'s help: every word, then the schemes. */
@@ -144,9 +160,12 @@ export async function planDatabase(choice: DatabaseChoice, context: Partial<Plan
 
 /** Starts or reaches a planned database. Whatever it started is stopped again by `Database.stop()`. */
 export async function openDatabase(plan: DatabasePlan, signal?: AbortSignal, progress: (line: string) => void = () => undefined): Promise<Database> {
-  const database = databases.find((d) => d.id === plan.database);
-  if (database === undefined) throw new Error(`no database ${JSON.stringify(plan.database)} is registered`);
-  return database.open(plan, signal, progress);
+  const descriptor = databases.find((d) => d.id === plan.database);
+  if (descriptor === undefined) throw new Error(`no database ${JSON.stringify(plan.database)} is registered`);
+  const database = await descriptor.open(plan, signal, progress);
+  // The descriptor's levels and lacks are what help, validation and list said: the run uses the
+  // same, even where a database reuses another family's store.
+  return Object.assign(database, { isolations: descriptor.isolations, lacks: descriptor.lacks });
 }
 
 /**
@@ -159,9 +178,19 @@ export async function cleanOrphanNamespaces(url: string, dryRun: boolean): Promi
   return database.cleanOrphans(url, dryRun);
 }
 
-/** A server for a whole test run (racelab/vitest), from the default database. */
-export function startSharedServer(): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }> {
+/** The database that starts a server for a whole test run (racelab/vitest): the first that can. */
+function sharedDatabase(): DatabaseDescriptor {
   const database = databases.find((d) => d.startShared !== undefined);
   if (database === undefined) throw new Error('no registered database can start a server for a test run');
-  return database.startShared!();
+  return database;
+}
+
+/** A server for a whole test run (racelab/vitest). */
+export function startSharedServer(): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }> {
+  return sharedDatabase().startShared!();
+}
+
+/** How `--db` names a fresh one of the shared server's kind: what a rerun names once that server is gone. */
+export function sharedServerWord(): string {
+  return sharedDatabase().words[0]!;
 }

@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readReport } from './report-file.ts';
 import { seededRandom } from '../harness/random.ts';
-import { leftoversOf, runCli, schemasOf, shown, startCli } from './cli-process.ts';
+import { leftoversOf, runCli, schemasOf, shown, startCli, until } from './cli-process.ts';
 import { fixturePath } from './run.ts';
 
 let work: string;
@@ -167,7 +167,7 @@ describe('Ctrl-C at the moments that used to go wrong', () => {
     const { child, done } = startCli(['reproduce', '--db', server, '--ops', '1000000', '--out', join(work, 'twice-server')]);
     await shown(child, 'running naive-save');
     // The schema is created just after that line.
-    while ((await schemasOf(server, child.pid!)).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until('its schema', async () => (await schemasOf(server, child.pid!)).length > 0);
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 5));
     child.kill('SIGINT');

@@ -245,7 +245,7 @@ describe('the database dies mid-run', () => {
       await watcher.connect();
       const connected = async () =>
         Number((await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'racelab\\_%'`)).rows[0].n);
-      while ((await connected()) < 4) await delay(20);
+      await until('its four connections', async () => (await connected()) >= 4);
       await watcher.end();
       await delay(300);
       const port = new URL(instance.url).port;

@@ -24,7 +24,8 @@ type Kind = (typeof KINDS)[number];
  */
 function inProject(project: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    // Killed past the test's own timeout: a process that hangs never outlives its test.
+    execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024, timeout: SHARED_TIMEOUT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}` });
     });
@@ -74,14 +75,14 @@ beforeAll(() => {
   mkdirSync(packed);
   // The dist/ that `npm test`'s pretest built: packing with its prepack would build again, deleting
   // dist/ while other test files run bin/racelab.js from it.
-  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', packed], { cwd: ROOT, stdio: 'ignore', timeout: 120_000 });
   const tarball = readdirSync(packed).find((name) => name.endsWith('.tgz'))!;
   installed = join(work, 'installed');
   mkdirSync(installed);
   writeFileSync(join(installed, 'package.json'), JSON.stringify({ name: 'installed', private: true }));
   // npm 11 skips dependencies' install scripts here, as it would for a user who allowed none.
   // TypeScript and vitest come along as a user's project would have them.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20', 'vitest@4'], { cwd: installed, stdio: 'ignore' });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(packed, tarball), 'typescript@5', '@types/node@20', 'vitest@4'], { cwd: installed, stdio: 'ignore', timeout: 240_000 });
   for (const kind of KINDS) project(kind);
 }, 300_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { cleanLocalServers, localServerKinds } from '../../stores/shared/orphan-servers.ts';
-import { cleanOrphanNamespaces, databaseOfUrl, registeredDatabases, urlSchemes } from '../../stores/registry.ts';
+import { cleanableSchemes, cleanOrphanNamespaces, databaseOfUrl, registeredDatabases } from '../../stores/registry.ts';
 import { redactUrl } from '../../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from '../../run/errors.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -9,7 +9,7 @@ import type { Command } from './command.ts';
 
 export const cleanCommand: Command = {
   help: () => {
-    const servers = urlSchemes().map((scheme) => `${scheme}…`);
+    const servers = cleanableSchemes().map((scheme) => `${scheme}…`);
     const namespaces = registeredDatabases().filter((d) => d.leftovers !== undefined && d.cleanOrphans !== undefined);
     return [
       `usage: racelab clean [--db ${servers.join('|')}] [--dry-run]`,
@@ -32,7 +32,7 @@ export const cleanCommand: Command = {
     if (raw !== undefined) {
       const choice = parseDb(raw);
       if (typeof choice !== 'object' || databaseOfUrl(choice.url)?.cleanOrphans === undefined) {
-        throw new UsageError(`--db for clean must be a server's URL (${urlSchemes().map((s) => `${s}…`).join(' or ')}), got ${JSON.stringify(redactUrl(raw))}`);
+        throw new UsageError(`--db for clean must be a server's URL (${cleanableSchemes().map((s) => `${s}…`).join(' or ')}), got ${JSON.stringify(redactUrl(raw))}`);
       }
       url = choice.url;
     }

@@ -1,6 +1,7 @@
 /**
- * The coordinator of explore mode. It keeps one long-lived worker per possible participant, each
- * with a warm connection, and runs one interleaving at a time: it lets exactly one pending step
+ * The coordinator of explore mode. It keeps a long-lived worker per participant an input has had
+ * (three from the start, more as inputs need them), each with a warm connection, and runs one
+ * interleaving at a time: it lets exactly one pending step
  * through, waits until every released step has finished or is provably blocked inside the
  * database (`Database.blockedBackends`), and only then decides the next one. So an interleaving is the
  * same every time its decisions are.
@@ -97,8 +98,12 @@ export class Explorer {
     return explorer;
   }
 
-  /** Starts workers until there are `count`, and waits until each new one is connected. */
+  /**
+   * Starts workers until there are `count`, and waits until each new one is connected: at most
+   * STUCK_MS each, and never past an abort. A worker that cannot join breaks the exploration.
+   */
   private async join(count: number): Promise<void> {
+    this.check();
     const joining: Participant[] = [];
     for (let worker = this.participants.length; worker < count; worker++) {
       const { port1, port2 } = new MessageChannel();
@@ -121,18 +126,39 @@ export class Explorer {
       };
       this.tasks.push(this.pool.run(task, { name: 'explore', transferList: [port2] }).catch(died));
     }
-    for (const participant of joining) {
-      const message = await this.receive(participant);
-      if (message.type === 'failed') throw new HarnessFailure(`explore worker could not start: ${message.error.message}`);
-      if (message.type === 'ready') participant.backendPid = message.backendPid;
+    try {
+      for (const participant of joining) {
+        const message = await this.joined(participant);
+        if (message.type === 'failed') throw new HarnessFailure(`explore worker could not start: ${message.error.message}`);
+        if (message.type === 'ready') participant.backendPid = message.backendPid;
+      }
+    } catch (error) {
+      this.broken = true;
+      throw error;
     }
+  }
+
+  /** A new worker's first message, or why it will not come: a bound, or an abort. */
+  private joined(participant: Participant): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new HarnessFailure(`an explore worker did not connect within ${STUCK_MS} ms`)), STUCK_MS);
+      const aborted = () => reject(new ExploreInterrupted('interrupted'));
+      this.signal?.addEventListener('abort', aborted, { once: true });
+      this.receive(participant)
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          this.signal?.removeEventListener('abort', aborted);
+        });
+    });
   }
 
   /** Runs one interleaving of `input` on an empty table, deciding with `policy`. */
   async run(input: Omit<ExploreInput, 'choices'>, policy: SchedulePolicy): Promise<ExploreRun> {
-    const started = performance.now();
     if (input.workers > this.maxWorkers) throw new RangeError(`an input of ${input.workers} workers, but this explorer has at most ${this.maxWorkers}`);
+    // Before the clock starts: a thread's start is no part of the interleaving's time.
     if (input.workers > this.participants.length) await this.join(input.workers);
+    const started = performance.now();
     const active = this.participants.slice(0, input.workers);
     const config: RunConfig = {
       workers: input.workers,

@@ -1,9 +1,9 @@
 import type { Isolation } from '../contract/store.ts';
 
-/** One explore input: the run's shape, and the choices that decide its interleaving. */
-/** The most workers one interleaving has: the search's largest input, and what explore keeps warm. */
+/** The most workers one interleaving has: the search's largest input. */
 export const MAX_EXPLORE_WORKERS = 8;
 
+/** One explore input: the run's shape, and the choices that decide its interleaving. */
 export interface ExploreInput {
   workers: number;
   opsPerWorker: number;

@@ -3,7 +3,7 @@
  * temporary directory of racelab's own (removed on stop, by its guardian if racelab is killed,
  * and by `racelab clean`); `--db sqlite:PATH` uses the file the user named, made and removed by
  * racelab (named-file.ts). better-sqlite3 is the user's to install (a native module): it is loaded
- * only here and by the workers, and provision.ts checks for it first.
+ * only here and by the workers, and its descriptor (descriptor.ts) checks for it first.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
