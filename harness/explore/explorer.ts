@@ -36,6 +36,11 @@ const SETTLE_POLL_MS = 1;
 const STUCK_MS = 10_000;
 /** The workers started with the explorer; more start when an input needs them. */
 const WARM_WORKERS = 3;
+/**
+ * How long a worker may take to load the scenario and connect. An application's ORM loads for
+ * seconds on a busy machine: 10 s was too short for TypeORM and Kysely on CI's 2 cores.
+ */
+const JOIN_MS = 60_000;
 
 /** How long close() lets workers finish on their own after a clean exploration. */
 const CLOSE_GRACE_MS = 5_000;
@@ -100,7 +105,7 @@ export class Explorer {
 
   /**
    * Starts workers until there are `count`, and waits until each new one is connected: at most
-   * STUCK_MS each, and never past an abort. A worker that cannot join breaks the exploration.
+   * JOIN_MS each, and never past an abort. A worker that cannot join breaks the exploration.
    */
   private async join(count: number): Promise<void> {
     this.check();
@@ -141,7 +146,7 @@ export class Explorer {
   /** A new worker's first message, or why it will not come: a bound, or an abort. */
   private joined(participant: Participant): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HarnessFailure(`an explore worker did not connect within ${STUCK_MS} ms`)), STUCK_MS);
+      const timer = setTimeout(() => reject(new HarnessFailure(`an explore worker did not load its scenario and connect within ${JOIN_MS / 1000} s`)), JOIN_MS);
       const aborted = () => reject(new ExploreInterrupted('interrupted'));
       this.signal?.addEventListener('abort', aborted, { once: true });
       this.receive(participant)
