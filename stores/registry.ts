@@ -26,7 +26,15 @@ export function registerDatabase(descriptor: DatabaseDescriptor): () => void {
   if (databases.some((known) => known.id === descriptor.id)) throw new Error(`a database ${JSON.stringify(descriptor.id)} is registered already`);
   const scheme = descriptor.schemes.find((s) => databaseOfUrl(`${s}//x`) !== undefined);
   if (scheme !== undefined) throw new Error(`the URL scheme ${scheme}// is another registered database's`);
-  const word = descriptor.words.find((w) => databases.some((known) => known.parseWord(w) !== undefined));
+  // A word another database owns, even one its rule refuses (`embedded@99`), would be parsed as that one's.
+  const owns = (known: DatabaseDescriptor, word: string) => {
+    try {
+      return known.parseWord(word) !== undefined;
+    } catch {
+      return true;
+    }
+  };
+  const word = descriptor.words.find((w) => databases.some((known) => owns(known, w)));
   if (word !== undefined) throw new Error(`the --db word ${word} is another registered database's`);
   databases.push(descriptor);
   return () => {
