@@ -11,10 +11,10 @@
 import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { SearchBudget } from '../harness/explore/search-scenarios.ts';
 import type { ExploreInput } from '../harness/explore/schedule.ts';
-import type { Verdict, WorkerFailure } from '../harness/finding.ts';
+import type { Finding, Verdict } from '../harness/finding.ts';
 import type { UncontrolledStatements } from '../harness/intercept/uncontrolled.ts';
 import type { ReportDatabase, ScenarioFileCopy, SweepParameter, ToolInfo } from '../harness/report-input.ts';
-import type { Expectation, OutcomeCounts } from '../harness/contract/outcomes.ts';
+import type { Expectation } from '../harness/contract/outcomes.ts';
 import type { OpSample, TimelineEntry } from '../harness/contract/results.ts';
 import type { KeyMode } from '../harness/contract/run-config.ts';
 import type { AuditProblem } from '../harness/contract/scenario.ts';
@@ -159,8 +159,16 @@ export interface JsonExpectation {
   production: AnalyticExpectation['production'];
 }
 
+/** The finding's own counts, rates and verdict, as the checker made them (harness/finding.ts says what each is). */
+type FindingFacts = Pick<
+  Finding,
+  | 'property' | 'ops' | 'outcomes' | 'violations' | 'loudViolations' | 'silentViolations' | 'rate' | 'windows' | 'windowRate'
+  | 'savesSessions' | 'integrityErrorRate' | 'silentRate' | 'retries' | 'verdict' | 'matchesExpectation' | 'workerFailures'
+  | 'elapsedMs' | 'opsPerSecond' | 'statements' | 'statementsPerSecond'
+>;
+
 /** One scenario's run on one database (and swept value): its counts, rates, verdict and evidence. */
-export interface JsonScenario {
+export interface JsonScenario extends FindingFacts {
   name: string;
   /** What the scenario expects at the level it ran at. */
   expect: Expectation;
@@ -171,31 +179,8 @@ export interface JsonScenario {
   sweep?: JsonScenarioSweep;
   /** With a list of databases: the one it ran on (its `--db` label). */
   database?: string;
-  property: string;
-  ops: number;
-  outcomes: OutcomeCounts;
-  /** Ops that violate the property, loud or silent. */
-  violations: number;
-  /** Violations a caller saw as an error. */
-  loudViolations: number;
-  /** Violations no caller saw (`overwritten`, `lost`). */
-  silentViolations: number;
-  /** Violations per op, with its 95% Wilson interval. */
-  rate: Rate;
-  /** Race windows: ops whose hold on a key overlapped another op's hold on the same key. */
-  windows: number;
-  /** Violations per race window: what a `holds` verdict's bound rests on. */
-  windowRate: Rate;
-  /** Whether the scenario saves sessions under drawn keys, so the session words and chance's prediction apply. */
-  savesSessions: boolean;
-  integrityErrorRate: Rate;
-  silentRate: Rate;
-  /** Refusals the scenario absorbed by retrying with a new key. */
-  retries: number;
+  /** Keys drawn, over all ops: the finding's `draws`. */
   keysDrawn: number;
-  verdict: Verdict;
-  /** Whether `reproduced` or `holds` is what the scenario expects; null for `no-evidence` and `broken`. */
-  matchesExpectation: boolean | null;
   /** With the verdict `broken`: why, in one line; else null. */
   brokenBy: string | null;
   /** Statements that went around racelab (another driver's, a synchronous one's); null when none. */
@@ -210,16 +195,10 @@ export interface JsonScenario {
   firstCapacityFailure: OpSample | null;
   /** The earliest op that failed for a reason that is not a race. */
   firstHarnessFailure: OpSample | null;
-  workerFailures: WorkerFailure[];
   /** What the scenario's own audit hook found (the first 20). */
   invariantProblems: JsonInvariantProblem[];
-  elapsedMs: number;
-  opsPerSecond: number;
   /** When the start barrier released the clients (ISO 8601): the zero of every sample's `atMs`; null if none ran. */
   releasedAt: string | null;
-  /** Statements the ops and their expiries sent, over all clients. */
-  statements: number;
-  statementsPerSecond: number;
 }
 
 /** A swept run's value, and what chance predicts for it. */

@@ -26,7 +26,7 @@ export async function planRunDatabase(choice: DatabaseChoice, allowRemote = fals
   }
   if (plan.url !== undefined && !allowRemote && !(await isLocalServer(plan.url))) {
     throw new UsageError(
-      `${plan.reason.startsWith('DATABASE_URL') ? 'DATABASE_URL' : label('db')} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass ${label('allow-remote')} if that is what you want`,
+      `${plan.fromEnv ? 'DATABASE_URL' : label('db')} ${redactUrl(plan.url)} is not on this machine, and racelab would send it thousands of failing inserts; pass ${label('allow-remote')} if that is what you want`,
     );
   }
   return plan;

@@ -24,6 +24,8 @@ export interface DatabasePlan {
   readonly reason: string;
   /** A server's URL when the plan reaches one the user gave: refused off this machine without `--allow-remote`. */
   readonly url?: string;
+  /** True when that URL came from `DATABASE_URL` (`--db auto`), not from `--db`: messages name where it was given. */
+  readonly fromEnv?: boolean;
 }
 
 /** What planning may ask of the machine; injectable, so that the rules are testable. */

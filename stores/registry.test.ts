@@ -21,6 +21,8 @@ describe('planDatabase: the rule of docs/architecture.md', () => {
     expect(await plan('auto', { DATABASE_URL: 'postgres://127.0.0.1/y' }, runtime)).toMatchObject({
       kind: 'server',
       url: 'postgres://127.0.0.1/y',
+      fromEnv: true,
+      reason: 'DATABASE_URL=postgres://127.0.0.1/y',
     });
   });
 

@@ -159,7 +159,7 @@ export async function planDatabase(choice: DatabaseChoice, context: Partial<Plan
     const fromEnv = full.env['DATABASE_URL'];
     if (fromEnv) {
       const plan = await databaseOfChoice({ url: fromEnv }).plan({ url: fromEnv }, full);
-      return { ...plan, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
+      return { ...plan, fromEnv: true, reason: `DATABASE_URL=${redactUrl(fromEnv)}` };
     }
     return defaultDatabase().planAuto!(full);
   }

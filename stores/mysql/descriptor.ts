@@ -5,7 +5,7 @@
 import { ISOLATIONS } from '../../harness/contract/store.ts';
 import type { DatabaseDescriptor, DatabasePlan } from '../descriptor.ts';
 import { connectError } from '../shared/connect-error.ts';
-import { containerReason } from '../shared/container-plan.ts';
+import { containerReason, startedContainer } from '../shared/container-plan.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 import { CONTAINER_IMAGES, CONTAINER_PACKAGES } from './container.ts';
 import { findServerBinaries, NO_BINARIES, type ServerBinaries } from './throwaway.ts';
@@ -67,13 +67,7 @@ export const mysqlDescriptor: DatabaseDescriptor<MysqlPlan> = {
       }
       case 'container': {
         const { startMysqlContainer } = await import('./container.ts');
-        let instance;
-        try {
-          instance = await startMysqlContainer(plan.product);
-        } catch (error) {
-          const first = String((error as Error).message ?? error).split('\n')[0];
-          throw new Error(`${CONTAINER_IMAGES[plan.product]} in a container (testcontainers) could not start: ${first}; use --db mariadb or --db mysql://…`);
-        }
+        const instance = await startedContainer(CONTAINER_IMAGES[plan.product], '--db mariadb or --db mysql://…', () => startMysqlContainer(plan.product));
         return connectMysqlDatabase('container', instance.url, instance);
       }
     }

