@@ -42,9 +42,9 @@ function project(kind: Kind): string {
   return dir;
 }
 
-/** The README's signup-with-a-unique-index scenario, in each syntax a scenario file can have. */
-const BODY = `{
-  name: 'signup-unique-index',
+/** The README's signup-with-a-unique-index scenario, named `name`, in each syntax a scenario file can have. */
+const body = (name: string) => `{
+  name: '${name}',
   expect: 'safe',
   why: 'the unique index refuses the second insert',
   async setup(db) {
@@ -55,18 +55,20 @@ const BODY = `{
     await ctx.db.query('INSERT INTO users (email) VALUES ($1) ON CONFLICT (email) DO NOTHING', [email]);
   },
 }`;
-const ESM = `import { defineScenario } from 'racelab';\nexport default defineScenario(${BODY});\n`;
-const CJS = `const { defineScenario } = require('racelab');\nmodule.exports = defineScenario(${BODY});\n`;
+const esm = (name = 'signup-unique-index') => `import { defineScenario } from 'racelab';\nexport default defineScenario(${body(name)});\n`;
+const cjs = (name = 'signup-unique-index') => `const { defineScenario } = require('racelab');\nmodule.exports = defineScenario(${body(name)});\n`;
+const ESM = esm();
+const CJS = cjs();
 
 /** Each extension a scenario file can have, and the syntax it is written in for a kind of project. */
-const FILES: { extension: string; source: (kind: Kind) => string }[] = [
+const FILES: { extension: string; source: (kind: Kind, name: string) => string }[] = [
   // TypeScript is written with import syntax in every kind of project.
-  { extension: '.ts', source: () => ESM },
-  { extension: '.mts', source: () => ESM },
-  { extension: '.cts', source: () => ESM },
-  { extension: '.js', source: (kind) => (kind === 'esm' ? ESM : CJS) },
-  { extension: '.mjs', source: () => ESM },
-  { extension: '.cjs', source: () => CJS },
+  { extension: '.ts', source: (_, name) => esm(name) },
+  { extension: '.mts', source: (_, name) => esm(name) },
+  { extension: '.cts', source: (_, name) => esm(name) },
+  { extension: '.js', source: (kind, name) => (kind === 'esm' ? esm(name) : cjs(name)) },
+  { extension: '.mjs', source: (_, name) => esm(name) },
+  { extension: '.cjs', source: (_, name) => cjs(name) },
 ];
 
 beforeAll(() => {
@@ -119,17 +121,23 @@ describe.concurrent('the packed tarball', { timeout: SHARED_TIMEOUT }, () => {
 });
 
 describe.concurrent('scenario files in every kind of project, from the command line', { timeout: SHARED_TIMEOUT }, () => {
-  const rows = KINDS.flatMap((kind) => FILES.map((file) => [kind, file.extension, file] as const));
-  it.each(rows)('%s project, a %s scenario file', async (kind, extension, file) => {
+  // One run per kind of project loads all six files: each is loaded on its own, by its extension
+  // and the project's "type", and a file that fails to load fails the run and names itself.
+  it.each(KINDS)('%s project: a .ts, .mts, .cts, .js, .mjs and .cjs scenario file', async (kind) => {
     const dir = join(work, kind);
-    const name = `signup${extension}`;
-    writeFileSync(join(dir, name), file.source(kind));
-    // On the suite's own cluster: a database start per row would only repeat the row above. One key,
+    const names = FILES.map((file) => `signup-${file.extension.slice(1)}`);
+    FILES.forEach((file, i) => writeFileSync(join(dir, `${names[i]}${file.extension}`), file.source(kind, names[i]!)));
+    const scenarios = FILES.map((file, i) => `./${names[i]}${file.extension}`).join(',');
+    // On the suite's own cluster: a database start per kind would only repeat the run above. One key,
     // so the two clients' ops race: "holds" needs a race window, and 2×20 ops on one key opened 22
-    // to 40 here over 16 runs (P(none) < e^-22, taken as Poisson).
-    const result = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', `./${name}`, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'report']);
+    // to 40 here over 16 runs (P(none) < e^-22 per file, taken as Poisson).
+    const result = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', scenarios, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'files-report']);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/signup-unique-index: no violation in 40 ops/);
+    const report = JSON.parse(readFileSync(join(dir, 'files-report', 'latest', 'report.json'), 'utf8'));
+    for (const name of names) {
+      expect(result.output).toMatch(new RegExp(`${name}: no violation in 40 ops`));
+      expect(report.scenarios.find((scenario: { name: string }) => scenario.name === name), name).toMatchObject({ verdict: 'holds', matchesExpectation: true });
+    }
   });
 });
 
