@@ -21,7 +21,8 @@ export async function setup(): Promise<void> {
     process.env[SHARED_DATABASE_RERUN_ENV] = given;
     return;
   }
-  const server = await startSharedServer();
+  // What the start has to say (a template kept, or one not trusted) goes to the terminal.
+  const server = await startSharedServer((line) => console.error(`racelab/vitest: ${line}`));
   stop = () => server.stop();
   // Set before vitest starts its workers, which inherit it. The server is gone when the run
   // ends, so a rerun a test prints starts a database of its own.

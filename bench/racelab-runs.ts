@@ -37,9 +37,9 @@ export interface RacelabRun {
  * drains from its event loop, and a loop blocked in spawnSync leaves the server's backends stuck
  * writing their log (seen: every IntegrityError is logged).
  */
-export function run(command: string, args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function run(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env && { env: { ...process.env, ...env } }) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -50,7 +50,7 @@ export function run(command: string, args: readonly string[]): Promise<{ status:
 }
 
 /** Runs `racelab reproduce` with `args` (its --out is chosen here) and returns its report's figures. */
-export async function reproduce(args: readonly string[], options: { measureRss?: boolean } = {}): Promise<RacelabRun> {
+export async function reproduce(args: readonly string[], options: { measureRss?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RacelabRun> {
   const work = mkdtempSync(join(tmpdir(), 'racelab-bench-'));
   try {
     const rssFile = join(work, 'peak-rss');
@@ -60,7 +60,7 @@ export async function reproduce(args: readonly string[], options: { measureRss?:
     const node = options.measureRss ? ['--import', preload] : [];
     const spawnedAt = Date.now();
     const started = performance.now();
-    const result = await run(process.execPath, [...node, RACELAB_BIN, 'reproduce', ...args, '--out', join(work, 'out')]);
+    const result = await run(process.execPath, [...node, RACELAB_BIN, 'reproduce', ...args, '--out', join(work, 'out')], options.env);
     const wallMs = performance.now() - started;
     if (result.status !== 0 && result.status !== 1) {
       throw new Error(`racelab reproduce ${args.join(' ')} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
@@ -88,3 +88,21 @@ export function commandTimes(args: readonly string[], runs: number): number[] {
   });
 }
 
+
+/**
+ * Milliseconds racelab/vitest's global setup takes in a fresh process, its import included: what
+ * a vitest run with it waits before its first test. Starts the embedded PostgreSQL (DATABASE_URL
+ * unset) with the cache `env` names, and stops it again.
+ */
+export async function globalSetupMs(env: NodeJS.ProcessEnv): Promise<number> {
+  const entry = new URL('../dist/api/vitest.js', import.meta.url).href;
+  const code = `const started = performance.now();
+    const setup = await import(${JSON.stringify(entry)});
+    await setup.setup();
+    const ms = performance.now() - started;
+    await setup.teardown();
+    console.log(JSON.stringify({ ms }));`;
+  const result = await run(process.execPath, ['--input-type=module', '-e', code], { ...env, DATABASE_URL: '' });
+  if (result.status !== 0) throw new Error(`racelab/vitest's setup exited ${result.status}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  return (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { ms: number }).ms;
+}

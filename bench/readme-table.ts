@@ -12,7 +12,7 @@ interface Results {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; postgres: string; pgbench: string };
   throughput: { shape: string; clients: number; threads: number; racelab: Spread; pgbench: Spread; ratio: Spread; nodePostgresAlone?: { ratio: Spread } }[];
-  firstIntegrityError: { keySpace: number; runs: number; withoutError: number; ms: Spread }[];
+  firstIntegrityError: { runs: { cache: string; keySpace: number; runs: number; withoutError: number; ms: Spread }[]; globalSetup: { warm: Spread; cold: Spread } };
   explore: { msPerSchedule: Spread; schedules: number };
   peakRss: { runs: { ops: number; threads: number; peakRssMB: number }[]; ratio: number };
   start: { helpMs: number; nodeMs: number };
@@ -37,9 +37,12 @@ export function readmeTable(results: Results): string {
     '',
     '| also measured | figure |',
     '| --- | --- |',
-    ...results.firstIntegrityError.map(
-      (row) => `| command to naive-save's first IntegrityError, K=${n(row.keySpace)}, embedded start included | ${n(row.ms.median)} ms median of ${row.runs - row.withoutError} (${n(row.ms.min)}–${n(row.ms.max)})${row.withoutError ? `, ${row.withoutError} runs without one` : ''} |`,
+    ...results.firstIntegrityError.runs.map(
+      (row) =>
+        `| command to naive-save's first IntegrityError, K=${n(row.keySpace)}, embedded start included, ${row.cache} cache | ${n(row.ms.median)} ms median of ${row.runs - row.withoutError} (${n(row.ms.min)}–${n(row.ms.max)})${row.withoutError ? `, ${row.withoutError} runs without one` : ''} |`,
     ),
+    `| racelab/vitest global setup (import and embedded start), warm cache | ${range(results.firstIntegrityError.globalSetup.warm)} ms |`,
+    `| racelab/vitest global setup, cold cache (initdb, template kept) | ${range(results.firstIntegrityError.globalSetup.cold)} ms |`,
     `| explore, one schedule (atomic-create, generated inputs) | ${n(results.explore.msPerSchedule.median, 1)} ms median of ${results.explore.schedules} |`,
     ...results.peakRss.runs.map((run) => `| peak RSS, naive-save, ${n(run.ops)} ops, 4 clients on ${run.threads} threads | ${n(run.peakRssMB)} MB |`),
     `| peak RSS at ${n(results.peakRss.runs[1]!.ops)} ops ÷ at ${n(results.peakRss.runs[0]!.ops)} | ${n(results.peakRss.ratio, 2)}× |`,

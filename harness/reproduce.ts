@@ -16,7 +16,7 @@ import type { Expectation } from './contract/outcomes.ts';
 import type { RunConfig } from './contract/run-config.ts';
 import type { AuditProblem } from './contract/scenario.ts';
 import type { Database, StoreTarget } from './contract/store.ts';
-import { createWorkerPool } from './worker-pool.ts';
+import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
 export interface ReproduceRequest {
   database: Database;
@@ -41,6 +41,11 @@ export interface ReproduceRequest {
    * Only the interception bench asks for it, as the reference its cost is measured against.
    */
   interceptDrivers?: boolean;
+  /**
+   * A pool of `config.threads` threads started beforehand, so that their start overlaps the
+   * database's. It stays the caller's to destroy; without one, reproduce starts and ends its own.
+   */
+  pool?: WorkerPool;
 }
 
 /** How far the running scenario has got. Violations are the loud ones; the audit comes at the end. */
@@ -86,7 +91,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   const { database, config, signal } = request;
   const scenarios = await Promise.all(request.scenarioModules.map((url) => loadScenario(url)));
   const quotas = liveQuotasFor(config);
-  const pool = createWorkerPool(config.threads);
+  const pool = request.pool?.threads === config.threads ? request.pool : createWorkerPool(config.threads);
   const findings: Finding[] = [];
   const skipped: SkippedScenario[] = [];
   let failure: string | undefined;
@@ -172,7 +177,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       request.onScenario?.({ name: scenario.name, phase: 'end' });
     }
   } finally {
-    await pool.destroy();
+    if (pool !== request.pool) await pool.destroy();
   }
   return { findings, skipped, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
 }

@@ -5,6 +5,7 @@ const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url).href;
 
 /** A pool of exactly `threads` warm worker threads, one task each at a time. */
 export interface WorkerPool {
+  readonly threads: number;
   /** Runs a thread's share of a run; one report per worker it carries, in its order. */
   run(task: ThreadTask): Promise<WorkerReport[]>;
   /**
@@ -29,11 +30,14 @@ export function createWorkerPool(threads: number): WorkerPool {
   // task to fail, and Piscina reports it as an 'error' event, which unheard would end the process.
   // The run it belonged to has already been judged without it; the pool replaces the thread.
   piscina.on('error', () => undefined);
+  let destroyed: Promise<void> | undefined;
   return {
+    threads,
     run: (task) => piscina.run(task),
     async terminate(threadId) {
       await piscina.threads.find((thread) => thread.threadId === threadId)?.terminate();
     },
-    destroy: () => piscina.destroy(),
+    // Once: the pool's owner may end it early and again in its cleanup.
+    destroy: () => (destroyed ??= piscina.destroy()),
   };
 }

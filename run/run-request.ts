@@ -3,6 +3,7 @@ import { analyticExpectation } from '../harness/analytic.ts';
 import { loadScenario } from '../harness/load-module.ts';
 import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
+import { createWorkerPool, type WorkerPool } from '../harness/worker-pool.ts';
 import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { allFindings, type ReportDatabase, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
 import type { RunConfig } from '../harness/contract/run-config.ts';
@@ -95,84 +96,95 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
   let failure: string | undefined;
   let setupError: ScenarioSetupError | undefined;
   let searches: ScenarioSearch[] | undefined;
-  for (const { choice, plan } of plans) {
-    if (failure !== undefined || setupError !== undefined) break;
-    // The first database is opened even when Ctrl-C came first: its start sees the abort and says
-    // what it had got to, and the report needs a database to name.
-    if (io.signal.aborted && databases.length > 0) break;
-    // One database at a time: each is stopped before the next starts, so they never share the machine.
-    let database: Database;
-    try {
-      database = await openPlannedDatabase(plan, io);
-    } catch (error) {
-      // Alone, a database that cannot start is the command's failure; in a list, the ones before it keep their report.
-      if (!list || points.length === 0) throw error;
-      failure = `${choiceLabel(choice)}: ${(error as Error).message}`;
-      break;
-    }
-    const described: ReportDatabase = {
-      kind: database.kind,
-      product: database.product,
-      version: database.version,
-      defaultIsolation: database.defaultIsolation,
-      reason: plan.reason,
-      label: choiceLabel(choice),
-    };
-    databases.push(described);
-    const ownFirst = points.length;
-    try {
-      const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
-      for (const value of values) {
-        if (io.signal.aborted || failure !== undefined) break;
-        const config = configAt(options, value, database);
-        if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
-        const result = await reproduce({
-          database,
-          scenarioModules: modules,
-          config,
-          expectations: options.expectations,
-          signal: io.signal,
-          onScenario: ({ name, phase }) => {
-            if (phase === 'start') io.progress(`running ${name}${list ? ` on ${described.label}` : ''}…`);
-            else io.status(undefined);
-          },
-          onProgress: (progress) => io.status(progressLine(progress, io.columns)),
-          ...(options.history && writeFiles && { history: { dir: reportDir, suffix: historySuffix(options, value, list ? described.label : undefined) } }),
-        });
-        interrupted ||= result.interrupted;
-        failure ??= result.failure;
-        for (const skipped of result.skipped) io.progress(`skipped ${skipped.name}${list ? ` on ${described.label}` : ''}: ${skipped.reason}`);
-        // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
-        const ran = Math.max(0, ...result.findings.map((f) => f.ops));
-        const expectation = analyticExpectation(config, options.rate, ran);
-        points.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
+  // The first run's threads start now, while its database starts: both take a few hundred ms.
+  const warm = createWorkerPool(threadsAt(options, options.sweep?.values[0]));
+  let warmPool: WorkerPool | undefined = warm;
+  try {
+    for (const { choice, plan } of plans) {
+      if (failure !== undefined || setupError !== undefined) break;
+      // The first database is opened even when Ctrl-C came first: its start sees the abort and says
+      // what it had got to, and the report needs a database to name.
+      if (io.signal.aborted && databases.length > 0) break;
+      // One database at a time: each is stopped before the next starts, so they never share the machine.
+      let database: Database;
+      try {
+        database = await openPlannedDatabase(plan, io);
+      } catch (error) {
+        // Alone, a database that cannot start is the command's failure; in a list, the ones before it keep their report.
+        if (!list || points.length === 0) throw error;
+        failure = `${choiceLabel(choice)}: ${(error as Error).message}`;
+        break;
       }
-      if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
+      const described: ReportDatabase = {
+        kind: database.kind,
+        product: database.product,
+        version: database.version,
+        defaultIsolation: database.defaultIsolation,
+        reason: plan.reason,
+        label: choiceLabel(choice),
+      };
+      databases.push(described);
+      const ownFirst = points.length;
+      try {
+        const values: (number | undefined)[] = options.sweep ? options.sweep.values : [undefined];
+        for (const value of values) {
+          if (io.signal.aborted || failure !== undefined) break;
+          const config = configAt(options, value, database);
+          if (value !== undefined) io.progress(`${options.sweep!.parameter} = ${value}`);
+          // The warm pool serves the first run only; later runs start theirs, as they did before.
+          const pool = warmPool;
+          warmPool = undefined;
+          const result = await reproduce({
+            database,
+            ...(pool && { pool }),
+            scenarioModules: modules,
+            config,
+            expectations: options.expectations,
+            signal: io.signal,
+            onScenario: ({ name, phase }) => {
+              if (phase === 'start') io.progress(`running ${name}${list ? ` on ${described.label}` : ''}…`);
+              else io.status(undefined);
+            },
+            onProgress: (progress) => io.status(progressLine(progress, io.columns)),
+            ...(options.history && writeFiles && { history: { dir: reportDir, suffix: historySuffix(options, value, list ? described.label : undefined) } }),
+          }).finally(() => pool?.destroy());
+          interrupted ||= result.interrupted;
+          failure ??= result.failure;
+          for (const skipped of result.skipped) io.progress(`skipped ${skipped.name}${list ? ` on ${described.label}` : ''}: ${skipped.reason}`);
+          // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
+          const ran = Math.max(0, ...result.findings.map((f) => f.ops));
+          const expectation = analyticExpectation(config, options.rate, ran);
+          points.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
+        }
+        if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
+          try {
+            // Matched by name, never by position: a scenario the database lacks what it needs for
+            // was skipped, and has no finding to search after.
+            const own = points.slice(ownFirst).flatMap((point) => point.findings);
+            const ran = modules
+              .map((module, index) => ({ module, argument: options.scenarios[index]!, findings: own.filter((f) => f.scenario.name === names[index]) }))
+              .filter((scenario) => scenario.findings.length > 0);
+            const found = await extras.search(database, choice, ran);
+            searches = [...(searches ?? []), ...found.map((search) => (list ? { ...search, database: described.label } : search))];
+          } catch (error) {
+            if (error instanceof ExploreInterrupted) interrupted = true;
+            else failure ??= `the search broke: ${(error as Error).message}`;
+          }
+        }
+      } catch (error) {
+        // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
+        if (error instanceof ScenarioSetupError) setupError = error;
+        else failure ??= `run failed${list ? ` on ${described.label}` : ''}: ${(error as Error).message}`;
+      } finally {
         try {
-          // Matched by name, never by position: a scenario the database lacks what it needs for
-          // was skipped, and has no finding to search after.
-          const own = points.slice(ownFirst).flatMap((point) => point.findings);
-          const ran = modules
-            .map((module, index) => ({ module, argument: options.scenarios[index]!, findings: own.filter((f) => f.scenario.name === names[index]) }))
-            .filter((scenario) => scenario.findings.length > 0);
-          const found = await extras.search(database, choice, ran);
-          searches = [...(searches ?? []), ...found.map((search) => (list ? { ...search, database: described.label } : search))];
+          await database.stop();
         } catch (error) {
-          if (error instanceof ExploreInterrupted) interrupted = true;
-          else failure ??= `the search broke: ${(error as Error).message}`;
+          failure ??= (error as Error).message;
         }
       }
-    } catch (error) {
-      // A scenario whose setup fails is the scenario's fault: a usage error naming it, after cleanup.
-      if (error instanceof ScenarioSetupError) setupError = error;
-      else failure ??= `run failed${list ? ` on ${described.label}` : ''}: ${(error as Error).message}`;
-    } finally {
-      try {
-        await database.stop();
-      } catch (error) {
-        failure ??= (error as Error).message;
-      }
     }
+  } finally {
+    await warm.destroy();
   }
   if (setupError) throw new UsageError(`${options.label('scenario')} ${setupError.message}`);
   // With a list, the databases a broken or interrupted run never got to: the table has no column for them.
@@ -228,7 +240,12 @@ function configAt(options: RunRequest, value: number | undefined, database: Data
   const config = options.isolationGiven ? options.config : { ...options.config, isolation: database.isolations[0]! };
   if (value === undefined || !options.sweep) return config;
   if (options.sweep.parameter === 'key-space') return { ...config, keySpace: value };
-  return { ...config, workers: value, threads: threadsFor(value, options.threadsRequested) };
+  return { ...config, workers: value, threads: threadsAt(options, value) };
+}
+
+/** The threads a run at this swept value (or none) runs on. */
+function threadsAt(options: RunRequest, value: number | undefined): number {
+  return value !== undefined && options.sweep?.parameter === 'workers' ? threadsFor(value, options.threadsRequested) : options.config.threads;
 }
 
 /** What tells one point's history files from another's: the swept value, or the database of a list. */

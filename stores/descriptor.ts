@@ -84,7 +84,7 @@ export interface DatabaseDescriptor<Plan extends DatabasePlan = DatabasePlan> {
   cleanOrphans?(url: string, dryRun: boolean): Promise<string[]>;
   /**
    * Starts a server of its for a whole test run (racelab/vitest), where it can: its URL, and how
-   * `--db` names one for a rerun once that server is gone.
+   * `--db` names one for a rerun once that server is gone. What the start has to say goes to `progress`.
    */
-  startShared?(): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }>;
+  startShared?(progress?: (line: string) => void): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }>;
 }

@@ -194,8 +194,8 @@ function sharedDatabase(): DatabaseDescriptor {
 }
 
 /** A server for a whole test run (racelab/vitest). */
-export function startSharedServer(): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }> {
-  return sharedDatabase().startShared!();
+export function startSharedServer(progress?: (line: string) => void): Promise<{ url: string; rerunAs: string; stop(): Promise<void> }> {
+  return sharedDatabase().startShared!(progress);
 }
 
 /** How `--db` names a fresh one of the shared server's kind: what a rerun names once that server is gone. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -150,8 +150,10 @@ describe('racelab reproduce when the database cannot be had', () => {
 });
 
 describe('Ctrl-C at the moments that used to go wrong', () => {
-  it('during initdb: reported as an interruption, exit 130, nothing left', async () => {
-    const { child, done } = startCli(['reproduce', '--db', 'embedded', '--out', join(work, 'initdb')]);
+  it('during initdb: reported as an interruption, exit 130, nothing left, no template kept', async () => {
+    // A cache of its own, empty: this start runs initdb rather than copying a template.
+    const cache = join(work, 'initdb-cache');
+    const { child, done } = startCli(['reproduce', '--db', 'embedded', '--out', join(work, 'initdb')], { env: { RACELAB_CACHE_DIR: cache } });
     // initdb takes about a second and starts right after this line.
     await shown(child, 'database: embedded');
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -160,6 +162,8 @@ describe('Ctrl-C at the moments that used to go wrong', () => {
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).not.toContain('initdb failed');
     expect(leftoversOf(child.pid!)).toEqual([]);
+    // An interrupted initdb is never kept, and nothing half-copied is left in the cache.
+    expect(existsSync(join(cache, 'templates')) ? readdirSync(join(cache, 'templates')) : []).toEqual([]);
   });
 
   it("a second Ctrl-C against the user's server names the schema it leaves, and racelab clean removes it", async () => {

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { connectDatabase } from '../stores/postgres/database.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectDatabase, type StartedInstance } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { clustersOf, processesMentioning } from './cli-process.ts';
 import { connect, describeEachServer } from './databases.ts';
@@ -84,3 +84,53 @@ describe('the embedded cluster', () => {
     }
   });
 });
+
+describe('the embedded cluster from a template', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'racelab-template-cache-'));
+  const env = { ...process.env, RACELAB_CACHE_DIR: cache };
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  /** Starts a cluster with the test's cache, proves it answers, stops it, and says how its data was made. */
+  async function startOnce(lines: string[]): Promise<StartedInstance['dataFrom']> {
+    const instance = await startEmbedded(undefined, undefined, { env, progress: (line) => lines.push(line) });
+    try {
+      const client = new pg.Client({ connectionString: instance.url });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT current_setting($1) AS fsync', ['fsync'])).rows).toEqual([{ fsync: 'off' }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await instance.stop();
+    }
+    return instance.dataFrom;
+  }
+
+  it('runs initdb the first time and keeps the cluster; the next start copies it, and a copy that will not start is dropped', async () => {
+    const lines: string[] = [];
+    expect(await startOnce(lines)).toBe('initialised');
+    expect(lines).toEqual([expect.stringMatching(/^embedded PostgreSQL: ran initdb once and kept the result as a template in .*; the next start copies it$/)]);
+    const [template] = readdirSync(join(cache, 'templates'));
+    expect(template).toMatch(/^postgres-[0-9a-f]{16}$/);
+
+    lines.length = 0;
+    expect(await startOnce(lines)).toBe('template');
+    expect(lines).toEqual([]);
+
+    // Damage the fingerprint cannot see (same size, same mtime): the server refuses the copy.
+    const control = join(cache, 'templates', template!, 'data', 'global', 'pg_control');
+    const { size, mtimeMs } = statSync(control);
+    writeFileSync(control, Buffer.alloc(size));
+    // Half a millisecond in, so that the float seconds land within the same millisecond.
+    const sameMs = (Math.trunc(mtimeMs) + 0.5) / 1000;
+    utimesSync(control, sameMs, sameMs);
+    expect(await startOnce(lines)).toBe('initialised');
+    expect(lines[0]).toMatch(/^embedded PostgreSQL: a cluster copied from the template did not start \(.*\); dropped the template, running initdb$/);
+    // It ran initdb for this start and kept that as the new template, which the next start trusts.
+    lines.length = 0;
+    expect(await startOnce(lines)).toBe('template');
+    expect(clustersOf(process.pid)).toEqual([]);
+  });
+});
+

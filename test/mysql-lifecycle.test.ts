@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type mysql from 'mysql2/promise';
+import mysql, { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findServerBinaries } from '../stores/mysql/throwaway.ts';
+import { findServerBinaries, startThrowawayServer } from '../stores/mysql/throwaway.ts';
 import { processesMentioning, runCli, runningReproduce, startCli, within } from './cli-process.ts';
 import { databasesOf, describeMysql, expectedMysqlExit, throwawayDirsOf, withMysql } from './mysql-server.ts';
 import { readReport } from './report-file.ts';
@@ -136,4 +136,31 @@ describe.skipIf(binaries === undefined)('--db mariadb: a throwaway server from t
     await done;
     expect(await within(15_000, () => throwawayLeftovers(child.pid!).length === 0)).toBeLessThan(15_000);
   });
+
+  it('initialises once and keeps the result as a template; the next server is a copy, with its own root password', async () => {
+    const env = { ...process.env, RACELAB_CACHE_DIR: join(work, 'template-cache') };
+    const lines: string[] = [];
+    const urls: string[] = [];
+    for (const expected of ['initialised', 'template'] as const) {
+      const instance = await startThrowawayServer(binaries!, undefined, { env, progress: (line) => lines.push(line) });
+      try {
+        expect(instance.dataFrom).toBe(expected);
+        urls.push(instance.url);
+        const connection = await createConnection(instance.url);
+        try {
+          const [rows] = await connection.query('SELECT CURRENT_USER() AS user');
+          expect(rows).toEqual([{ user: 'root@localhost' }]);
+        } finally {
+          await connection.end();
+        }
+      } finally {
+        await instance.stop();
+      }
+    }
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${binaries!.product}: ran .* once and kept the result as a template in .*; the next start copies it$`))]);
+    // The password is set at each start (--init-file), never kept in the template.
+    expect(new URL(urls[0]!).password).not.toBe(new URL(urls[1]!).password);
+    expect(throwawayLeftovers(process.pid)).toEqual([]);
+  });
 });
+

@@ -13,6 +13,8 @@ import { createDatabaseSql, dropDatabaseSql, quoteDatabase, RUN_LOCK_NAME_SQL } 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
   url: string;
+  /** How a throwaway server's data directory was made: copied from racelab's template, or initialised afresh. */
+  dataFrom?: 'template' | 'initialised';
   stop(): Promise<void>;
 }
 

@@ -51,7 +51,7 @@ export const mysqlDescriptor: DatabaseDescriptor<MysqlPlan> = {
     return { ...base, kind: 'container', product, reason: await containerReason(choice, CONTAINER_PACKAGES[product], '--db mariadb', context) };
   },
 
-  async open(plan, signal) {
+  async open(plan, signal, progress = () => undefined) {
     const { connectMysqlDatabase } = await import('./database.ts');
     switch (plan.kind) {
       case 'server':
@@ -62,7 +62,7 @@ export const mysqlDescriptor: DatabaseDescriptor<MysqlPlan> = {
         }
       case 'local': {
         const { startThrowawayServer } = await import('./throwaway.ts');
-        const instance = await startThrowawayServer(plan.binaries, signal);
+        const instance = await startThrowawayServer(plan.binaries, signal, { progress });
         return connectMysqlDatabase('local', instance.url, instance);
       }
       case 'container': {

@@ -6,9 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { cacheDirectory } from '../shared/cache-directory.ts';
+import { dataFromTemplate, dropTemplate, type TemplatePlace } from '../shared/data-template.ts';
 import { freePort } from '../shared/free-port.ts';
 import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
 import { THROWAWAY_MARIADB_PREFIX } from '../shared/server-directories.ts';
@@ -50,11 +52,17 @@ function isExecutable(path: string): boolean {
 }
 
 /**
- * Starts a fresh server on a free loopback port, with a random root password. Everything it made is
+ * Starts a fresh server on a free loopback port, with a random root password. Its data directory
+ * is a copy of the template racelab keeps for these binaries (data-template.ts), or, the first
+ * time, initialised and then kept as that template. Everything it made in the temp directory is
  * removed by `stop()`; if this process ends without calling it, however it ends, the directory's
  * guardian removes it.
  */
-export async function startThrowawayServer(binaries: ServerBinaries, signal?: AbortSignal): Promise<StartedInstance> {
+export async function startThrowawayServer(
+  binaries: ServerBinaries,
+  signal?: AbortSignal,
+  options: { progress?: (line: string) => void; env?: NodeJS.ProcessEnv } = {},
+): Promise<StartedInstance> {
   const directory = await openServerDirectory(await mkdtemp(join(tmpdir(), `${THROWAWAY_MARIADB_PREFIX}p${process.pid.toString(36)}-`)), stopServer);
   const base = directory.path;
   const stop = () => directory.stop();
@@ -69,16 +77,38 @@ export async function startThrowawayServer(binaries: ServerBinaries, signal?: Ab
       `ALTER USER 'root'@'localhost' IDENTIFIED BY '${password}';\nDROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', 'root'@'${hostname().replace(/'/g, '')}';\n`,
       { mode: 0o600 },
     );
-    await initialise(binaries, base, dataDir, directory.watch, signal);
+    const template = await serverTemplate(binaries, options.env);
+    const fresh = {
+      label: binaries.product,
+      initialiser: binaries.product === 'MariaDB' ? basename(binaries.installDb) : `${basename(binaries.server)} --initialize-insecure`,
+      initialise: async () => {
+        await initialise(binaries, base, dataDir, directory.watch, signal);
+        return {};
+      },
+      complete: () => true,
+      progress: options.progress ?? (() => undefined),
+      ...(signal && { signal }),
+    };
+    let data = await dataFromTemplate(template, dataDir, fresh);
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new Error(`${binaries.product}: interrupted while it was starting`);
       const port = await freePort();
       try {
         directory.serve(await startServer(binaries, base, dataDir, port, initFile, directory.watch));
-        return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, stop };
+        return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, dataFrom: data.from, stop };
       } catch (error) {
+        if (signal?.aborted) throw error;
         // Another process may take the port between our probe and the server's bind.
-        if (attempt >= PORT_ATTEMPTS || !/address already in use|Can't start server: Bind/i.test(String(error))) throw error;
+        if (/address already in use|Can't start server: Bind/i.test(String(error))) {
+          if (attempt >= PORT_ATTEMPTS) throw error;
+          continue;
+        }
+        // A copy of the template that does not start: the template goes, and this server is initialised afresh.
+        if (data.from !== 'template') throw error;
+        fresh.progress(`${binaries.product}: a server copied from the template did not start (${(error as Error).message.split('\n')[0]}); dropped the template, initialising afresh`);
+        await dropTemplate(template);
+        await rm(dataDir, { recursive: true, force: true });
+        data = await dataFromTemplate(template, dataDir, fresh);
       }
     }
   } catch (error) {
@@ -107,6 +137,26 @@ async function initialise(binaries: ServerBinaries, base: string, dataDir: strin
     child.once('error', reject);
   });
   if (code !== 0) throw new Error(`${binaries.product}: ${command} failed (code ${code}): ${lastLines(output)}`);
+}
+
+/** The template of these binaries: another install or an upgrade is another template. */
+async function serverTemplate(binaries: ServerBinaries, env: NodeJS.ProcessEnv = process.env): Promise<TemplatePlace> {
+  const describe = async (path: string) => {
+    const real = await realpath(path);
+    const { size, mtimeMs } = await stat(real);
+    return { path: real, size, mtimeMs };
+  };
+  return {
+    cache: cacheDirectory(env),
+    name: binaries.product.toLowerCase(),
+    identity: {
+      server: await describe(binaries.server),
+      ...(binaries.product === 'MariaDB' && { installDb: await describe(binaries.installDb) }),
+      runAs: process.getuid?.() ?? null,
+      // Raised whenever initialise()'s arguments change.
+      initialise_form: 1,
+    },
+  };
 }
 
 function startServer(binaries: ServerBinaries, base: string, dataDir: string, port: number, initFile: string, onSpawn: (pid: number) => void): Promise<ChildProcess> {

@@ -10,6 +10,8 @@ import { postgresRunDatabase } from './run-database.ts';
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
   url: string;
+  /** How a local server's data directory was made: copied from racelab's template, or initialised afresh. */
+  dataFrom?: 'template' | 'initialised';
   stop(): Promise<void>;
 }
 

@@ -93,7 +93,7 @@ export const postgresDescriptor: DatabaseDescriptor<PostgresPlan> = {
       case 'embedded': {
         const { startEmbedded } = await import('./embedded.ts');
         const binaries = plan.major === undefined ? undefined : await (await import('./versions.ts')).binariesOfMajor(plan.major, progress, signal);
-        const instance = await startEmbedded(signal, binaries);
+        const instance = await startEmbedded(signal, binaries, { progress });
         return connectDatabase('embedded', instance.url, instance);
       }
       case 'container': {
@@ -109,9 +109,9 @@ export const postgresDescriptor: DatabaseDescriptor<PostgresPlan> = {
     return (await cleanOrphanSchemas(url, dryRun)).map((name) => `schema ${name}`);
   },
 
-  async startShared() {
+  async startShared(progress) {
     const { startEmbedded } = await import('./embedded.ts');
-    const instance = await startEmbedded();
+    const instance = await startEmbedded(undefined, undefined, progress && { progress });
     return { url: instance.url, rerunAs: 'embedded', stop: () => instance.stop() };
   },
 };

@@ -18,7 +18,9 @@ import type { StartedInstance } from './database.ts';
 import { freePort } from '../shared/free-port.ts';
 import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
 import { EMBEDDED_POSTGRES_PREFIX } from '../shared/server-directories.ts';
+import { clusterTemplate } from './cluster-template.ts';
 import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
+import { dataFromTemplate, dropTemplate, type TemplatePlace } from '../shared/data-template.ts';
 
 const READY = 'database system is ready to accept connections';
 const PORT_ATTEMPTS = 3;
@@ -42,14 +44,23 @@ class EmbeddedStartAborted extends Error {
   override name = 'EmbeddedStartAborted';
 }
 
+/** How a start goes besides its binaries: who hears its progress, and where racelab's cache is. */
+export interface EmbeddedOptions {
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Starts a fresh cluster on a free loopback port, from `from` (another major's binaries,
- * versions.ts) or else the platform package racelab depends on. Everything it made is removed by
- * `stop()`; if this process ends without calling it, however it ends, the cluster's guardian
- * removes it. Aborting `signal` while it starts ends what was started and rejects with
- * EmbeddedStartAborted.
+ * versions.ts) or else the platform package racelab depends on. Its data directory is a copy of
+ * the template racelab keeps for these binaries (cluster-template.ts); the first start, or one
+ * whose template is missing or not to be trusted, runs initdb and keeps the result as the
+ * template. Everything it made in the temp directory is removed by `stop()`; if this process ends
+ * without calling it, however it ends, the cluster's guardian removes it. Aborting `signal` while
+ * it starts ends what was started and rejects with EmbeddedStartAborted.
  */
-export async function startEmbedded(signal?: AbortSignal, from?: Binaries): Promise<StartedInstance> {
+export async function startEmbedded(signal?: AbortSignal, from?: Binaries, options: EmbeddedOptions = {}): Promise<StartedInstance> {
+  const progress = options.progress ?? (() => undefined);
   const directory = await openServerDirectory(await mkdtempIn(tmpdir()), stopServer);
   const base = directory.path;
   const stop = () => directory.stop();
@@ -58,21 +69,35 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries): Prom
   };
   try {
     const user = await serviceUser();
-    const binaries = await usableBinaries(from ?? (await platformBinaries()), base, user);
+    // The service user must traverse the base directory to reach its data directory.
+    if (user !== undefined) await chmod(base, 0o711);
+    const original = from ?? (await platformBinaries());
+    const template = await clusterTemplate(original, user, options.env);
+    const binaries = await usableBinaries(original, base, user);
     checkAborted();
     const dataDir = join(base, 'data');
-    const password = randomBytes(18).toString('base64url');
-    await initCluster(binaries, base, dataDir, password, user, directory.watch, signal);
+    let cluster = await clusterData(binaries, template, base, dataDir, user, directory.watch, progress, signal);
     checkAborted();
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
         directory.serve(await startServer(binaries, dataDir, port, user, directory.watch));
         checkAborted();
-        return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+        return { url: `postgres://postgres:${cluster.password}@127.0.0.1:${port}/postgres`, dataFrom: cluster.from, stop };
       } catch (error) {
+        if (signal?.aborted) throw error;
         // Another process may take the port between our probe and the server's bind.
-        if (attempt >= PORT_ATTEMPTS || !/address already in use/i.test(String(error))) throw error;
+        if (/address already in use/i.test(String(error))) {
+          if (attempt >= PORT_ATTEMPTS) throw error;
+          continue;
+        }
+        // A copy of the template that does not start: the template goes, and initdb makes this cluster.
+        if (cluster.from !== 'template') throw error;
+        progress(`embedded PostgreSQL: a cluster copied from the template did not start (${(error as Error).message.split('\n')[0]}); dropped the template, running initdb`);
+        await dropTemplate(template);
+        await rm(dataDir, { recursive: true, force: true });
+        cluster = await clusterData(binaries, template, base, dataDir, user, directory.watch, progress, signal);
+        checkAborted();
       }
     }
   } catch (error) {
@@ -81,6 +106,32 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries): Prom
     checkAborted();
     throw error;
   }
+}
+
+/** The run's data directory (data-template.ts): a copy of the template, or initdb's. */
+async function clusterData(
+  binaries: Binaries,
+  template: TemplatePlace,
+  base: string,
+  dataDir: string,
+  user: ServiceUser | undefined,
+  onSpawn: (pid: number) => void,
+  progress: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ password: string; from: 'template' | 'initialised' }> {
+  const data = await dataFromTemplate(template, dataDir, {
+    label: 'embedded PostgreSQL',
+    initialiser: 'initdb',
+    async initialise() {
+      const password = randomBytes(18).toString('base64url');
+      await initCluster(binaries, base, dataDir, password, user, onSpawn, signal);
+      return { password };
+    },
+    complete: (meta) => typeof meta['password'] === 'string' && meta['password'] !== '',
+    progress,
+    ...(signal && { signal }),
+  });
+  return { password: data.meta['password']!, from: data.from };
 }
 
 /** The npm package of PostgreSQL's binaries for this machine. */
@@ -165,8 +216,7 @@ async function initCluster(
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   await mkdir(dataDir, { mode: 0o700 });
   if (user !== undefined) {
-    // The service user must traverse the base directory and own what it writes to.
-    await chmod(base, 0o711);
+    // The service user must own what it writes to.
     await chown(dataDir, user.uid, user.gid);
     await chown(passwordFile, user.uid, user.gid);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheDirectory, compareVersions, newestOfMajor } from './versions.ts';
+import { cacheDirectory } from '../shared/cache-directory.ts';
+import { compareVersions, newestOfMajor } from './versions.ts';
 
 describe('PostgreSQL majors from npm', () => {
   it('picks the newest release of a major, betas ordered by number', () => {

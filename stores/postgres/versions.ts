@@ -9,14 +9,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDirectory } from '../shared/cache-directory.ts';
 import { hydrateSymlinks, installedPlatformVersion, platformBinaries, PLATFORM_PACKAGE, type Binaries } from './embedded.ts';
-
-/** Where fetched majors are kept: `RACELAB_CACHE_DIR`, else `$XDG_CACHE_HOME/racelab`, else `~/.cache/racelab`. */
-export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  return env['RACELAB_CACHE_DIR'] || join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'racelab');
-}
 
 const majorOf = (version: string) => Number(version.split('.')[0]);
 
