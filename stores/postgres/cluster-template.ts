@@ -5,14 +5,13 @@
  * runs initdb (INITDB_FORM, raised whenever initCluster's arguments change).
  */
 import { realpath, stat } from 'node:fs/promises';
-import type { Binaries } from './embedded.ts';
 import type { ServiceUser } from './service-user.ts';
 import { cacheDirectory } from '../shared/cache-directory.ts';
 import type { TemplatePlace } from '../shared/data-template.ts';
 
 const INITDB_FORM = 1;
 
-export async function clusterTemplate(binaries: Binaries, user: ServiceUser | undefined, env: NodeJS.ProcessEnv = process.env): Promise<TemplatePlace> {
+export async function clusterTemplate(binaries: { postgres: string; initdb: string; major?: number }, user: ServiceUser | undefined, env: NodeJS.ProcessEnv = process.env): Promise<TemplatePlace> {
   const describe = async (path: string) => {
     const real = await realpath(path);
     const { size, mtimeMs } = await stat(real);
