@@ -54,6 +54,12 @@ export interface RaceOptions {
   expect?: Expectation;
   /** Consent to run against a server that is not on this machine. */
   allowRemote?: boolean;
+  /**
+   * Forces the race: seeded shared key draws and holds after reads (the CLI's `--amplify`), so a
+   * narrow window opens on demand. The result's rates then say how the code behaves when it races,
+   * not how often it races unamplified; `seed` replays the same perturbation.
+   */
+  amplify?: boolean;
   /** Also write report.json, report.md, junit.xml and report.html to this directory. */
   out?: string;
   /** Aborting stops the run after the current ops; the result is then marked interrupted. */
@@ -162,6 +168,7 @@ function raceRequest(file: string, name: string, options: RaceOptions): RunReque
     },
     dbList: false,
     allowRemote: options.allowRemote ?? false,
+    amplify: options.amplify ?? false,
     label: (option) => RACE_LABELS[option] ?? option,
     // The shared database is gone when the test run ends: a rerun starts its own.
     ...(shared !== undefined && { replayDb: parseDb(process.env[SHARED_DATABASE_RERUN_ENV] ?? sharedServerWord()) }),

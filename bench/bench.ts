@@ -9,7 +9,7 @@
  *   same server, the same clients and threads; interleaved A/B/A/B, three of each.
  * - Time from the command to naive-save's first IntegrityError at K=64 and K=1024, on an embedded
  *   PostgreSQL started by the command (median of 20).
- * - explore's milliseconds per schedule; peak RSS at 10^4 and 10^6 ops with 4 threads; the start
+ * - explore's milliseconds per schedule; violations per 1,000 ops with and without --amplify; peak RSS at 10^4 and 10^6 ops with 4 threads; the start
  *   of `racelab --help`.
  *
  * Writes bench/results.json with the machine's description.
@@ -17,7 +17,7 @@
  *   npm run bench                         (an embedded PostgreSQL started for the bench)
  *   DATABASE_URL=postgres://… npm run bench
  *   npm run bench -- --quick              (shorter runs, 10^5 ops for the large RSS run: a smoke test)
- *   npm run bench -- --only throughput,rss  (some sections: throughput, first-error, explore, rss, start;
+ *   npm run bench -- --only throughput,rss  (some sections: throughput, first-error, explore, amplify, rss, start;
  *                                          they replace theirs in results.json, the rest is kept)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +42,7 @@ import { readmeTable } from './readme-table.ts';
 import { median, spread, type Spread } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
-const SECTIONS = ['throughput', 'first-error', 'explore', 'rss', 'start'] as const;
+const SECTIONS = ['throughput', 'first-error', 'explore', 'amplify', 'rss', 'start'] as const;
 const onlyArg = process.argv[process.argv.indexOf('--only') + 1];
 const only = process.argv.includes('--only') ? new Set(onlyArg?.split(',')) : new Set<string>(SECTIONS);
 const unknown = [...only].find((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -89,13 +89,14 @@ try {
   if (only.has('throughput')) results['throughput'] = await throughput(database);
   if (only.has('first-error')) results['firstIntegrityError'] = await firstIntegrityError();
   if (only.has('explore')) results['explore'] = await exploreSpeed(database);
+  if (only.has('amplify')) results['amplify'] = await amplification();
   if (only.has('rss')) results['peakRss'] = await peakRss();
   if (only.has('start')) results['start'] = startTimes();
   const path = new URL('./results.json', import.meta.url).pathname;
   // Sections not run this time keep their figures from the last run, which results.json dates.
   const kept = only.size < SECTIONS.length && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   Object.assign(results, { ...kept, ...results, ...(only.size < SECTIONS.length && { sectionsDated: { ...(kept['sectionsDated'] as object), ...Object.fromEntries([...only].map((name) => [name, results['date']])) } }) });
-  if (['throughput', 'firstIntegrityError', 'explore', 'peakRss', 'start'].every((key) => key in results)) {
+  if (['throughput', 'firstIntegrityError', 'explore', 'amplify', 'peakRss', 'start'].every((key) => key in results)) {
     results['goals'] = goals(results);
     writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
     log(`\nwrote ${path}; the table for docs/speed.md from it:\n`);
@@ -222,6 +223,38 @@ async function exploreSpeed(db: Database) {
   }
 }
 
+/**
+ * Violations per 1,000 ops with and without `--amplify`, on the same server in the same run,
+ * natural and amplified runs interleaved: naive-save (IntegrityErrors) and a check-then-insert with
+ * no unique index (examples/signup-check-then-insert.race.ts, duplicates found by its audit), at
+ * K=4,096, 4 clients × 2,000 ops, one seed per pair. The same seed gives the same perturbation (its
+ * decisions are seeded: harness/amplify/amplifier.test.ts replays them); the interleaving that
+ * follows still varies with the machine's timing, so the counts vary from run to run.
+ */
+async function amplification() {
+  const runs = quick ? 3 : 5;
+  const scenarios = [['naive-save', 'naive-save'], ['signup-check-then-insert', new URL('../examples/signup-check-then-insert.race.ts', import.meta.url).pathname]] as const;
+  const rows = [];
+  log(`violations per 1,000 ops, K=4,096, 4 clients × 2,000 ops, natural and --amplify interleaved × ${runs}:`);
+  for (const [name, scenario] of scenarios) {
+    const natural: number[] = [];
+    const amplified: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      for (const [into, flags] of [[natural, []], [amplified, ['--amplify']]] as const) {
+        const result = await reproduce(['--db', url, '--scenario', scenario, '--key-space', '4096', '--ops', '2000', '--seed', String(run + 1), ...flags]);
+        const figures = result.scenarios[0]! as unknown as { ops: number; violations: number };
+        into.push((figures.violations / figures.ops) * 1000);
+      }
+    }
+    const ratio = median(amplified) / median(natural);
+    const row = { scenario: name, runs, natural: spread(natural), amplified: spread(amplified), ratio };
+    rows.push(row);
+    log(`${name.padEnd(26)} natural ${showSpread(row.natural, 2)}   amplified ${showSpread(row.amplified, 1)}   ratio of medians ${Number.isFinite(ratio) ? `${fixed(ratio, 0)}×` : '∞ (no natural violation)'}`);
+  }
+  log('');
+  return rows;
+}
+
 /** The process's peak RSS for a small and a large run of naive-save with 4 clients on 4 threads. */
 async function peakRss() {
   const rows: { ops: number; threads: number; peakRssMB: number }[] = [];
@@ -250,6 +283,7 @@ function goals(figures: Record<string, unknown>) {
   const first = figures['firstIntegrityError'] as { runs: { cache: string; keySpace: number; ms: Spread }[]; globalSetup: { warm: Spread } };
   const warm64 = first.runs.find((row) => row.cache === 'warm' && row.keySpace === 64)!;
   const explore = figures['explore'] as { msPerSchedule: Spread };
+  const amplify = figures['amplify'] as { scenario: string; ratio: number }[];
   const rss = figures['peakRss'] as { runs: { peakRssMB: number }[]; ratio: number };
   const list = [
     ...rows.filter((row) => row.clients >= 4).map((row) => ({ goal: `${row.shape} at ${row.clients} clients ≥ 0.9× pgbench`, value: row.ratio.median, met: row.ratio.median >= 0.9 })),
@@ -258,6 +292,7 @@ function goals(figures: Record<string, unknown>) {
     { goal: 'first IntegrityError at K=64 within 1.0 s of the command, warm cache (ms)', value: warm64.ms.median, met: warm64.ms.median <= 1_000 },
     { goal: 'racelab/vitest global setup within 1.0 s, warm cache (ms)', value: first.globalSetup.warm.median, met: first.globalSetup.warm.median <= 1_000 },
     { goal: 'explore at most 5 ms per schedule (ms)', value: explore.msPerSchedule.median, met: explore.msPerSchedule.median <= 5 },
+    ...amplify.map((row) => ({ goal: `--amplify at least 10× the violations per 1,000 ops of a natural run, ${row.scenario}`, value: row.ratio, met: row.ratio >= 10 })),
   ];
   log('');
   for (const row of list) log(`${row.met ? 'met    ' : 'NOT MET'}  ${row.goal}: ${fixed(row.value, 2)}`);

@@ -14,6 +14,7 @@ interface Results {
   throughput: { shape: string; clients: number; threads: number; racelab: Spread; pgbench: Spread; ratio: Spread; nodePostgresAlone?: { ratio: Spread } }[];
   firstIntegrityError: { runs: { cache: string; keySpace: number; runs: number; withoutError: number; ms: Spread }[]; globalSetup: { warm: Spread; cold: Spread } };
   explore: { msPerSchedule: Spread; schedules: number };
+  amplify: { scenario: string; runs: number; natural: Spread; amplified: Spread; ratio: number }[];
   peakRss: { runs: { ops: number; threads: number; peakRssMB: number }[]; ratio: number };
   start: { helpMs: number; nodeMs: number };
   goals: { goal: string; value: number; met: boolean }[];
@@ -44,6 +45,10 @@ export function readmeTable(results: Results): string {
     `| racelab/vitest global setup (import and embedded start), warm cache | ${range(results.firstIntegrityError.globalSetup.warm)} ms |`,
     `| racelab/vitest global setup, cold cache (initdb, template kept) | ${range(results.firstIntegrityError.globalSetup.cold)} ms |`,
     `| explore, one schedule (atomic-create, generated inputs) | ${n(results.explore.msPerSchedule.median, 1)} ms median of ${results.explore.schedules} |`,
+    ...results.amplify.map(
+      (row) =>
+        `| violations per 1,000 ops, ${row.scenario}, K=4,096, 4 × 2,000 ops: natural → --amplify | ${range(row.natural, 2)} → ${range(row.amplified, 1)}, median of ${row.runs} each (${Number.isFinite(row.ratio) ? `${n(row.ratio)}×` : 'no natural violation'}) |`,
+    ),
     ...results.peakRss.runs.map((run) => `| peak RSS, naive-save, ${n(run.ops)} ops, 4 clients on ${run.threads} threads | ${n(run.peakRssMB)} MB |`),
     `| peak RSS at ${n(results.peakRss.runs[1]!.ops)} ops ÷ at ${n(results.peakRss.runs[0]!.ops)} | ${n(results.peakRss.ratio, 2)}× |`,
     `| \`racelab --help\` | ${n(results.start.helpMs)} ms (\`node -e 0\`: ${n(results.start.nodeMs)} ms) |`,

@@ -7,7 +7,7 @@ import { UsageError } from '../run/errors.ts';
 const BASELINE_VERSIONS: readonly number[] = [2, SCHEMA_VERSION];
 
 /** Reads a stored report.json as a baseline, or says in one line why it cannot be one. */
-export async function readBaseline(path: string): Promise<{ entries: BaselineEntry[]; text: string }> {
+export async function readBaseline(path: string): Promise<{ entries: BaselineEntry[]; text: string; amplified: boolean }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -20,7 +20,7 @@ export async function readBaseline(path: string): Promise<{ entries: BaselineEnt
   } catch {
     throw new UsageError(`--baseline ${path} is not JSON, so not a racelab report.json`);
   }
-  const r = report as { schemaVersion?: unknown; tool?: { name?: unknown }; scenarios?: unknown };
+  const r = report as { schemaVersion?: unknown; tool?: { name?: unknown }; scenarios?: unknown; config?: { amplify?: unknown } };
   if (r.tool?.name !== 'racelab' || !Array.isArray(r.scenarios)) throw new UsageError(`--baseline ${path} is not a racelab report.json`);
   if (!BASELINE_VERSIONS.includes(r.schemaVersion as number)) {
     throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${BASELINE_VERSIONS.join(' and ')}`);
@@ -32,5 +32,6 @@ export async function readBaseline(path: string): Promise<{ entries: BaselineEnt
     ...(s.sweep && { sweepValue: s.sweep.value }),
     ...(s.database !== undefined && { database: s.database }),
   }));
-  return { entries, text };
+  // Reports from before --amplify have no such field: they were not amplified.
+  return { entries, text, amplified: r.config?.amplify === true };
 }

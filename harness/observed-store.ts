@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { isRead, type Amplifier } from './amplify/amplifier.ts';
 import { outcomeOf } from './classify.ts';
 import { databaseCode } from './error-record.ts';
 import { UncontrolledTally } from './intercept/uncontrolled.ts';
@@ -52,6 +54,10 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
    * before each op.
    */
   lastStatementFailure: unknown;
+  /** With `--amplify`: decides the holds after reads (amplify/amplifier.ts). */
+  amplifier: Amplifier | undefined;
+  /** The hold the next statement waits out before it begins, in ms. */
+  private holdMs = 0;
 
   constructor(protected readonly inner: StoreConnection) {
     this.db = {
@@ -78,7 +84,12 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return this.observe(step, key, fn, describe, sql);
   }
 
-  private observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string): Promise<T> {
+  private observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string, named = false): Promise<T> {
+    if (this.holdMs > 0) {
+      const ms = this.holdMs;
+      this.holdMs = 0;
+      return delay(ms).then(() => this.observe(step, key, fn, describe, sql, named));
+    }
     const mark = this.beginStatement(step, key, sql, undefined);
     let sent: Promise<T>;
     try {
@@ -92,6 +103,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
       (value) => {
         this.ended(step, undefined);
         this.endStatement(mark, { value, text: describe(value) });
+        if (this.amplifier !== undefined) this.holdMs = this.amplifier.holdAfter(isRead(step, named, this.stepWrite));
         return value;
       },
       (error: unknown) => {
@@ -141,7 +153,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
       } finally {
         this.insideStep = false;
       }
-    }, describeValue);
+    }, describeValue, undefined, true);
   }
 
   get inTransaction(): boolean {

@@ -29,6 +29,8 @@ export interface ThreadTask {
   control: SharedArrayBuffer;
   /** The run's table of key holds, where the workers count race windows (see race-windows.ts). */
   windows: SharedArrayBuffer;
+  /** With `--amplify`: each worker's last drawn key, for shared draws (amplify/amplifier.ts). */
+  drawBoard?: SharedArrayBuffer;
   /** With `--history`: the run's zero on the shared clock. */
   historyZeroUs?: number;
   /** False: the drivers stay unpatched (the interception bench's reference). */

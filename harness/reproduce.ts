@@ -6,6 +6,7 @@ import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
 import { liveQuotasFor } from './occupancy.ts';
 import { mergeHistories } from './history.ts';
+import { createDrawBoard } from './amplify/amplifier.ts';
 import { createWindowBuffer, RaceWindows } from './race-windows.ts';
 import { nowUs } from './recording-store.ts';
 import { newRunId } from './run-id.ts';
@@ -120,6 +121,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
       const control = createControlBuffer(config.workers);
       const runControl = new RunControl(control);
       const windows = createWindowBuffer(config.workers, config.opsPerWorker);
+      const drawBoard = config.amplify ? createDrawBoard(config.workers) : undefined;
       const historyPart = (worker: number) => join(request.history!.dir, `.history-${target.schema}-w${worker + 1}.part`);
       const zeroUs = nowUs();
       try {
@@ -132,6 +134,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             workers: shares.map((share) => (request.history ? { ...share, historyPath: historyPart(share.worker) } : share)),
             control,
             windows,
+            ...(drawBoard && { drawBoard }),
             ...(request.history && { historyZeroUs: zeroUs }),
             ...(request.interceptDrivers === false && { interceptDrivers: false }),
           }),

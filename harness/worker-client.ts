@@ -4,6 +4,7 @@
  * awaiting its own statements, so clients do not each need a thread (worker.ts).
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { Amplifier } from './amplify/amplifier.ts';
 import { Phase, type RunControl } from './control.ts';
 import { toErrorRecord } from './error-record.ts';
 import { WorkerHistory } from './history.ts';
@@ -74,7 +75,7 @@ export class WorkerClient {
    * Runs this worker's ops from the start barrier's release, then counts it in at the finish
    * barrier without blocking: the thread waits there once all its workers have.
    */
-  async run(scenario: Scenario, windows: RaceWindows, historyZeroUs: number | undefined): Promise<void> {
+  async run(scenario: Scenario, windows: RaceWindows, historyZeroUs: number | undefined, drawBoard?: SharedArrayBuffer): Promise<void> {
     const { control, worker, tally } = this;
     control.enter(worker, Phase.Run);
     tally.start();
@@ -84,7 +85,7 @@ export class WorkerClient {
     const history = this.share.historyPath !== undefined && historyZeroUs !== undefined ? new WorkerHistory(this.share.historyPath, worker, historyZeroUs) : undefined;
     store.history = history;
     try {
-      await this.runOps(scenario, store, live, windows);
+      await this.runOps(scenario, store, live, windows, drawBoard);
     } finally {
       // The final audit's reads are no op of the run.
       store.history = undefined;
@@ -97,10 +98,13 @@ export class WorkerClient {
     }
   }
 
-  private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows): Promise<void> {
+  private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows, drawBoard: SharedArrayBuffer | undefined): Promise<void> {
     const { config, control, worker, tally } = this;
     const { report } = tally;
-    const ctx = new WorkerOpContext(store, keyDrawerFor(config, worker), config.maxAttempts, worker, config.isolation, this.target!.database, this.app);
+    const amplifier = config.amplify && drawBoard ? new Amplifier(drawBoard, worker, config.seed) : undefined;
+    store.amplifier = amplifier;
+    const draw = amplifier ? amplifier.drawer(keyDrawerFor(config, worker)) : keyDrawerFor(config, worker);
+    const ctx = new WorkerOpContext(store, draw, config.maxAttempts, worker, config.isolation, this.target!.database, this.app);
     store.position = ctx;
     const watchdog = new OpWatchdog(config.opTimeoutMs, scenario.name);
     try {

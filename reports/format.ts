@@ -82,3 +82,13 @@ export function concurrency(input: Pick<ReportInput, 'config' | 'sweep' | 'point
   const counted = (value: string, word: string) => `${value} ${word}${value === '1' ? '' : 's'}`;
   return `${counted(values((c) => c.workers), 'client')} ${workload(input.config)} on ${counted(values((c) => c.threads), 'thread')}`;
 }
+
+/**
+ * What an amplified run's rates are, said wherever its figures are shown: they come from runs
+ * whose key draws and statement timing racelab perturbed, so they are no estimate of how often the
+ * race happens unamplified, and no extrapolation to production is made from them.
+ */
+export function amplifiedWords(config: Pick<RunConfig, 'amplify' | 'seed'>): string | undefined {
+  if (!config.amplify) return undefined;
+  return `amplified (--amplify, seed ${config.seed}): shared key draws and holds after reads forced the race; the rates say how the code behaves when it races, not how often it races unamplified, and nothing is extrapolated from them`;
+}

@@ -129,6 +129,11 @@ export interface JsonConfig {
   /** Key draws one op may make before it ends `key_space_exhausted`. */
   maxAttempts: number;
   seed: number;
+  /**
+   * `--amplify`: the run's key draws and statement timing were perturbed to force the race
+   * (docs/amplify.md), so its rates are not natural ones; `expectation` is then null.
+   */
+  amplify: boolean;
   /** How the scenarios shared the machine, in words. */
   schedule: string;
 }

@@ -37,6 +37,7 @@ function configOf(config: RunConfig): Omit<JsonConfig, 'schedule'> {
     isolation: config.isolation,
     maxAttempts: config.maxAttempts,
     seed: config.seed,
+    amplify: config.amplify === true,
   };
 }
 
@@ -163,7 +164,8 @@ export function toJsonReport(input: ReportInput): JsonReport {
     skipped: input.points.flatMap((point) => point.skipped.map((s) => ({ name: s.name, database: (point.database ?? input.database).label, reason: s.reason }))),
     config: { ...configOf(input.config), schedule: input.schedule },
     sweep: input.sweep ?? null,
-    expectation: input.points[0] ? expectationOf(input.points[0].expectation) : null,
+    // Chance's prediction says nothing of an amplified run, whose draws racelab steered.
+    expectation: input.points[0] && !input.config.amplify ? expectationOf(input.points[0].expectation) : null,
     scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
     searches: (input.searches ?? []).map((search) => searchOf(search, input.scenarioFiles)),
   };

@@ -10,6 +10,7 @@ import type { Check } from '../harness/verdict.ts';
 import { checkText, overallWords } from './check-words.ts';
 import { verdictSentence } from './markdown.ts';
 import { escapeXml } from './xml.ts';
+import { amplifiedWords } from './format.ts';
 import { rerunProperties } from './rerun-words.ts';
 
 interface TestCase {
@@ -62,6 +63,7 @@ export function renderJunit(input: ReportInput): string {
     ['database', (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ')],
     ['node', input.nodeVersion],
     ['seed', String(input.config.seed)],
+    ...(amplifiedWords(input.config) ? [['amplified', amplifiedWords(input.config)!]] : []),
     ['verdict', overallWords(input)],
   ]
     .map(([name, value]) => `      <property name="${escapeXml(name!)}" value="${escapeXml(value!)}"/>`)

@@ -7,7 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
-import { count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
+import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { notInterleaved, searchReplayCommand } from './explore-terminal.ts';
@@ -84,7 +84,8 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push(...(evidence.length > 0 ? evidence : [none, '']));
   const first = input.points[0];
   // Chance's prediction is about session keys: a scenario that saves none gets none of it.
-  if (first && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
+  // An amplified run's draws are not chance's: it gets none of it either.
+  if (first && !input.config.amplify && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -183,6 +184,7 @@ function whatWasRun(input: ReportInput): string[] {
     `- ${concurrency(input)}, ${keys}, ${isolationWords(input)}, up to ${plural(c.maxAttempts, 'key draw')} per op, seed ${c.seed}`,
     ...(input.sweep ? [`- sweep: ${input.sweep.parameter} = ${input.sweep.values.join(', ')}`] : []),
     `- schedule: ${input.schedule}`,
+    ...(amplifiedWords(c) ? [`- ${amplifiedWords(c)!}`] : []),
     '',
     `Get racelab: ${getRacelab(input.tool, input.scenarioFiles)}.`,
     '',

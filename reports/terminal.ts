@@ -6,7 +6,7 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, count, firstOf, plural, concurrency, isolationWords } from './format.ts';
+import { alignColumns, amplifiedWords, count, firstOf, plural, concurrency, isolationWords } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
@@ -36,6 +36,7 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
     ...on,
     `${concurrency(input)} · ${keys} · ${isolationWords(input)} · seed ${config.seed}`,
     `schedule: ${input.schedule}`,
+    ...(amplifiedWords(config) ? [amplifiedWords(config)!] : []),
     '',
   ];
   if (input.interrupted) lines.push('INTERRUPTED: the table covers only the ops that ran before Ctrl-C.', '');
@@ -61,7 +62,8 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const first = input.points[0];
   // What chance predicts is about session keys drawn at random: a scenario that saves no
   // session (a user's signup, say) gets none of it.
-  if (first && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
+  // An amplified run's draws are not chance's: it gets none of it either.
+  if (first && !config.amplify && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
   lines.push(`verdict: ${overallWords(input)}`);
   lines.push(...rerunTerminalLines(input, SEED_FIXES));
   lines.push(`report: ${reportPath}`);

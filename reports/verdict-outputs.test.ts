@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../cli/exit-codes.ts';
 import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES, POSTGRES_JS_STATEMENTS, searchOf, SQLITE } from '../test/report-fixtures.ts';
 import type { ReportInput } from '../harness/report-input.ts';
+import { decide } from '../harness/verdict.ts';
 import { toJsonReport } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -228,5 +229,41 @@ describe("an IntegrityError an ORM wrapped", () => {
     expect(renderTerminal(input, 'report.json')).toContain('  raised to the op as: SequelizeUniqueConstraintError: Validation error');
     expect(renderMarkdown(input)).toContain('raised to the op as: SequelizeUniqueConstraintError: Validation error');
     expect(jsonOf(input).scenarios[0].firstLoudViolation.error).toMatchObject({ code: '23505', raisedAs: 'SequelizeUniqueConstraintError: Validation error' });
+  });
+});
+
+describe('an amplified run (--amplify)', () => {
+  const natural = inputOf({ points: [{ findings: [findingOf({ name: 'naive-save', expect: 'unsafe', ops: 400, windows: 300, outcomes: { integrity_error: 90 } })] }] });
+  const { decision: _, ...facts } = natural;
+  const amplifiedFacts = { ...facts, config: { ...natural.config, amplify: true }, points: natural.points.map((point) => ({ ...point, config: { ...point.config, amplify: true } })) };
+  // Decided afresh from the amplified facts, as the engine would.
+  const amplified: ReportInput = { ...amplifiedFacts, decision: decide(amplifiedFacts) };
+
+  it('says in every output that its rates are forced, not natural, and drops what chance predicts', () => {
+    const terminal = renderTerminal(amplified, '/tmp/out/run');
+    expect(terminal).toContain(`amplified (--amplify, seed ${natural.config.seed}): shared key draws and holds after reads forced the race;`);
+    expect(terminal).not.toContain('chance alone');
+    expect(renderTerminal(natural, '/tmp/out/run')).toContain('chance alone');
+
+    const markdown = renderMarkdown(amplified);
+    expect(markdown).toContain(`- amplified (--amplify, seed ${natural.config.seed}): `);
+    expect(markdown).not.toContain('## What chance predicts');
+    expect(renderMarkdown(natural)).toContain('## What chance predicts');
+
+    const properties = junitOf(amplified).testsuite.properties.property as { name: string; value: string }[];
+    expect(properties.find((property) => property.name === 'amplified')?.value).toMatch(/not how often it races unamplified/);
+    expect((junitOf(natural).testsuite.properties.property as { name: string }[]).map((property) => property.name)).not.toContain('amplified');
+
+    const report = jsonOf(amplified);
+    expect(report.config.amplify).toBe(true);
+    expect(report.expectation).toBeNull();
+    expect(jsonOf(natural).config.amplify).toBe(false);
+    expect(jsonOf(natural).expectation).not.toBeNull();
+  });
+
+  it('decides as the natural run would: the same violations are the same evidence', () => {
+    expect(amplified.decision).toEqual(natural.decision);
+    expect(amplified.decision.verdict).toBe('pass');
+    expect(jsonOf(amplified).result).toEqual(jsonOf(natural).result);
   });
 });

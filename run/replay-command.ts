@@ -35,6 +35,8 @@ export function replayCommand(options: RunRequest, command = 'reproduce', scenar
       ? [`--expect ${Object.entries(options.expectations).map(([name, expect]) => `${name}=${expect}`).join(',')}`]
       : []),
     ...(options.history ? ['--history'] : []),
+    // With the seed above, the same perturbation.
+    ...(config.amplify ? ['--amplify'] : []),
   ].join(' ');
 }
 

@@ -105,6 +105,8 @@ export interface RequestInput {
   given: Partial<Record<RunOptionName, string | number | undefined>>;
   allowRemote?: boolean;
   history?: boolean;
+  /** Race amplification (harness/amplify/amplifier.ts). */
+  amplify?: boolean;
   /** A command's own defaults in place of RUN_OPTIONS' (the gate runs the whole catalogue). */
   defaults?: Partial<Record<RunOptionName, string>>;
   /** Whether `db` may be a comma list (reproduce and gate), or names one database. */
@@ -178,6 +180,7 @@ export function buildRequest(input: RequestInput): RunRequest {
       seed: raw.seed === undefined ? randomInt(0, 2 ** 32) : whole('seed'),
       isolation,
       opTimeoutMs: whole('op-timeout'),
+      ...(input.amplify && { amplify: true }),
     },
     rate: whole('rate'),
     out,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,26 @@ describe(`bad input: ${CASES.length} cases, each one line naming the option and 
 
   it('has at least 25 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+});
+
+describe('a baseline from the other kind of run: amplified against natural', () => {
+  const baselineOf = (amplify: boolean) => {
+    const path = join(work, `baseline-${amplify ? 'amplified' : 'natural'}.json`);
+    writeFileSync(path, JSON.stringify({ schemaVersion: 3, tool: { name: 'racelab' }, config: { amplify }, scenarios: [{ name: 'naive-save', ops: 100, violations: 9 }] }));
+    return path;
+  };
+
+  it.each([
+    [['gate', '--baseline', 'amplified'], 'was an amplified run and this one is not: amplified and natural rates are not comparable; pass --amplify, or give a baseline run without it'],
+    [['gate', '--amplify', '--baseline', 'natural'], 'was not amplified and this run is: amplified and natural rates are not comparable; drop --amplify, or give a baseline run with it'],
+  ])('%j is refused before anything starts', async (args, rule) => {
+    const path = baselineOf(args.at(-1) === 'amplified');
+    const result = await runMain([...args.slice(0, -1), path], { cwd: work, env: { DOCKER_HOST: 'tcp://127.0.0.1:1' } });
+    expect(result.stderr).toBe(`racelab gate: --baseline ${path} ${rule}\n`);
+    expect(result.code).toBe(2);
+    expect(existsSync(join(work, 'racelab-report'))).toBe(false);
+    expect(clustersOf(process.pid)).toEqual([]);
   });
 });
 

@@ -149,6 +149,31 @@ describe('racelab reproduce when the database cannot be had', () => {
   });
 });
 
+describe('racelab reproduce --amplify', () => {
+  it('forces the race the natural run rarely sees, keeps the safe scenario safe, and says the rates are forced', async () => {
+    // At K=4,096 a natural run of 4×300 ops sees about one IntegrityError (0 to 3 in
+    // bench/bench.ts's runs of 4×2,000). Amplified, naive-save failed 24–26% of its ops in every
+    // run measured: P(fewer than 10 of 1,200) is below 10^-100. atomic-create's safety is no
+    // matter of chance: its insert retries on conflict.
+    const out = join(work, 'amplified');
+    const args = ['reproduce', '--db', inject('embeddedUrl'), '--scenario', 'naive-save,atomic-create', '--ops', '300', '--key-space', '4096', '--seed', '5', '--amplify'];
+    const result = await runCli([...args, '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('amplified (--amplify, seed 5): shared key draws and holds after reads forced the race;');
+    expect(result.stdout).not.toContain('chance alone');
+    const report = readReport(out);
+    expect(report.config).toMatchObject({ amplify: true, seed: 5, keySpace: 4096 });
+    expect(report.expectation).toBeNull();
+    expect(report.replayCommand).toMatch(/ --seed 5 --amplify$/);
+    const [naive, atomic] = report.scenarios;
+    expect(naive).toMatchObject({ name: 'naive-save', verdict: 'reproduced' });
+    expect(naive.outcomes.integrity_error).toBeGreaterThanOrEqual(10);
+    expect(atomic).toMatchObject({ name: 'atomic-create', verdict: 'holds', violations: 0 });
+    // It met the forced collisions, and absorbed them by retrying.
+    expect(atomic.retries).toBeGreaterThan(0);
+  });
+});
+
 describe('Ctrl-C at the moments that used to go wrong', () => {
   it('during initdb: reported as an interruption, exit 130, nothing left, no template kept', async () => {
     // A cache of its own, empty: this start runs initdb rather than copying a template.

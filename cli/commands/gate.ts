@@ -3,12 +3,13 @@ import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { plural } from '../../reports/format.ts';
 import { readBaseline } from '../baseline-file.ts';
+import { UsageError } from '../../run/errors.ts';
 import { dbArgument } from '../../run/replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { checkOutDir } from '../../run/out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../../run/option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
-import { parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { AMPLIFY_HELP, parseRunFlags, runOptionsHelp } from '../run-flags.ts';
 import { runInvocation, type RanScenario } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command } from './command.ts';
@@ -29,6 +30,7 @@ export const gateCommand: Command = {
       `  --explore-runs N inputs the search tries per scenario after the stress run; 0 for none (default ${DEFAULT_EXPLORE_RUNS})`,
       `  --explore-time T time cap of each scenario's search, e.g. 30s or 2m (default ${DEFAULT_EXPLORE_TIME})`,
       ...runOptionsHelp(14, false),
+      `  --amplify        ${AMPLIFY_HELP}`,
     ].join('\n'),
 
   async run(args, io) {
@@ -39,6 +41,12 @@ export const gateCommand: Command = {
     const budget = runs === 0 ? undefined : { runs, timeLimitMs };
     const baselinePath = options.extra['baseline'];
     const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
+    // A forced race's rate and a natural one measure different things: neither is a baseline for the other.
+    if (baseline && baseline.amplified !== (options.config.amplify === true)) {
+      throw new UsageError(
+        `--baseline ${baselinePath} ${baseline.amplified ? 'was an amplified run and this one is not' : 'was not amplified and this run is'}: amplified and natural rates are not comparable; ${baseline.amplified ? 'pass --amplify, or give a baseline run without it' : 'drop --amplify, or give a baseline run with it'}`,
+      );
+    }
     // The rerun repeats what shapes the verdict: the search's budget, and the baseline (by its copy).
     const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME] : [])];
     await checkOutDir(options.out);

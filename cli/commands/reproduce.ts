@@ -10,7 +10,7 @@ import { choiceOption } from '../../run/option-rules.ts';
 const FORMATS = ['terminal', 'markdown', 'trac'] as const;
 import { exitCodeOf } from '../exit-codes.ts';
 import { checkOutDir } from '../../run/out-dir.ts';
-import { parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { AMPLIFY_HELP, parseRunFlags, runOptionsHelp } from '../run-flags.ts';
 import { runInvocation } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command, CommandIo } from './command.ts';
@@ -23,6 +23,7 @@ export const reproduceCommand: Command = {
       ...runOptionsHelp(13),
       `  --format      what stdout gets: ${FORMATS.join(' | ')} (Trac wiki syntax, for Django's tracker) (default terminal)`,
       '  --history       also write every op as JSON Lines in Jepsen\'s history shape (history-<scenario>.jsonl)',
+      `  --amplify       ${AMPLIFY_HELP}`,
       '  --allow-remote  allow a server that is not on this machine',
     ].join('\n'),
 

@@ -39,4 +39,10 @@ export interface RunConfig {
   isolation: Isolation;
   /** An op that has not finished after this long ends `indeterminate`, and the run stops. */
   opTimeoutMs: number;
+  /**
+   * Race amplification (`--amplify`): shared key draws and holds after reads, seeded from `seed`
+   * (amplify/amplifier.ts). Its rates say how the code behaves when the race is forced, not how
+   * often the race happens.
+   */
+  amplify?: boolean;
 }
