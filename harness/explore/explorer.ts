@@ -266,6 +266,11 @@ export class Explorer {
 
   /** Set once a run broke off midway: its workers may be anywhere. */
   private broken = false;
+  /**
+   * The server's answer still on its way, if any: settle asks one question at a time, so that a
+   * slow server is not sent a new one every poll while the old ones queue on the admin connection.
+   */
+  private asking: Promise<unknown> | undefined;
   /** Every connection the workers' steps have run on: those of an application's pool too. */
   private readonly runConnections = new Set<number>();
 
@@ -298,14 +303,22 @@ export class Explorer {
       }
       if (moving.length === 0) return;
       if (await this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
-      if (moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
+      if (this.asking === undefined && moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
         // Each step runs on the connection its worker announced: the worker's own, or one of its
         // application's pool. A lock any connection of the run's workers holds can block it.
         const pids = moving.map((worker) => this.turnstile.serverId(worker));
         for (let worker = 0; worker < workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
         const holders = [...this.participants.slice(0, workers).map((participant) => participant.backendPid), ...this.runConnections];
-        const blocked = await this.database.blockedBackends(pids, holders);
-        if (pids.every((pid) => blocked.has(pid))) return;
+        const asked = this.database.blockedBackends(pids, holders);
+        this.asking = asked.then(
+          () => (this.asking = undefined),
+          () => (this.asking = undefined),
+        );
+        // Most steps that outlast the poll are merely slow, not blocked (a busy machine): a step
+        // that finishes while the server is being asked moves the run on at once, not after the answer.
+        const answer = await Promise.race([asked, this.turnstile.waitForChange(seen, STUCK_MS)]);
+        // A change since `seen` may have ended a wait the answer reports: look again.
+        if (answer instanceof Set && this.turnstile.changes() === seen && pids.every((pid) => answer.has(pid))) return;
       }
       if (Date.now() > deadline) {
         this.broken = true;
