@@ -182,9 +182,15 @@ export class Explorer {
       // (STUCK_MS) catches a run that no longer moves.
       opTimeoutMs: STUCK_MS,
     };
-    await this.database.emptyRunTables(this.target);
     this.turnstile.reset(input.workers);
     for (const participant of active) this.send(participant, { type: 'run', config });
+    // The tables empty while the workers wake and reach their first step, which no worker passes
+    // before the first release: a round trip less per run. Only a statement racelab cannot gate
+    // (`uncontrolled`, which makes a verdict no evidence anyway) could land before the DELETE.
+    let emptied: Promise<unknown> | undefined = this.database.emptyRunTables(this.target).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error('emptying the run tables failed'),
+    );
 
     const order: number[] = [];
     const pendingAt: number[][] = [];
@@ -194,6 +200,15 @@ export class Explorer {
     let refused: unknown;
     for (;;) {
       await this.settle(input.workers);
+      if (emptied !== undefined) {
+        const failure = await emptied;
+        emptied = undefined;
+        if (failure !== undefined) {
+          // The workers wait at their first step for good.
+          this.broken = true;
+          throw failure;
+        }
+      }
       // Read before the states: a change after it, even one between here and the wait below,
       // then ends that wait at once instead of being missed.
       const seen = this.turnstile.changes();
