@@ -36,6 +36,7 @@ import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { redactUrl } from '../stores/shared/redact-url.ts';
 import { driverFloor } from './driver-floor.ts';
+import { statementRoundTripUs } from './statement-round-trip.ts';
 import { findPgbench, pgbenchScript, pgbenchVersion, runPgbench, SHAPES } from './pgbench.ts';
 import { commandTimes, globalSetupMs, RACELAB_BIN, reproduce } from './racelab-runs.ts';
 import { readmeTable } from './readme-table.ts';
@@ -215,8 +216,12 @@ async function exploreSpeed(db: Database) {
       const run = await explorer.run(input, choicesPolicy(input.choices));
       if (index >= warmUp) times.push(run.elapsedMs);
     }
-    const row = { scenario: 'atomic-create', schedules: measured, msPerSchedule: spread(times) };
-    log(`explore: ${fixed(median(times), 1)} ms per schedule (median of ${measured}, atomic-create, generated inputs)`);
+    const sorted = [...times].sort((a, b) => a - b);
+    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))]!;
+    const statementUs = await statementRoundTripUs(db);
+    const row = { scenario: 'atomic-create', schedules: measured, msPerSchedule: spread(times), p90Ms: p90, statementRoundTripUs: statementUs };
+    log(`explore: ${fixed(median(times), 1)} ms per schedule (median of ${measured}, p90 ${fixed(p90, 1)} ms, atomic-create, generated inputs)`);
+    log(`  reference: node-postgres alone, one connection, atomic-create's statements one at a time: ${fixed(statementUs, 0)} µs per statement`);
     return row;
   } finally {
     await explorer.close();

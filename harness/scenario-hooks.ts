@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditProblem, Scenario } from './contract/scenario.ts';
-import type { Database, StoreTarget } from './contract/store.ts';
+import type { Database, QueryClient, StoreTarget } from './contract/store.ts';
 
 /** A scenario's own hooks, run on the main thread around the workers. */
 
@@ -23,17 +23,23 @@ export async function runSetup(database: Database, target: StoreTarget, scenario
   }
 }
 
-/** Runs a scenario's audit hook once the workers are done, and returns what it found. */
+/** Runs a scenario's audit hook once the workers are done, on a connection of its own, and returns what it found. */
 export async function runAudit(database: Database, target: StoreTarget, scenario: Scenario): Promise<AuditProblem[]> {
   if (!scenario.audit) return [];
   const client = await database.runClient(target);
   try {
-    const problems = await scenario.audit(client, target.database);
-    if (!Array.isArray(problems)) throw new TypeError('audit must return an array of problems ({ message, key? })');
-    return problems;
+    return await auditOn(client, target, scenario);
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/** Runs a scenario's audit hook on `client`, a connection the caller keeps (explore's, from run to run). */
+export async function auditOn(client: QueryClient, target: StoreTarget, scenario: Scenario): Promise<AuditProblem[]> {
+  if (!scenario.audit) return [];
+  const problems = await scenario.audit(client, target.database);
+  if (!Array.isArray(problems)) throw new TypeError('audit must return an array of problems ({ message, key? })');
+  return problems;
 }
 
 function firstLine(text: string): string {
