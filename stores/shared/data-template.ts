@@ -60,12 +60,18 @@ export function templateDirectory(place: TemplatePlace): string {
  */
 export async function copyFromTemplate(place: TemplatePlace, into: string, signal?: AbortSignal): Promise<TemplateLookup> {
   const directory = templateDirectory(place);
+  // The copy starts while the template is checked, and is thrown away if the check fails: the
+  // two take about as long as each other, and a template that fails is rare.
+  const owned = (await ownership(directory)) === 'ours';
+  const copying = owned ? copyTree(join(directory, 'data'), into, signal).then(() => undefined, (error: Error) => error) : undefined;
   const checked = await checkTemplate(directory, place.identity);
+  const copyError = await copying;
   if (!checked.trusted) {
+    await rm(into, { recursive: true, force: true });
     if (checked.state === 'rejected') await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     return { found: false, state: checked.state, reason: checked.reason };
   }
-  await copyTree(join(directory, 'data'), into, signal);
+  if (copyError) throw copyError;
   return { found: true, meta: checked.record.meta };
 }
 
