@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -31,8 +32,18 @@ export async function serviceUser(): Promise<ServiceUser | undefined> {
 }
 
 async function lookUp(): Promise<ServiceUser> {
+  // /etc/passwd answers at once where the user is a local one; `id` asks NSS (LDAP, say) as well.
+  const local = fromPasswd(await readFile('/etc/passwd', 'utf8').catch(() => ''));
+  if (local !== undefined) return local;
   const [uid, gid] = await Promise.all([exec('id', ['-u', NAME]), exec('id', ['-g', NAME])]);
   return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
+/** The service user's ids from the text of /etc/passwd, if it lists the user. */
+export function fromPasswd(text: string): ServiceUser | undefined {
+  const fields = text.split('\n').find((line) => line.startsWith(`${NAME}:`))?.split(':');
+  const [uid, gid] = [Number(fields?.[2]), Number(fields?.[3])];
+  return fields && Number.isInteger(uid) && Number.isInteger(gid) && fields[2] !== '' && fields[3] !== '' ? { uid, gid } : undefined;
 }
 
 /**
