@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Amplifier, createDrawBoard, HOLD_AFTER_READ, isRead, MAX_HOLD_MS, SHARE_DRAW } from './amplifier.ts';
+import { Amplifier, createDrawBoard, HOLD_AFTER_READ, isRead, MAX_HOLD_MS, MIN_HOLD_MS, SHARE_DRAW } from './amplifier.ts';
 
 /** Keys `w<worker>-<n>`: whose a key is shows in it. */
 function freshKeys(worker: number): () => string {
@@ -54,7 +54,7 @@ describe('race amplification', () => {
     expect(isRead('create', true, 'insert')).toBe(false);
   });
 
-  it('holds only after a read, about HOLD_AFTER_READ of them, for at most MAX_HOLD_MS', () => {
+  it('holds only after a read, about HOLD_AFTER_READ of them, for MIN_HOLD_MS to MAX_HOLD_MS', () => {
     const amplifier = new Amplifier(createDrawBoard(2), 1, 9);
     expect(Array.from({ length: 100 }, () => amplifier.holdAfter(false))).toEqual(Array(100).fill(0));
     const holds = Array.from({ length: 2_000 }, () => amplifier.holdAfter(true));
@@ -62,6 +62,7 @@ describe('race amplification', () => {
     expect(held.length / holds.length).toBeGreaterThan(HOLD_AFTER_READ - 0.05);
     expect(held.length / holds.length).toBeLessThan(HOLD_AFTER_READ + 0.05);
     expect(Math.max(...held)).toBeLessThanOrEqual(MAX_HOLD_MS);
+    expect(Math.min(...held)).toBeGreaterThanOrEqual(MIN_HOLD_MS);
   });
 
   it('a single worker has no one to share with: every key is its own', () => {

@@ -10,7 +10,7 @@
  *   same moment, the ticket's premise, made common.
  * - **Holds after a read.** After a statement that reads (`exists`, a SELECT, a step its author
  *   named that sent no write) succeeds, the op
- *   waits a random 0 to MAX_HOLD_MS before its next statement: the check-then-write gap widened, so
+ *   waits a random MIN_HOLD_MS to MAX_HOLD_MS before its next statement: the check-then-write gap widened, so
  *   that the other client's check lands inside it.
  *
  * Every outcome still comes from the database: code that is safe against the race (an insert that
@@ -26,8 +26,9 @@ import { deriveSeed, seededRandom, type Random } from '../random.ts';
 
 /** Chance that a key draw takes another worker's last key. */
 export const SHARE_DRAW = 0.5;
-/** Chance that a successful read is followed by a hold, and the longest hold. */
+/** Chance that a successful read is followed by a hold, and the shortest and longest hold: a Node timer waits no less than 1 ms. */
 export const HOLD_AFTER_READ = 0.5;
+export const MIN_HOLD_MS = 1;
 export const MAX_HOLD_MS = 2;
 /** Keeps the amplifier's generator apart from the key generator of the same worker. */
 const STREAM = 0x616d70;
@@ -78,7 +79,7 @@ export class Amplifier {
   /** Milliseconds to hold the op before its next statement, after one that `read` ended (0: none). */
   holdAfter(read: boolean): number {
     if (!read) return 0;
-    return this.random() < HOLD_AFTER_READ ? this.random() * MAX_HOLD_MS : 0;
+    return this.random() < HOLD_AFTER_READ ? MIN_HOLD_MS + this.random() * (MAX_HOLD_MS - MIN_HOLD_MS) : 0;
   }
 
   private otherWorker(): number {
