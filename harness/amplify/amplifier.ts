@@ -9,9 +9,10 @@
  *   last (its current op's key) instead of a fresh one: two clients that drew the same key at the
  *   same moment, the ticket's premise, made common.
  * - **Holds after a read.** After a statement that reads (`exists`, a SELECT, a step its author
- *   named that sent no write) succeeds, the op
- *   waits a random MIN_HOLD_MS to MAX_HOLD_MS before its next statement: the check-then-write gap widened, so
- *   that the other client's check lands inside it.
+ *   named that sent no write) succeeds, the op waits a random MIN_HOLD_MS to MAX_HOLD_MS before its
+ *   next statement: the check-then-write gap widened, so that the other client's check lands
+ *   inside it. Only statements racelab sends for the op wait; an application's own driver's are
+ *   seen as they are sent and never delayed.
  *
  * Every outcome still comes from the database: code that is safe against the race (an insert that
  * retries on conflict, ON CONFLICT) stays safe under it, it only retries more. Each worker's
