@@ -119,24 +119,22 @@ export function keyHash(key: string): number {
   return (a >>> 0) * 2 ** 20 + ((b >>> 0) & 0xfffff);
 }
 
-/** Keys an op's holds remember from earlier ops before they forget them all at once. */
-const STALE_INDEX_LIMIT = 1_024;
+/** Holds an op keeps in a list before it indexes them by key: most ops hold one to three keys. */
+const LISTED_HOLDS = 8;
 
 /**
  * One op's holds on its keys, as its statements run: opened by the first statement on a key,
  * extended by each later one. It sits on every statement's path, so it reuses its arrays from op to
- * op rather than making a pair per hold.
+ * op rather than making a pair per hold, and finds a key by a scan of the few it holds; only an op
+ * that holds many gets a Map.
  */
 export class OpHolds {
-  /**
-   * Each held key's place in `keys`, `starts` and `ends`; an entry left from an earlier op points
-   * past `held` or at another key. Emptied only once it grows large: `Map.clear` makes a new table.
-   */
-  private readonly index = new Map<string, number>();
   private readonly keys: string[] = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   private held = 0;
+  /** Each held key's place in the arrays, once the op holds more than `LISTED_HOLDS`. */
+  private index: Map<string, number> | undefined;
 
   /** A statement on `key`, or on none (BEGIN, COMMIT): a transaction's end extends every hold, since its rows stay locked until then. */
   hold(key: string | undefined, startUs: number, endUs: number): void {
@@ -144,22 +142,29 @@ export class OpHolds {
       for (let i = 0; i < this.held; i++) this.ends[i] = endUs;
       return;
     }
-    const at = this.index.get(key);
-    if (at !== undefined && at < this.held && this.keys[at] === key) {
+    const at = this.find(key);
+    if (at >= 0) {
       this.ends[at] = endUs;
       return;
     }
-    this.index.set(key, this.held);
     this.keys[this.held] = key;
     this.starts[this.held] = startUs;
     this.ends[this.held] = endUs;
     this.held++;
+    if (this.index) this.index.set(key, this.held - 1);
+    else if (this.held > LISTED_HOLDS) this.index = new Map(this.keys.slice(0, this.held).map((held, i) => [held, i]));
   }
 
   /** Hands every hold of op `op` (from 0) of `worker`, just ended, to the run's table, and starts afresh. */
   closeInto(windows: RaceWindows, worker: number, op: number): void {
     for (let i = 0; i < this.held; i++) windows.close(this.keys[i]!, this.starts[i]!, this.ends[i]!, worker, op);
     this.held = 0;
-    if (this.index.size > STALE_INDEX_LIMIT) this.index.clear();
+    this.index = undefined;
+  }
+
+  private find(key: string): number {
+    if (this.index) return this.index.get(key) ?? -1;
+    for (let i = 0; i < this.held; i++) if (this.keys[i] === key) return i;
+    return -1;
   }
 }
