@@ -6,7 +6,9 @@
  * - Statements per second for the statement shapes of naive-save, atomic-create and on-conflict at
  *   1, 4 and 16 clients: racelab stress (`--duration`) against pgbench running a generated script
  *   with racelab's SQL text (pgbench.ts), prepared, on the same key space and expiry pattern, the
- *   same server, the same clients and threads; interleaved A/B/A/B, three of each.
+ *   same server, the same clients and threads; interleaved, three rounds. naive-save's rounds also
+ *   run node-postgres alone (driver-floor.ts) beside racelab: racelab ÷ node-postgres, per round,
+ *   is what racelab itself costs.
  * - Time from the command to naive-save's first IntegrityError at K=64 and K=1024, on an embedded
  *   PostgreSQL started by the command (median of 20).
  * - explore's milliseconds per schedule; violations per 1,000 ops with and without --amplify; peak RSS at 10^4 and 10^6 ops with 4 threads; the start
@@ -19,6 +21,8 @@
  *   npm run bench -- --quick              (shorter runs, 10^5 ops for the large RSS run: a smoke test)
  *   npm run bench -- --only throughput,rss  (some sections: throughput, first-error, explore, amplify, rss, start;
  *                                          they replace theirs in results.json, the rest is kept)
+ *   npm run bench -- --only throughput --shapes naive-save --rounds 5
+ *                                         (some shapes, more rounds: printed, not written to results.json)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
@@ -52,7 +56,7 @@ if (unknown !== undefined) {
   process.exit(2);
 }
 const SECONDS = quick ? 2 : 5;
-const PAIRS = 3;
+const ROUNDS = numberArgument('--rounds', 3);
 const CLIENTS = [1, 4, 16];
 const KEY_SPACE = 4_096;
 const OCCUPANCY = 0.25;
@@ -60,6 +64,23 @@ const FIRST_ERROR_RUNS = quick ? 5 : 20;
 const COLD_RUNS = quick ? 2 : 5;
 const RSS_OPS = [10_000, quick ? 100_000 : 1_000_000];
 const RSS_THREADS = 4;
+const shapesArg = process.argv[process.argv.indexOf('--shapes') + 1];
+const shapes = new Set<string>(process.argv.includes('--shapes') ? shapesArg?.split(',') : SHAPES);
+const unknownShape = [...shapes].find((name) => !(SHAPES as readonly string[]).includes(name));
+if (unknownShape !== undefined) {
+  console.error(`--shapes takes shapes from ${SHAPES.join(', ')}, got ${JSON.stringify(unknownShape)}`);
+  process.exit(2);
+}
+
+function numberArgument(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at < 0 ? fallback : Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number of at least 1`);
+    process.exit(2);
+  }
+  return value;
+}
 
 const log = (line: string) => console.log(line);
 const fixed = (value: number, digits = 0) => value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -97,7 +118,8 @@ try {
   // Sections not run this time keep their figures from the last run, which results.json dates.
   const kept = only.size < SECTIONS.length && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   Object.assign(results, { ...kept, ...results, ...(only.size < SECTIONS.length && { sectionsDated: { ...(kept['sectionsDated'] as object), ...Object.fromEntries([...only].map((name) => [name, results['date']])) } }) });
-  if (['throughput', 'firstIntegrityError', 'explore', 'amplify', 'peakRss', 'start'].every((key) => key in results)) {
+  if (shapes.size < SHAPES.length) log('\nsome shapes only (--shapes): results.json is left as it was');
+  else if (['throughput', 'firstIntegrityError', 'explore', 'amplify', 'peakRss', 'start'].every((key) => key in results)) {
     results['goals'] = goals(results);
     writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
     log(`\nwrote ${path}; the table for docs/speed.md from it:\n`);
@@ -119,43 +141,65 @@ async function serverSettings(db: Database): Promise<string> {
   }
 }
 
-/** racelab and pgbench on each shape and client count, interleaved: the ratio of their statements per second. */
+/**
+ * racelab and pgbench on each shape and client count, interleaved: the ratio of their statements per
+ * second. naive-save's rows also run node-postgres alone (driver-floor.ts) in each round, next to
+ * racelab, on the same threads: racelab ÷ node-postgres is racelab's own cost, each round's ratio
+ * taken from the same round. The two go first in turns, so a drift of the machine's load favours
+ * neither.
+ */
 async function throughput(db: Database) {
-  log(`statements per second, ${SECONDS} s runs, key space ${fixed(KEY_SPACE)}, occupancy ${OCCUPANCY}, interleaved racelab/pgbench × ${PAIRS}:`);
-  log('naive-save rows also run node-postgres alone, the same statements with no harness, as a third of each round.');
-  log('shape           clients  threads   racelab stmt/s            pgbench stmt/s            racelab/pgbench     node-postgres/pgbench');
+  log(`statements per second, ${SECONDS} s runs, key space ${fixed(KEY_SPACE)}, occupancy ${OCCUPANCY}, interleaved × ${ROUNDS}:`);
+  log('naive-save rows also run node-postgres alone (the same statements, clients and threads, no harness) in each round.');
+  log('shape           clients  threads   racelab stmt/s            pgbench stmt/s            racelab/pgbench     node-postgres stmt/s      racelab/node-postgres  node-postgres/pgbench');
   const rows = [];
-  for (const shape of SHAPES) {
+  for (const shape of SHAPES.filter((name) => shapes.has(name))) {
     for (const clients of CLIENTS) {
       const threads = threadsFor(clients);
       const quota = liveQuotas(KEY_SPACE, OCCUPANCY, clients)[0]!;
       const racelab: number[] = [];
       const reference: number[] = [];
       const floor: number[] = [];
-      for (let pair = 0; pair < PAIRS; pair++) {
-        const run = await reproduce([
-          '--db', url, '--scenario', shape, '--clients', String(clients), '--threads', String(threads),
-          '--duration', `${SECONDS}s`, '--key-space', String(KEY_SPACE), '--occupancy', String(OCCUPANCY), '--seed', String(pair + 1),
-        ]);
-        racelab.push(run.scenarios[0]!.statementsPerSecond);
+      for (let round = 0; round < ROUNDS; round++) {
         const target = await db.createRunSchema(newRunId());
         try {
+          const runRacelab = async () => {
+            const run = await reproduce([
+              '--db', url, '--scenario', shape, '--clients', String(clients), '--threads', String(threads),
+              '--duration', `${SECONDS}s`, '--key-space', String(KEY_SPACE), '--occupancy', String(OCCUPANCY), '--seed', String(round + 1),
+            ]);
+            racelab.push(run.scenarios[0]!.statementsPerSecond);
+          };
+          const runFloor = async () => {
+            floor.push(await driverFloor(target, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, occupancy: OCCUPANCY }));
+            await db.emptyRunTables(target);
+          };
+          if (shape !== 'naive-save') await runRacelab();
+          else if (round % 2 === 0) await runRacelab().then(runFloor);
+          else await runFloor().then(runRacelab);
           const script = join(tmpdir(), `racelab-bench-${target.schema}.sql`);
           writeFileSync(script, pgbenchScript(shape, target.schema));
           reference.push((await runPgbench(pgbench, url, shape, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota })).statementsPerSecond);
-          if (shape === 'naive-save') {
-            await db.emptyRunTables(target);
-            floor.push(await driverFloor(target, { clients, seconds: SECONDS, keySpace: KEY_SPACE, quota }));
-          }
         } finally {
           await db.dropRunSchema(target);
         }
       }
-      const ratio = spread(racelab.map((value, pair) => value / reference[pair]!));
-      const floorRatio = floor.length > 0 ? spread(floor.map((value, pair) => value / reference[pair]!)) : undefined;
-      const row = { shape, clients, threads, racelab: spread(racelab), pgbench: spread(reference), ratio, ...(floorRatio && { nodePostgresAlone: { statementsPerSecond: spread(floor), ratio: floorRatio } }) };
+      const perRound = (values: number[], over: number[]) => values.map((value, round) => value / over[round]!);
+      const ratio = spread(perRound(racelab, reference));
+      const alone =
+        floor.length > 0
+          ? { statementsPerSecond: spread(floor), ratio: spread(perRound(floor, reference)), racelabRatio: spread(perRound(racelab, floor)), racelabRatios: perRound(racelab, floor) }
+          : undefined;
+      const row = { shape, clients, threads, racelab: spread(racelab), pgbench: spread(reference), ratio, ...(alone && { nodePostgresAlone: alone }) };
       rows.push(row);
-      log(`${shape.padEnd(16)}${String(clients).padStart(7)}  ${String(threads).padStart(7)}   ${showSpread(row.racelab).padEnd(26)}${showSpread(row.pgbench).padEnd(26)}${showSpread(ratio, 2).padEnd(20)}${floorRatio ? showSpread(floorRatio, 2) : ''}`);
+      log(
+        `${shape.padEnd(16)}${String(clients).padStart(7)}  ${String(threads).padStart(7)}   ${showSpread(row.racelab).padEnd(26)}${showSpread(row.pgbench).padEnd(26)}${showSpread(ratio, 2).padEnd(20)}` +
+          (alone ? `${showSpread(alone.statementsPerSecond).padEnd(26)}${showSpread(alone.racelabRatio, 2).padEnd(23)}${showSpread(alone.ratio, 2)}` : ''),
+      );
+      if (alone) {
+        const rounds = racelab.map((_, round) => `${fixed(alone.racelabRatios[round]!, 2)} (÷ pgbench ${fixed(racelab[round]! / reference[round]!, 2)})`);
+        log(`${''.padEnd(36)}racelab ÷ node-postgres by round: ${rounds.join(', ')}`);
+      }
     }
   }
   log('');
@@ -284,7 +328,7 @@ function startTimes() {
 
 /** The issue's goals, each met or not by this run's figures. */
 function goals(figures: Record<string, unknown>) {
-  const rows = figures['throughput'] as { shape: string; clients: number; ratio: Spread }[];
+  const rows = figures['throughput'] as { shape: string; clients: number; ratio: Spread; nodePostgresAlone?: { racelabRatio?: Spread } }[];
   const first = figures['firstIntegrityError'] as { runs: { cache: string; keySpace: number; ms: Spread }[]; globalSetup: { warm: Spread } };
   const warm64 = first.runs.find((row) => row.cache === 'warm' && row.keySpace === 64)!;
   const explore = figures['explore'] as { msPerSchedule: Spread };
@@ -292,6 +336,10 @@ function goals(figures: Record<string, unknown>) {
   const rss = figures['peakRss'] as { runs: { peakRssMB: number }[]; ratio: number };
   const list = [
     ...rows.filter((row) => row.clients >= 4).map((row) => ({ goal: `${row.shape} at ${row.clients} clients ≥ 0.9× pgbench`, value: row.ratio.median, met: row.ratio.median >= 0.9 })),
+    ...rows.flatMap((row) => {
+      const ratio = row.nodePostgresAlone?.racelabRatio;
+      return ratio ? [{ goal: `${row.shape} at ${row.clients} clients ≥ 0.95× node-postgres alone`, value: ratio.median, met: ratio.median >= 0.95 }] : [];
+    }),
     { goal: 'peak RSS at 10^6 ops ≤ 1.1× that at 10^4', value: rss.ratio, met: rss.ratio <= 1.1 },
     { goal: 'peak RSS ≤ 150 MB with 4 threads', value: Math.max(...rss.runs.map((run) => run.peakRssMB)), met: rss.runs.every((run) => run.peakRssMB <= 150) },
     { goal: 'first IntegrityError at K=64 within 1.0 s of the command, warm cache (ms)', value: warm64.ms.median, met: warm64.ms.median <= 1_000 },

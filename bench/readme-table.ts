@@ -11,7 +11,7 @@ import type { Spread } from './stats.ts';
 interface Results {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; postgres: string; pgbench: string };
-  throughput: { shape: string; clients: number; threads: number; racelab: Spread; pgbench: Spread; ratio: Spread; nodePostgresAlone?: { ratio: Spread } }[];
+  throughput: { shape: string; clients: number; threads: number; racelab: Spread; pgbench: Spread; ratio: Spread; nodePostgresAlone?: { ratio: Spread; racelabRatio?: Spread } }[];
   firstIntegrityError: { runs: { cache: string; keySpace: number; runs: number; withoutError: number; ms: Spread }[]; globalSetup: { warm: Spread; cold: Spread } };
   explore: { msPerSchedule: Spread; schedules: number };
   amplify: { scenario: string; runs: number; natural: Spread; amplified: Spread; ratio: number }[];
@@ -27,13 +27,13 @@ export function readmeTable(results: Results): string {
   const { machine } = results;
   const lines = [
     `Measured by \`npm run bench\` on ${results.date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}, against ${machine.pgbench}.`,
-    'Medians of three interleaved runs each, with their range.',
+    `Medians of ${n(results.throughput[0]?.racelab.n ?? 0)} interleaved runs each, with their range.`,
     '',
-    '| shape | clients | threads | racelab statements/s | pgbench statements/s | racelab ÷ pgbench | node-postgres alone ÷ pgbench |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| shape | clients | threads | racelab statements/s | pgbench statements/s | racelab ÷ pgbench | racelab ÷ node-postgres alone | node-postgres alone ÷ pgbench |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.throughput.map(
       (row) =>
-        `| ${row.shape} | ${row.clients} | ${row.threads} | ${range(row.racelab)} | ${range(row.pgbench)} | ${range(row.ratio, 2)} | ${row.nodePostgresAlone ? range(row.nodePostgresAlone.ratio, 2) : '—'} |`,
+        `| ${row.shape} | ${row.clients} | ${row.threads} | ${range(row.racelab)} | ${range(row.pgbench)} | ${range(row.ratio, 2)} | ${row.nodePostgresAlone?.racelabRatio ? range(row.nodePostgresAlone.racelabRatio, 2) : '—'} | ${row.nodePostgresAlone ? range(row.nodePostgresAlone.ratio, 2) : '—'} |`,
     ),
     '',
     '| also measured | figure |',

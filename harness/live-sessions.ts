@@ -41,7 +41,14 @@ export class LiveSessions {
   async expireBeyondQuota(): Promise<void> {
     while (this.live.length > this.quota) {
       const oldest = this.live.shift()!;
-      if (await this.deleteOwned(oldest.row)) continue;
+      let deleted: boolean;
+      // The store's own promise on the first attempt: this runs after every op, and a retry is rare.
+      try {
+        deleted = await this.store.deleteOwned(oldest.row);
+      } catch (error) {
+        deleted = await this.retryDelete(oldest.row, error);
+      }
+      if (deleted) continue;
       const found = (await this.store.read([oldest.row.key])).get(oldest.row.key);
       if (found !== oldest.row.data) this.flag(oldest, found);
     }
@@ -60,12 +67,16 @@ export class LiveSessions {
     this.live.length = 0;
   }
 
-  private async deleteOwned(row: SessionRow): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
+  /** Sends the delete again after a deadlock, up to `EXPIRY_ATTEMPTS` in all; any other error is thrown on. */
+  private async retryDelete(row: SessionRow, firstError: unknown): Promise<boolean> {
+    let error = firstError;
+    for (let attempt = 2; ; attempt++) {
+      if (outcomeOf(error) !== 'deadlock') throw error;
       try {
         return await this.store.deleteOwned(row);
-      } catch (error) {
-        if (attempt >= EXPIRY_ATTEMPTS || outcomeOf(error) !== 'deadlock') throw error;
+      } catch (thrown) {
+        if (attempt >= EXPIRY_ATTEMPTS) throw thrown;
+        error = thrown;
       }
     }
   }

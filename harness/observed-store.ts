@@ -61,8 +61,15 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
 
   constructor(protected readonly inner: StoreConnection) {
     this.db = {
-      query: <Row,>(text: string, values?: readonly unknown[]) =>
-        this.statement(sqlVerb(text), this.position.lastKey, () => this.inner.db.query<Row>(text, values), (r) => rowsText(r.rowCount), text),
+      query: <Row,>(text: string, values?: readonly unknown[]) => {
+        const step = sqlVerb(text);
+        const send = () => this.inner.db.query<Row>(text, values);
+        if (this.insideStep) {
+          this.noteWrite(step);
+          return send();
+        }
+        return this.observe(step, this.position.lastKey, send, undefined, describeRows, text);
+      },
     };
   }
 
@@ -75,25 +82,37 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
   /** The statement begun as `mark` ended: with `result`, or with `error` (already classified by its store). */
   protected abstract endStatement(mark: Mark, result: StatementResult | undefined, error?: unknown): void;
 
-  /** Runs the statement `fn` through the hooks unless a named step already did: a step is observed once. */
-  private statement<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string): Promise<T> {
+  /**
+   * Runs the inner store's `primitive` on `argument` through the hooks unless a named step already
+   * did: a step is observed once. The primitive and its argument come apart, rather than as a
+   * closure over both, since every statement of a run passes here.
+   */
+  private statement<A, T>(step: string, key: string | undefined, primitive: (this: StoreConnection, argument: A) => Promise<T>, argument: A, describe: (value: T) => string): Promise<T> {
     if (this.insideStep) {
       this.noteWrite(step);
-      return fn();
+      return primitive.call(this.inner, argument);
     }
-    return this.observe(step, key, fn, describe, sql);
+    return this.observe(step, key, primitive, argument, describe, undefined);
   }
 
-  private observe<T>(step: string, key: string | undefined, fn: () => Promise<T>, describe: (value: T) => string, sql?: string, named = false): Promise<T> {
+  private observe<A, T>(
+    step: string,
+    key: string | undefined,
+    primitive: (this: StoreConnection, argument: A) => Promise<T>,
+    argument: A,
+    describe: (value: T) => string,
+    sql: string | undefined,
+    named = false,
+  ): Promise<T> {
     if (this.holdMs > 0) {
       const ms = this.holdMs;
       this.holdMs = 0;
-      return delay(ms).then(() => this.observe(step, key, fn, describe, sql, named));
+      return delay(ms).then(() => this.observe(step, key, primitive, argument, describe, sql, named));
     }
     const mark = this.beginStatement(step, key, sql, undefined);
     let sent: Promise<T>;
     try {
-      sent = fn();
+      sent = primitive.call(this.inner, argument);
     } catch (error) {
       this.ended(step, error);
       this.endStatement(mark, undefined, error);
@@ -146,14 +165,15 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (this.insideStep) return fn();
     this.stepWrite = undefined;
-    return this.observe(name, this.position.lastKey, async () => {
+    const inside = async () => {
       this.insideStep = true;
       try {
         return await fn();
       } finally {
         this.insideStep = false;
       }
-    }, describeValue, undefined, true);
+    };
+    return this.observe(name, this.position.lastKey, inside, undefined, describeValue, undefined, true);
   }
 
   get inTransaction(): boolean {
@@ -163,37 +183,37 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return this.inner.backendPid;
   }
   exists(key: string) {
-    return this.statement('exists', key, () => this.inner.exists(key), String);
+    return this.statement('exists', key, this.inner.exists, key, String);
   }
   existsForUpdate(key: string) {
-    return this.statement('existsForUpdate', key, () => this.inner.existsForUpdate(key), String);
+    return this.statement('existsForUpdate', key, this.inner.existsForUpdate, key, String);
   }
   insert(row: SessionRow) {
-    return this.statement('insert', row.key, () => this.inner.insert(row), () => 'ok');
+    return this.statement('insert', row.key, this.inner.insert, row, ok);
   }
   insertIfAbsent(row: SessionRow) {
-    return this.statement('insertIfAbsent', row.key, () => this.inner.insertIfAbsent(row), (inserted) => (inserted ? 'inserted' : 'conflict'));
+    return this.statement('insertIfAbsent', row.key, this.inner.insertIfAbsent, row, insertedOrConflict);
   }
   update(row: SessionRow) {
-    return this.statement('update', row.key, () => this.inner.update(row), rowsText);
+    return this.statement('update', row.key, this.inner.update, row, rowsText);
   }
   lockKey(key: string) {
-    return this.statement('lockKey', key, () => this.inner.lockKey(key), () => 'ok');
+    return this.statement('lockKey', key, this.inner.lockKey, key, ok);
   }
   begin(isolation: Isolation) {
-    return this.statement('begin', undefined, () => this.inner.begin(isolation), () => 'ok');
+    return this.statement('begin', undefined, this.inner.begin, isolation, ok);
   }
   commit() {
-    return this.statement('commit', undefined, () => this.inner.commit(), () => 'ok');
+    return this.statement('commit', undefined, this.inner.commit, undefined, ok);
   }
   rollback() {
-    return this.statement('rollback', undefined, () => this.inner.rollback(), () => 'ok');
+    return this.statement('rollback', undefined, this.inner.rollback, undefined, ok);
   }
   read(keys: readonly string[]) {
-    return this.statement('read', keys.length === 1 ? keys[0] : undefined, () => this.inner.read(keys), (rows) => rowsText(rows.size));
+    return this.statement('read', keys.length === 1 ? keys[0] : undefined, this.inner.read, keys, describeRead);
   }
   deleteOwned(row: SessionRow) {
-    return this.statement('deleteOwned', row.key, () => this.inner.deleteOwned(row), (deleted) => (deleted ? 'deleted' : 'not mine'));
+    return this.statement('deleteOwned', row.key, this.inner.deleteOwned, row, deletedOrNotMine);
   }
   close() {
     return this.inner.close();
@@ -212,6 +232,13 @@ export function describeError(error: unknown): { text: string; code?: string; me
 function sqlVerb(text: string): string {
   return /^\s*\(?\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
 }
+
+// What each primitive returned, in racelab's words: made once, not as a closure per statement.
+const ok = () => 'ok';
+const insertedOrConflict = (inserted: boolean) => (inserted ? 'inserted' : 'conflict');
+const deletedOrNotMine = (deleted: boolean) => (deleted ? 'deleted' : 'not mine');
+const describeRead = (rows: ReadonlyMap<string, string>) => rowsText(rows.size);
+const describeRows = (result: { rowCount: number }) => rowsText(result.rowCount);
 
 function rowsText(rows: number): string {
   return `${rows} row${rows === 1 ? '' : 's'}`;

@@ -25,14 +25,23 @@ export class OpWatchdog {
   guard<T>(work: Promise<T>): Promise<T> {
     this.deadline = performance.now() + this.budgetMs;
     return new Promise<T>((resolve, reject) => {
-      const abandon = (reason: OpTimeout) => reject(reason);
-      this.abandon = abandon;
-      work.then(resolve, reject).finally(() => {
+      this.abandon = reject;
+      // One reaction on the op's promise, not a `.then().finally()` chain: this runs once per op.
+      const settled = () => {
         // An abandoned op that settles later must not disarm the guard of the op after it.
-        if (this.abandon !== abandon) return;
+        if (this.abandon !== reject) return false;
         this.abandon = undefined;
         this.deadline = Number.POSITIVE_INFINITY;
-      });
+        return true;
+      };
+      work.then(
+        (value) => {
+          if (settled()) resolve(value);
+        },
+        (error: unknown) => {
+          if (settled()) reject(error);
+        },
+      );
     });
   }
 

@@ -50,6 +50,23 @@ describe('OpHolds', () => {
   });
 });
 
+describe('OpHolds of an op on many keys', () => {
+  it('extends a hold found by key once the op holds too many to list, and forgets them all at the op\'s end', () => {
+    const windows = table();
+    const holds = new OpHolds();
+    for (let i = 0; i < 12; i++) holds.hold(`k${i}`, i * 10, i * 10 + 1);
+    holds.hold('k3', 200, 201);
+    holds.closeInto(windows, 0, 0);
+    // Only the extension of k3 reaches 150: another op there met it.
+    windows.close('k3', 150, 160, 1, 0);
+    // The next op of worker 0 holds k3 afresh, from 300: nothing of the last op's hold is left in it.
+    holds.hold('k3', 300, 301);
+    holds.closeInto(windows, 0, 1);
+    windows.close('k3', 250, 260, 2, 0);
+    expect(windows.count()).toBe(2);
+  });
+});
+
 describe('keyHash', () => {
   it('is exact in a float and tells apart keys that differ in one character', () => {
     const hashes = new Set(Array.from({ length: 10_000 }, (_, i) => keyHash(`key-${i}`)));

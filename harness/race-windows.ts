@@ -83,9 +83,15 @@ export class RaceWindows {
       }
       if (overlapped) this.mark(worker, op);
       const next = lock + 1;
-      const position = base + this.cells[next]!;
+      const at = (base + this.cells[next]!) * ENTRY;
       this.cells[next] = (this.cells[next]! + 1) % RING;
-      this.entries.set([hash, startUs, endUs, worker, op], position * ENTRY);
+      // Field by field: an array to copy from would be garbage on every hold of every op.
+      const entries = this.entries;
+      entries[at] = hash;
+      entries[at + 1] = startUs;
+      entries[at + 2] = endUs;
+      entries[at + 3] = worker;
+      entries[at + 4] = op;
     } finally {
       Atomics.store(this.cells, lock, 0);
     }
@@ -113,24 +119,52 @@ export function keyHash(key: string): number {
   return (a >>> 0) * 2 ** 20 + ((b >>> 0) & 0xfffff);
 }
 
-/** One op's holds on its keys, as its statements run: opened by the first statement on a key, extended by each later one. */
+/** Holds an op keeps in a list before it indexes them by key: most ops hold one to three keys. */
+const LISTED_HOLDS = 8;
+
+/**
+ * One op's holds on its keys, as its statements run: opened by the first statement on a key,
+ * extended by each later one. It sits on every statement's path, so it reuses its arrays from op to
+ * op rather than making a pair per hold, and finds a key by a scan of the few it holds; only an op
+ * that holds many gets a Map.
+ */
 export class OpHolds {
-  private readonly holds = new Map<string, [number, number]>();
+  private readonly keys: string[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private held = 0;
+  /** Each held key's place in the arrays, once the op holds more than `LISTED_HOLDS`. */
+  private index: Map<string, number> | undefined;
 
   /** A statement on `key`, or on none (BEGIN, COMMIT): a transaction's end extends every hold, since its rows stay locked until then. */
   hold(key: string | undefined, startUs: number, endUs: number): void {
     if (key === undefined) {
-      for (const held of this.holds.values()) held[1] = endUs;
+      for (let i = 0; i < this.held; i++) this.ends[i] = endUs;
       return;
     }
-    const held = this.holds.get(key);
-    if (held) held[1] = endUs;
-    else this.holds.set(key, [startUs, endUs]);
+    const at = this.find(key);
+    if (at >= 0) {
+      this.ends[at] = endUs;
+      return;
+    }
+    this.keys[this.held] = key;
+    this.starts[this.held] = startUs;
+    this.ends[this.held] = endUs;
+    this.held++;
+    if (this.index) this.index.set(key, this.held - 1);
+    else if (this.held > LISTED_HOLDS) this.index = new Map(this.keys.slice(0, this.held).map((held, i) => [held, i]));
   }
 
   /** Hands every hold of op `op` (from 0) of `worker`, just ended, to the run's table, and starts afresh. */
   closeInto(windows: RaceWindows, worker: number, op: number): void {
-    for (const [key, [start, end]] of this.holds) windows.close(key, start, end, worker, op);
-    this.holds.clear();
+    for (let i = 0; i < this.held; i++) windows.close(this.keys[i]!, this.starts[i]!, this.ends[i]!, worker, op);
+    this.held = 0;
+    this.index = undefined;
+  }
+
+  private find(key: string): number {
+    if (this.index) return this.index.get(key) ?? -1;
+    for (let i = 0; i < this.held; i++) if (this.keys[i] === key) return i;
+    return -1;
   }
 }

@@ -45,7 +45,7 @@ export class ThreadInterception implements DriverHooks {
     const decode = this.driver?.wireStatements;
     if (port === undefined || decode === undefined || this.watchedPorts.has(port)) return;
     this.watchedPorts.add(port);
-    watchSockets({ port, written: (socket, chunk) => this.written(socket, chunk, decode) });
+    watchSockets({ port, written: (socket, chunk) => this.written(socket, chunk, decode), claimed: (socket) => this.claimed.has(socket) });
   }
 
   statement(text: string, connection: DriverConnection): StatementEnd {

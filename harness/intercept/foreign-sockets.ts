@@ -13,6 +13,8 @@ export interface SocketWatch {
   port: number;
   /** Called with each chunk a socket not claimed writes to it. */
   written(socket: net.Socket, chunk: Uint8Array): void;
+  /** Whether a socket is claimed already as it connects (racelab's own are): its writes are then never watched. */
+  claimed(socket: net.Socket): boolean;
 }
 
 const WATCHES = Symbol.for('racelab.socketWatches');
@@ -28,7 +30,9 @@ export function watchSockets(watch: SocketWatch): void {
       const port = portOf(args);
       const socket = connect.apply(this, args);
       // After it: Node's connect puts the prototype's write back on the socket.
-      for (const w of watches) if (port === w.port) watchWrites(this, w);
+      // A socket claimed before it connects is never wrapped: racelab's own connections send every
+      // statement of a run, and would each pay the wrapper for nothing.
+      for (const w of watches) if (port === w.port && !w.claimed(this)) watchWrites(this, w);
       return socket;
     } as typeof proto.connect;
   }
