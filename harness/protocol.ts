@@ -33,7 +33,10 @@ export interface ThreadTask {
   drawBoard?: SharedArrayBuffer;
   /** With `--history`: the run's zero on the shared clock. */
   historyZeroUs?: number;
-  /** False: the drivers stay unpatched (the interception bench's reference). */
+  /**
+   * False: the drivers stay unpatched and ops run outside an op scope: for a scenario that sends
+   * only through its context (a built-in), and for the interception bench's reference.
+   */
   interceptDrivers?: false;
 }
 

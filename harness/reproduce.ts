@@ -43,6 +43,13 @@ export interface ReproduceRequest {
    */
   interceptDrivers?: boolean;
   /**
+   * Scenario modules known to send every statement through the op's context (racelab's built-in
+   * scenarios): their drivers are left unpatched and their ops run outside an op scope, whose
+   * AsyncLocalStorage turns on Node's promise hooks for the whole thread and costs every statement.
+   * A scenario file may send through a pool or ORM of its own, and always gets both.
+   */
+  ownStatementsOnly?: ReadonlySet<string>;
+  /**
    * A pool of `config.threads` threads started beforehand, so that their start overlaps the
    * database's. It stays the caller's to destroy; without one, reproduce starts and ends its own.
    */
@@ -136,7 +143,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             windows,
             ...(drawBoard && { drawBoard }),
             ...(request.history && { historyZeroUs: zeroUs }),
-            ...(request.interceptDrivers === false && { interceptDrivers: false }),
+            ...((request.interceptDrivers === false || request.ownStatementsOnly?.has(request.scenarioModules[index]!)) && { interceptDrivers: false }),
           }),
         );
         const started = performance.now();

@@ -24,6 +24,8 @@ export async function runOneOp(
   live: LiveSessions,
   tally: WorkerTally,
   watchdog: OpWatchdog,
+  /** Whether the op runs in an op scope, so that statements its own pool or ORM sends are its (intercept/op-scope.ts). */
+  scoped = true,
 ): Promise<Outcome> {
   const { report } = tally;
   ctx.begin(op);
@@ -31,7 +33,7 @@ export async function runOneOp(
   report.ops++;
   try {
     // Every statement the op's own code sends, through whatever pool, is this worker's (intercept/op-scope.ts).
-    const result = await watchdog.guard(opScope.run(store, () => scenario.op(ctx)));
+    const result = await watchdog.guard(scoped ? opScope.run(store, () => scenario.op(ctx)) : scenario.op(ctx));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     tally.record('ok', op, undefined, undefined);
     if (result) {

@@ -75,7 +75,7 @@ export class WorkerClient {
    * Runs this worker's ops from the start barrier's release, then counts it in at the finish
    * barrier without blocking: the thread waits there once all its workers have.
    */
-  async run(scenario: Scenario, windows: RaceWindows, historyZeroUs: number | undefined, drawBoard?: SharedArrayBuffer): Promise<void> {
+  async run(scenario: Scenario, windows: RaceWindows, historyZeroUs: number | undefined, drawBoard: SharedArrayBuffer | undefined, scoped: boolean): Promise<void> {
     const { control, worker, tally } = this;
     control.enter(worker, Phase.Run);
     tally.start();
@@ -85,7 +85,7 @@ export class WorkerClient {
     const history = this.share.historyPath !== undefined && historyZeroUs !== undefined ? new WorkerHistory(this.share.historyPath, worker, historyZeroUs) : undefined;
     store.history = history;
     try {
-      await this.runOps(scenario, store, live, windows, drawBoard);
+      await this.runOps(scenario, store, live, windows, drawBoard, scoped);
     } finally {
       // The final audit's reads are no op of the run.
       store.history = undefined;
@@ -98,7 +98,7 @@ export class WorkerClient {
     }
   }
 
-  private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows, drawBoard: SharedArrayBuffer | undefined): Promise<void> {
+  private async runOps(scenario: Scenario, store: RecordingStore, live: LiveSessions, windows: RaceWindows, drawBoard: SharedArrayBuffer | undefined, scoped: boolean): Promise<void> {
     const { config, control, worker, tally } = this;
     const { report } = tally;
     const amplifier = config.amplify && drawBoard ? new Amplifier(drawBoard, worker, config.seed) : undefined;
@@ -116,7 +116,7 @@ export class WorkerClient {
         control.opStarted(worker, op, config.opTimeoutMs);
         store.lastError = undefined;
         store.history?.invoke(op, nowUs());
-        const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog);
+        const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog, scoped);
         store.history?.complete(op, outcome, nowUs(), outcome === 'ok' ? undefined : store.lastError);
         control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
         store.holds.closeInto(windows, worker, op);

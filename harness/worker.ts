@@ -80,7 +80,7 @@ export default async function runThread(task: ThreadTask): Promise<WorkerReport[
       return clients.map((client) => client.report);
     }
     const windows = new RaceWindows(task.windows);
-    await Promise.all(clients.map((client) => client.run(scenario, windows, task.historyZeroUs, task.drawBoard)));
+    await Promise.all(clients.map((client) => client.run(scenario, windows, task.historyZeroUs, task.drawBoard, task.interceptDrivers !== false)));
 
     atFinish = true;
     if (!control.arriveAndWait(workers, 'finish', FINISH_TIMEOUT_MS)) {

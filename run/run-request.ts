@@ -3,6 +3,7 @@ import { analyticExpectation } from '../harness/analytic.ts';
 import { loadScenario } from '../harness/load-module.ts';
 import { reproduce, SCHEDULE } from '../harness/reproduce.ts';
 import { threadsFor } from '../harness/thread-count.ts';
+import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { createWorkerPool, type WorkerPool } from '../harness/worker-pool.ts';
 import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { allFindings, type ReportDatabase, type ReportInput, type ReportPoint } from '../harness/report-input.ts';
@@ -137,6 +138,7 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
           const result = await reproduce({
             database,
             ...(pool && { pool }),
+            ownStatementsOnly: BUILT_IN_MODULES,
             scenarioModules: modules,
             config,
             expectations: options.expectations,
@@ -242,6 +244,9 @@ function configAt(options: RunRequest, value: number | undefined, database: Data
   if (options.sweep.parameter === 'key-space') return { ...config, keySpace: value };
   return { ...config, workers: value, threads: threadsAt(options, value) };
 }
+
+/** racelab's own scenarios, which send every statement through the op's context. */
+const BUILT_IN_MODULES: ReadonlySet<string> = new Set(Object.values(BUILT_IN_SCENARIOS));
 
 /** The threads a run at this swept value (or none) runs on. */
 function threadsAt(options: RunRequest, value: number | undefined): number {

@@ -19,6 +19,9 @@ import { SESSION_STORE as MYSQL_STORE } from '../stores/mysql/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { SESSION_STORE as POSTGRES_STORE } from '../stores/postgres/index.ts';
 import { describeSqlite } from './sqlite-driver.ts';
+import { pathToFileURL } from 'node:url';
+import { reproduce } from '../harness/reproduce.ts';
+import { DEFAULTS, fixturePath, withThreads } from './run.ts';
 
 interface Rig {
   database: Database;
@@ -203,3 +206,24 @@ describeSqlite('better-sqlite3, intercepted', () => {
     }
   });
 });
+
+describe('a scenario known to send only through its context (a built-in): no interception, no op scope', () => {
+  it("leaves the drivers unpatched for the modules it names, and only those: an application's pool is then not seen", async () => {
+    const database = await connectDatabase('server', inject('embeddedUrl'));
+    try {
+      const module = pathToFileURL(fixturePath('pg-pool-profile.race')).href;
+      const config = withThreads({ ...DEFAULTS, workers: 2, opsPerWorker: 20, keySpace: 4 });
+      const seen = await reproduce({ database, scenarioModules: [module], config });
+      const unseen = await reproduce({ database, scenarioModules: [module], config, ownStatementsOnly: new Set([module]) });
+      // Its ops send every statement through the application's own pool: seen, they hold keys and
+      // two clients on 4 keys overlap on them (40 ops of 3 statements each: no overlap at all is
+      // beyond chance); unseen, as a built-in's would be, nothing of them is recorded.
+      expect(seen.findings[0]!.windows).toBeGreaterThan(0);
+      expect(unseen.findings[0]!.windows).toBe(0);
+      expect(unseen.findings[0]!.ops).toBe(40);
+    } finally {
+      await database.stop();
+    }
+  });
+});
+

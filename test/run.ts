@@ -12,7 +12,7 @@ export const fixturePath = (name: string) => new URL(`./fixtures/${name}.ts`, im
 
 export const builtIn = (name: string) => BUILT_IN_SCENARIOS[name]!;
 
-const DEFAULTS: Omit<RunConfig, 'threads'> = {
+export const DEFAULTS: Omit<RunConfig, 'threads'> = {
   workers: 4,
   opsPerWorker: 500,
   keys: 'shrunk',
