@@ -4,7 +4,7 @@
  */
 import type { JsonReport } from '../reports/json.ts';
 import { errorLines } from '../reports/evidence-lines.ts';
-import { count, firstOf, plural, rateWithInterval } from '../reports/format.ts';
+import { amplifiedWords, count, firstOf, plural, rateWithInterval } from '../reports/format.ts';
 import { racelabSource, rerunCommand } from '../reports/rerun-words.ts';
 
 /** Audit problems the message lists; the rest are counted. */
@@ -14,6 +14,8 @@ const AUDIT_LINES = 5;
 export function raceFoundMessage(report: JsonReport, reportDir?: string): string {
   const s = report.scenarios[0]!;
   const lines = [`${s.name} is not race-free: ${count(s.violations)} of ${plural(s.ops, 'op')} violated "${s.property}", ${rateWithInterval(s.rate)} at 95%.`];
+  const amplified = amplifiedWords(report.config);
+  if (amplified) lines.push(amplified);
   const example = s.firstLoudViolation ?? s.firstSilentViolation;
   if (example) lines.push(`first example (w${example.worker} op${example.op}):`, ...errorLines(example));
   if (example?.audit) lines.push(`  op wrote ${example.audit.wrote}; the row holds ${example.audit.found ?? 'nothing'}`);

@@ -57,7 +57,7 @@ export interface RaceOptions {
   /**
    * Forces the race: seeded shared key draws and holds after reads (the CLI's `--amplify`), so a
    * narrow window opens on demand. The result's rates then say how the code behaves when it races,
-   * not how often it races unamplified; `seed` replays the same perturbation.
+   * not how often it races unamplified; `seed` replays the same decisions (docs/amplify.md).
    */
   amplify?: boolean;
   /** Also write report.json, report.md, junit.xml and report.html to this directory. */

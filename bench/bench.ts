@@ -276,9 +276,9 @@ async function exploreSpeed(db: Database) {
  * Violations per 1,000 ops with and without `--amplify`, on the same server in the same run,
  * natural and amplified runs interleaved: naive-save (IntegrityErrors) and a check-then-insert with
  * no unique index (examples/signup-check-then-insert.race.ts, duplicates found by its audit), at
- * K=4,096, 4 clients × 2,000 ops, one seed per pair. The same seed gives the same perturbation (its
- * decisions are seeded: harness/amplify/amplifier.test.ts replays them); the interleaving that
- * follows still varies with the machine's timing, so the counts vary from run to run.
+ * K=4,096, 4 clients × 2,000 ops, one seed per pair. The same seed gives the amplifier the same
+ * decisions (harness/amplify/amplifier.test.ts replays them); the interleaving that follows still
+ * varies with the machine's timing, so the counts vary from run to run.
  */
 async function amplification() {
   const runs = quick ? 3 : 5;

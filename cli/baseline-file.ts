@@ -4,7 +4,7 @@ import { SCHEMA_VERSION } from '../reports/json.ts';
 import { UsageError } from '../run/errors.ts';
 
 /** The report.json versions a baseline may be: 3 changed only verdicts, not the ops and violations a baseline reads. */
-const BASELINE_VERSIONS: readonly number[] = [2, SCHEMA_VERSION];
+const BASELINE_VERSIONS: readonly number[] = [2, 3, SCHEMA_VERSION];
 
 /** Reads a stored report.json as a baseline, or says in one line why it cannot be one. */
 export async function readBaseline(path: string): Promise<{ entries: BaselineEntry[]; text: string; amplified: boolean }> {
@@ -23,7 +23,7 @@ export async function readBaseline(path: string): Promise<{ entries: BaselineEnt
   const r = report as { schemaVersion?: unknown; tool?: { name?: unknown }; scenarios?: unknown; config?: { amplify?: unknown } };
   if (r.tool?.name !== 'racelab' || !Array.isArray(r.scenarios)) throw new UsageError(`--baseline ${path} is not a racelab report.json`);
   if (!BASELINE_VERSIONS.includes(r.schemaVersion as number)) {
-    throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${BASELINE_VERSIONS.join(' and ')}`);
+    throw new UsageError(`--baseline ${path} has schemaVersion ${JSON.stringify(r.schemaVersion)}; this racelab reads ${BASELINE_VERSIONS.slice(0, -1).join(', ')} and ${BASELINE_VERSIONS.at(-1)}`);
   }
   const entries = r.scenarios.map((s: { name: string; ops: number; violations: number; sweep?: { value: number }; database?: string }) => ({
     name: s.name,

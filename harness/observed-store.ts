@@ -59,6 +59,11 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
   /** The hold the next statement waits out before it begins, in ms. */
   private holdMs = 0;
 
+  /** Drops a hold not yet waited out: it was meant for the op that read, not for what comes after it. */
+  clearHold(): void {
+    this.holdMs = 0;
+  }
+
   constructor(protected readonly inner: StoreConnection) {
     this.db = {
       query: <Row,>(text: string, values?: readonly unknown[]) => {
@@ -144,6 +149,8 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
       this.noteWrite(verb);
       return (error) => this.ended(verb, error ?? undefined);
     }
+    // A statement of the application's driver cannot wait: the hold after the read was for it.
+    this.holdMs = 0;
     const mark = this.beginStatement(verb, this.position.lastKey, sql, serverId);
     return (error, rows) => {
       this.ended(verb, error ?? undefined);

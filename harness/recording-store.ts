@@ -136,9 +136,10 @@ function hrtimeAtOriginUs(): number {
 }
 
 /**
- * Microseconds on `process.hrtime`: one monotonic clock for every thread of the process, to within
- * a microsecond between threads (each finds its own offset). Read through `performance.now()`,
- * which makes no BigInt: it runs twice per statement.
+ * Microseconds on `process.hrtime`: one monotonic clock for every thread of the process. Each thread
+ * finds its own offset, good to half its tightest bracket (a microsecond or a few): timelines that
+ * put two threads' statements in order are read at that precision. Read through
+ * `performance.now()`, which makes no BigInt: it runs twice per statement.
  */
 export function nowUs(): number {
   return HRTIME_AT_ORIGIN_US + Math.round(performance.now() * 1000);

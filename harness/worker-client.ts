@@ -116,6 +116,8 @@ export class WorkerClient {
         control.opStarted(worker, op, config.opTimeoutMs);
         store.lastError = undefined;
         store.history?.invoke(op, nowUs());
+        amplifier?.beginOp(op);
+        store.clearHold();
         const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog, scoped);
         store.history?.complete(op, outcome, nowUs(), outcome === 'ok' ? undefined : store.lastError);
         control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));

@@ -13,7 +13,7 @@ import type { OverallVerdict } from '../harness/verdict.ts';
 /** One exploration: a property search, a replayed schedule, or an exhaustive enumeration of one input's interleavings. */
 export interface ExploreJsonReport {
   /** The version of report.json's shape, shared with reproduce's (reports/json.ts's `SCHEMA_VERSION`). */
-  schemaVersion: 3;
+  schemaVersion: 4;
   command: 'explore';
   tool: ToolInfo;
   /** When the exploration started, as an ISO 8601 timestamp in UTC. */

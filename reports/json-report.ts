@@ -25,7 +25,7 @@ import type { Rate } from '../harness/wilson.ts';
 /** One invocation of `racelab reproduce` or `racelab gate`, or one `race()`: what ran, where, and what it showed. */
 export interface JsonReport {
   /** The version of this shape; reports/json.ts's `SCHEMA_VERSION`. */
-  schemaVersion: 3;
+  schemaVersion: 4;
   /** racelab itself: its version and where it comes from. */
   tool: ToolInfo;
   /** When the run started, as an ISO 8601 timestamp in UTC. */
@@ -206,11 +206,11 @@ export interface JsonScenario extends FindingFacts {
   releasedAt: string | null;
 }
 
-/** A swept run's value, and what chance predicts for it. */
+/** A swept run's value, and what chance predicts for it (null for an amplified run: its draws were steered). */
 export interface JsonScenarioSweep {
   parameter: SweepParameter;
   value: number;
-  expectation: JsonExpectation;
+  expectation: JsonExpectation | null;
 }
 
 /** A problem the scenario's audit hook found, with the timeline of the ops its message names when they were recorded. */

@@ -21,8 +21,11 @@ import type { JsonCheck, JsonConfig, JsonExpectation, JsonMatrixCell, JsonReport
 /** The public type lives in json-report.ts, written out; importers of json.ts keep finding it here. */
 export type { JsonReport } from './json-report.ts';
 
-/** 3: verdicts `no-evidence` and `broken`, `matchesExpectation` null without a verdict, the decision in `result`. */
-export const SCHEMA_VERSION = 3;
+/**
+ * 3: verdicts `no-evidence` and `broken`, `matchesExpectation` null without a verdict, the decision in `result`.
+ * 4: `config.amplify`, and `expectation` null for an amplified run.
+ */
+export const SCHEMA_VERSION = 4;
 
 function configOf(config: RunConfig): Omit<JsonConfig, 'schedule'> {
   return {
@@ -48,7 +51,8 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput): J
     why: finding.scenario.why,
     origin: finding.scenario.origin,
     isolation: finding.scenario.isolation,
-    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: expectationOf(point.expectation) } }),
+    // Chance's prediction says nothing of an amplified run, whose draws racelab steered.
+    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.config.amplify ? null : expectationOf(point.expectation) } }),
     ...(point.database && { database: point.database.label }),
     property: finding.property,
     ops: finding.ops,

@@ -11,6 +11,8 @@ import { exitCodeOf } from '../cli/exit-codes.ts';
 import { findingOf, inputOf, integrityErrorSample, missingTableSample, POSTGRES, POSTGRES_JS_STATEMENTS, searchOf, SQLITE } from '../test/report-fixtures.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import { decide } from '../harness/verdict.ts';
+import { raceFoundMessage } from '../api/race-found-message.ts';
+import { renderChart } from './chart.ts';
 import { toJsonReport } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -261,9 +263,13 @@ describe('an amplified run (--amplify)', () => {
     expect(jsonOf(natural).expectation).not.toBeNull();
   });
 
-  it('decides as the natural run would: the same violations are the same evidence', () => {
-    expect(amplified.decision).toEqual(natural.decision);
-    expect(amplified.decision.verdict).toBe('pass');
-    expect(jsonOf(amplified).result).toEqual(jsonOf(natural).result);
+  it("says so in expectRaceFree's failure too, and keeps chance's bound out of a sweep's and the chart's", () => {
+    expect(raceFoundMessage(jsonOf(amplified))).toContain(`\namplified (--amplify, seed ${natural.config.seed}): `);
+    expect(raceFoundMessage(jsonOf(natural))).not.toContain('amplified');
+    const swept = (input: ReportInput): ReportInput => ({ ...input, sweep: { parameter: 'key-space', values: [4096] }, points: input.points.map((point) => ({ ...point, value: 4096 })) });
+    expect(jsonOf(swept(amplified)).scenarios[0].sweep.expectation).toBeNull();
+    expect(jsonOf(swept(natural)).scenarios[0].sweep.expectation).not.toBeNull();
+    expect(renderChart(swept(amplified))).not.toContain('chance bound');
+    expect(renderChart(swept(natural))).toContain('chance bound');
   });
 });

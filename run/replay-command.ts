@@ -35,7 +35,7 @@ export function replayCommand(options: RunRequest, command = 'reproduce', scenar
       ? [`--expect ${Object.entries(options.expectations).map(([name, expect]) => `${name}=${expect}`).join(',')}`]
       : []),
     ...(options.history ? ['--history'] : []),
-    // With the seed above, the same perturbation.
+    // With the seed above, the same decisions of the amplifier.
     ...(config.amplify ? ['--amplify'] : []),
   ].join(' ');
 }

@@ -38,7 +38,7 @@ describe('racelab reproduce on an embedded PostgreSQL', () => {
     expect(result.stdout).toContain(`4 clients × 400 ops on ${threads} thread${threads === 1 ? '' : 's'}`);
 
     const report = readReport(out);
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.result).toMatchObject({ verdict: 'pass', summary: 'PASS (2 of 2 checks passed)' });
     expect(report.database.kind).toBe('embedded');
     expect(report.database.version).toMatch(/^\d+\.\d+/);
@@ -171,6 +171,12 @@ describe('racelab reproduce --amplify', () => {
     expect(atomic).toMatchObject({ name: 'atomic-create', verdict: 'holds', violations: 0 });
     // It met the forced collisions, and absorbed them by retrying.
     expect(atomic.retries).toBeGreaterThan(0);
+  });
+
+  it('the gate says so under its first line', async () => {
+    const result = await runCli(['gate', '--db', inject('embeddedUrl'), '--scenario', 'atomic-create', '--ops', '50', '--seed', '6', '--amplify', '--explore-runs', '0', '--out', join(work, 'amplified-gate')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')[1]).toMatch(/^amplified \(--amplify, seed 6\): shared key draws and holds after reads forced the race;/);
   });
 });
 

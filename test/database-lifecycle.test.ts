@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -118,6 +118,19 @@ describe('the embedded cluster from a template', () => {
     expect(await startOnce(lines)).toBe('template');
     expect(lines).toEqual([]);
 
+    // A copy gets a password of its own: the one kept with the template no longer opens it.
+    const kept = JSON.parse(readFileSync(join(cache, 'templates', template!, 'template.json'), 'utf8')).meta.password as string;
+    const copy = await startEmbedded(undefined, undefined, { env });
+    try {
+      expect(copy.dataFrom).toBe('template');
+      expect(new URL(copy.url).password).not.toBe(kept);
+      const withKept = new URL(copy.url);
+      withKept.password = kept;
+      await expect(new pg.Client({ connectionString: withKept.toString() }).connect()).rejects.toMatchObject({ code: '28P01' });
+    } finally {
+      await copy.stop();
+    }
+
     // Damage the fingerprint cannot see (same size, same mtime): the server refuses the copy.
     const control = join(cache, 'templates', template!, 'data', 'global', 'pg_control');
     const { size, mtimeMs } = statSync(control);
@@ -126,9 +139,11 @@ describe('the embedded cluster from a template', () => {
     const sameMs = (Math.trunc(mtimeMs) + 0.5) / 1000;
     utimesSync(control, sameMs, sameMs);
     expect(await startOnce(lines)).toBe('initialised');
-    expect(lines[0]).toMatch(/^embedded PostgreSQL: a cluster copied from the template did not start \(.*\); dropped the template, running initdb$/);
-    // It ran initdb for this start and kept that as the new template, which the next start trusts.
+    expect(lines).toEqual([expect.stringMatching(/^embedded PostgreSQL: a cluster copied from the template did not start \(.*\), a fresh one did: dropped the template; the next start keeps a new one$/)]);
+    // The next start keeps a new template, which the one after trusts.
     lines.length = 0;
+    expect(await startOnce(lines)).toBe('initialised');
+    expect(lines).toEqual([expect.stringMatching(/kept the result as a template/)]);
     expect(await startOnce(lines)).toBe('template');
     expect(clustersOf(process.pid)).toEqual([]);
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import type { StartedInstance } from '../stores/postgres/database.ts';
@@ -14,8 +17,14 @@ declare module 'vitest' {
 }
 
 let instance: StartedInstance | undefined;
+let cache: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // racelab's cache for this test run alone, inherited by every test file and every racelab it
+  // starts: what the user's own cache holds (templates, transpiled scenarios) shapes no result,
+  // and the suite leaves nothing in it. The run's first start keeps the template the others copy.
+  cache = mkdtempSync(join(tmpdir(), 'racelab-test-cache-'));
+  process.env['RACELAB_CACHE_DIR'] = cache;
   const [started, mysql] = await Promise.all([startEmbedded(), probeMysql()]);
   instance = started;
   project.provide('embeddedUrl', instance.url);
@@ -27,4 +36,5 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await instance?.stop();
+  if (cache !== undefined) rmSync(cache, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { plural } from '../../reports/format.ts';
 import { readBaseline } from '../baseline-file.ts';
+import { amplifiedWords } from '../../reports/format.ts';
 import { UsageError } from '../../run/errors.ts';
 import { dbArgument } from '../../run/replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
@@ -68,6 +69,8 @@ export const gateCommand: Command = {
     const out = (line: string) => io.stdout(`${line}\n`);
     const on = (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ');
     out(`racelab gate · ${on} · seed ${input.config.seed}`);
+    const amplified = amplifiedWords(input.config);
+    if (amplified) out(amplified);
     for (const line of gateRules(baseline && alpha, budget)) out(line);
     // A broken check's evidence: the error that is not a race, in the database's own words.
     for (const check of input.decision.checks) {

@@ -47,6 +47,38 @@ describe('race amplification', () => {
     expect(holds(6)).not.toEqual(holds(5));
   });
 
+  it("keys each decision to its op and its place there: what earlier ops met never shifts a later op's", () => {
+    const holdsOfOp7 = (earlierReads: number) => {
+      const amplifier = new Amplifier(createDrawBoard(2), 1, 11);
+      for (let op = 0; op < 7; op++) {
+        amplifier.beginOp(op);
+        for (let read = 0; read < earlierReads + op; read++) amplifier.holdAfter(true);
+      }
+      amplifier.beginOp(7);
+      return Array.from({ length: 20 }, () => amplifier.holdAfter(true));
+    };
+    expect(holdsOfOp7(0)).toEqual(holdsOfOp7(5));
+    // A worker alone shares nothing, so its draws show only whether the n-th draw of an op would be
+    // shared: with a partner on the board, the same op and place decide the same way.
+    const sharedAt = (warmUpOps: number) => {
+      const board = createDrawBoard(2);
+      const partner = new Amplifier(board, 0, 3).drawer(() => 'partner-key');
+      partner();
+      const amplifier = new Amplifier(board, 1, 3);
+      const draw = amplifier.drawer(() => 'own-key');
+      for (let op = 0; op < warmUpOps; op++) {
+        amplifier.beginOp(op);
+        draw();
+        draw();
+      }
+      amplifier.beginOp(40);
+      return Array.from({ length: 30 }, () => draw());
+    };
+    expect(sharedAt(3)).toEqual(sharedAt(17));
+    expect(sharedAt(3)).toContain('partner-key');
+    expect(sharedAt(3)).toContain('own-key');
+  });
+
   it('knows a read: racelab\'s reading steps and SELECT, and a named step that sent no write', () => {
     for (const step of ['exists', 'existsForUpdate', 'read', 'select']) expect(isRead(step, false, undefined)).toBe(true);
     for (const step of ['insert', 'update', 'commit', 'deleteOwned', 'insertIfAbsent', 'with']) expect(isRead(step, false, undefined)).toBe(false);

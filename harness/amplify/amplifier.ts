@@ -15,10 +15,11 @@
  *   seen as they are sent and never delayed.
  *
  * Every outcome still comes from the database: code that is safe against the race (an insert that
- * retries on conflict, ON CONFLICT) stays safe under it, it only retries more. Each worker's
- * decisions come from its own generator, seeded from the run's seed: the same seed gives the same
- * perturbation (which draws are shared, which reads are followed by a hold and for how long). The
- * interleaving that results still depends on the machine's timing, as any stress run's does.
+ * retries on conflict, ON CONFLICT) stays safe under it, it only retries more. Every decision is
+ * drawn from the run's seed, the worker, the op and its place in the op (beginOp): the same seed
+ * gives the same decisions (whether an op's n-th draw is shared and with which worker, whether its
+ * n-th read is followed by a hold and for how long). Which key a shared draw gets, and the
+ * interleaving that results, still depend on the machine's timing, as any stress run's do.
  *
  * What an amplified run measures is how the code behaves when the race is forced; it is no estimate
  * of how often the race happens unamplified, and the reports say so.
@@ -31,8 +32,10 @@ export const SHARE_DRAW = 0.5;
 export const HOLD_AFTER_READ = 0.5;
 export const MIN_HOLD_MS = 1;
 export const MAX_HOLD_MS = 2;
-/** Keeps the amplifier's generator apart from the key generator of the same worker. */
+/** Keeps the amplifier's generators apart from the key generator of the same worker, and its two kinds of decision apart. */
 const STREAM = 0x616d70;
+const DRAW = 1;
+const HOLD = 2;
 
 /** The longest key shared between workers, in bytes: a Django session key is 32 ASCII characters. */
 const KEY_BYTES = 64;
@@ -51,26 +54,41 @@ export function isRead(step: string, named: boolean, wrote: string | undefined):
 }
 
 export class Amplifier {
-  private readonly random: Random;
+  private readonly base: number;
   private readonly versions: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly workers: number;
+  private op = 0;
+  private draws = 0;
+  private reads = 0;
 
   constructor(
     board: SharedArrayBuffer,
     private readonly worker: number,
     seed: number,
   ) {
-    this.random = seededRandom(deriveSeed(seed ^ STREAM, worker));
+    this.base = deriveSeed(seed ^ STREAM, worker);
     this.workers = board.byteLength / (8 + KEY_BYTES);
     this.versions = new Int32Array(board, 0, this.workers * 2);
     this.bytes = new Uint8Array(board, this.workers * 8);
   }
 
+  /**
+   * Op number `op` of the worker begins. Each decision is drawn from a generator of its own, seeded
+   * by the op, what it decides (a draw, a hold) and how many of those the op made before: what the
+   * earlier ops met (a key taken, a retry) never shifts a later op's decisions.
+   */
+  beginOp(op: number): void {
+    this.op = op;
+    this.draws = 0;
+    this.reads = 0;
+  }
+
   /** `fresh` with shared draws: see the module's comment. Every key it returns is published. */
   drawer(fresh: () => string): () => string {
     return () => {
-      const shared = this.workers > 1 && this.random() < SHARE_DRAW ? this.lastOf(this.otherWorker()) : undefined;
+      const random = this.decision(DRAW, this.draws++);
+      const shared = this.workers > 1 && random() < SHARE_DRAW ? this.lastOf(this.otherWorker(random)) : undefined;
       const key = shared ?? fresh();
       this.publish(key);
       return key;
@@ -80,11 +98,16 @@ export class Amplifier {
   /** Milliseconds to hold the op before its next statement, after one that `read` ended (0: none). */
   holdAfter(read: boolean): number {
     if (!read) return 0;
-    return this.random() < HOLD_AFTER_READ ? MIN_HOLD_MS + this.random() * (MAX_HOLD_MS - MIN_HOLD_MS) : 0;
+    const random = this.decision(HOLD, this.reads++);
+    return random() < HOLD_AFTER_READ ? MIN_HOLD_MS + random() * (MAX_HOLD_MS - MIN_HOLD_MS) : 0;
   }
 
-  private otherWorker(): number {
-    const other = Math.floor(this.random() * (this.workers - 1));
+  private decision(kind: number, index: number): Random {
+    return seededRandom(deriveSeed(deriveSeed(this.base ^ kind, this.op), index));
+  }
+
+  private otherWorker(random: Random): number {
+    const other = Math.floor(random() * (this.workers - 1));
     return other >= this.worker ? other + 1 : other;
   }
 

@@ -87,14 +87,21 @@ export async function startThrowawayServer(
       },
       complete: () => true,
       progress: options.progress ?? (() => undefined),
+      onSpawn: directory.watch,
       ...(signal && { signal }),
     };
     let data = await dataFromTemplate(template, dataDir, fresh);
+    let suspect: string | undefined;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new Error(`${binaries.product}: interrupted while it was starting`);
       const port = await freePort();
       try {
         directory.serve(await startServer(binaries, base, dataDir, port, initFile, directory.watch));
+        if (suspect !== undefined) {
+          // A fresh server started where the template's copy did not: the template was at fault.
+          await dropTemplate(template);
+          fresh.progress(`${binaries.product}: a server copied from the template did not start (${suspect}), a fresh one did: dropped the template; the next start keeps a new one`);
+        }
         return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, dataFrom: data.from, stop };
       } catch (error) {
         if (signal?.aborted) throw error;
@@ -103,12 +110,13 @@ export async function startThrowawayServer(
           if (attempt >= PORT_ATTEMPTS) throw error;
           continue;
         }
-        // A copy of the template that does not start: the template goes, and this server is initialised afresh.
+        // A copy of the template that does not start: initialised afresh, once; should that one
+        // start, the template goes.
         if (data.from !== 'template') throw error;
-        fresh.progress(`${binaries.product}: a server copied from the template did not start (${(error as Error).message.split('\n')[0]}); dropped the template, initialising afresh`);
-        await dropTemplate(template);
+        suspect = (error as Error).message.split('\n')[0];
         await rm(dataDir, { recursive: true, force: true });
-        data = await dataFromTemplate(template, dataDir, fresh);
+        await initialise(binaries, base, dataDir, directory.watch, signal);
+        data = { meta: {}, from: 'initialised' };
       }
     }
   } catch (error) {

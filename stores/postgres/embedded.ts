@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import type { StartedInstance } from './database.ts';
 import { freePort } from '../shared/free-port.ts';
 import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
@@ -72,18 +73,28 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries, optio
     // The service user must traverse the base directory to reach its data directory.
     if (user !== undefined) await chmod(base, 0o711);
     const original = from ?? (await platformBinaries());
-    const template = await clusterTemplate(original, user, options.env);
+    // A fetched major's binaries live in a directory of that major; racelab's own are its package's version.
+    const version = original.major === undefined ? (installedPlatformVersion() ?? 'unknown') : `major ${original.major} at ${dirname(dirname(dirname(original.postgres)))}`;
+    const template = await clusterTemplate(original, version, user, options.env);
     const binaries = await usableBinaries(original, base, user);
     checkAborted();
     const dataDir = join(base, 'data');
     let cluster = await clusterData(binaries, template, base, dataDir, user, directory.watch, progress, signal);
     checkAborted();
+    let suspect: string | undefined;
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
         directory.serve(await startServer(binaries, dataDir, port, user, directory.watch));
         checkAborted();
-        return { url: `postgres://postgres:${cluster.password}@127.0.0.1:${port}/postgres`, dataFrom: cluster.from, stop };
+        if (suspect !== undefined) {
+          // A fresh cluster started where the template's copy did not: the template was at fault.
+          await dropTemplate(template);
+          progress(`embedded PostgreSQL: a cluster copied from the template did not start (${suspect}), a fresh one did: dropped the template; the next start keeps a new one`);
+        }
+        const url = `postgres://postgres:${cluster.password}@127.0.0.1:${port}/postgres`;
+        // Every cluster copied from one template would share its password: each gets its own.
+        return { url: cluster.from === 'template' ? await newPassword(url) : url, dataFrom: cluster.from, stop };
       } catch (error) {
         if (signal?.aborted) throw error;
         // Another process may take the port between our probe and the server's bind.
@@ -91,12 +102,14 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries, optio
           if (attempt >= PORT_ATTEMPTS) throw error;
           continue;
         }
-        // A copy of the template that does not start: the template goes, and initdb makes this cluster.
+        // A copy of the template that does not start: initdb makes this cluster, once; should that
+        // one start, the template goes (a loaded machine's timeout is no reason to drop it).
         if (cluster.from !== 'template') throw error;
-        progress(`embedded PostgreSQL: a cluster copied from the template did not start (${(error as Error).message.split('\n')[0]}); dropped the template, running initdb`);
-        await dropTemplate(template);
+        suspect = (error as Error).message.split('\n')[0];
         await rm(dataDir, { recursive: true, force: true });
-        cluster = await clusterData(binaries, template, base, dataDir, user, directory.watch, progress, signal);
+        const password = randomBytes(18).toString('base64url');
+        await initCluster(binaries, base, dataDir, password, user, directory.watch, signal);
+        cluster = { password, from: 'initialised' };
         checkAborted();
       }
     }
@@ -122,6 +135,7 @@ async function clusterData(
   const data = await dataFromTemplate(template, dataDir, {
     label: 'embedded PostgreSQL',
     initialiser: 'initdb',
+    onSpawn,
     async initialise() {
       const password = randomBytes(18).toString('base64url');
       await initCluster(binaries, base, dataDir, password, user, onSpawn, signal);
@@ -132,6 +146,23 @@ async function clusterData(
     ...(signal && { signal }),
   });
   return { password: data.meta['password']!, from: data.from };
+}
+
+/** Sets a fresh password for the superuser of the server at `url`, and returns the URL with it. */
+async function newPassword(url: string): Promise<string> {
+  const password = randomBytes(18).toString('base64url');
+  const client = new pg.Client({ connectionString: url, application_name: 'racelab-admin' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    // A utility statement takes no parameters; the password is base64url, nothing to escape.
+    await client.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+  } finally {
+    await client.end();
+  }
+  const fresh = new URL(url);
+  fresh.password = password;
+  return fresh.toString();
 }
 
 /** The npm package of PostgreSQL's binaries for this machine. */

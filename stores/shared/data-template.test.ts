@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,9 +65,9 @@ describe('a data-directory template', () => {
   });
 
   const damages: [string, (dir: string) => void, RegExp][] = [
-    ['a file removed', (dir) => rmSync(join(dir, 'data', 'PG_VERSION')), /has changed since it was kept \(2 files, 3 recorded\)/],
+    ['a file removed', (dir) => rmSync(join(dir, 'data', 'PG_VERSION')), /has changed since it was kept \(2 files copied, 3 recorded\)/],
     ['a file truncated', (dir) => truncateSync(join(dir, 'data', 'base', 'relation'), 10), /has changed since it was kept/],
-    ['a file added', (dir) => writeFileSync(join(dir, 'data', 'base', 'stray'), ''), /has changed since it was kept \(4 files, 3 recorded\)/],
+    ['a file added', (dir) => writeFileSync(join(dir, 'data', 'base', 'stray'), ''), /has changed since it was kept \(4 files copied, 3 recorded\)/],
     ['a file whose mode changed', (dir) => chmodSync(join(dir, 'data', 'PG_VERSION'), 0o666), /has changed since it was kept/],
     ['its record unreadable', (dir) => writeFileSync(join(dir, 'template.json'), '{'), /has no readable record/],
     ['its record naming other binaries', (dir) => {
@@ -106,6 +106,30 @@ describe('a data-directory template', () => {
     expect(await dataFromTemplate(at, into, fresh)).toEqual({ meta: { password: 'secret-1' }, from: 'initialised' });
     expect(lines).toEqual([`test server: the template ${templateDirectory(at)} is writable by other users: not used; remove it to have racelab keep its own`]);
     expect(JSON.parse(readFileSync(join(templateDirectory(at), 'template.json'), 'utf8')).meta).toEqual({ password: 'planted' });
+  });
+
+  it('in a cache others may write is foreign: whoever writes the cache may swap a template', async () => {
+    const at = place('open-cache');
+    await keepAsTemplate(at, freshData(), { password: 'p' });
+    chmodSync(at.cache, 0o777);
+    const lookup = await copyFromTemplate(at, join(work, 'copy-open-cache'));
+    expect(lookup).toEqual({ found: false, state: 'foreign', reason: `racelab's cache directory ${at.cache} is writable by other users: its templates are not used; make it yours alone to have racelab keep them` });
+    expect(existsSync(join(work, 'copy-open-cache'))).toBe(false);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("of another user's (run as root: chowned to nobody) is foreign", async () => {
+    const at = place('other-user');
+    await keepAsTemplate(at, freshData(), { password: 'p' });
+    chownSync(templateDirectory(at), 65534, 65534);
+    expect(await copyFromTemplate(at, join(work, 'copy-other-user'))).toMatchObject({ found: false, state: 'foreign', reason: expect.stringContaining('owned by uid 65534, not this user (0)') });
+  });
+
+  it('kept by two starts at once: one wins, the other is discarded, and no staging directory is left', async () => {
+    const at = place('concurrent');
+    await Promise.all([keepAsTemplate(at, freshData(), { password: 'first' }), keepAsTemplate(at, freshData(), { password: 'second' })]);
+    expect(readdirSync(join(at.cache, 'templates'))).toEqual([templateDirectory(at).split('/').at(-1)]);
+    const found = await copyFromTemplate(at, join(work, 'copy-concurrent'));
+    expect(found.found && ['first', 'second'].includes(found.meta['password']!)).toBe(true);
   });
 
   it('says once that it was kept, and a cache that cannot be written costs only the next initialisation', async () => {

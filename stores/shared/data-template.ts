@@ -4,9 +4,12 @@
  * start). A template is `<cache>/templates/<name>-<hash of its identity>/` with `data/` and
  * `template.json`, and it is trusted only when everything about it checks out:
  *
- * - it is ours: the directory and its record belong to this user, and no one else may write them;
+ * - it is ours: the cache, its templates/, the template and its record belong to this user, and no
+ *   one else may write them;
  * - its record names the same identity (the binaries, their options, who runs them) and format;
- * - its files are the ones recorded when it was kept: each path, type, size, owner and mtime.
+ * - the copy made from it holds the files recorded when it was kept: each path, type, size, owner,
+ *   mode and mtime (the copy is judged, not the template, so a template changed during the copy
+ *   is caught too).
  *
  * A template that fails a check is never used: one of ours is removed (the caller initialises and
  * keeps a new one), one that is not ours is left where it is and named in the reason. A template is
@@ -58,20 +61,22 @@ export function templateDirectory(place: TemplatePlace): string {
  * Copies the template's data directory to `into` (which must not exist) and returns what was kept
  * with it; or, when there is none or it is not to be trusted, says why and copies nothing.
  */
-export async function copyFromTemplate(place: TemplatePlace, into: string, signal?: AbortSignal): Promise<TemplateLookup> {
+export async function copyFromTemplate(place: TemplatePlace, into: string, signal?: AbortSignal, onSpawn?: (pid: number) => void): Promise<TemplateLookup> {
   const directory = templateDirectory(place);
-  // The copy starts while the template is checked, and is thrown away if the check fails: the
-  // two take about as long as each other, and a template that fails is rare.
-  const owned = (await ownership(directory)) === 'ours';
-  const copying = owned ? copyTree(join(directory, 'data'), into, signal).then(() => undefined, (error: Error) => error) : undefined;
-  const checked = await checkTemplate(directory, place.identity);
-  const copyError = await copying;
+  const checked = await checkRecord(place, directory);
   if (!checked.trusted) {
-    await rm(into, { recursive: true, force: true });
     if (checked.state === 'rejected') await rm(directory, { recursive: true, force: true }).catch(() => undefined);
     return { found: false, state: checked.state, reason: checked.reason };
   }
-  if (copyError) throw copyError;
+  await copyTree(join(directory, 'data'), into, signal, onSpawn);
+  // What is judged is the copy itself, the files the server will start on: whatever happened to
+  // the template during the copy, a copy that is not what was kept is not used.
+  const copied = await fingerprintTree(into).catch(() => undefined);
+  if (copied?.fingerprint !== checked.record.fingerprint) {
+    await rm(into, { recursive: true, force: true });
+    await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+    return { found: false, state: 'rejected', reason: `the template ${directory} has changed since it was kept (${copied?.files ?? 'unreadable'} files copied, ${checked.record.files} recorded): rebuilt` };
+  }
   return { found: true, meta: checked.record.meta };
 }
 
@@ -85,14 +90,14 @@ export async function dropTemplate(place: TemplatePlace): Promise<void> {
  * Keeps a copy of `data`, a data directory just initialised and never started, as the template.
  * Another process that kept one first wins; this copy is then discarded.
  */
-export async function keepAsTemplate(place: TemplatePlace, data: string, meta: Record<string, string>, signal?: AbortSignal): Promise<void> {
+export async function keepAsTemplate(place: TemplatePlace, data: string, meta: Record<string, string>, signal?: AbortSignal, onSpawn?: (pid: number) => void): Promise<void> {
   const directory = templateDirectory(place);
   const parent = join(directory, '..');
   await mkdir(parent, { recursive: true, mode: 0o700 });
   await removeAbandonedStaging(parent);
   const staging = await mkdtemp(join(parent, `${STAGING_PREFIX}${process.pid.toString(36)}-`));
   try {
-    await copyTree(data, join(staging, 'data'), signal);
+    await copyTree(data, join(staging, 'data'), signal, onSpawn);
     const { fingerprint, files } = await fingerprintTree(join(staging, 'data'));
     const record: TemplateRecord = { format: FORMAT, identity: place.identity, meta, fingerprint, files };
     await writeFile(join(staging, RECORD), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
@@ -118,6 +123,8 @@ export interface FreshData {
   complete(meta: Record<string, string>): boolean;
   progress(line: string): void;
   signal?: AbortSignal;
+  /** Told the pid of each copy it starts, for the run directory's guardian. */
+  onSpawn?: (pid: number) => void;
 }
 
 /**
@@ -127,7 +134,7 @@ export interface FreshData {
  */
 export async function dataFromTemplate(place: TemplatePlace, into: string, fresh: FreshData): Promise<{ meta: Record<string, string>; from: 'template' | 'initialised' }> {
   const { signal } = fresh;
-  let copied: TemplateLookup = await copyFromTemplate(place, into, signal).catch((error: Error) => {
+  let copied: TemplateLookup = await copyFromTemplate(place, into, signal, fresh.onSpawn).catch((error: Error) => {
     if (signal?.aborted) throw error;
     return { found: false, state: 'rejected', reason: error.message };
   });
@@ -141,7 +148,7 @@ export async function dataFromTemplate(place: TemplatePlace, into: string, fresh
   const meta = await fresh.initialise();
   if (signal?.aborted || copied.state === 'foreign') return { meta, from: 'initialised' };
   try {
-    await keepAsTemplate(place, into, meta, signal);
+    await keepAsTemplate(place, into, meta, signal, fresh.onSpawn);
     if (copied.state === 'missing') fresh.progress(`${fresh.label}: ran ${fresh.initialiser} once and kept the result as a template in ${templateDirectory(place)}; the next start copies it`);
   } catch (error) {
     if (signal?.aborted) throw error;
@@ -152,7 +159,14 @@ export async function dataFromTemplate(place: TemplatePlace, into: string, fresh
 
 type Checked = { trusted: true; record: TemplateRecord } | { trusted: false; state: 'missing' | 'rejected' | 'foreign'; reason: string };
 
-async function checkTemplate(directory: string, identity: Record<string, unknown>): Promise<Checked> {
+/** The template's record, when the template is ours and names this identity; its files are judged in the copy. */
+async function checkRecord(place: TemplatePlace, directory: string): Promise<Checked> {
+  // The cache and its templates/ too: whoever may write them may swap a template.
+  for (const parent of [place.cache, join(place.cache, 'templates')]) {
+    const owner = await ownership(parent);
+    if (owner === 'missing') return { trusted: false, state: 'missing', reason: `no template in ${directory} yet` };
+    if (owner !== 'ours') return { trusted: false, state: 'foreign', reason: `racelab's cache directory ${parent} is ${owner}: its templates are not used; make it yours alone to have racelab keep them` };
+  }
   const owner = await ownership(directory);
   if (owner === 'missing') return { trusted: false, state: 'missing', reason: `no template in ${directory} yet` };
   if (owner !== 'ours') return { trusted: false, state: 'foreign', reason: `the template ${directory} is ${owner}: not used; remove it to have racelab keep its own` };
@@ -163,17 +177,8 @@ async function checkTemplate(directory: string, identity: Record<string, unknown
   } catch (error) {
     return { trusted: false, state: 'rejected', reason: `the template ${directory} has no readable record (${(error as Error).message}): rebuilt` };
   }
-  if (record.format !== FORMAT || JSON.stringify(record.identity) !== JSON.stringify(identity)) {
+  if (record.format !== FORMAT || JSON.stringify(record.identity) !== JSON.stringify(place.identity)) {
     return { trusted: false, state: 'rejected', reason: `the template ${directory} was kept by another racelab or for other binaries: rebuilt` };
-  }
-  let actual: { fingerprint: string; files: number };
-  try {
-    actual = await fingerprintTree(join(directory, 'data'));
-  } catch (error) {
-    return { trusted: false, state: 'rejected', reason: `the template ${directory} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): rebuilt` };
-  }
-  if (actual.fingerprint !== record.fingerprint) {
-    return { trusted: false, state: 'rejected', reason: `the template ${directory} has changed since it was kept (${actual.files} files, ${record.files} recorded): rebuilt` };
   }
   return { trusted: true, record };
 }
@@ -220,14 +225,17 @@ export async function fingerprintTree(root: string): Promise<{ fingerprint: stri
  * need them): the system's `cp -a`, several times faster than Node's for a thousand small files,
  * cloning the blocks where the file system can. Elsewhere, Node's.
  */
-async function copyTree(from: string, to: string, signal?: AbortSignal): Promise<void> {
+async function copyTree(from: string, to: string, signal?: AbortSignal, onSpawn?: (pid: number) => void): Promise<void> {
   if (process.platform === 'win32') {
     await cp(from, to, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
     return;
   }
   const args = process.platform === 'linux' ? ['-a', '--reflink=auto', from, to] : ['-a', from, to];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'], ...(signal && { signal }) });
+    // Its own process group, as the servers' init steps: a Ctrl-C reaches racelab alone, which ends
+    // it through `signal`; the run directory's guardian ends it should racelab go.
+    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...(signal && { signal, killSignal: 'SIGKILL' as const }) });
+    if (child.pid !== undefined) onSpawn?.(child.pid);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', (error) => reject(new Error(`cannot copy ${from} (${error.message})`)));
@@ -235,7 +243,11 @@ async function copyTree(from: string, to: string, signal?: AbortSignal): Promise
   });
 }
 
-/** Staging directories whose racelab process has gone: what a kill during a keep left. */
+/**
+ * Staging directories whose racelab process has gone: what a kill during a keep left. Judged by
+ * pid: racelabs in other pid namespaces (containers) sharing one cache could lose a staging
+ * directory under way, which costs them only a template not kept that time.
+ */
 async function removeAbandonedStaging(parent: string): Promise<void> {
   for (const name of await readdir(parent).catch(() => [] as string[])) {
     if (!name.startsWith(STAGING_PREFIX)) continue;
