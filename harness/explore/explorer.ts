@@ -302,7 +302,12 @@ export class Explorer {
     if (!this.scenario.audit) return [];
     this.auditClient ??= await this.database.runClient(this.target);
     try {
-      return await auditOn(this.auditClient, this.target, this.scenario);
+      const problems = await auditOn(this.auditClient, this.target, this.scenario);
+      // A hook that returned inside a transaction would leave the next run's audit its snapshot,
+      // or its locks to block the next emptying of the tables. Outside one, PostgreSQL warns and
+      // MySQL does nothing; SQLite's refusal is caught.
+      await this.auditClient.query('ROLLBACK').catch(() => undefined);
+      return problems;
     } catch (error) {
       // A hook that failed may have left its connection inside a transaction: the next audit gets a new one.
       const client = this.auditClient;
