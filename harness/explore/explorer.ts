@@ -20,8 +20,9 @@ import type { WorkerSample } from '../protocol.ts';
 import type { ExploreRun } from './explore-run.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
+import { inOrder } from './decisions.ts';
 import type { StepRecord } from './step-log.ts';
-import { createTurnstileBuffer, TurnstileControl, WorkerState } from './turnstile.ts';
+import { createTurnstileBuffer, TurnstileControl, WorkerState, type Choose, type Decision } from './turnstile.ts';
 import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { toErrorRecord } from '../error-record.ts';
 import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
@@ -183,7 +184,7 @@ export class Explorer {
       opTimeoutMs: STUCK_MS,
     };
     this.turnstile.reset(input.workers);
-    for (const participant of active) this.send(participant, { type: 'run', config });
+    for (const participant of active) this.send(participant, { type: 'run', config, ...(policy.plan && { plan: policy.plan }) });
     // The tables empty while the workers wake and reach their first step, which no worker passes
     // before the first release: a round trip less per run. Only a statement racelab cannot gate
     // (`uncontrolled`, which makes a verdict no evidence anyway) could land before the DELETE.
@@ -192,52 +193,76 @@ export class Explorer {
       (error: unknown) => error ?? new Error('emptying the run tables failed'),
     );
 
-    const order: number[] = [];
-    const pendingAt: number[][] = [];
-    let last: number | undefined;
+    const decided: Decision[] = [];
     // A schedule that does not fit is reported after the run is driven to its end, so that no
-    // worker is left waiting at the turnstile and the explorer stays usable.
+    // worker is left waiting at the turnstile and the explorer stays usable. From then on the
+    // coordinator decides alone, round robin.
     let refused: unknown;
-    for (;;) {
-      await this.settle(input.workers);
-      if (emptied !== undefined) {
-        const failure = await emptied;
-        emptied = undefined;
-        if (failure !== undefined) {
-          // The workers wait at their first step for good.
-          this.broken = true;
-          throw failure;
+    const choose: Choose = (pending, decision, last) => {
+      if (refused === undefined) {
+        try {
+          return policy.choose(pending, decision, last);
+        } catch (error) {
+          refused = error;
+          this.turnstile.halt();
         }
       }
-      // Read before the states: a change after it, even one between here and the wait below,
-      // then ends that wait at once instead of being missed.
-      const seen = this.turnstile.changes();
-      const states = active.map((_, worker) => this.turnstile.state(worker));
-      if (states.every((state) => state === WorkerState.Done)) break;
-      const pending = states.flatMap((state, worker) => (state === WorkerState.Pending ? [worker] : []));
-      if (pending.length === 0) {
+      return roundRobin(pending, last);
+    };
+    // Held from the reset: the first release waits for the tables to be empty.
+    let locked = true;
+    try {
+      for (;;) {
+        const seen = await this.settle(input.workers);
+        if (emptied !== undefined) {
+          const failure = await emptied;
+          emptied = undefined;
+          if (failure !== undefined) {
+            // The workers wait at their first step for good.
+            this.breakOff();
+            throw failure;
+          }
+        }
+        if (!locked) {
+          if (!this.turnstile.tryLock()) {
+            // A worker is deciding this release; it wakes us if it leaves it to us.
+            await this.turnstile.waitForChange(seen, SETTLE_POLL_MS);
+            continue;
+          }
+          locked = true;
+        }
+        // A change since settle looked (a worker arrived, or one released a step) is looked at again.
+        if (this.turnstile.changes() !== seen) {
+          this.turnstile.unlock();
+          locked = false;
+          continue;
+        }
+        const states = active.map((_, worker) => this.turnstile.state(worker));
+        if (states.every((state) => state === WorkerState.Done)) break;
+        for (let worker = 0; worker < input.workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
+        const decision = this.turnstile.decide(choose);
+        this.turnstile.unlock();
+        locked = false;
+        if (decision !== undefined) {
+          decided.push(decision);
+          continue;
+        }
         // Everyone left is blocked on everyone else: the database's deadlock detector will end it.
-        if (!(await this.turnstile.waitForChange(seen, STUCK_MS))) {
-          this.broken = true;
-          throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
+        // Polled, not slept: the worker it frees may release the next step itself, without a word.
+        const deadline = Date.now() + STUCK_MS;
+        while (!(await this.turnstile.waitForChange(seen, SETTLE_POLL_MS))) {
+          this.check();
+          if (Date.now() > deadline) {
+            this.breakOff();
+            throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
+          }
         }
         this.check();
-        continue;
       }
-      let worker: number;
-      try {
-        worker = refused === undefined ? policy.choose(pending, order.length, last) : roundRobin(pending, last);
-      } catch (error) {
-        refused = error;
-        worker = roundRobin(pending, last);
-      }
-      pendingAt.push(pending);
-      order.push(worker);
-      this.turnstile.release(worker);
-      last = worker;
+    } finally {
+      if (locked) this.turnstile.unlock();
     }
 
-    for (const participant of active) this.send(participant, { type: 'audit' });
     const results = await Promise.all(active.map((participant) => this.receive(participant)));
     const steps: StepRecord[] = [];
     const outcomes: Outcome[][] = [];
@@ -252,7 +277,9 @@ export class Explorer {
       uncontrolledParts.push(result.report.uncontrolled);
       outcomes.push(result.opOutcomes);
       samples.push(...result.report.samples);
+      decided.push(...result.decided);
     }
+    const { order, pendingAt } = inOrder(decided, this.turnstile.decisions());
     if (refused !== undefined) throw refused;
     let invariantProblems: AuditProblem[];
     try {
@@ -289,6 +316,8 @@ export class Explorer {
   private asking: Promise<unknown> | undefined;
   /** Every connection the workers' steps have run on: those of an application's pool too. */
   private readonly runConnections = new Set<number>();
+  /** How much of the turnstile's list of connections is already in runConnections. */
+  private knownRead = 0;
 
   /**
    * The connection the scenario's audit hook runs on, opened at its first audit and kept from run
@@ -316,36 +345,46 @@ export class Explorer {
   private check(): void {
     const dead = this.participants.find((p) => p.died !== undefined);
     if (dead) {
-      this.broken = true;
+      this.breakOff();
       throw dead.died!;
     }
     if (this.signal?.aborted) {
-      this.broken = true;
+      this.breakOff();
       throw new ExploreInterrupted('interrupted');
     }
   }
 
   /**
    * Returns once every participant is at a step boundary, done, or running a statement that
-   * the database says waits for another's lock.
+   * the database says waits for another's lock; returns the change counter it saw then. Steps the
+   * workers release among themselves go on meanwhile: the server is asked only about a step that
+   * has run for a whole poll with nothing changing.
    */
-  private async settle(workers: number): Promise<void> {
-    const deadline = Date.now() + STUCK_MS;
+  private async settle(workers: number): Promise<number> {
+    let progress = this.turnstile.changes();
+    let deadline = Date.now() + STUCK_MS;
     for (;;) {
       this.check();
       const seen = this.turnstile.changes();
+      if (seen !== progress) {
+        progress = seen;
+        deadline = Date.now() + STUCK_MS;
+      }
       const moving: number[] = [];
       for (let worker = 0; worker < workers; worker++) {
         const state = this.turnstile.state(worker);
         if (state === WorkerState.Running || state === WorkerState.Idle) moving.push(worker);
       }
-      if (moving.length === 0) return;
+      if (moving.length === 0) return seen;
       if (await this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
       if (this.asking === undefined && moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
         // Each step runs on the connection its worker announced: the worker's own, or one of its
         // application's pool. A lock any connection of the run's workers holds can block it.
         const pids = moving.map((worker) => this.turnstile.serverId(worker));
         for (let worker = 0; worker < workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
+        const known = this.turnstile.knownConnections(this.knownRead);
+        this.knownRead += known.length;
+        for (const id of known) this.runConnections.add(id);
         const holders = [...this.participants.slice(0, workers).map((participant) => participant.backendPid), ...this.runConnections];
         const asked = this.database.blockedBackends(pids, holders);
         this.asking = asked.then(
@@ -356,13 +395,19 @@ export class Explorer {
         // that finishes while the server is being asked moves the run on at once, not after the answer.
         const answer = await Promise.race([asked, this.turnstile.waitForChange(seen, STUCK_MS)]);
         // A change since `seen` may have ended a wait the answer reports: look again.
-        if (answer instanceof Set && this.turnstile.changes() === seen && pids.every((pid) => answer.has(pid))) return;
+        if (answer instanceof Set && this.turnstile.changes() === seen && pids.every((pid) => answer.has(pid))) return seen;
       }
       if (Date.now() > deadline) {
-        this.broken = true;
+        this.breakOff();
         throw new HarnessFailure(`no step finished within ${STUCK_MS} ms: workers ${moving.map((w) => w + 1).join(', ')} are stuck`);
       }
     }
+  }
+
+  /** Marks the run broken off midway, and keeps the workers from releasing any more of its steps. */
+  private breakOff(): void {
+    this.broken = true;
+    this.turnstile.halt();
   }
 
   private send(participant: Participant, message: ToWorker): void {
