@@ -110,6 +110,7 @@ export class Explorer {
    */
   private async join(count: number): Promise<void> {
     this.check();
+    this.sameTables = false;
     const joining: Participant[] = [];
     for (let worker = this.participants.length; worker < count; worker++) {
       const { port1, port2 } = new MessageChannel();
@@ -188,11 +189,14 @@ export class Explorer {
     // The tables empty while the workers wake and reach their first step, which no worker passes
     // before the first release: a round trip less per run. Only a statement racelab cannot gate
     // (`uncontrolled`, which makes a verdict no evidence anyway) could land before the DELETE.
-    let emptied: Promise<unknown> | undefined = this.database.emptyRunTables(this.target).then(
+    let emptied: Promise<unknown> | undefined = this.database.emptyRunTables(this.target, this.sameTables).then(
       () => undefined,
       (error: unknown) => error ?? new Error('emptying the run tables failed'),
     );
 
+    // The scenario's setup made its tables before the first run; a worker's connect (an ORM that
+    // syncs its models) makes them before the first run after it joined. Ops make none.
+    this.sameTables = true;
     const decided: Decision[] = [];
     // A schedule that does not fit is reported after the run is driven to its end, so that no
     // worker is left waiting at the turnstile and the explorer stays usable. From then on the
@@ -307,6 +311,8 @@ export class Explorer {
     await this.database.dropRunSchema(this.target);
   }
 
+  /** No worker joined since the run tables were last emptied: see `Database.emptyRunTables`. */
+  private sameTables = false;
   /** Set once a run broke off midway: its workers may be anywhere. */
   private broken = false;
   /**
