@@ -1,10 +1,15 @@
 /**
  * The coordinator of explore mode. It keeps a long-lived worker per participant an input has had
  * (three from the start, more as inputs need them), each with a warm connection, and runs one
- * interleaving at a time: it lets exactly one pending step
- * through, waits until every released step has finished or is provably blocked inside the
- * database (`Database.blockedBackends`), and only then decides the next one. So an interleaving is the
- * same every time its decisions are.
+ * interleaving at a time: exactly one pending step is let through at a time, and the next only
+ * once every released step has finished or is provably blocked inside the database
+ * (`Database.blockedBackends`). A worker that finishes its step while the others all wait or are
+ * done releases the next one itself, by the same policy (turnstile.ts); the coordinator decides
+ * the rest: the first step after the tables are emptied when the workers beat the DELETE, any
+ * step while another released step still runs (it may be blocked), and every step of a run whose
+ * schedule refused one. Either
+ * way the decision is made from the same settled state, so an interleaving is the same every time
+ * its decisions are.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -189,7 +194,7 @@ export class Explorer {
     // The tables empty while the workers wake and reach their first step, which no worker passes
     // before the first release: a round trip less per run. Only a statement racelab cannot gate
     // (`uncontrolled`, which makes a verdict no evidence anyway) could land before the DELETE.
-    let emptied: Promise<unknown> | undefined = this.database.emptyRunTables(this.target, this.sameTables).then(
+    const emptied = this.database.emptyRunTables(this.target, this.sameTables).then(
       () => undefined,
       (error: unknown) => error ?? new Error('emptying the run tables failed'),
     );
@@ -213,28 +218,27 @@ export class Explorer {
       }
       return roundRobin(pending, last);
     };
-    // Held from the reset: the first release waits for the tables to be empty.
+    // Held from the reset: the first release waits for the tables to be empty. Once they are, the
+    // last worker to reach its first step usually releases it itself: the DELETE is done sooner
+    // than the workers wake.
     let locked = true;
     try {
+      const failure = await emptied;
+      if (failure !== undefined) {
+        // The workers wait at their first step for good.
+        this.breakOff();
+        throw failure;
+      }
+      this.turnstile.unlock();
+      locked = false;
       for (;;) {
         const seen = await this.settle(input.workers);
-        if (emptied !== undefined) {
-          const failure = await emptied;
-          emptied = undefined;
-          if (failure !== undefined) {
-            // The workers wait at their first step for good.
-            this.breakOff();
-            throw failure;
-          }
+        if (!this.turnstile.tryLock()) {
+          // A worker is deciding this release; it wakes us if it leaves it to us.
+          await this.turnstile.waitForChange(seen, SETTLE_POLL_MS);
+          continue;
         }
-        if (!locked) {
-          if (!this.turnstile.tryLock()) {
-            // A worker is deciding this release; it wakes us if it leaves it to us.
-            await this.turnstile.waitForChange(seen, SETTLE_POLL_MS);
-            continue;
-          }
-          locked = true;
-        }
+        locked = true;
         // A change since settle looked (a worker arrived, or one released a step) is looked at again.
         if (this.turnstile.changes() !== seen) {
           this.turnstile.unlock();
