@@ -7,9 +7,8 @@
  * done releases the next one itself, by the same policy (turnstile.ts); the coordinator decides
  * the rest: the first step after the tables are emptied when the workers beat the DELETE, any
  * step while another released step still runs (it may be blocked), and every step of a run whose
- * schedule refused one. Either
- * way the decision is made from the same settled state, so an interleaving is the same every time
- * its decisions are.
+ * schedule refused one. Either way the decision is made from the same settled state, so an
+ * interleaving is the same every time its decisions are.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
