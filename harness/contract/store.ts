@@ -251,8 +251,12 @@ export interface Database {
   createRunSchema(runId: string): Promise<StoreTarget>;
   /** Drops what createRunSchema made. */
   dropRunSchema(target: StoreTarget): Promise<void>;
-  /** Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of a new schema's cost. */
-  emptyRunTables(target: StoreTarget): Promise<void>;
+  /**
+   * Deletes every row of the run's tables: fresh tables for the next explore run, at a fraction of
+   * a new schema's cost. `sameTables`: the caller knows no table was made in the schema since its
+   * last call for `target`, so the store may empty the tables it found then without looking again.
+   */
+  emptyRunTables(target: StoreTarget, sameTables?: boolean): Promise<void>;
   /**
    * Of the connections `pids` (`StoreConnection.backendPid`), those waiting for a lock that one of
    * `holders` (the run's own connections) holds: a lock held by anybody else, another run on the

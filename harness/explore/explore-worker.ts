@@ -20,7 +20,8 @@ import type { RunDatabase, StoreConnection } from '../contract/store.ts';
 import { WorkerTally } from '../worker-tally.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { SteppingStore } from './stepping-store.ts';
-import { TurnstileGate } from './turnstile.ts';
+import { policyFromPlan, type SchedulePolicy } from './schedule.ts';
+import { TurnstileGate, type Choose } from './turnstile.ts';
 
 export default async function exploreWorker(task: ExploreTask): Promise<void> {
   const { port, worker } = task;
@@ -47,15 +48,17 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       send({ type: 'failed', error: scenarioHookError(scenario, 'connect', thrown) });
       return;
     }
-    const stepping = new SteppingStore(store, new TurnstileGate(task.turnstile, worker), worker);
+    const gate = new TurnstileGate(task.turnstile, worker);
+    const stepping = new SteppingStore(store, gate, worker);
     send({ type: 'ready', backendPid: store.backendPid });
     for (;;) {
       const message = await inbox.next();
       if (message.type === 'quit') return;
       if (message.type !== 'run') continue;
+      gate.beginRun(message.plan && declining(policyFromPlan(message.plan)));
       const { tally, live } = await runOnce(scenario, stepping, message.config, worker, task.target.database, app);
-      // The coordinator sends 'audit' once every participant is done writing.
-      while ((await inbox.next()).type !== 'audit');
+      // Nobody writes once every participant is done: the turnstile says so without a message.
+      await gate.allDone();
       stepping.gating = false;
       try {
         await live.auditAll();
@@ -65,7 +68,7 @@ export default async function exploreWorker(task: ExploreTask): Promise<void> {
       // Another driver's bytes written where no op's scope reached (a timer's, an event's) are this worker's too: it is alone on its thread.
       const uncontrolled = mergeUncontrolled([stepping.uncontrolled.take(), interception?.outside.take()]);
       if (uncontrolled !== undefined) tally.report.uncontrolled = uncontrolled;
-      send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [] });
+      send({ type: 'result', report: tally.report, steps: stepping.steps.splice(0), opOutcomes: tally.opOutcomes ?? [], decided: [...gate.decided] });
     }
   } finally {
     port.close();
@@ -98,6 +101,20 @@ async function runOnce(scenario: Scenario, stepping: SteppingStore, config: RunC
   }
   stepping.finish();
   return { tally, live };
+}
+
+/**
+ * The run's policy for this worker's own decisions: one it refuses (a replayed schedule that does
+ * not fit) is left to the coordinator, which reports it.
+ */
+function declining(policy: SchedulePolicy): Choose {
+  return (pending, decision, last) => {
+    try {
+      return policy.choose(pending, decision, last);
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** The port's messages as a queue to await one by one. */

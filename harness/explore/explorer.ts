@@ -1,10 +1,14 @@
 /**
  * The coordinator of explore mode. It keeps a long-lived worker per participant an input has had
  * (three from the start, more as inputs need them), each with a warm connection, and runs one
- * interleaving at a time: it lets exactly one pending step
- * through, waits until every released step has finished or is provably blocked inside the
- * database (`Database.blockedBackends`), and only then decides the next one. So an interleaving is the
- * same every time its decisions are.
+ * interleaving at a time: exactly one pending step is let through at a time, and the next only
+ * once every released step has finished or is provably blocked inside the database
+ * (`Database.blockedBackends`). A worker that finishes its step while the others all wait or are
+ * done releases the next one itself, by the same policy (turnstile.ts); the coordinator decides
+ * the rest: the first step after the tables are emptied when the workers beat the DELETE, any
+ * step while another released step still runs (it may be blocked), and every step of a run whose
+ * schedule refused one. Either way the decision is made from the same settled state, so an
+ * interleaving is the same every time its decisions are.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -20,8 +24,9 @@ import type { WorkerSample } from '../protocol.ts';
 import type { ExploreRun } from './explore-run.ts';
 import type { ExploreTask, FromWorker, ToWorker } from './protocol.ts';
 import { roundRobin, type ExploreInput, type SchedulePolicy } from './schedule.ts';
+import { inOrder } from './decisions.ts';
 import type { StepRecord } from './step-log.ts';
-import { createTurnstileBuffer, TurnstileControl, WorkerState } from './turnstile.ts';
+import { createTurnstileBuffer, TurnstileControl, WorkerState, type Choose, type Decision } from './turnstile.ts';
 import { ExploreInterrupted, HarnessFailure } from './harness-failure.ts';
 import { toErrorRecord } from '../error-record.ts';
 import { mergeUncontrolled, type UncontrolledStatements } from '../intercept/uncontrolled.ts';
@@ -109,6 +114,7 @@ export class Explorer {
    */
   private async join(count: number): Promise<void> {
     this.check();
+    this.sameTables = false;
     const joining: Participant[] = [];
     for (let worker = this.participants.length; worker < count; worker++) {
       const { port1, port2 } = new MessageChannel();
@@ -183,61 +189,87 @@ export class Explorer {
       opTimeoutMs: STUCK_MS,
     };
     this.turnstile.reset(input.workers);
-    for (const participant of active) this.send(participant, { type: 'run', config });
+    for (const participant of active) this.send(participant, { type: 'run', config, ...(policy.plan && { plan: policy.plan }) });
     // The tables empty while the workers wake and reach their first step, which no worker passes
     // before the first release: a round trip less per run. Only a statement racelab cannot gate
     // (`uncontrolled`, which makes a verdict no evidence anyway) could land before the DELETE.
-    let emptied: Promise<unknown> | undefined = this.database.emptyRunTables(this.target).then(
+    const emptied = this.database.emptyRunTables(this.target, this.sameTables).then(
       () => undefined,
       (error: unknown) => error ?? new Error('emptying the run tables failed'),
     );
 
-    const order: number[] = [];
-    const pendingAt: number[][] = [];
-    let last: number | undefined;
+    // The scenario's setup made its tables before the first run; a worker's connect (an ORM that
+    // syncs its models) makes them before the first run after it joined. Ops make none.
+    this.sameTables = true;
+    const decided: Decision[] = [];
     // A schedule that does not fit is reported after the run is driven to its end, so that no
-    // worker is left waiting at the turnstile and the explorer stays usable.
+    // worker is left waiting at the turnstile and the explorer stays usable. From then on the
+    // coordinator decides alone, round robin.
     let refused: unknown;
-    for (;;) {
-      await this.settle(input.workers);
-      if (emptied !== undefined) {
-        const failure = await emptied;
-        emptied = undefined;
-        if (failure !== undefined) {
-          // The workers wait at their first step for good.
-          this.broken = true;
-          throw failure;
+    const choose: Choose = (pending, decision, last) => {
+      if (refused === undefined) {
+        try {
+          return policy.choose(pending, decision, last);
+        } catch (error) {
+          refused = error;
+          this.turnstile.halt();
         }
       }
-      // Read before the states: a change after it, even one between here and the wait below,
-      // then ends that wait at once instead of being missed.
-      const seen = this.turnstile.changes();
-      const states = active.map((_, worker) => this.turnstile.state(worker));
-      if (states.every((state) => state === WorkerState.Done)) break;
-      const pending = states.flatMap((state, worker) => (state === WorkerState.Pending ? [worker] : []));
-      if (pending.length === 0) {
+      return roundRobin(pending, last);
+    };
+    // Held from the reset: the first release waits for the tables to be empty. Once they are, the
+    // last worker to reach its first step usually releases it itself: the DELETE is done sooner
+    // than the workers wake.
+    let locked = true;
+    try {
+      const failure = await emptied;
+      if (failure !== undefined) {
+        // The workers wait at their first step for good.
+        this.breakOff();
+        throw failure;
+      }
+      this.turnstile.unlock();
+      locked = false;
+      for (;;) {
+        const seen = await this.settle(input.workers);
+        if (!this.turnstile.tryLock()) {
+          // A worker is deciding this release; it wakes us if it leaves it to us.
+          await this.turnstile.waitForChange(seen, SETTLE_POLL_MS);
+          continue;
+        }
+        locked = true;
+        // A change since settle looked (a worker arrived, or one released a step) is looked at again.
+        if (this.turnstile.changes() !== seen) {
+          this.turnstile.unlock();
+          locked = false;
+          continue;
+        }
+        const states = active.map((_, worker) => this.turnstile.state(worker));
+        if (states.every((state) => state === WorkerState.Done)) break;
+        for (let worker = 0; worker < input.workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
+        const decision = this.turnstile.decide(choose);
+        this.turnstile.unlock();
+        locked = false;
+        if (decision !== undefined) {
+          decided.push(decision);
+          continue;
+        }
         // Everyone left is blocked on everyone else: the database's deadlock detector will end it.
-        if (!(await this.turnstile.waitForChange(seen, STUCK_MS))) {
-          this.broken = true;
-          throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
+        // Polled, not slept: the worker it frees may release the next step itself, without a word.
+        const deadline = Date.now() + STUCK_MS;
+        while (!(await this.turnstile.waitForChange(seen, SETTLE_POLL_MS))) {
+          this.check();
+          if (Date.now() > deadline) {
+            this.breakOff();
+            throw new HarnessFailure(`every remaining worker waited on a lock for ${STUCK_MS} ms`);
+          }
         }
         this.check();
-        continue;
       }
-      let worker: number;
-      try {
-        worker = refused === undefined ? policy.choose(pending, order.length, last) : roundRobin(pending, last);
-      } catch (error) {
-        refused = error;
-        worker = roundRobin(pending, last);
-      }
-      pendingAt.push(pending);
-      order.push(worker);
-      this.turnstile.release(worker);
-      last = worker;
+    } finally {
+      if (locked) this.turnstile.unlock();
     }
 
-    for (const participant of active) this.send(participant, { type: 'audit' });
     const results = await Promise.all(active.map((participant) => this.receive(participant)));
     const steps: StepRecord[] = [];
     const outcomes: Outcome[][] = [];
@@ -252,7 +284,9 @@ export class Explorer {
       uncontrolledParts.push(result.report.uncontrolled);
       outcomes.push(result.opOutcomes);
       samples.push(...result.report.samples);
+      decided.push(...result.decided);
     }
+    const { order, pendingAt } = inOrder(decided, this.turnstile.decisions());
     if (refused !== undefined) throw refused;
     let invariantProblems: AuditProblem[];
     try {
@@ -280,6 +314,8 @@ export class Explorer {
     await this.database.dropRunSchema(this.target);
   }
 
+  /** No worker joined since the run tables were last emptied: see `Database.emptyRunTables`. */
+  private sameTables = false;
   /** Set once a run broke off midway: its workers may be anywhere. */
   private broken = false;
   /**
@@ -289,6 +325,8 @@ export class Explorer {
   private asking: Promise<unknown> | undefined;
   /** Every connection the workers' steps have run on: those of an application's pool too. */
   private readonly runConnections = new Set<number>();
+  /** How much of the turnstile's list of connections is already in runConnections. */
+  private knownRead = 0;
 
   /**
    * The connection the scenario's audit hook runs on, opened at its first audit and kept from run
@@ -321,36 +359,46 @@ export class Explorer {
   private check(): void {
     const dead = this.participants.find((p) => p.died !== undefined);
     if (dead) {
-      this.broken = true;
+      this.breakOff();
       throw dead.died!;
     }
     if (this.signal?.aborted) {
-      this.broken = true;
+      this.breakOff();
       throw new ExploreInterrupted('interrupted');
     }
   }
 
   /**
    * Returns once every participant is at a step boundary, done, or running a statement that
-   * the database says waits for another's lock.
+   * the database says waits for another's lock; returns the change counter it saw then. Steps the
+   * workers release among themselves go on meanwhile: the server is asked only about a step that
+   * has run for a whole poll with nothing changing.
    */
-  private async settle(workers: number): Promise<void> {
-    const deadline = Date.now() + STUCK_MS;
+  private async settle(workers: number): Promise<number> {
+    let progress = this.turnstile.changes();
+    let deadline = Date.now() + STUCK_MS;
     for (;;) {
       this.check();
       const seen = this.turnstile.changes();
+      if (seen !== progress) {
+        progress = seen;
+        deadline = Date.now() + STUCK_MS;
+      }
       const moving: number[] = [];
       for (let worker = 0; worker < workers; worker++) {
         const state = this.turnstile.state(worker);
         if (state === WorkerState.Running || state === WorkerState.Idle) moving.push(worker);
       }
-      if (moving.length === 0) return;
+      if (moving.length === 0) return seen;
       if (await this.turnstile.waitForChange(seen, SETTLE_POLL_MS)) continue;
       if (this.asking === undefined && moving.every((worker) => this.turnstile.state(worker) === WorkerState.Running)) {
         // Each step runs on the connection its worker announced: the worker's own, or one of its
         // application's pool. A lock any connection of the run's workers holds can block it.
         const pids = moving.map((worker) => this.turnstile.serverId(worker));
         for (let worker = 0; worker < workers; worker++) this.runConnections.add(this.turnstile.serverId(worker));
+        const known = this.turnstile.knownConnections(this.knownRead);
+        this.knownRead += known.length;
+        for (const id of known) this.runConnections.add(id);
         const holders = [...this.participants.slice(0, workers).map((participant) => participant.backendPid), ...this.runConnections];
         const asked = this.database.blockedBackends(pids, holders);
         this.asking = asked.then(
@@ -361,13 +409,19 @@ export class Explorer {
         // that finishes while the server is being asked moves the run on at once, not after the answer.
         const answer = await Promise.race([asked, this.turnstile.waitForChange(seen, STUCK_MS)]);
         // A change since `seen` may have ended a wait the answer reports: look again.
-        if (answer instanceof Set && this.turnstile.changes() === seen && pids.every((pid) => answer.has(pid))) return;
+        if (answer instanceof Set && this.turnstile.changes() === seen && pids.every((pid) => answer.has(pid))) return seen;
       }
       if (Date.now() > deadline) {
-        this.broken = true;
+        this.breakOff();
         throw new HarnessFailure(`no step finished within ${STUCK_MS} ms: workers ${moving.map((w) => w + 1).join(', ')} are stuck`);
       }
     }
+  }
+
+  /** Marks the run broken off midway, and keeps the workers from releasing any more of its steps. */
+  private breakOff(): void {
+    this.broken = true;
+    this.turnstile.halt();
   }
 
   private send(participant: Participant, message: ToWorker): void {

@@ -7,7 +7,9 @@ import type { Outcome } from '../contract/outcomes.ts';
 import type { ErrorRecord } from '../contract/results.ts';
 import type { RunConfig } from '../contract/run-config.ts';
 import type { StoreTarget } from '../contract/store.ts';
+import type { SchedulePlan } from './schedule.ts';
 import type { StepRecord } from './step-log.ts';
+import type { Decision } from './turnstile.ts';
 import type { WorkerReport } from '../protocol.ts';
 
 export interface ExploreTask {
@@ -21,12 +23,16 @@ export interface ExploreTask {
 }
 
 export type ToWorker =
-  | { type: 'run'; config: RunConfig }
-  /** Every participant is done: audit what is still live, then report. */
-  | { type: 'audit' }
+  /**
+   * A run: its config, and its schedule policy as data when the workers may decide releases among
+   * themselves. Once every participant is done (the turnstile says so) each audits what is still
+   * live and reports.
+   */
+  | { type: 'run'; config: RunConfig; plan?: SchedulePlan }
   | { type: 'quit' };
 
 export type FromWorker =
   | { type: 'ready'; backendPid: number }
   | { type: 'failed'; error: ErrorRecord }
-  | { type: 'result'; report: WorkerReport; steps: StepRecord[]; opOutcomes: Outcome[] };
+  /** `decided`: the releases this worker decided itself, which the coordinator merges into the run's order. */
+  | { type: 'result'; report: WorkerReport; steps: StepRecord[]; opOutcomes: Outcome[]; decided: Decision[] };

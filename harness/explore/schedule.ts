@@ -18,6 +18,22 @@ export interface ExploreInput {
 /** Which pending worker to release at each decision. */
 export interface SchedulePolicy {
   choose(pending: readonly number[], decision: number, last: number | undefined): number;
+  /**
+   * The policy as plain data, when it is one of the built-in ones: the workers rebuild it with
+   * `policyFromPlan` and decide the steps they can among themselves, without a hop to the
+   * coordinator for each. A policy without one is decided by the coordinator alone.
+   */
+  readonly plan?: SchedulePlan;
+}
+
+/** A built-in policy as data that crosses threads. */
+export type SchedulePlan =
+  | { kind: 'choices'; choices: readonly number[] }
+  | { kind: 'order'; order: readonly number[]; after: 'round-robin' | 'lowest' };
+
+/** The policy `plan` describes: the same choices on every thread. */
+export function policyFromPlan(plan: SchedulePlan): SchedulePolicy {
+  return plan.kind === 'choices' ? choicesPolicy(plan.choices) : orderPolicy(plan.order, plan.after);
 }
 
 /** Thrown when a replayed schedule does not fit the run it is replayed on. */
@@ -37,6 +53,7 @@ export function roundRobin(pending: readonly number[], last: number | undefined)
 /** fast-check's generated choices: indices into the pending workers. */
 export function choicesPolicy(choices: readonly number[]): SchedulePolicy {
   return {
+    plan: { kind: 'choices', choices },
     choose: (pending, decision, last) =>
       decision < choices.length ? pending[choices[decision]! % pending.length]! : roundRobin(pending, last),
   };
@@ -48,6 +65,7 @@ export function choicesPolicy(choices: readonly number[]): SchedulePolicy {
  */
 export function orderPolicy(order: readonly number[], after: 'round-robin' | 'lowest' = 'round-robin'): SchedulePolicy {
   return {
+    plan: { kind: 'order', order, after },
     choose(pending, decision, last) {
       if (decision >= order.length) return after === 'lowest' ? pending[0]! : roundRobin(pending, last);
       const worker = order[decision]!;

@@ -3,7 +3,7 @@ import { ISOLATIONS, type Database, type StoreTarget } from '../../harness/contr
 import { OpenNamespaces } from '../shared/open-namespaces.ts';
 import { SESSION_STORE } from './index.ts';
 import { redactUrl } from '../shared/redact-url.ts';
-import { createSchemaSql, dropSchemaSql, emptyTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
+import { createSchemaSql, dropSchemaSql, emptyTablesSql, listTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
 import { postgresRunDatabase } from './run-database.ts';
 
@@ -38,6 +38,8 @@ export async function connectDatabase(
   const version = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
   const openSchemas = new OpenNamespaces('schema', instance ? undefined : redactUrl(url));
   let stopped = false;
+  /** Each run schema's emptying statement, from the tables it had when last looked up. */
+  const emptying = new Map<string, string>();
 
   const drop = async (schema: string) => {
     // A worker stuck in a statement (a hung op, a lock wait) would hold a lock on the table and
@@ -46,6 +48,7 @@ export async function connectDatabase(
     await admin.query(dropSchemaSql(schema));
     await admin.query(RUN_LOCK_SQL.unlock, [schema]);
     openSchemas.dropped(schema);
+    emptying.delete(schema);
   };
 
   return {
@@ -66,8 +69,15 @@ export async function connectDatabase(
       return { url, schema, database: postgresRunDatabase(url, schema) };
     },
     dropRunSchema: (target) => drop(target.schema),
-    async emptyRunTables(target) {
-      await admin.query(emptyTablesSql(target.schema));
+    async emptyRunTables(target, sameTables) {
+      let sql = sameTables ? emptying.get(target.schema) : undefined;
+      if (sql === undefined) {
+        const { rows } = await admin.query<{ name: string }>(listTablesSql(target.schema));
+        sql = emptyTablesSql(target.schema, rows.map((row) => row.name));
+        emptying.set(target.schema, sql);
+      }
+      // No table (a scenario that dropped its own): nothing to send.
+      if (sql !== '') await admin.query(sql);
     },
     async runClient(target) {
       const client = new pg.Client({ connectionString: url, application_name: target.schema });
