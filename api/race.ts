@@ -19,14 +19,8 @@ import { buildRequest, parseDb, type RunOptionName, type RunRequest } from '../r
 import { quietIo } from '../run/run-io.ts';
 import { runInvocation } from '../run/run-request.ts';
 import { sharedServerWord } from '../stores/registry.ts';
+import { SHARED_DATABASE_ENV, SHARED_DATABASE_RERUN_ENV } from './shared-database.ts';
 
-/** Where racelab/vitest's global setup leaves the URL of the database it started for the test run. */
-export const SHARED_DATABASE_ENV = 'RACELAB_SHARED_DATABASE_URL';
-/**
- * Where it leaves the `--db` a rerun of a race() on that database names: `embedded` when it
- * started a throwaway server, whose URL is dead once the test run ends; DATABASE_URL when it used that.
- */
-export const SHARED_DATABASE_RERUN_ENV = 'RACELAB_SHARED_DATABASE_RERUN';
 
 export interface RaceOptions {
   /**

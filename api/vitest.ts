@@ -9,7 +9,7 @@
  * embedded PostgreSQL), which it stops and removes when the run ends (its guardian removes it even
  * if vitest is killed).
  */
-import { SHARED_DATABASE_ENV, SHARED_DATABASE_RERUN_ENV } from './race.ts';
+import { SHARED_DATABASE_ENV, SHARED_DATABASE_RERUN_ENV } from './shared-database.ts';
 import { startSharedServer } from '../stores/registry.ts';
 
 let stop: (() => Promise<void>) | undefined;
