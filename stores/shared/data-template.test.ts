@@ -117,6 +117,15 @@ describe('a data-directory template', () => {
     expect(existsSync(join(work, 'copy-open-cache'))).toBe(false);
   });
 
+  it("in a cache writable by the user's own group (umask 002) is still trusted; templates/ so writable is not", async () => {
+    const at = place('group-cache');
+    await keepAsTemplate(at, freshData(), { password: 'p' });
+    chmodSync(at.cache, 0o775);
+    expect(await copyFromTemplate(at, join(work, 'copy-group-cache'))).toEqual({ found: true, meta: { password: 'p' } });
+    chmodSync(join(at.cache, 'templates'), 0o775);
+    expect(await copyFromTemplate(at, join(work, 'copy-group-templates'))).toMatchObject({ found: false, state: 'foreign', reason: expect.stringContaining('templates is writable by other users') });
+  });
+
   it.skipIf(process.getuid?.() !== 0)("of another user's (run as root: chowned to nobody) is foreign", async () => {
     const at = place('other-user');
     await keepAsTemplate(at, freshData(), { password: 'p' });

@@ -19,7 +19,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const FORMAT = 1;
@@ -161,9 +161,11 @@ type Checked = { trusted: true; record: TemplateRecord } | { trusted: false; sta
 
 /** The template's record, when the template is ours and names this identity; its files are judged in the copy. */
 async function checkRecord(place: TemplatePlace, directory: string): Promise<Checked> {
-  // The cache and its templates/ too: whoever may write them may swap a template.
-  for (const parent of [place.cache, join(place.cache, 'templates')]) {
-    const owner = await ownership(parent);
+  // The cache and its templates/ too: whoever may write them may swap a template. The cache may be
+  // a link, and writable by the user's own group (a umask of 002 with a group of one's own, as
+  // Debian and Ubuntu give every user); templates/ and below are racelab's, made 0700.
+  for (const [parent, lenient] of [[place.cache, true], [join(place.cache, 'templates'), false]] as const) {
+    const owner = await ownership(parent, lenient);
     if (owner === 'missing') return { trusted: false, state: 'missing', reason: `no template in ${directory} yet` };
     if (owner !== 'ours') return { trusted: false, state: 'foreign', reason: `racelab's cache directory ${parent} is ${owner}: its templates are not used; make it yours alone to have racelab keep them` };
   }
@@ -183,18 +185,22 @@ async function checkRecord(place: TemplatePlace, directory: string): Promise<Che
   return { trusted: true, record };
 }
 
-/** 'ours', 'missing', or what makes it foreign. */
-async function ownership(path: string): Promise<string> {
-  let stat;
+/**
+ * 'ours', 'missing', or what makes it foreign. `lenient`: a link is followed, and a directory
+ * writable by its group is ours when that group is the user's own primary group.
+ */
+async function ownership(path: string, lenient = false): Promise<string> {
+  let stats;
   try {
-    stat = await lstat(path);
+    stats = lenient ? await stat(path) : await lstat(path);
   } catch {
     return 'missing';
   }
   const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) return `owned by uid ${stat.uid}, not this user (${uid})`;
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if ((stat.mode & 0o022) !== 0) return 'writable by other users';
+  if (uid !== undefined && stats.uid !== uid) return `owned by uid ${stats.uid}, not this user (${uid})`;
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  const groupOk = lenient && stats.gid === process.getgid?.();
+  if ((stats.mode & (groupOk ? 0o002 : 0o022)) !== 0) return 'writable by other users';
   return 'ours';
 }
 
@@ -210,9 +216,9 @@ export async function fingerprintTree(root: string): Promise<{ fingerprint: stri
     const entries = (await readdir(join(root, relative), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const stat = await lstat(join(root, path));
+      const info = await lstat(join(root, path));
       files++;
-      hash.update(`${path}\0${stat.mode}\0${stat.size}\0${stat.uid}\0${Math.trunc(stat.mtimeMs)}\n`);
+      hash.update(`${path}\0${info.mode}\0${info.size}\0${info.uid}\0${Math.trunc(info.mtimeMs)}\n`);
       if (entry.isDirectory()) await walk(path);
     }
   };
