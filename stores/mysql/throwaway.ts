@@ -99,7 +99,7 @@ export async function startThrowawayServer(
         directory.serve(await startServer(binaries, base, dataDir, port, initFile, directory.watch));
         if (suspect !== undefined) {
           // A fresh server started where the template's copy did not: the template was at fault.
-          await dropTemplate(template);
+          await dropTemplate(template).catch(() => undefined);
           fresh.progress(`${binaries.product}: a server copied from the template did not start (${suspect}), a fresh one did: dropped the template; the next start keeps a new one`);
         }
         return { url: `mysql://root:${password}@127.0.0.1:${port}/mysql`, dataFrom: data.from, stop };

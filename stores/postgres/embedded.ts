@@ -82,19 +82,13 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries, optio
     let cluster = await clusterData(binaries, template, base, dataDir, user, directory.watch, progress, signal);
     checkAborted();
     let suspect: string | undefined;
+    let port: number;
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      port = await freePort();
       try {
         directory.serve(await startServer(binaries, dataDir, port, user, directory.watch));
         checkAborted();
-        if (suspect !== undefined) {
-          // A fresh cluster started where the template's copy did not: the template was at fault.
-          await dropTemplate(template);
-          progress(`embedded PostgreSQL: a cluster copied from the template did not start (${suspect}), a fresh one did: dropped the template; the next start keeps a new one`);
-        }
-        const url = `postgres://postgres:${cluster.password}@127.0.0.1:${port}/postgres`;
-        // Every cluster copied from one template would share its password: each gets its own.
-        return { url: cluster.from === 'template' ? await newPassword(url) : url, dataFrom: cluster.from, stop };
+        break;
       } catch (error) {
         if (signal?.aborted) throw error;
         // Another process may take the port between our probe and the server's bind.
@@ -113,6 +107,14 @@ export async function startEmbedded(signal?: AbortSignal, from?: Binaries, optio
         checkAborted();
       }
     }
+    if (suspect !== undefined) {
+      // A fresh cluster started where the template's copy did not: the template was at fault.
+      await dropTemplate(template).catch(() => undefined);
+      progress(`embedded PostgreSQL: a cluster copied from the template did not start (${suspect}), a fresh one did: dropped the template; the next start keeps a new one`);
+    }
+    const url = `postgres://postgres:${cluster.password}@127.0.0.1:${port}/postgres`;
+    // Every cluster copied from one template would share its password: each gets its own.
+    return { url: cluster.from === 'template' ? await newPassword(url) : url, dataFrom: cluster.from, stop };
   } catch (error) {
     // The first error wins over a failure to clean up after it; an abort wins over both.
     await stop().catch(() => undefined);
