@@ -117,8 +117,9 @@ export class WorkerClient {
         store.lastError = undefined;
         store.history?.invoke(op, nowUs());
         amplifier?.beginOp(op);
-        store.clearHold();
         const outcome = await runOneOp(scenario, ctx, store, config, op, live, tally, watchdog, scoped);
+        // A hold is for the op that read: never for the expiry after it.
+        store.clearHold();
         store.history?.complete(op, outcome, nowUs(), outcome === 'ok' ? undefined : store.lastError);
         control.opDone(worker, (LOUD_VIOLATIONS as readonly Outcome[]).includes(outcome));
         store.holds.closeInto(windows, worker, op);
