@@ -179,7 +179,11 @@ async function throughput(db: Database) {
           else await runFloor().then(runRacelab);
           const script = join(tmpdir(), `racelab-bench-${target.schema}.sql`);
           writeFileSync(script, pgbenchScript(shape, target.schema));
-          reference.push((await runPgbench(pgbench, url, shape, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota })).statementsPerSecond);
+          try {
+            reference.push((await runPgbench(pgbench, url, shape, script, { clients, threads, seconds: SECONDS, keySpace: KEY_SPACE, quota })).statementsPerSecond);
+          } finally {
+            rmSync(script, { force: true });
+          }
         } finally {
           await db.dropRunSchema(target);
         }
