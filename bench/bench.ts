@@ -44,6 +44,7 @@ import { statementRoundTripUs } from './statement-round-trip.ts';
 import { findPgbench, pgbenchScript, pgbenchVersion, runPgbench, SHAPES } from './pgbench.ts';
 import { commandTimes, globalSetupMs, RACELAB_BIN, reproduce } from './racelab-runs.ts';
 import { readmeTable } from './readme-table.ts';
+import { wholeArgument } from './arguments.ts';
 import { median, spread, type Spread } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -56,7 +57,7 @@ if (unknown !== undefined) {
   process.exit(2);
 }
 const SECONDS = quick ? 2 : 5;
-const ROUNDS = numberArgument('--rounds', 3);
+const ROUNDS = wholeArgument('--rounds', 3);
 const CLIENTS = [1, 4, 16];
 const KEY_SPACE = 4_096;
 const OCCUPANCY = 0.25;
@@ -70,16 +71,6 @@ const unknownShape = [...shapes].find((name) => !(SHAPES as readonly string[]).i
 if (unknownShape !== undefined) {
   console.error(`--shapes takes shapes from ${SHAPES.join(', ')}, got ${JSON.stringify(unknownShape)}`);
   process.exit(2);
-}
-
-function numberArgument(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at < 0 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number of at least 1`);
-    process.exit(2);
-  }
-  return value;
 }
 
 const log = (line: string) => console.log(line);

@@ -19,19 +19,11 @@ import type { Database } from '../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
+import { wholeArgument } from './arguments.ts';
 import { median } from './stats.ts';
 
-const argument = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(name);
-  const value = at < 0 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number of at least 1`);
-    process.exit(2);
-  }
-  return value;
-};
-const PAIRS = argument('--pairs', 5);
-const SECONDS = argument('--seconds', 3);
+const PAIRS = wholeArgument('--pairs', 5);
+const SECONDS = wholeArgument('--seconds', 3);
 
 const external = process.env['DATABASE_URL'];
 const instance = external ? undefined : await startEmbedded();

@@ -61,8 +61,12 @@ export interface ReportPoint {
   /** The swept parameter's value at this point; absent without a sweep. */
   value?: number;
   config: RunConfig;
-  /** What chance predicts for this config, and for production with the real key space. */
-  expectation: AnalyticExpectation;
+  /**
+   * What chance predicts for this config, and for production with the real key space. Absent for
+   * an amplified run (`config.amplify`), whose draws were steered: decided once, where the point is
+   * made, and every output leaves it out alike.
+   */
+  expectation?: AnalyticExpectation;
   findings: Finding[];
   /** Scenarios this point's database lacks what they need for. */
   skipped: SkippedScenario[];

@@ -29,9 +29,9 @@ export function renderChart(input: ReportInput): string {
     .filter(({ point }) => point.config.keys === 'shrunk')
     .map(({ finding, point }) => ({ scenario: finding.scenario.name, keySpace: point.config.keySpace, ...finding.rate }));
   if (points.length === 0) return '<p>No chart: the rate against the key space needs --keys shrunk.</p>';
-  // An amplified run's draws were steered: chance's bound says nothing of its rates.
+  // Only where chance predicts anything: not for an amplified run (report-input.ts).
   const analytic = input.points
-    .filter((point) => point.config.keys === 'shrunk' && !point.config.amplify)
+    .filter((point) => point.config.keys === 'shrunk' && point.expectation !== undefined)
     .map((point) => {
       const live = liveQuotasFor(point.config).reduce((a, b) => a + b, 0);
       return { keySpace: point.config.keySpace, value: Math.min(1, (point.config.workers - 1) / Math.max(point.config.keySpace - live, 1)) };

@@ -96,8 +96,9 @@ function searchFound(check: StressCheck): string {
 
 /** With Django's real key space no two ops draw one key: say how unlikely a race was, and what shows it. */
 function djangoAdvice(input: CheckContext): string {
-  const bound = input.points[0]?.expectation.racingDrawsBound ?? 0;
-  return `with the real key space chance alone predicts ≈${magnitude(bound)} same-key draws in this run; use --keys shrunk or --keys same-seed to see the race`;
+  const expectation = input.points[0]?.expectation;
+  const odds = expectation ? `chance alone predicts ≈${magnitude(expectation.racingDrawsBound)} same-key draws in this run` : 'no two ops draw one key by chance';
+  return `with the real key space ${odds}; use --keys shrunk or --keys same-seed to see the race`;
 }
 
 /** The search of one scenario: what was searched, and the minimal interleaving when it broke. */

@@ -51,8 +51,7 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput): J
     why: finding.scenario.why,
     origin: finding.scenario.origin,
     isolation: finding.scenario.isolation,
-    // Chance's prediction says nothing of an amplified run, whose draws racelab steered.
-    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.config.amplify ? null : expectationOf(point.expectation) } }),
+    ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.expectation ? expectationOf(point.expectation) : null } }),
     ...(point.database && { database: point.database.label }),
     property: finding.property,
     ops: finding.ops,
@@ -168,8 +167,7 @@ export function toJsonReport(input: ReportInput): JsonReport {
     skipped: input.points.flatMap((point) => point.skipped.map((s) => ({ name: s.name, database: (point.database ?? input.database).label, reason: s.reason }))),
     config: { ...configOf(input.config), schedule: input.schedule },
     sweep: input.sweep ?? null,
-    // Chance's prediction says nothing of an amplified run, whose draws racelab steered.
-    expectation: input.points[0] && !input.config.amplify ? expectationOf(input.points[0].expectation) : null,
+    expectation: input.points[0]?.expectation ? expectationOf(input.points[0].expectation) : null,
     scenarios: allFindings(input).map(({ finding, point }) => scenarioOf(finding, point, input)),
     searches: (input.searches ?? []).map((search) => searchOf(search, input.scenarioFiles)),
   };

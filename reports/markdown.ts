@@ -84,8 +84,8 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push(...(evidence.length > 0 ? evidence : [none, '']));
   const first = input.points[0];
   // Chance's prediction is about session keys: a scenario that saves none gets none of it.
-  // An amplified run's draws are not chance's: it gets none of it either.
-  if (first && !input.config.amplify && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
+  // An amplified run has no prediction of chance (report-input.ts).
+  if (first?.expectation && findings.some(({ finding }) => finding.savesSessions)) lines.push('## What chance predicts', '', ...fence(analyticLines(first.expectation)), '');
   return `${lines.join('\n')}\n`;
 }
 

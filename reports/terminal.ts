@@ -62,8 +62,8 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const first = input.points[0];
   // What chance predicts is about session keys drawn at random: a scenario that saves no
   // session (a user's signup, say) gets none of it.
-  // An amplified run's draws are not chance's: it gets none of it either.
-  if (first && !config.amplify && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
+  // An amplified run has no prediction of chance (report-input.ts).
+  if (first?.expectation && findings.some((f) => f.savesSessions)) lines.push(...analyticLines(first.expectation), '');
   lines.push(`verdict: ${overallWords(input)}`);
   lines.push(...rerunTerminalLines(input, SEED_FIXES));
   lines.push(`report: ${reportPath}`);

@@ -237,7 +237,12 @@ describe("an IntegrityError an ORM wrapped", () => {
 describe('an amplified run (--amplify)', () => {
   const natural = inputOf({ points: [{ findings: [findingOf({ name: 'naive-save', expect: 'unsafe', ops: 400, windows: 300, outcomes: { integrity_error: 90 } })] }] });
   const { decision: _, ...facts } = natural;
-  const amplifiedFacts = { ...facts, config: { ...natural.config, amplify: true }, points: natural.points.map((point) => ({ ...point, config: { ...point.config, amplify: true } })) };
+  // As run-request.ts makes an amplified run's points: amplified, and with no prediction of chance.
+  const amplifiedFacts = {
+    ...facts,
+    config: { ...natural.config, amplify: true },
+    points: natural.points.map(({ expectation: _chance, ...point }) => ({ ...point, config: { ...point.config, amplify: true } })),
+  };
   // Decided afresh from the amplified facts, as the engine would.
   const amplified: ReportInput = { ...amplifiedFacts, decision: decide(amplifiedFacts) };
 

@@ -155,8 +155,9 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
           for (const skipped of result.skipped) io.progress(`skipped ${skipped.name}${list ? ` on ${described.label}` : ''}: ${skipped.reason}`);
           // Chance is reckoned on the ops a scenario ran: fewer than planned when interrupted.
           const ran = Math.max(0, ...result.findings.map((f) => f.ops));
-          const expectation = analyticExpectation(config, options.rate, ran);
-          points.push({ ...(value !== undefined && { value }), config, expectation, findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
+          // Chance's prediction says nothing of an amplified run, whose draws were steered.
+          const expectation = config.amplify ? undefined : analyticExpectation(config, options.rate, ran);
+          points.push({ ...(value !== undefined && { value }), config, ...(expectation && { expectation }), findings: result.findings, skipped: result.skipped, ...(list && { database: described }) });
         }
         if (extras.search && !io.signal.aborted && failure === undefined && !interrupted) {
           try {
