@@ -113,6 +113,11 @@ export interface ReportInput {
   decision: Decision;
 }
 
+/** A database by its `--db` label (absent: the only database): the product whose words its errors are. */
+export function databaseOf(input: Pick<ReportInput, 'database' | 'databases'>, label: string | undefined): ReportDatabase {
+  return input.databases?.find((db) => db.label === label) ?? input.database;
+}
+
 /** Every finding of the invocation with the point it belongs to. */
 export function allFindings(input: Pick<ReportInput, 'points'>): { point: ReportPoint; finding: Finding }[] {
   return input.points.flatMap((point) => point.findings.map((finding) => ({ point, finding })));

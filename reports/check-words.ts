@@ -28,13 +28,34 @@ export type CheckContext = Pick<ReportInput, 'config' | 'points' | 'sweep' | 'sc
  * terminal, and by its copy in the report's directory in a report.
  */
 export function checkText(check: Check, input: CheckContext, place: 'terminal' | 'report' = 'report'): string {
+  return `${checkSubject(check, input)}: ${checkReason(check, input, place)}`;
+}
+
+/**
+ * What a check is about: `naive-save on sqlite`, `naive-save at key-space=8`, `search
+ * naive-save`, `baseline naive-save on sqlite`.
+ */
+export function checkSubject(check: Check, input: Pick<CheckContext, 'sweep'>): string {
+  const on = check.database === undefined ? '' : ` on ${check.database}`;
   switch (check.kind) {
     case 'stress':
-      return stressText(check, input);
+      return `${check.scenario}${input.sweep && check.sweepValue !== undefined ? ` at ${input.sweep.parameter}=${check.sweepValue}` : ''}${on}`;
     case 'search':
-      return searchText(check, place === 'report' ? (argument) => inReportDir(argument, input.scenarioFiles) : (argument) => argument);
+      return `search ${check.scenario}${on}`;
     case 'baseline':
-      return baselineText(check);
+      return `baseline ${check.scenario}${check.comparison.sweepValue === undefined ? '' : ` at ${check.comparison.sweepValue}`}${on}`;
+  }
+}
+
+/** What a check showed, after its subject: `expected unsafe, reproduced: …`; a search's counterexample takes several lines. */
+export function checkReason(check: Check, input: CheckContext, place: 'terminal' | 'report' = 'report'): string {
+  switch (check.kind) {
+    case 'stress':
+      return stressReason(check, input);
+    case 'search':
+      return searchReason(check, place === 'report' ? (argument) => inReportDir(argument, input.scenarioFiles) : (argument) => argument);
+    case 'baseline':
+      return baselineReason(check);
   }
 }
 
@@ -51,14 +72,6 @@ export function overallWords(input: Pick<ReportInput, 'decision' | 'failure'>): 
   if (checks.length === 0) return `${verdictLabel(verdict)}: no scenario ran`;
   const passed = checks.filter((check) => check.verdict === 'pass').length;
   return `${verdictLabel(verdict)} (${count(passed)} of ${plural(checks.length, 'check')} passed)`;
-}
-
-function where(check: StressCheck, input: CheckContext): string {
-  return `${input.sweep && check.sweepValue !== undefined ? ` at ${input.sweep.parameter}=${check.sweepValue}` : ''}${check.database === undefined ? '' : ` on ${check.database}`}`;
-}
-
-function stressText(check: StressCheck, input: CheckContext): string {
-  return `${check.scenario}${where(check, input)}: ${stressReason(check, input)}`;
 }
 
 function stressReason(check: StressCheck, input: CheckContext): string {
@@ -102,36 +115,34 @@ function djangoAdvice(input: CheckContext): string {
 }
 
 /** The search of one scenario: what was searched, and the minimal interleaving when it broke. */
-function searchText(check: SearchCheck, argumentOf: (argument: string) => string): string {
+function searchReason(check: SearchCheck, argumentOf: (argument: string) => string): string {
   const { search } = check;
   const expect = check.finding?.scenario.expect;
   const { result } = search;
   const seconds = `${(search.elapsedMs / 1000).toFixed(1)} s`;
-  const name = `search ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`;
   if (!result.failed) {
     const capped = result.timedOut ? `, stopped by the ${search.budget.timeLimitMs / 1000} s cap` : '';
     if (check.verdict === 'no-evidence') {
       const why = result.uncontrolled !== undefined ? `held for ${plural(result.numRuns, 'input')}, but no evidence: ${uncontrolledWords(result.uncontrolled)}` : notInterleaved(result.numRuns);
-      return `${name}: ${why} (${seconds}${capped}; seed ${result.seed})`;
+      return `${why} (${seconds}${capped}; seed ${result.seed})`;
     }
     const what = `no counterexample in ${plural(result.numRuns, 'input')} (${plural(result.interleavings, 'distinct interleaving')}, ${seconds}${capped}; seed ${result.seed})`;
-    return `${name}: ${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
+    return `${what}${expect === 'unsafe' ? ': the gate has lost its power' : ''}`;
   }
   const account = exploreLines(argumentOf(search.argument), result, () => check.finding?.scenario.isolation ?? search.isolation);
   const verdict = expect === 'safe' ? 'expected safe, but violated' : 'reproduced';
-  return [`${name}: ${verdict} in ${seconds}: ${account[0]}`, ...account.slice(1).map((line) => `       ${line}`)].join('\n');
+  return [`${verdict} in ${seconds}: ${account[0]}`, ...account.slice(1).map((line) => `       ${line}`)].join('\n');
 }
 
-function baselineText(check: BaselineCheck): string {
+function baselineReason(check: BaselineCheck): string {
   const c = check.comparison;
-  const at = `${c.sweepValue === undefined ? '' : ` at ${c.sweepValue}`}${c.database === undefined ? '' : ` on ${c.database}`}`;
   if (c.now.violations === 0 && c.before.violations === 0) {
     // Nothing to compare, but nothing moved either: say so rather than "not comparable".
-    return `baseline ${c.name}${at}: both 0 violations, in ${plural(c.now.ops, 'op')} now and ${count(c.before.ops)} in the baseline: unchanged`;
+    return `both 0 violations, in ${plural(c.now.ops, 'op')} now and ${count(c.before.ops)} in the baseline: unchanged`;
   }
   const rates = `${percent(c.now.violations / c.now.ops)} now, ${percent(c.before.violations / c.before.ops)} in the baseline`;
   const stats = c.test ? ` (z = ${c.test.z.toFixed(2)}, p = ${c.test.pValue.toPrecision(2)})` : '';
-  return `baseline ${c.name}${at}: ${rates}${stats}: ${c.change}`;
+  return `${rates}${stats}: ${c.change}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * with the database's own words and a timeline of the colliding ops, and what chance predicts.
  */
 import type { Finding } from '../harness/finding.ts';
+import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
@@ -196,22 +197,26 @@ function whatWasRun(input: ReportInput): string[] {
   ];
 }
 
-function evidenceOf(finding: Finding, product: string, on = ''): string[] {
+/**
+ * A finding's evidence: the error that is not a race, the first loud violation with its timeline,
+ * what its audit found, the first silent violation; each under a heading of level `heading`.
+ */
+export function evidenceOf(finding: Finding, product: string, on = '', heading = '###'): string[] {
   const lines: string[] = [];
   const broken = finding.verdict === 'broken' ? finding.firstHarnessFailure : undefined;
   if (broken) {
-    lines.push(`### ${finding.scenario.name}${on}: the error that is not a race, as ${product} reported it`, '', `${describeSample(broken)}.`, '');
+    lines.push(`${heading} ${finding.scenario.name}${on}: the error that is not a race, as ${product} reported it`, '', `${describeSample(broken)}.`, '');
     lines.push(...fence(errorLines(broken).map((line) => line.trimStart())), '');
   }
   const loud = finding.firstLoudViolation;
   if (loud) {
     const kind = OUTCOME_WORDS[loud.outcome];
-    lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
+    lines.push(`${heading} ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
   }
   const audited = finding.outcomes.invariant_violated;
   if (audited > 0) {
-    lines.push(`### ${finding.scenario.name}${on}: what its audit found, with no error raised`, '');
+    lines.push(`${heading} ${finding.scenario.name}${on}: what its audit found, with no error raised`, '');
     lines.push(`Its audit found ${plural(audited, 'violation')} of its invariant:`, '');
     lines.push(...fence(firstOf(finding.invariantProblems.map((p) => p.message), audited)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
@@ -219,7 +224,7 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {
-    lines.push(`### ${finding.scenario.name}${on}: first ${silent.outcome} session, with no error raised`, '', `${describeSample(silent)}.`, '');
+    lines.push(`${heading} ${finding.scenario.name}${on}: first ${silent.outcome} session, with no error raised`, '', `${describeSample(silent)}.`, '');
     lines.push(
       ...fence([
         `session key: ${silent.key}`,
@@ -243,6 +248,22 @@ function timeline(sample: { timeline?: readonly TimelineEntry[] }): string[] {
   ];
 }
 
+/**
+ * A search's counterexample: its interleaving with what each step returned, its outcomes, and the
+ * command that replays it in the report's directory. Nothing for a search that found none.
+ */
+export function counterexampleOf(search: ScenarioSearch, scenarioFiles: ReportInput['scenarioFiles']): string[] {
+  const { result } = search;
+  if (!result.failed) return [];
+  return [
+    ...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]),
+    '',
+    '```sh',
+    searchReplayCommand(inReportDir(search.argument, scenarioFiles), result.seed, result.path),
+    '```',
+  ];
+}
+
 /** The gate's search of the interleavings, scenario by scenario. */
 function searchSection(input: ReportInput): string[] {
   if (!input.searches) return [];
@@ -258,8 +279,7 @@ function searchSection(input: ReportInput): string[] {
       continue;
     }
     lines.push(`- ${name}: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
-    lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
-    lines.push('```sh', searchReplayCommand(inReportDir(search.argument, input.scenarioFiles), result.seed, result.path), '```');
+    lines.push(...counterexampleOf(search, input.scenarioFiles));
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];
