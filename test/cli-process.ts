@@ -15,13 +15,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the CLI as a user would, in its own process, without the suite's DATABASE_URL. */
+/**
+ * What the suite's own environment may hold but a started CLI gets only when a test gives it: the
+ * suite's DATABASE_URL, and, when the suite itself runs in a GitHub Actions job, that job's summary
+ * file and annotations, which the gates the tests start must not write to.
+ */
+const NOT_INHERITED = ['DATABASE_URL', 'GITHUB_STEP_SUMMARY', 'GITHUB_ACTIONS'];
+
+/** Starts the CLI as a user would, in its own process, without the suite's DATABASE_URL or GitHub job. */
 export function startCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): {
   child: ChildProcess;
   done: Promise<CliResult>;
 } {
   const env = { ...process.env, ...options.env };
-  if (!options.env?.['DATABASE_URL']) delete env['DATABASE_URL'];
+  for (const name of NOT_INHERITED) if (!options.env?.[name]) delete env[name];
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -123,6 +123,38 @@ describe('racelab gate', () => {
     expect(weaker.stdout).toMatch(/^FAIL baseline naive-save: [\d.]+% now, 50\.00% in the baseline \(z = -\d+\.\d+, p = [\d.e-]+\): worse$/m);
   });
 
+  // Needs the race to happen: at 4×400, K=16 bench/race-test-odds.ts measured at least 76
+  // IntegrityErrors for naive-save over 10 runs: P(none) < 10^-32.
+  it('under GitHub Actions: appends its verdicts and first counterexample to the job summary, and an ::error line per failing check', async () => {
+    const out = join(work, 'github');
+    const summary = join(work, 'step-summary.md');
+    const earlier = '### an earlier step\n\nits own summary, which the gate must keep\n';
+    writeFileSync(summary, earlier);
+    const result = await runCli(
+      ['gate', ...db(), '--scenario', 'naive-save', '--expect', 'naive-save=safe', '--ops', '400', '--key-space', '16', '--explore-runs', '0', '--out', out],
+      { env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' } },
+    );
+    // The exit code is the decision's, as report.json states it.
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(readReport(out).result.verdict).toBe('fail');
+    expect(result.stderr).not.toContain('summary was not written');
+    const written = readFileSync(summary, 'utf8');
+    expect(written.startsWith(earlier)).toBe(true);
+    const own = written.slice(earlier.length);
+    expect(own).toMatch(/^\n## racelab gate: FAIL \(0 of 1 check passed\)\n\nPostgreSQL [\d.]+ \(server\) · seed \d+\n/);
+    expect(own).toMatch(/^\| naive-save \| \*\*FAIL\*\* \| [\d.]+% \[[\d.]+%, [\d.]+%\] \| [\d.]+% \[[\d.]+%, [\d.]+%\] \| [\d,]+ \| declared safe with --expect, but reproduced: /m);
+    expect(own).toContain('### First failing check: naive-save reproduced, expected safe');
+    // The database's own words, as report.md has them, and the rerun.
+    expect(own).toMatch(/^ERROR: {2}duplicate key value violates unique constraint "django_session_pkey"\nSQLSTATE: 23505\n/m);
+    const reportMd = readFileSync(join(out, 'latest', 'report.md'), 'utf8');
+    expect(reportMd).toContain(own.slice(own.indexOf('```text'), own.indexOf('```', own.indexOf('```text') + 3) + 3));
+    expect(own).toContain(`\`\`\`sh\n${readReport(out).replayCommand}\n\`\`\`\n`);
+    // One ::error line for the one failing check, beside the gate's own line for it.
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(errors).toHaveLength(1);
+    const gateLine = result.stdout.split('\n').find((line) => line.startsWith('FAIL naive-save: '))!;
+    expect(errors[0]).toBe(`::error title=racelab gate FAIL%3A naive-save::${gateLine.replace(/%/g, '%25')}`);
+  });
 
   it('refuses a baseline that is not a racelab report', async () => {
     const file = join(work, 'package.json');

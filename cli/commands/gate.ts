@@ -1,4 +1,4 @@
-import type { ReportInput } from '../../harness/report-input.ts';
+import { databaseOf } from '../../harness/report-input.ts';
 import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
 import { plural } from '../../reports/format.ts';
@@ -7,6 +7,7 @@ import { amplifiedWords } from '../../reports/format.ts';
 import { UsageError } from '../../run/errors.ts';
 import { dbArgument } from '../../run/replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
+import { publishToGithubActions } from '../github-actions.ts';
 import { checkOutDir } from '../../run/out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../../run/option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
@@ -74,17 +75,13 @@ export const gateCommand: Command = {
     for (const line of gateRules(baseline && alpha, budget)) out(line);
     // A broken check's evidence: the error that is not a race, in the database's own words.
     for (const check of input.decision.checks) {
-      if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, productOf(input, check.database)).join('\n'));
+      if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, databaseOf(input, check.database).product).join('\n'));
     }
     for (const line of gateLines(input, reportDir)) out(line);
+    await publishToGithubActions(input, reportDir, io);
     return exitCodeOf(input.decision.verdict);
   },
 };
-
-/** The product whose words a database's errors are, by its `--db` label (absent: the only database). */
-function productOf(input: ReportInput, label: string | undefined): string {
-  return (input.databases?.find((db) => db.label === label) ?? input.database).product;
-}
 
 /**
  * Whether the search looks at a scenario that ran on a database: every one expected safe, whose
