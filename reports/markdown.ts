@@ -6,6 +6,7 @@
 import type { Finding } from '../harness/finding.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
 import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
@@ -18,6 +19,7 @@ import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
 import { OUTCOME_WORDS } from './outcome-words.ts';
+import { rawHtmlLines } from './markdown-to-html.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -56,7 +58,17 @@ export function verdictSentence(check: StressCheck): string {
   return `${name} reproduced the race: ${kinds.join(', ')} in ${plural(finding.ops, 'op')}, a violation rate of ${rateWithInterval(finding.rate)} per op and ${rateWithInterval(finding.windowRate)} per race window (${plural(finding.windows, 'window')}; 95% Wilson intervals); ${expectation}.`;
 }
 
-export function renderMarkdown(input: ReportInput): string {
+/**
+ * report.html's pictures of a race, each placed after the text it draws: a timeline of the ops
+ * around a violation, a counterexample's interleaving. Each returns a block of HTML ('' for none),
+ * given what it shows (`naive-save: first IntegrityError`). report.md has none.
+ */
+export interface EvidencePictures {
+  timeline(subject: string, timeline: readonly TimelineEntry[]): string;
+  interleaving(subject: string, run: ExploreRun): string;
+}
+
+export function renderMarkdown(input: ReportInput, pictures?: EvidencePictures): string {
   const findings = allFindings(input);
   const lines: string[] = [`# racelab report: ${title(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
@@ -74,11 +86,11 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
   lines.push(...table(input), '', WINDOW_DEFINITION, '');
   lines.push(...whatWasRun(input), '');
-  lines.push(...searchSection(input));
+  lines.push(...searchSection(input, pictures));
   lines.push('## Evidence', '');
   const evidence = input.databases
-    ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, ` on ${point.database!.label}`)))
-    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
+    ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, pictures, ` on ${point.database!.label}`)))
+    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product, pictures));
   const searched = (input.searches ?? []).some((search) => search.result.failed);
   const none = searched ? 'No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".' : 'No violation occurred, so there is no example to show.';
   lines.push(...(evidence.length > 0 ? evidence : [none, '']));
@@ -196,7 +208,7 @@ function whatWasRun(input: ReportInput): string[] {
   ];
 }
 
-function evidenceOf(finding: Finding, product: string, on = ''): string[] {
+function evidenceOf(finding: Finding, product: string, pictures: EvidencePictures | undefined, on = ''): string[] {
   const lines: string[] = [];
   const broken = finding.verdict === 'broken' ? finding.firstHarnessFailure : undefined;
   if (broken) {
@@ -207,7 +219,7 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
   if (loud) {
     const kind = OUTCOME_WORDS[loud.outcome];
     lines.push(`### ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
-    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
+    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud, `${finding.scenario.name}${on}: first ${kind}`, pictures));
   }
   const audited = finding.outcomes.invariant_violated;
   if (audited > 0) {
@@ -215,7 +227,7 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
     lines.push(`Its audit found ${plural(audited, 'violation')} of its invariant:`, '');
     lines.push(...fence(firstOf(finding.invariantProblems.map((p) => p.message), audited)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
-    if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
+    if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown, `${finding.scenario.name}${on}: the ops its audit named`, pictures));
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {
@@ -227,24 +239,25 @@ function evidenceOf(finding: Finding, product: string, on = ''): string[] {
         `row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`,
       ]),
       '',
-      ...timeline(silent),
+      ...timeline(silent, `${finding.scenario.name}${on}: first ${silent.outcome} session`, pictures),
     );
   }
   return lines;
 }
 
-function timeline(sample: { timeline?: readonly TimelineEntry[] }): string[] {
+function timeline(sample: { timeline?: readonly TimelineEntry[] }, subject: string, pictures: EvidencePictures | undefined): string[] {
   if (!sample.timeline) return ['(No timeline: this op came after the statements the workers record with their timings.)', ''];
   return [
     'Timeline of the ops on that key: each statement from when it was sent to when its result came back, in milliseconds on one clock for every worker, ordered by start:',
     '',
     ...fence(timelineLines(sample.timeline)),
     '',
+    ...rawHtmlLines(pictures?.timeline(subject, sample.timeline) ?? ''),
   ];
 }
 
 /** The gate's search of the interleavings, scenario by scenario. */
-function searchSection(input: ReportInput): string[] {
+function searchSection(input: ReportInput, pictures: EvidencePictures | undefined): string[] {
   if (!input.searches) return [];
   const lines = ['## Interleavings searched', ''];
   for (const search of input.searches) {
@@ -259,6 +272,7 @@ function searchSection(input: ReportInput): string[] {
     }
     lines.push(`- ${name}: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
     lines.push(...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]), '');
+    lines.push(...rawHtmlLines(pictures?.interleaving(`the counterexample of ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`, result.run) ?? ''));
     lines.push('```sh', searchReplayCommand(inReportDir(search.argument, input.scenarioFiles), result.seed, result.path), '```');
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
