@@ -7,6 +7,8 @@ import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import type { ExploreHeader } from './explore-terminal.ts';
 import type { OverallVerdict } from '../harness/verdict.ts';
+import type { EvidencePictures } from './markdown.ts';
+import { rawHtmlLines } from './markdown-to-html.ts';
 import { commandLineWords, getRacelab, racelabSource, rerunCommand, rerunPlace, scenarioFileLines } from './rerun-words.ts';
 
 /** What an exploration found, beside its printed account. */
@@ -53,7 +55,7 @@ export interface ExploreSummary extends ExploreEvidence {
   body: readonly string[];
 }
 
-export function renderExploreMarkdown(summary: ExploreSummary): string {
+export function renderExploreMarkdown(summary: ExploreSummary, pictures?: Pick<EvidencePictures, 'interleaving'>): string {
   const { header } = summary;
   const place = rerunPlace(summary.scenarioFiles);
   return [
@@ -66,6 +68,7 @@ export function renderExploreMarkdown(summary: ExploreSummary): string {
     ...summary.body,
     '```',
     '',
+    ...(summary.counterexample ? rawHtmlLines(pictures?.interleaving(`the counterexample of ${header.scenario}`, summary.counterexample.run) ?? '') : []),
     '## What was run',
     '',
     `- ${header.tool.name} ${header.tool.version} on Node ${header.nodeVersion}, ${summary.startedAt.toISOString()}`,

@@ -6,7 +6,7 @@ import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { formatSchedule } from '../harness/explore/schedule.ts';
 import { renderExploreMarkdown, type ExploreSummary } from './explore-markdown.ts';
 import { replayCommand, searchReplayCommand } from './explore-terminal.ts';
-import { htmlPage } from './html.ts';
+import { evidencePictures, htmlPage } from './html.ts';
 import { SCHEMA_VERSION } from './json.ts';
 import { markdownToHtml } from './markdown-to-html.ts';
 import { markdownToTrac } from './markdown-to-trac.ts';
@@ -23,7 +23,7 @@ export function renderExploreReports(summary: ExploreSummary): Record<string, st
     'report.md': markdown,
     'report.trac.txt': markdownToTrac(markdown),
     'junit.xml': exploreJunit(summary),
-    'report.html': htmlPage(`racelab explore ${escapeXml(summary.header.scenario)}`, markdownToHtml(markdown)),
+    'report.html': htmlPage(`racelab explore ${escapeXml(summary.header.scenario)}`, markdownToHtml(renderExploreMarkdown(summary, evidencePictures()))),
   };
 }
 

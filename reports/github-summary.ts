@@ -86,7 +86,7 @@ function firstFailure(input: ReportInput): string[] {
   ];
   switch (first.kind) {
     case 'stress':
-      lines.push(...evidenceOf(first.finding, databaseOf(input, first.database).product, first.database === undefined ? '' : ` on ${first.database}`, '####'));
+      lines.push(...evidenceOf(first.finding, databaseOf(input, first.database).product, undefined, first.database === undefined ? '' : ` on ${first.database}`, '####'));
       break;
     case 'search':
       lines.push(...counterexampleOf(first.search, input.scenarioFiles), '');

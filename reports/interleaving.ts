@@ -22,6 +22,15 @@ function sqlOf(step: StepRecord): string {
 }
 
 /**
+ * Whether a step waited inside the server: another step was released while it was under way, which
+ * the coordinator does only once the database says a released step is blocked on a lock the run's
+ * own connections hold (`Database.blockedBackends`).
+ */
+export function waitedInServer(run: ExploreRun, step: StepRecord): boolean {
+  return run.steps.some((other) => other.releasedAt > step.releasedAt && other.releasedAt < step.completedAt);
+}
+
+/**
  * The run's steps in the order they happened, one per line, in the manner of PostgreSQL's
  * isolation tester: a step that another release overtook was waiting inside the server, and is
  * shown where it was released (`<waiting ...>`) and again where it completed. A scenario's own
@@ -31,8 +40,7 @@ export function interleavingLines(run: ExploreRun, { sql = true }: { sql?: boole
   const events: { at: number; line: string }[] = [];
   for (const step of run.steps) {
     const text = sql ? sqlOf(step) : '';
-    const waited = run.steps.some((other) => other.releasedAt > step.releasedAt && other.releasedAt < step.completedAt);
-    if (waited) {
+    if (waitedInServer(run, step)) {
       events.push({ at: step.releasedAt, line: `${call(step)} <waiting ...>${text}` });
       events.push({ at: step.completedAt, line: `${call(step)} <... completed> → ${step.result}` });
     } else {

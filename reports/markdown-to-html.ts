@@ -1,4 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { escapeXml } from './xml.ts';
+
+/**
+ * Begins a line of HTML that markdownToHtml passes through as it is: report.html's pictures, placed
+ * in the Markdown where they belong. It begins with a control character, which no line the
+ * Markdown renderers write begins with (their lines begin with their own words or Markdown's marks),
+ * and holds a token made anew by each process: text from a scenario or a database (an error
+ * message, a key) that begins a line can never pass as HTML, whatever it holds.
+ */
+const RAW_HTML = `\u0000html-${randomUUID()} `;
+
+/** A block of HTML for markdownToHtml to pass through, as Markdown lines: none for ''. */
+export function rawHtmlLines(html: string): string[] {
+  return html === '' ? [] : [`${RAW_HTML}${html.replace(/\n/g, ' ')}`, ''];
+}
 
 /**
  * Turns the subset of Markdown that report.md uses (headings, bullet lists, one table, fenced
@@ -10,7 +25,9 @@ export function markdownToHtml(markdown: string): string {
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.startsWith('```')) {
+    if (line.startsWith(RAW_HTML)) {
+      out.push(line.slice(RAW_HTML.length));
+    } else if (line.startsWith('```')) {
       const code: string[] = [];
       while (i + 1 < lines.length && !lines[i + 1]!.startsWith('```')) code.push(lines[++i]!);
       i++;
@@ -48,7 +65,17 @@ export function cells(row: string): string[] {
 function table(rows: string[]): string {
   const [header, , ...body] = rows;
   const head = `<tr>${cells(header!).map((c) => `<th>${inline(c)}</th>`).join('')}</tr>`;
-  return `<table>${head}${body.map((row) => `<tr>${cells(row).map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+  const table = `<table>${head}${body.map((row) => `<tr>${cells(row).map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+  return scrollBox('table', table);
+}
+
+/**
+ * Wide content (a table of two databases, a chart, a picture) scrolls sideways in a box of its own
+ * rather than run off the page. The box takes the keyboard's focus, so that it scrolls without a
+ * mouse too.
+ */
+export function scrollBox(label: string, html: string): string {
+  return `<div class="scroll" role="region" tabindex="0" aria-label="${escapeXml(label)}, scrolls sideways">${html}</div>`;
 }
 
 function inline(text: string): string {

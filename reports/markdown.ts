@@ -7,6 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
+import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
 import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
@@ -19,6 +20,7 @@ import { cellWords, databaseHeading, matrixCells } from './matrix.ts';
 import { stressCheckOf, unpassedChecks, type StressCheck } from '../harness/verdict.ts';
 import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
 import { OUTCOME_WORDS } from './outcome-words.ts';
+import { rawHtmlLines } from './markdown-to-html.ts';
 
 const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
 /** Table cells must not break the table. */
@@ -57,7 +59,17 @@ export function verdictSentence(check: StressCheck): string {
   return `${name} reproduced the race: ${kinds.join(', ')} in ${plural(finding.ops, 'op')}, a violation rate of ${rateWithInterval(finding.rate)} per op and ${rateWithInterval(finding.windowRate)} per race window (${plural(finding.windows, 'window')}; 95% Wilson intervals); ${expectation}.`;
 }
 
-export function renderMarkdown(input: ReportInput): string {
+/**
+ * report.html's pictures of a race, each placed after the text it draws: a timeline of the ops
+ * around a violation, a counterexample's interleaving. Each returns a block of HTML ('' for none),
+ * given what it shows (`naive-save: first IntegrityError`). report.md has none.
+ */
+export interface EvidencePictures {
+  timeline(subject: string, timeline: readonly TimelineEntry[]): string;
+  interleaving(subject: string, run: ExploreRun): string;
+}
+
+export function renderMarkdown(input: ReportInput, pictures?: EvidencePictures): string {
   const findings = allFindings(input);
   const lines: string[] = [`# racelab report: ${title(input)}`, ''];
   if (input.interrupted) lines.push('> **Interrupted** (Ctrl-C): the figures cover only the ops that ran.', '');
@@ -75,11 +87,11 @@ export function renderMarkdown(input: ReportInput): string {
   lines.push('', `Property checked: *${findings[0]?.finding.property ?? 'a new session is saved without error'}*.`, '');
   lines.push(...table(input), '', WINDOW_DEFINITION, '');
   lines.push(...whatWasRun(input), '');
-  lines.push(...searchSection(input));
+  lines.push(...searchSection(input, pictures));
   lines.push('## Evidence', '');
   const evidence = input.databases
-    ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, ` on ${point.database!.label}`)))
-    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product));
+    ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, pictures, ` on ${point.database!.label}`)))
+    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product, pictures));
   const searched = (input.searches ?? []).some((search) => search.result.failed);
   const none = searched ? 'No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".' : 'No violation occurred, so there is no example to show.';
   lines.push(...(evidence.length > 0 ? evidence : [none, '']));
@@ -199,9 +211,10 @@ function whatWasRun(input: ReportInput): string[] {
 
 /**
  * A finding's evidence: the error that is not a race, the first loud violation with its timeline,
- * what its audit found, the first silent violation; each under a heading of level `heading`.
+ * what its audit found, the first silent violation; each under a heading of level `heading`, each
+ * timeline followed by its picture when `pictures` draws them (report.html).
  */
-export function evidenceOf(finding: Finding, product: string, on = '', heading = '###'): string[] {
+export function evidenceOf(finding: Finding, product: string, pictures: EvidencePictures | undefined, on = '', heading = '###'): string[] {
   const lines: string[] = [];
   const broken = finding.verdict === 'broken' ? finding.firstHarnessFailure : undefined;
   if (broken) {
@@ -212,7 +225,7 @@ export function evidenceOf(finding: Finding, product: string, on = '', heading =
   if (loud) {
     const kind = OUTCOME_WORDS[loud.outcome];
     lines.push(`${heading} ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
-    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud));
+    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud, `${finding.scenario.name}${on}: first ${kind}`, pictures));
   }
   const audited = finding.outcomes.invariant_violated;
   if (audited > 0) {
@@ -220,7 +233,7 @@ export function evidenceOf(finding: Finding, product: string, on = '', heading =
     lines.push(`Its audit found ${plural(audited, 'violation')} of its invariant:`, '');
     lines.push(...fence(firstOf(finding.invariantProblems.map((p) => p.message), audited)), '');
     const shown = finding.invariantProblems.find((p) => p.timeline);
-    if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown));
+    if (shown) lines.push(`The ops named in "${shown.message}":`, '', ...timeline(shown, `${finding.scenario.name}${on}: the ops its audit named`, pictures));
   }
   const silent = finding.firstSilentViolation;
   if (silent?.audit) {
@@ -232,19 +245,20 @@ export function evidenceOf(finding: Finding, product: string, on = '', heading =
         `row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`,
       ]),
       '',
-      ...timeline(silent),
+      ...timeline(silent, `${finding.scenario.name}${on}: first ${silent.outcome} session`, pictures),
     );
   }
   return lines;
 }
 
-function timeline(sample: { timeline?: readonly TimelineEntry[] }): string[] {
+function timeline(sample: { timeline?: readonly TimelineEntry[] }, subject: string, pictures: EvidencePictures | undefined): string[] {
   if (!sample.timeline) return ['(No timeline: this op came after the statements the workers record with their timings.)', ''];
   return [
     'Timeline of the ops on that key: each statement from when it was sent to when its result came back, in milliseconds on one clock for every worker, ordered by start:',
     '',
     ...fence(timelineLines(sample.timeline)),
     '',
+    ...rawHtmlLines(pictures?.timeline(subject, sample.timeline) ?? ''),
   ];
 }
 
@@ -252,12 +266,13 @@ function timeline(sample: { timeline?: readonly TimelineEntry[] }): string[] {
  * A search's counterexample: its interleaving with what each step returned, its outcomes, and the
  * command that replays it in the report's directory. Nothing for a search that found none.
  */
-export function counterexampleOf(search: ScenarioSearch, scenarioFiles: ReportInput['scenarioFiles']): string[] {
+export function counterexampleOf(search: ScenarioSearch, scenarioFiles: ReportInput['scenarioFiles'], pictures?: EvidencePictures): string[] {
   const { result } = search;
   if (!result.failed) return [];
   return [
     ...fence([...interleavingLines(result.run), `outcomes: ${outcomesLine(result.run)}`]),
     '',
+    ...rawHtmlLines(pictures?.interleaving(`the counterexample of ${search.scenario}${search.database === undefined ? '' : ` on ${search.database}`}`, result.run) ?? ''),
     '```sh',
     searchReplayCommand(inReportDir(search.argument, scenarioFiles), result.seed, result.path),
     '```',
@@ -265,7 +280,7 @@ export function counterexampleOf(search: ScenarioSearch, scenarioFiles: ReportIn
 }
 
 /** The gate's search of the interleavings, scenario by scenario. */
-function searchSection(input: ReportInput): string[] {
+function searchSection(input: ReportInput, pictures: EvidencePictures | undefined): string[] {
   if (!input.searches) return [];
   const lines = ['## Interleavings searched', ''];
   for (const search of input.searches) {
@@ -279,7 +294,7 @@ function searchSection(input: ReportInput): string[] {
       continue;
     }
     lines.push(`- ${name}: a counterexample after ${plural(result.numRuns, 'input')}, shrunk ${plural(result.numShrinks, 'time')} (budget ${budget}):`, '');
-    lines.push(...counterexampleOf(search, input.scenarioFiles));
+    lines.push(...counterexampleOf(search, input.scenarioFiles, pictures));
   }
   if (input.searches.length === 0) lines.push('Every scenario expected unsafe reproduced under stress; none expected safe: nothing was left to search.');
   return [...lines, ''];

@@ -46,6 +46,7 @@ const REPORT_HELPERS = [
   'harness/session-keys.ts',
   'harness/worker-failure.ts',
   'harness/explore/schedule.ts',
+  'harness/explore/collisions.ts',
 ];
 
 /** The modules whose types are the values a run returns, beside harness/contract/ (docs/architecture.md). */

@@ -62,7 +62,11 @@ describe('racelab explore', () => {
     expect(report.counterexample.samples[0].error.code).toBe('23505');
     expect(readFileSync(join(dir, 'report.trac.txt'), 'utf8')).toMatch(/^= racelab explore naive-save: reproduced/);
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<testcase classname="racelab.naive-save"');
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h1>racelab explore naive-save: reproduced');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>racelab explore naive-save: reproduced');
+    // The counterexample as swimlanes: w2's insert failed, having run into w1's.
+    const marked = [...html.matchAll(/<g class="statement" data-worker="(\d)" data-role="(\w+)"><title>w\d (op1 \w+\(k0\))/g)].map((m) => `w${m[1]} ${m[3]} ${m[2]}`);
+    expect(marked).toEqual(['w1 op1 insert(k0) won', 'w2 op1 insert(k0) failed']);
   });
 
   it('the printed schedule replays the same interleaving', async () => {

@@ -9,8 +9,10 @@ import { analyticExpectation } from '../harness/analytic.ts';
 import type { BaselineComparison } from '../harness/baseline.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
+import type { ExploreSummary } from '../reports/explore-markdown.ts';
 import { toFinding, type Finding } from '../harness/finding.ts';
 import type { WorkerReport, WorkerSample } from '../harness/protocol.ts';
+import type { StepEvent } from '../harness/recording-store.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
 import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts } from '../harness/contract/outcomes.ts';
 import type { RunConfig } from '../harness/contract/run-config.ts';
@@ -57,6 +59,8 @@ export interface FindingSpec {
   savesNoSession?: boolean;
   /** Statements its ops sent that went around racelab. */
   uncontrolled?: UncontrolledStatements;
+  /** The statements its workers recorded, from which the real checker draws the samples' timelines. */
+  steps?: StepEvent[];
 }
 
 /** A finding as the real checker folds it from one worker's report. */
@@ -84,7 +88,7 @@ export function findingOf(spec: FindingSpec): Finding {
     samples: spec.samples ?? [],
     elapsedMs: 1000,
     releasedAt: 1_700_000_000_000,
-    steps: [],
+    steps: spec.steps ?? [],
     ...(spec.uncontrolled && { uncontrolled: spec.uncontrolled }),
   };
   return toFinding(scenario, [report], {
@@ -107,14 +111,103 @@ export function integrityErrorSample(worker = 1, op = 3): WorkerSample {
   };
 }
 
+/** One recorded statement: worker, op, step and key, start and end in µs, and its result or `[code, text]` of the error it raised. */
+export function stepEvent(worker: number, op: number, step: string, key: string | undefined, startUs: number, endUs: number, result: string | [string, string] = 'ok'): StepEvent {
+  const event: StepEvent = { worker, op, step, startUs, endUs, result: typeof result === 'string' ? result : `${result[0]} ${result[1]}` };
+  if (key !== undefined) event.key = key;
+  if (typeof result !== 'string') Object.assign(event, { failed: true, code: result[0] });
+  return event;
+}
+
+/**
+ * The statements around `integrityErrorSample()`'s collision, as its workers recorded them: w2 op13
+ * inserts k5 in a transaction; w1 op3's insert of k5 waits for that transaction's lock, and fails
+ * when it commits; w3 op7 checks k5 afterwards. The real checker marks w1's insert ✗ failed (waited
+ * for w2 op13 commit) and w2's insert ◀ won.
+ */
+export function collisionSteps(): StepEvent[] {
+  const DUPLICATE: [string, string] = ['23505', 'duplicate key value violates unique constraint "django_session_pkey"'];
+  const T0 = 5_000_000;
+  return [
+    stepEvent(2, 13, 'begin', undefined, T0, T0 + 50),
+    stepEvent(2, 13, 'exists', 'k5', T0 + 100, T0 + 300, 'false'),
+    stepEvent(1, 3, 'exists', 'k5', T0 + 150, T0 + 400, 'false'),
+    stepEvent(2, 13, 'insert', 'k5', T0 + 600, T0 + 1_662),
+    stepEvent(1, 3, 'insert', 'k5', T0 + 700, T0 + 2_150, DUPLICATE),
+    stepEvent(2, 13, 'commit', undefined, T0 + 1_700, T0 + 2_100),
+    stepEvent(3, 7, 'exists', 'k5', T0 + 2_300, T0 + 2_450, 'true'),
+  ];
+}
+
+/**
+ * An interleaving of naive-save in transactions that broke it: w2's insert of k0 blocks on w1's
+ * lock (w1's commit is released before it completes) and fails with 23505 once w1 commits.
+ */
+export function collisionRun(): ExploreRun {
+  return {
+    input: { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 },
+    order: [0, 1, 0, 1, 0, 1, 0],
+    pendingAt: [[0, 1], [0, 1], [0, 1], [0, 1], [0, 1], [0], [0]],
+    steps: [
+      { worker: 0, op: 0, step: 'begin', releasedAt: 1, completedAt: 2, result: 'ok' },
+      { worker: 1, op: 0, step: 'begin', releasedAt: 3, completedAt: 4, result: 'ok' },
+      { worker: 0, op: 0, step: 'exists', key: 'k0', releasedAt: 5, completedAt: 6, result: 'false' },
+      { worker: 1, op: 0, step: 'exists', key: 'k0', releasedAt: 7, completedAt: 8, result: 'false' },
+      { worker: 0, op: 0, step: 'insert', key: 'k0', releasedAt: 9, completedAt: 10, result: 'ok' },
+      {
+        worker: 1,
+        op: 0,
+        step: 'insert',
+        key: 'k0',
+        sql: 'INSERT INTO "django_session" ("session_key", "session_data") VALUES ($1, $2)',
+        releasedAt: 11,
+        completedAt: 14,
+        result: '23505 duplicate key value violates unique constraint "django_session_pkey"',
+        error: { code: '23505', message: 'duplicate key value violates unique constraint "django_session_pkey"' },
+      },
+      { worker: 0, op: 0, step: 'commit', releasedAt: 12, completedAt: 13, result: 'ok' },
+      { worker: 1, op: 0, step: 'rollback', releasedAt: 15, completedAt: 16, result: 'ok' },
+    ],
+    outcomes: [['ok'], ['integrity_error']],
+    samples: [{ outcome: 'integrity_error', worker: 2, op: 1, key: 'k0', atMs: 3, error: { code: '23505', message: 'duplicate key value violates unique constraint "django_session_pkey"' } }],
+    invariantProblems: [],
+    elapsedMs: 5,
+  };
+}
+
+/** What `racelab explore naive-save` found: `run`, as its counterexample. */
+export function exploreSummary(run: ExploreRun): ExploreSummary {
+  return {
+    header: {
+      tool: TOOL,
+      scenario: 'naive-save',
+      database: { kind: 'embedded', product: 'PostgreSQL', version: '18.1' },
+      property: 'a new session is saved without error',
+      nodeVersion: 'v20.19.0',
+      reason: 'an embedded PostgreSQL',
+    },
+    argument: 'naive-save --db embedded',
+    replayCommand: 'racelab explore naive-save --db embedded --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2,1,2,1"',
+    commandLine: ['explore', 'naive-save', '--db', 'embedded'],
+    scenarioFiles: [],
+    startedAt: new Date(Date.UTC(2026, 11, 2)),
+    mode: 'search',
+    verdict: { verdict: 'pass', text: 'reproduced (as expected: naive-save is expected unsafe)', reproduced: true, matchesExpectation: true },
+    interrupted: false,
+    body: ['counterexample after 3 inputs, shrunk 2 times to 2 workers × 1 op, key space 1, read-committed:', '', 'w1 begin → ok'],
+    searched: { seed: 5, inputs: 3, interleavings: null },
+    counterexample: { run, seed: 5 },
+  };
+}
+
 /** An op that failed with an error that is not a race: a missing table. */
 export function missingTableSample(worker = 1, op = 1): WorkerSample {
   return { outcome: 'error', worker, op, atMs: 1, error: { code: '42P01', message: 'relation "handles" does not exist' } };
 }
 
 /** A search of one scenario: with a counterexample, or none over `contested` inputs that interleaved anything. */
-export function searchOf(scenario: string, found: boolean, options: { contested?: number; database?: string; uncontrolled?: UncontrolledStatements } = {}): ScenarioSearch {
-  const run: ExploreRun = {
+export function searchOf(scenario: string, found: boolean, options: { contested?: number; database?: string; uncontrolled?: UncontrolledStatements; run?: ExploreRun } = {}): ScenarioSearch {
+  const run: ExploreRun = options.run ?? {
     input: { workers: 2, opsPerWorker: 1, keySpace: 1, isolation: 'read-committed', keySeed: 0 },
     order: [0, 1, 0, 1],
     pendingAt: [[0, 1], [1], [0, 1], [1]],

@@ -201,8 +201,26 @@ describe('junit.xml', () => {
 describe('report.html', () => {
   it('draws no chart without a sweep of the key space: one point per scenario is no curve', () => {
     const html = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
-    expect(html).not.toContain('<svg');
+    expect(html).not.toContain('<svg class="chart"');
     expect(html).toContain('<pre class="wrap"><code>racelab reproduce');
+  });
+
+  it("draws each timeline report.json carries as swimlanes: the collision's failed insert and the insert it lost to marked", () => {
+    const html = readFileSync(join(out, 'latest', 'report.html'), 'utf8');
+    const scenarios = readReport(out).scenarios;
+    const timelines = scenarios.flatMap((s: any) => [s.firstLoudViolation, s.firstSilentViolation].filter((sample: any) => sample?.timeline));
+    const figures = [...html.matchAll(/<figure class="swimlanes".*?<\/figure>/g)].map((m) => m[0]);
+    // naive-save collides and naive-upsert overwrites (see beforeAll's odds): a picture of each.
+    expect(timelines.length).toBeGreaterThanOrEqual(2);
+    expect(figures).toHaveLength(timelines.length);
+    const collision = figures.find((f) => f.includes('Swimlanes of naive-save: first IntegrityError'))!;
+    const sample = scenarios[0].firstLoudViolation;
+    const roles = [...collision.matchAll(/<g class="statement" data-worker="(\d+)" data-role="(\w+)"/g)].map((m) => [Number(m[1]), m[2]]);
+    const won = sample.timeline.find((e: any) => e.role === 'won');
+    expect(roles).toEqual(expect.arrayContaining([[sample.worker, 'failed'], [won.worker, 'won']]));
+    expect(roles).toHaveLength(2);
+    // Lanes of both workers, at least.
+    expect(new Set([...collision.matchAll(/<g class="lane" data-worker="(\d+)"/g)].map((m) => m[1])).size).toBeGreaterThanOrEqual(2);
   });
 
   it("sizes the chart's legend to its longest label", () => {
