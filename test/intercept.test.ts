@@ -18,7 +18,7 @@ import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { SESSION_STORE as MYSQL_STORE } from '../stores/mysql/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { SESSION_STORE as POSTGRES_STORE } from '../stores/postgres/index.ts';
-import { describeEachSqliteDriver } from './sqlite-driver.ts';
+import { describeEachSqliteDriver, sqliteDriverRuns } from './sqlite-driver.ts';
 import type { SqliteDriverName } from '../stores/sqlite/drivers/driver.ts';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -224,7 +224,7 @@ describeEachSqliteDriver('the scenario\'s own driver, intercepted', (driver) => 
   });
 
   // node:sqlite's tag store (Node 24 and later) prepares its statements without `prepare`.
-  const tagStores = driver === 'node:sqlite' && typeof (sqliteLibrary(driver).prototype as { createTagStore?: unknown }).createTagStore === 'function';
+  const tagStores = driver === 'node:sqlite' && sqliteDriverRuns(driver) && typeof (sqliteLibrary(driver).prototype as { createTagStore?: unknown }).createTagStore === 'function';
   it.skipIf(!tagStores)("records node:sqlite's tag store too: sql.run`…`, sql.get`…`, the values as parameters", async () => {
     const rig = r!;
     rig.store.events.length = 0;

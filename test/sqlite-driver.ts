@@ -13,10 +13,11 @@ import { probeSqliteDriver, type DriverProbe } from '../stores/sqlite/drivers.ts
 import { SQLITE_DIRECTORY_PREFIX } from '../stores/shared/server-directories.ts';
 
 const PROBES = new Map<SqliteDriverName, DriverProbe>(SQLITE_DRIVERS.map((driver) => [driver, probeSqliteDriver(driver)]));
-const usable = (driver: SqliteDriverName) => PROBES.get(driver)!.usable;
+/** Whether `driver` runs here. */
+export const sqliteDriverRuns = (driver: SqliteDriverName) => PROBES.get(driver)!.usable;
 
 /** Whether `--db sqlite` runs here, on whichever driver it takes. */
-export const SQLITE_DRIVER = SQLITE_DRIVERS.some(usable);
+export const SQLITE_DRIVER = SQLITE_DRIVERS.some(sqliteDriverRuns);
 
 /** The `--db` word that pins each driver. */
 export const DRIVER_WORDS: Readonly<Record<SqliteDriverName, string>> = { 'node:sqlite': 'sqlite@node', 'better-sqlite3': 'sqlite@better-sqlite3' };
@@ -42,7 +43,7 @@ export function describeSqlite(title: string, body: () => void): void {
  * tests on each. A driver that cannot run here has its copy skipped.
  */
 export function describeEachSqliteDriver(title: string, body: (driver: SqliteDriverName, word: string) => void): void {
-  for (const driver of SQLITE_DRIVERS) describe.skipIf(!usable(driver))(`${title} · SQLite on ${driver}`, () => body(driver, DRIVER_WORDS[driver]));
+  for (const driver of SQLITE_DRIVERS) describe.skipIf(!sqliteDriverRuns(driver))(`${title} · SQLite on ${driver}`, () => body(driver, DRIVER_WORDS[driver]));
 }
 
 /** The SQLite run directories that process `pid` made and left in `parent`, the temp directory by default. */
