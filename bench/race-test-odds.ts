@@ -12,7 +12,8 @@
  * searches / inputs tried, so a search of 100 inputs misses with odds of at most (1 − that)^100.
  * Run it on this machine's embedded cluster (default) or on DATABASE_URL; the MySQL store's cases
  * run first on the suite's MariaDB/MySQL (RACELAB_TEST_MYSQL_URL, else the local one) when it
- * answers, then SQLite's where better-sqlite3 is installed, then the matrix's on PostgreSQL 12:
+ * answers, then SQLite's on each driver that runs here (node:sqlite, better-sqlite3), then the
+ * matrix's on PostgreSQL 12:
  *
  *   npm run bench:odds [-- REPEATS]
  */
@@ -31,7 +32,8 @@ import { searchForRace } from '../harness/explore/search.ts';
 import { MAX_EXPLORE_WORKERS } from '../harness/explore/schedule.ts';
 import { twoProportionTest } from '../harness/two-proportion.ts';
 import { wilson } from '../harness/wilson.ts';
-import { hasPackage } from '../stores/registry.ts';
+import { probeSqliteDriver } from '../stores/sqlite/drivers.ts';
+import { SQLITE_DRIVERS } from '../stores/sqlite/drivers/driver.ts';
 import { binariesOfMajor } from '../stores/postgres/versions.ts';
 import { EMBEDDED_MAJORS } from '../stores/postgres/descriptor.ts';
 
@@ -109,11 +111,14 @@ if (mysqlUrl === undefined) {
     await mysqlDatabase.stop();
   }
 }
-if (!hasPackage('better-sqlite3')) {
-  console.log('SQLite: better-sqlite3 is not installed; its cases are not measured');
-} else {
-  const sqlite = await (await import('../stores/sqlite/database.ts')).openSqliteDatabase({ directory: true });
-  console.log(`SQLite ${sqlite.version}, ${repeats} runs each`);
+for (const driver of SQLITE_DRIVERS) {
+  const probe = probeSqliteDriver(driver);
+  if (!probe.usable) {
+    console.log(`SQLite on ${driver}: ${probe.why}; its cases are not measured on it`);
+    continue;
+  }
+  const sqlite = await (await import('../stores/sqlite/database.ts')).openSqliteDatabase({ directory: true }, driver);
+  console.log(`SQLite ${sqlite.version} through ${driver}, ${repeats} runs each`);
   try {
     await measure(sqlite, SQLITE_CASES);
   } finally {

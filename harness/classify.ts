@@ -8,11 +8,14 @@ const LOST_CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'E
 
 /**
  * Marks an error a store is about to throw with the outcome the database's code means, so that
- * the harness and scenarios can tell a collision from a bug without knowing the database.
- * Returns the same error.
+ * the harness and scenarios can tell a collision from a bug without knowing the database, and,
+ * where the driver's error keeps that code in a shape of its own, with the code by name
+ * (`ClassifiedError.databaseCode`). Returns the same error.
  */
-export function classified<E>(error: E, outcome: Outcome | undefined): E {
-  if (outcome !== undefined && typeof error === 'object' && error !== null) (error as ClassifiedError).outcome = outcome;
+export function classified<E>(error: E, outcome: Outcome | undefined, databaseCode?: string): E {
+  if (typeof error !== 'object' || error === null) return error;
+  if (outcome !== undefined) (error as ClassifiedError).outcome = outcome;
+  if (databaseCode !== undefined && (error as { code?: unknown }).code !== databaseCode) (error as ClassifiedError).databaseCode = databaseCode;
   return error;
 }
 

@@ -1,4 +1,5 @@
 import { databaseErrorOf } from './classify.ts';
+import type { ClassifiedError } from './contract/outcomes.ts';
 import type { ErrorRecord } from './contract/results.ts';
 
 const DATABASE_FIELDS = ['code', 'sqlState', 'severity', 'detail', 'hint', 'constraint', 'table', 'schema'] as const;
@@ -35,11 +36,12 @@ export function toErrorRecord(thrown: unknown): ErrorRecord {
 /**
  * The database's own code of an error: a SQLSTATE (PostgreSQL), the server's error number
  * (MySQL/MariaDB: mysql2 keeps it as `errno` beside a name such as ER_DUP_ENTRY), or a result
- * code (SQLite).
+ * code (SQLite), as the store named it where the driver keeps it otherwise (node:sqlite).
  */
 export function databaseCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, errno, sqlState } = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
+  const { code, errno, sqlState, databaseCode: named } = error as { code?: unknown; errno?: unknown; sqlState?: unknown } & ClassifiedError;
+  if (typeof named === 'string' && named !== '') return named;
   if (typeof errno === 'number' && typeof sqlState === 'string') return String(errno);
   return typeof code === 'string' && code !== '' ? code : undefined;
 }

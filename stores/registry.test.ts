@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planDatabase } from './registry.ts';
+import { ChoiceError, parseChoice, planDatabase } from './registry.ts';
+import type { SqliteDriverName } from './sqlite/drivers/driver.ts';
 import type { DatabaseChoice, PlanContext } from './descriptor.ts';
 import type { RuntimeProbe } from './shared/container-runtime.ts';
 
@@ -124,12 +125,62 @@ describe('planDatabase: other PostgreSQL majors and SQLite', () => {
     expect(await plan('embedded@13', {}, mustNotProbe)).toEqual({ database: 'postgresql', kind: 'embedded', family: 'postgresql', major: 13, reason: '--db embedded@13' });
   });
 
-  it('sqlite and sqlite:PATH: no server, no runtime; without better-sqlite3, one line naming it', async () => {
-    const installed = (name: string) => name === 'better-sqlite3';
-    expect(await plan('sqlite', {}, mustNotProbe, installed)).toEqual({ database: 'sqlite', kind: 'sqlite', family: 'sqlite', reason: '--db sqlite: a file in a temporary directory' });
-    expect(await plan('sqlite:/tmp/race.sqlite3', {}, mustNotProbe, installed)).toEqual({ database: 'sqlite', kind: 'sqlite', family: 'sqlite', file: '/tmp/race.sqlite3', reason: '--db sqlite:/tmp/race.sqlite3' });
-    await expect(plan('sqlite', {}, mustNotProbe, () => false)).rejects.toThrow(
-      '--db sqlite needs better-sqlite3, a native module racelab leaves to you: npm install --save-dev better-sqlite3@12',
+  /** planDatabase of a SQLite word on a machine where the drivers in `usable` run: each other one's `why` and `fix` name it. */
+  const planSqlite = (choice: string, usable: readonly SqliteDriverName[], asked: SqliteDriverName[] = []) =>
+    planDatabase(choice, {
+      env: {},
+      probeContainers: mustNotProbe,
+      lookups: {
+        sqlite: () => (driver: SqliteDriverName) => {
+          asked.push(driver);
+          return usable.includes(driver) ? { usable: true } : { usable: false, why: `${driver} is missing`, fix: `add ${driver}` };
+        },
+      },
+    });
+
+  it('sqlite: node:sqlite where this Node has it, without asking about better-sqlite3 (a native module loaded for nothing)', async () => {
+    const asked: SqliteDriverName[] = [];
+    expect(await planSqlite('sqlite', ['node:sqlite', 'better-sqlite3'], asked)).toEqual({
+      database: 'sqlite',
+      kind: 'sqlite',
+      family: 'sqlite',
+      driver: 'node:sqlite',
+      reason: '--db sqlite: a file in a temporary directory, through node:sqlite',
+    });
+    expect(asked).toEqual(['node:sqlite']);
+  });
+
+  it('sqlite: better-sqlite3 where this Node has no node:sqlite, saying why', async () => {
+    expect(await planSqlite('sqlite:/tmp/race.sqlite3', ['better-sqlite3'])).toEqual({
+      database: 'sqlite',
+      kind: 'sqlite',
+      family: 'sqlite',
+      driver: 'better-sqlite3',
+      file: '/tmp/race.sqlite3',
+      reason: '--db sqlite:/tmp/race.sqlite3: the file /tmp/race.sqlite3, through better-sqlite3, since node:sqlite is missing',
+    });
+  });
+
+  it('sqlite@node and sqlite@better-sqlite3 pin the driver, with a file or without', async () => {
+    expect(await planSqlite('sqlite@better-sqlite3', ['node:sqlite', 'better-sqlite3'])).toMatchObject({ driver: 'better-sqlite3', reason: '--db sqlite@better-sqlite3: a file in a temporary directory, through better-sqlite3' });
+    expect(await planSqlite('sqlite@node:/tmp/race.sqlite3', ['node:sqlite', 'better-sqlite3'])).toMatchObject({ driver: 'node:sqlite', file: '/tmp/race.sqlite3' });
+  });
+
+  it('a driver that cannot run here: one line, exit 2 (ChoiceError), naming why, what adds it, and the other driver when it runs', async () => {
+    await expect(planSqlite('sqlite@node', ['better-sqlite3'])).rejects.toThrow(new ChoiceError('--db sqlite@node: node:sqlite is missing; add node:sqlite, or use --db sqlite@better-sqlite3'));
+    await expect(planSqlite('sqlite@better-sqlite3:/tmp/race.sqlite3', ['node:sqlite'])).rejects.toThrow(
+      new ChoiceError('--db sqlite@better-sqlite3:/tmp/race.sqlite3: better-sqlite3 is missing; add better-sqlite3, or use --db sqlite@node:/tmp/race.sqlite3'),
     );
+    await expect(planSqlite('sqlite@node', [])).rejects.toThrow(new ChoiceError('--db sqlite@node: node:sqlite is missing; add node:sqlite'));
+    const neither = planSqlite('sqlite', []);
+    await expect(neither).rejects.toBeInstanceOf(ChoiceError);
+    await expect(neither).rejects.toThrow('--db sqlite: node:sqlite is missing, and better-sqlite3 is missing; add node:sqlite, or add better-sqlite3');
+  });
+
+  it('takes sqlite, sqlite@DRIVER and either with :PATH as words; a driver it has no adapter for, or a missing path, is refused', () => {
+    for (const word of ['sqlite', 'sqlite:/tmp/a@b.sqlite3', 'sqlite@node', 'sqlite@better-sqlite3:/tmp/x']) expect(parseChoice(word)).toBe(word);
+    expect(() => parseChoice('sqlite@sqlite3')).toThrow(new ChoiceError('--db sqlite@DRIVER takes node or better-sqlite3, got "sqlite@sqlite3"'));
+    expect(() => parseChoice('sqlite@node:')).toThrow(new ChoiceError('--db sqlite@node:PATH must name a file, e.g. sqlite@node:/tmp/race.sqlite3'));
+    expect(() => parseChoice('sqlite3')).toThrow(/^--db must be auto, .*sqlite, sqlite:PATH, sqlite@node, sqlite@better-sqlite3 or a URL/);
   });
 });

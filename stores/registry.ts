@@ -135,10 +135,7 @@ export function choiceLabel(choice: DatabaseChoice): string {
   return typeof choice === 'object' ? redactUrl(choice.url) : choice;
 }
 
-/**
- * Whether the user installed a package. Optional peers (the testcontainers modules) and native
- * modules (better-sqlite3) are the user's to install.
- */
+/** Whether the user installed a package: optional peers (the testcontainers modules) are the user's to install. */
 export function hasPackage(name: string): boolean {
   try {
     createRequire(import.meta.url).resolve(name);

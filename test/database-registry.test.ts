@@ -71,7 +71,7 @@ describe('a database registered from its descriptor alone', () => {
     expect(await refused(['reproduce', '--db', 'fakedb', '--isolation', 'repeatable-read'])).toBe(
       'racelab reproduce: --isolation repeatable-read is not offered by --db fakedb, which takes serializable, read-committed',
     );
-    expect(await refused(['reproduce', '--db', 'oracle'])).toContain(', sqlite:PATH, fakedb, fakedb@1…3 or a URL (postgres:// postgresql:// mysql:// mariadb:// fakedb://)');
+    expect(await refused(['reproduce', '--db', 'oracle'])).toContain(', sqlite@better-sqlite3, fakedb, fakedb@1…3 or a URL (postgres:// postgresql:// mysql:// mariadb:// fakedb://)');
     expect(await refused(['reproduce', '--db', 'fakedb://'])).toBe('racelab reproduce: --db URL must name a host, e.g. fakedb://user@127.0.0.1:7000/db');
     expect(await refused(['explore', 'naive-save', '--db', 'fakedb,embedded'])).toBe(
       'racelab explore: --db takes one database here, got the list "fakedb,embedded"; reproduce and gate take a list',

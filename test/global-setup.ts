@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import type { StartedInstance } from '../stores/postgres/database.ts';
 import { probeMysql } from './mysql-probe.ts';
-import { NO_SQLITE_DRIVER, SQLITE_DRIVER } from './sqlite-driver.ts';
+import { missingDriverLines } from './sqlite-driver.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,7 +31,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('mysqlUrl', mysql.url ?? '');
   // Said once, where the run's output starts: the skipped tests alone do not say why.
   if (mysql.url === undefined) console.log(`MariaDB/MySQL tests skipped: ${mysql.why}`);
-  if (!SQLITE_DRIVER) console.log(`SQLite tests skipped: ${NO_SQLITE_DRIVER}`);
+  for (const line of missingDriverLines()) console.log(line);
 }
 
 export async function teardown(): Promise<void> {

@@ -18,7 +18,9 @@ import { connectMysqlDatabase } from '../stores/mysql/database.ts';
 import { SESSION_STORE as MYSQL_STORE } from '../stores/mysql/index.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
 import { SESSION_STORE as POSTGRES_STORE } from '../stores/postgres/index.ts';
-import { describeSqlite } from './sqlite-driver.ts';
+import { describeEachSqliteDriver, sqliteDriverRuns } from './sqlite-driver.ts';
+import type { SqliteDriverName } from '../stores/sqlite/drivers/driver.ts';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { reproduce } from '../harness/reproduce.ts';
 import { DEFAULTS, fixturePath, withThreads } from './run.ts';
@@ -169,21 +171,32 @@ describe.skipIf(!mysqlUrl)('mysql2, intercepted (MariaDB)', () => {
   });
 });
 
-describeSqlite('better-sqlite3, intercepted', () => {
+/** What a scenario's own code opens with each SQLite driver: the library itself, as the code would import it. */
+type SqliteLibrary = new (file: string) => {
+  prepare(text: string): { run(...values: unknown[]): unknown; get(...values: unknown[]): unknown };
+  exec(text: string): unknown;
+  close(): void;
+};
+function sqliteLibrary(driver: SqliteDriverName): SqliteLibrary {
+  const required = createRequire(import.meta.url)(driver) as SqliteLibrary | { DatabaseSync: SqliteLibrary };
+  return 'DatabaseSync' in required ? required.DatabaseSync : required;
+}
+
+describeEachSqliteDriver('the scenario\'s own driver, intercepted', (driver) => {
   let r: Rig | undefined;
   beforeAll(async () => {
-    // Imported here: without better-sqlite3 the file still loads, and this block is skipped.
-    const [{ openSqliteDatabase }, { SESSION_STORE: SQLITE_STORE }] = await Promise.all([import('../stores/sqlite/database.ts'), import('../stores/sqlite/index.ts')]);
-    r = await rig(await openSqliteDatabase({ directory: true }), SQLITE_STORE, `intercept_sq_${process.pid}`);
+    // Imported here: without the driver the file still loads, and this block is skipped.
+    const [{ openSqliteDatabase }, { sessionStoreModule }] = await Promise.all([import('../stores/sqlite/database.ts'), import('../stores/sqlite/index.ts')]);
+    r = await rig(await openSqliteDatabase({ directory: true }, driver), sessionStoreModule(driver), `intercept_sq_${process.pid}`);
     await r.store.db.query('CREATE TABLE profiles (user_id text PRIMARY KEY, name text)');
     r.store.events.length = 0;
   });
   afterAll(() => unrig(r));
 
-  it("records the application's synchronous statements, each begun and ended around the call, and classifies a duplicate key", async () => {
+  it("records the application's synchronous statements, each begun and ended around the call, and classifies a duplicate key by SQLite's own code", async () => {
     const rig = r!;
-    const { default: Sqlite } = await import('better-sqlite3');
-    const db = new Sqlite(rig.target.database.url);
+    const Library = sqliteLibrary(driver);
+    const db = new Library(rig.target.database.url);
     try {
       let duplicate: unknown;
       await inOp(rig, async () => {
@@ -194,13 +207,35 @@ describeSqlite('better-sqlite3, intercepted', () => {
         } catch (error) {
           duplicate = error;
         }
+        db.exec("UPDATE profiles SET name = 'w1:op1 again' WHERE user_id = 'u1'");
       });
       expect(isUniqueViolation(duplicate)).toBe(true);
       expect(sqlOf(rig.store.events)).toEqual([
         'insert: INSERT INTO profiles VALUES (?, ?) → 1 row',
         'select: SELECT name FROM profiles WHERE user_id = ? → 1 row',
         'insert: INSERT INTO profiles VALUES (?, ?) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: profiles.user_id',
+        "update: UPDATE profiles SET name = 'w1:op1 again' WHERE user_id = 'u1' → 0 rows",
       ]);
+      // The code gets the driver's own error, as it would without racelab: only marked, never replaced.
+      expect(duplicate).toMatchObject(driver === 'node:sqlite' ? { code: 'ERR_SQLITE_ERROR', errcode: 1555 } : { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    } finally {
+      db.close();
+    }
+  });
+
+  // node:sqlite's tag store (Node 24 and later) prepares its statements without `prepare`.
+  const tagStores = driver === 'node:sqlite' && sqliteDriverRuns(driver) && typeof (sqliteLibrary(driver).prototype as { createTagStore?: unknown }).createTagStore === 'function';
+  it.skipIf(!tagStores)("records node:sqlite's tag store too: sql.run`…`, sql.get`…`, the values as parameters", async () => {
+    const rig = r!;
+    rig.store.events.length = 0;
+    const db = new (sqliteLibrary(driver))(rig.target.database.url) as unknown as { createTagStore(): Record<'run' | 'get', (strings: TemplateStringsArray, ...values: unknown[]) => unknown>; close(): void };
+    try {
+      const sql = db.createTagStore();
+      await inOp(rig, async () => {
+        sql.run`INSERT INTO profiles VALUES (${'u9'}, ${'w1:op2'})`;
+        expect(sql.get`SELECT name FROM profiles WHERE user_id = ${'u9'}`).toEqual({ name: 'w1:op2' });
+      });
+      expect(sqlOf(rig.store.events)).toEqual(['insert: INSERT INTO profiles VALUES (?, ?) → 1 row', 'select: SELECT name FROM profiles WHERE user_id = ? → 1 row']);
     } finally {
       db.close();
     }

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -19,15 +19,16 @@ const KINDS = ['esm', 'commonjs', 'no-package-json'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
- * Runs a command in a user's project, as they would; its output when it fails. Asynchronous, so
- * that the tests of a block run side by side: each spends its time waiting on its processes.
+ * Runs a command in a user's project, as they would, with `env` over the test's own; its output
+ * when it fails. Asynchronous, so that the tests of a block run side by side: each spends its time
+ * waiting on its processes.
  */
-function inProject(project: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+function inProject(project: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string; stderr: string }> {
   return new Promise((resolve) => {
     // Killed past the test's own timeout: a process that hangs never outlives its test.
-    execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024, timeout: SHARED_TIMEOUT }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', ...env }, maxBuffer: 64 * 1024 * 1024, timeout: SHARED_TIMEOUT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}` });
+      resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}`, stderr });
     });
   });
 }
@@ -328,5 +329,40 @@ describe.concurrent('its type declarations', { timeout: SHARED_TIMEOUT }, () => 
     expect(result.output).toContain("Property 'backendPid' does not exist on type 'SessionStore'");
     // OpContext is generic in what a scenario's connect makes: TypeScript names it OpContext<unknown>.
     expect(result.output).toMatch(/Property 'drawKey' does not exist on type 'OpContext(<unknown>)?'/);
+  });
+});
+
+/**
+ * A Node 26 binary (RACELAB_NODE_26; CI sets it): the issue's "a fresh project on Node 26, with no
+ * native module installed". The suite itself may run on another Node; only this project runs on it.
+ */
+const NODE_26 = process.env['RACELAB_NODE_26'];
+const NO_NODE_26 = 'RACELAB_NODE_26 is not set: it names a Node 26 binary to run a fresh project on';
+if (!NODE_26) console.log(`Node 26 package test skipped: ${NO_NODE_26}`);
+
+describe.skipIf(!NODE_26)('on Node 26, in a fresh project with no native module installed', { timeout: SHARED_TIMEOUT }, () => {
+  it('npx racelab reproduce --db sqlite reproduces naive-save, through node:sqlite, and prints no warning of it', async () => {
+    const node = NODE_26!;
+    expect(execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), `RACELAB_NODE_26=${node}`).toMatch(/^v26\./);
+    const dir = join(work, 'node-26');
+    mkdirSync(dir);
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0' }));
+    // npx, racelab's bin and its workers all run on the first node of PATH.
+    const env = { PATH: `${dirname(node)}:${process.env['PATH']}` };
+    const which = await inProject(dir, 'node', ['-p', 'process.version'], env);
+    expect(which.output.trim()).toMatch(/^v26\./);
+    // Nothing native: better-sqlite3 does not resolve from the project.
+    const resolved = await inProject(dir, 'node', ['-e', "require.resolve('better-sqlite3')"], env);
+    expect(resolved.code, 'better-sqlite3 resolves from the fresh project').not.toBe(0);
+    // naive-save must reproduce: at 4×1000 K=64, bench:odds measured at least 46 IntegrityErrors per
+    // run on either driver's SQLite here (P(none) < e^-46).
+    const result = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', 'sqlite', '--scenario', 'naive-save', '--ops', '1000', '--out', 'report'], env);
+    expect(result.code, result.output).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'report', 'latest', 'report.json'), 'utf8'));
+    expect(report.database).toMatchObject({ product: 'SQLite', reason: '--db sqlite: a file in a temporary directory, through node:sqlite' });
+    expect(report.scenarios.map((scenario: { name: string; verdict: string }) => [scenario.name, scenario.verdict])).toEqual([['naive-save', 'reproduced']]);
+    // racelab's progress lines, and nothing of Node's (an ExperimentalWarning of node:sqlite's, say).
+    expect(result.stderr.split('\n').filter((line) => /Warning|\(node:\d+\)/.test(line))).toEqual([]);
   });
 });

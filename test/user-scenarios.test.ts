@@ -68,7 +68,7 @@ describe('race() checks its options by the CLI’s rules, each named as race() n
     [{ keys: 'django' as const, keySpace: 8 }, 'keySpace applies only to keys shrunk; keys django draws from the real key space'],
     [{ isolation: 'serialisable' as never }, 'isolation must be one of read-committed, repeatable-read, serializable, deferred, immediate, got "serialisable" (did you mean serializable?)'],
     [{ occupancy: 2 }, 'occupancy must be a number from 0 to 1, got 2'],
-    [{ db: 'oracle' }, 'db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
+    [{ db: 'oracle' }, 'db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH, sqlite@node, sqlite@better-sqlite3 or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   ])('%j', async (options, message) => {
     await expect(race(thinkTime, options)).rejects.toThrow(new RaceError(message));
   });

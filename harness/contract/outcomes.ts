@@ -58,4 +58,10 @@ export type Expectation = 'safe' | 'unsafe';
  */
 export interface ClassifiedError {
   outcome?: Outcome;
+  /**
+   * The database's own code by name, where the driver's error keeps it in a shape of its own
+   * (node:sqlite: `code` ERR_SQLITE_ERROR, `errcode` 1555 for SQLITE_CONSTRAINT_PRIMARYKEY): what
+   * evidence shows as the error's code, in place of the driver's.
+   */
+  databaseCode?: string;
 }

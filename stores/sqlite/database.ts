@@ -2,30 +2,37 @@
  * A `Database` over SQLite: no server, a database file per run. `--db sqlite` keeps the files in a
  * temporary directory of racelab's own (removed on stop, by its guardian if racelab is killed,
  * and by `racelab clean`); `--db sqlite:PATH` uses the file the user named, made and removed by
- * racelab (named-file.ts). better-sqlite3 is the user's to install (a native module): it is loaded
- * only here and by the workers, and its descriptor (descriptor.ts) checks for it first.
+ * racelab (named-file.ts). The driver (node:sqlite or better-sqlite3) is the plan's
+ * (descriptor.ts): this thread and the workers use the same one.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Database, StoreTarget } from '../../harness/contract/store.ts';
 import { SQLITE_ISOLATIONS, SQLITE_LACKS } from './traits.ts';
 import { registerEmergencyCleanup } from '../shared/emergency.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
 import { openServerDirectory, type ServerDirectory } from '../shared/server-process.ts';
 import { SQLITE_DIRECTORY_PREFIX } from '../shared/server-directories.ts';
-import { SESSION_STORE } from './index.ts';
+import { sqliteDriver } from './drivers.ts';
+import type { SqliteDriverName } from './drivers/driver.ts';
+import { sessionStoreModule } from './index.ts';
 import { WAIT_MARKER, waitingConnections } from './lock-waits.ts';
 import { isRacelabFile } from './named-file.ts';
 import { BUSY_TIMEOUT_MS, CREATE_SQL } from './session-table.ts';
+import { openRunConnection } from './run-connection.ts';
 import { runStatement } from './statement.ts';
 
 /** Where the run files go: a temporary directory, or the one file the user named. */
 export type SqlitePlace = { directory: true } | { file: string };
 
-export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> {
+export async function openSqliteDatabase(place: SqlitePlace, driverName: SqliteDriverName): Promise<Database> {
+  const driver = sqliteDriver(driverName);
+  // Before anything is made: a driver that cannot load leaves nothing to remove.
+  const probe = driver.open(':memory:', { busyTimeoutMs: 0 });
+  const version = String(probe.prepare('SELECT sqlite_version() AS version').all([])[0]!['version']);
+  probe.close();
   let directory: ServerDirectory | undefined;
   let named: string | undefined;
   let unregister = () => {};
@@ -37,9 +44,6 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
   } else {
     directory = await openServerDirectory(await mkdtemp(join(tmpdir(), `${SQLITE_DIRECTORY_PREFIX}p${process.pid.toString(36)}-`)), async () => {});
   }
-  const probe = new Sqlite(':memory:');
-  const version = probe.prepare('SELECT sqlite_version()').pluck().get() as string;
-  probe.close();
   const open = new Set<string>();
   let stopped = false;
 
@@ -48,14 +52,14 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
     removeDatabaseFiles(file);
     open.delete(file);
   };
-  const connect = (file: string) => new Sqlite(file, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  const connect = (file: string) => openRunConnection(driver, file, { mustExist: true, busyTimeoutMs: BUSY_TIMEOUT_MS });
 
   return {
     kind: named === undefined ? 'embedded' : 'file',
     product: 'SQLite',
     family: 'sqlite',
     version,
-    storeModule: SESSION_STORE,
+    storeModule: sessionStoreModule(driverName),
     defaultIsolation: 'deferred',
     isolations: SQLITE_ISOLATIONS,
     lacks: SQLITE_LACKS,
@@ -64,10 +68,10 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
       if (named !== undefined && open.size > 0) throw new Error(`${named} holds a run already: one run at a time on a named file`);
       // A file racelab made and a killed run left is replaced; anybody else's is never touched.
       if (named !== undefined && isRacelabFile(file)) removeDatabaseFiles(file);
-      const db = new Sqlite(file, { timeout: BUSY_TIMEOUT_MS });
+      const db = openRunConnection(driver, file, { busyTimeoutMs: BUSY_TIMEOUT_MS });
       open.add(file);
       try {
-        for (const statement of CREATE_SQL) db.prepare(statement).run();
+        for (const statement of CREATE_SQL) db.prepare(statement).run([]);
       } finally {
         db.close();
       }
@@ -80,8 +84,8 @@ export async function openSqliteDatabase(place: SqlitePlace): Promise<Database> 
     async emptyRunTables(target) {
       const db = connect(target.url);
       try {
-        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-        for (const table of tables) db.prepare(`DELETE FROM "${table.replaceAll('"', '""')}"`).run();
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all([]).map((row) => String(row['name']));
+        for (const table of tables) db.prepare(`DELETE FROM "${table.replaceAll('"', '""')}"`).run([]);
       } finally {
         db.close();
       }

@@ -1,12 +1,13 @@
 import { classified } from '../../harness/classify.ts';
 import type { Outcome } from '../../harness/contract/outcomes.ts';
+import { sqliteResultCode } from './drivers.ts';
 
 /**
- * SQLite's extended result codes that name a race's outcome, as better-sqlite3 reports them.
- * `SQLITE_BUSY` is "database is locked", the error Django users meet on SQLite under concurrent
- * writes: the busy timeout ran out waiting for the write lock. `SQLITE_BUSY_SNAPSHOT` is the
- * refusal of a transaction whose snapshot is stale (it read, another connection then committed a
- * write, and it tried to write too): waiting cannot help it, as with PostgreSQL's 40001.
+ * SQLite's extended result codes that name a race's outcome, as either driver reports them
+ * (drivers/). `SQLITE_BUSY` is "database is locked", the error Django users meet on SQLite under
+ * concurrent writes: the busy timeout ran out waiting for the write lock. `SQLITE_BUSY_SNAPSHOT`
+ * is the refusal of a transaction whose snapshot is stale (it read, another connection then
+ * committed a write, and it tried to write too): waiting cannot help it, as with PostgreSQL's 40001.
  */
 const OUTCOME_BY_CODE: Readonly<Record<string, Outcome>> = {
   SQLITE_CONSTRAINT_PRIMARYKEY: 'integrity_error',
@@ -18,7 +19,7 @@ const OUTCOME_BY_CODE: Readonly<Record<string, Outcome>> = {
   SQLITE_LOCKED: 'lock_timeout',
 };
 
-/** A SQLite error as racelab keeps it: the extended result code and SQLite's own words. */
+/** A SQLite error as racelab keeps it: the extended result code by name and SQLite's own words. */
 class SqliteStoreError extends Error {
   override name = 'SqliteStoreError';
   readonly severity = 'ERROR';
@@ -30,17 +31,15 @@ class SqliteStoreError extends Error {
   }
 }
 
-/** The outcome of an error better-sqlite3 threw, by its result code. */
+/** The outcome of an error either driver threw, by its result code. */
 export function classifySqliteError(error: unknown): Outcome | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? OUTCOME_BY_CODE[code] : undefined;
+  const code = sqliteResultCode(error);
+  return code === undefined ? undefined : OUTCOME_BY_CODE[code];
 }
 
-/** What the store throws for an error better-sqlite3 threw: SQLite's own errors kept as data, classified; others as they were. */
+/** What the store throws for an error its driver threw: SQLite's own errors kept as data, classified; others as they were. */
 export function storeError(error: unknown): unknown {
-  const source = error as { code?: unknown; message?: unknown } | null;
-  if (typeof source?.code === 'string' && source.code.startsWith('SQLITE_')) {
-    return classified(new SqliteStoreError(source.code, String(source.message)), classifySqliteError(error));
-  }
-  return error;
+  const code = sqliteResultCode(error);
+  if (code === undefined) return error;
+  return classified(new SqliteStoreError(code, String((error as { message?: unknown }).message)), OUTCOME_BY_CODE[code]);
 }

@@ -1,18 +1,20 @@
 /**
  * The worker side of the SQLite store: one connection per worker on the run's database file, and
- * the session primitives on its table. better-sqlite3 is synchronous; a statement that finds the
- * write lock taken is retried here, with the worker's event loop free, until SQLite's busy
- * timeout as Django configures it, so that explore can see the wait (lock-waits.ts). The harness
- * loads this module by URL; its default export is an `OpenStore`.
+ * the session primitives on its table, on either driver (drivers/driver.ts). Both are
+ * synchronous; a statement that finds the write lock taken is retried here, with the worker's
+ * event loop free, until SQLite's busy timeout as Django configures it, so that explore can see
+ * the wait (lock-waits.ts). The harness loads each driver's module by URL (index.ts), whose
+ * default export is this store on that driver.
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Sqlite from 'better-sqlite3';
 import type { Isolation, OpenStore, SessionRow, StoreConnection, StoreOptions, StoreTarget } from '../../harness/contract/store.ts';
 import { traced } from '../shared/traced-statement.ts';
+import type { SqliteDriver, SqliteStatement } from './drivers/driver.ts';
 import { storeError } from './errors.ts';
 import { ownConnection } from './intercept.ts';
 import { markWaiting } from './lock-waits.ts';
+import { openRunConnection } from './run-connection.ts';
 import { BUSY_TIMEOUT_MS, readSql, SESSION_SQL } from './session-table.ts';
 import { runStatement, type StatementResult } from './statement.ts';
 
@@ -26,19 +28,20 @@ function beginSql(isolation: Isolation): string {
   throw new RangeError(`SQLite has no ${isolation} isolation: its transactions are serializable; ask for serializable, deferred or immediate`);
 }
 
-/** Only plain SQLITE_BUSY passes with waiting; SQLITE_BUSY_SNAPSHOT never does (errors.ts). */
-const isBusy = (error: unknown) => (error as { code?: unknown }).code === 'SQLITE_BUSY';
-
 /** The wait between tries for the write lock: short at first, as SQLite's own busy handler. */
 const backoffMs = (attempt: number) => Math.min(1 + attempt, 10);
 
-const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
+/** The store's opener on `driver`: what each driver's module (drivers/*-store.ts) default-exports. */
+export const sessionStoreOn = (driver: SqliteDriver): OpenStore => async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
   const file = target.url;
-  const connection = new Sqlite(file, { fileMustExist: true, timeout: 0 });
-  ownConnection(connection);
+  // No busy timeout of SQLite's own: the store waits itself, where explore can see it.
+  const connection = openRunConnection(driver, file, { mustExist: true, busyTimeoutMs: 0 });
+  ownConnection(connection.native);
+  // Only plain SQLITE_BUSY passes with waiting; SQLITE_BUSY_SNAPSHOT never does (errors.ts).
+  const isBusy = (error: unknown) => driver.resultCode(error) === 'SQLITE_BUSY';
   // A connection's id for explore: SQLite has none, and the run's connections are few.
   const backendPid = randomInt(1, 2 ** 31);
-  const statements = new Map<string, Sqlite.Statement>();
+  const statements = new Map<string, SqliteStatement>();
   const { onStatement } = options;
 
   const execute = (text: string, values: readonly unknown[]): StatementResult => {
@@ -132,8 +135,3 @@ const openSessionStore: OpenStore = async (target: StoreTarget, options: StoreOp
     },
   };
 };
-
-export default openSessionStore;
-
-/** How the harness sees the statements a scenario's own code sends through better-sqlite3. */
-export { sqliteDriver as driver } from './intercept.ts';

@@ -13,6 +13,14 @@ export const RACELAB_APPLICATION_ID = 0x72616365;
  */
 export const BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * What each of racelab's connections sets: a commit writes the WAL without waiting for the disk
+ * (NORMAL), as WAL deployments run and as better-sqlite3 builds SQLite. node:sqlite's SQLite would
+ * sync the WAL at every commit (FULL): about 6 times slower per statement on this machine, which
+ * would change a race's timing with the driver.
+ */
+export const CONNECTION_SQL = ['PRAGMA synchronous = NORMAL'];
+
 /** The statements that make a fresh run file: WAL, as Django 5.1+ can configure and most deployments set, and Django's table. */
 export const CREATE_SQL = [
   `PRAGMA application_id = ${RACELAB_APPLICATION_ID}`,

@@ -1,4 +1,4 @@
-import type Sqlite from 'better-sqlite3';
+import type { SqliteStatement } from './drivers/driver.ts';
 import { sqliteDatetime } from './session-table.ts';
 
 export type StatementResult = { rows: Record<string, unknown>[]; rowCount: number };
@@ -6,13 +6,13 @@ export type StatementResult = { rows: Record<string, unknown>[]; rowCount: numbe
 /**
  * Runs a prepared statement as the store contract wants its result: the rows it returned, or
  * the rows it changed. Dates are bound as Django stores them in SQLite's text column, since
- * better-sqlite3 binds no Date.
+ * neither driver binds a Date (better-sqlite3 refuses one; node:sqlite binds it as NULL).
  */
-export function runStatement(statement: Sqlite.Statement, values: readonly unknown[]): StatementResult {
+export function runStatement(statement: SqliteStatement, values: readonly unknown[]): StatementResult {
   const bound = values.map((value) => (value instanceof Date ? sqliteDatetime(value) : value));
   if (statement.reader) {
-    const rows = statement.all(...bound) as Record<string, unknown>[];
+    const rows = statement.all(bound);
     return { rows, rowCount: rows.length };
   }
-  return { rows: [], rowCount: statement.run(...bound).changes };
+  return { rows: [], rowCount: statement.run(bound).changes };
 }
