@@ -22,12 +22,12 @@ type Kind = (typeof KINDS)[number];
  * Runs a command in a user's project, as they would; its output when it fails. Asynchronous, so
  * that the tests of a block run side by side: each spends its time waiting on its processes.
  */
-function inProject(project: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+function inProject(project: string, command: string, args: string[]): Promise<{ code: number; output: string; stderr: string }> {
   return new Promise((resolve) => {
     // Killed past the test's own timeout: a process that hangs never outlives its test.
     execFile(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024, timeout: SHARED_TIMEOUT }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}` });
+      resolve({ code, output: code === 0 ? stdout : `${stdout}\n${stderr}`, stderr });
     });
   });
 }
@@ -133,6 +133,9 @@ describe.concurrent('scenario files in every kind of project, from the command l
     // to 40 here over 16 runs (P(none) < e^-22 per file, taken as Poisson).
     const result = await inProject(dir, 'npx', ['racelab', 'reproduce', '--db', inject('embeddedUrl'), '--scenario', scenarios, '--workers', '2', '--ops', '20', '--key-space', '1', '--out', 'files-report']);
     expect(result.code, result.output).toBe(0);
+    // Node's own warnings ("(node:PID) [DEP0205] DeprecationWarning: …", as module.register()
+    // printed on Node 26) would reach the user's terminal with every TypeScript scenario file.
+    expect(result.stderr).not.toMatch(/^\(node:\d+\) /m);
     const report = JSON.parse(readFileSync(join(dir, 'files-report', 'latest', 'report.json'), 'utf8'));
     for (const name of names) {
       expect(result.output).toMatch(new RegExp(`${name}: no violation in 40 ops`));
