@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import module, { createRequire } from 'node:module';
 import { isScenario, ScenarioDefinitionError } from './define-scenario.ts';
 import type { Scenario } from './contract/scenario.ts';
 import type { DriverInterception, OpenStore } from './contract/store.ts';
@@ -37,17 +37,23 @@ function scenarioExport(exported: unknown): unknown {
 /**
  * Lets this thread import TypeScript, the first time a scenario file needs it: racelab itself is
  * compiled, and a user's `.ts`, `.mts` or `.cts` file is the only thing that needs it (Node 20
- * cannot strip types). ESM files go through module hooks (typescript-hooks.mjs); files that are
- * CommonJS (`.cts`, and `.ts` outside a `"type": "module"` package), and what they require, through
- * Node's CommonJS loader, which reads them through the require hook installed here. Both transpile
- * with the TypeScript compiler, which has no install script.
+ * cannot strip types; later ones strip only a part of TypeScript). ESM files go through module
+ * hooks (typescript-hooks.mjs); files that are CommonJS (`.cts`, and `.ts` outside a `"type":
+ * "module"` package), and what they require, through Node's CommonJS loader, which reads them
+ * through the require hook installed here. Both transpile with the TypeScript compiler, which has
+ * no install script.
  */
 async function registerTypeScript(): Promise<void> {
   const flag = Symbol.for('racelab.typescript');
   const state = globalThis as { [flag]?: boolean };
   if (state[flag]) return;
   state[flag] = true;
-  register(new URL('./typescript-hooks.mjs', import.meta.url));
+  const hooksUrl = new URL('./typescript-hooks.mjs', import.meta.url);
+  // module.register() prints a deprecation warning from Node 26 on (DEP0205): its successor where
+  // this Node has it (22.15, 23.5 and later), the old way on Node 20.
+  const modern = module as { registerHooks?: (hooks: object) => unknown };
+  if (modern.registerHooks !== undefined) modern.registerHooks(((await import(hooksUrl.href)) as { syncHooks: object }).syncHooks);
+  else module.register(hooksUrl);
   const { transpile } = (await import(new URL('./typescript-transpile.mjs', import.meta.url).href)) as {
     transpile: (source: string, path: string, format: 'module' | 'commonjs') => string;
   };
