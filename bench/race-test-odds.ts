@@ -99,6 +99,10 @@ async function measure(database: Database, cases: typeof CASES): Promise<void> {
 }
 
 const repeats = Number(process.argv[2] ?? 10);
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`npm run bench:odds [-- REPEATS]: REPEATS must be a whole number of at least 1, got ${JSON.stringify(process.argv[2])}`);
+  process.exit(2);
+}
 const mysqlUrl = (await probeMysql()).url;
 if (mysqlUrl === undefined) {
   console.log('MariaDB/MySQL: none answered (set RACELAB_TEST_MYSQL_URL); its cases are not measured');
