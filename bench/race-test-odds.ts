@@ -15,7 +15,7 @@
  * answers, then SQLite's on each driver that runs here (node:sqlite, better-sqlite3), then the
  * matrix's on PostgreSQL 12:
  *
- *   npm run bench:odds [-- REPEATS]
+ *   npm run bench:odds [-- --repeats N]   (N runs of each configuration; 10 by default)
  */
 import { startEmbedded } from '../stores/postgres/embedded.ts';
 import { connectDatabase } from '../stores/postgres/database.ts';
@@ -36,6 +36,7 @@ import { probeSqliteDriver } from '../stores/sqlite/drivers.ts';
 import { SQLITE_DRIVERS } from '../stores/sqlite/drivers/driver.ts';
 import { binariesOfMajor } from '../stores/postgres/versions.ts';
 import { EMBEDDED_MAJORS } from '../stores/postgres/descriptor.ts';
+import { wholeArgument } from './arguments.ts';
 
 const DEFAULTS: RunConfig = {
   workers: 4, threads: threadsFor(4), opsPerWorker: 500, keys: 'shrunk', keySpace: 16, occupancy: 0.25, maxAttempts: 10_000, seed: 7, isolation: 'read-committed', opTimeoutMs: 10_000,
@@ -98,11 +99,7 @@ async function measure(database: Database, cases: typeof CASES): Promise<void> {
   }
 }
 
-const repeats = Number(process.argv[2] ?? 10);
-if (!Number.isInteger(repeats) || repeats < 1) {
-  console.error(`npm run bench:odds [-- REPEATS]: REPEATS must be a whole number of at least 1, got ${JSON.stringify(process.argv[2])}`);
-  process.exit(2);
-}
+const repeats = wholeArgument('--repeats', 10);
 const mysqlUrl = (await probeMysql()).url;
 if (mysqlUrl === undefined) {
   console.log('MariaDB/MySQL: none answered (set RACELAB_TEST_MYSQL_URL); its cases are not measured');

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findingOf, inputOf, integrityErrorSample } from '../test/report-fixtures.ts';
 import { renderGithubSummary } from '../reports/github-summary.ts';
-import { publishToGithubActions } from './github-actions.ts';
+import { InfrastructureError, UsageError } from '../run/errors.ts';
+import { commandFailure } from './command-failure.ts';
+import { publishFailureToGithubActions, publishToGithubActions } from './github-actions.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'racelab-github-actions-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -47,5 +49,27 @@ describe('publishToGithubActions', () => {
     expect(out.errors).toEqual([`racelab gate: the job summary was not written to GITHUB_STEP_SUMMARY (${file}): ENOENT: no such file or directory, open '${file}'`]);
     // The annotations do not depend on the summary.
     expect(out.stdout).toMatch(/^::error /);
+  });
+});
+
+describe('publishFailureToGithubActions: a gate that threw before it had a decision', () => {
+  it('annotates and summarises the line and exit code main() ends with', async () => {
+    const file = join(work, 'failure.md');
+    writeFileSync(file, 'earlier\n');
+    const failure = commandFailure('gate', new InfrastructureError('database: could not connect to postgres://h:1/db: ECONNREFUSED\nmore'), false);
+    const { out, io } = capture();
+    await publishFailureToGithubActions(failure, io, { GITHUB_STEP_SUMMARY: file, GITHUB_ACTIONS: 'true' });
+    expect(out.stdout).toBe('::error title=racelab gate%3A could not run (exit 3)::racelab gate: database: could not connect to postgres://h:1/db: ECONNREFUSED\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      ['earlier', '', '## racelab gate: could not run (exit 3)', '', 'No check was decided.', '', '```text', 'racelab gate: database: could not connect to postgres://h:1/db: ECONNREFUSED', '```', ''].join('\n'),
+    );
+  });
+
+  it('names each way a command can end without a decision, with the code main() returns', () => {
+    expect(commandFailure('gate', new UsageError('--alpha must be a number from 0 to 0.5, got "7"'), false)).toEqual({ kind: 'usage', line: 'racelab gate: --alpha must be a number from 0 to 0.5, got "7"', code: 2 });
+    expect(commandFailure('gate', new InfrastructureError('interrupted'), true)).toMatchObject({ kind: 'interrupted', code: 130 });
+    const internal = commandFailure('gate', new TypeError('x is undefined'), false);
+    expect(internal).toMatchObject({ kind: 'internal', code: 3 });
+    expect(internal.line).toMatch(/^racelab gate: internal error: TypeError: x is undefined\n {4}at /);
   });
 });

@@ -3,7 +3,7 @@
  * code. The only place that touches process.exit.
  */
 import { TOOL } from '../run/tool-info.ts';
-import { InfrastructureError, UsageError } from '../run/errors.ts';
+import { commandFailure } from './command-failure.ts';
 import type { Command, CommandIo } from './commands/command.ts';
 import { EXIT } from './exit-codes.ts';
 import { registeredLeftovers, runEmergencyCleanups } from '../stores/shared/emergency.ts';
@@ -80,17 +80,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.error(`racelab ${name}: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (error instanceof InfrastructureError) {
-      // One line: the first line of what went wrong; a stack is never the message.
-      io.error(`racelab ${name}: ${error.message.split('\n')[0]}`);
-      return io.signal.aborted ? EXIT.interrupted : EXIT.infrastructure;
-    }
-    io.error(`racelab ${name}: internal error: ${(error as Error).stack ?? String(error)}`);
-    return EXIT.infrastructure;
+    const { line, code } = commandFailure(name, error, io.signal.aborted);
+    io.error(line);
+    return code;
   }
 }
 

@@ -43,17 +43,23 @@ function scenarioExport(exported: unknown): unknown {
  * through the require hook installed here. Both transpile with the TypeScript compiler, which has
  * no install script.
  */
+/** The Node major from which module.register() is deprecated at run time (DEP0205). */
+const REGISTER_DEPRECATED_FROM = 26;
+
 async function registerTypeScript(): Promise<void> {
   const flag = Symbol.for('racelab.typescript');
   const state = globalThis as { [flag]?: boolean };
   if (state[flag]) return;
   state[flag] = true;
   const hooksUrl = new URL('./typescript-hooks.mjs', import.meta.url);
-  // module.register() prints a deprecation warning from Node 26 on (DEP0205): its successor where
-  // this Node has it (22.15, 23.5 and later), the old way on Node 20.
+  // module.register() prints a deprecation warning from Node 26 on (DEP0205): there, its successor.
+  // Not before: registerHooks() exists from 22.15, but until late 24.x releases it refuses a load hook
+  // that leaves a CommonJS file's source to Node's CommonJS loader (ERR_INVALID_RETURN_PROPERTY_VALUE,
+  // nodejs/node#57327), which is what the hooks do for `.cts` and CommonJS `.ts` files.
   const modern = module as { registerHooks?: (hooks: object) => unknown };
-  if (modern.registerHooks !== undefined) modern.registerHooks(((await import(hooksUrl.href)) as { syncHooks: object }).syncHooks);
-  else module.register(hooksUrl);
+  if (modern.registerHooks !== undefined && Number(process.versions.node.split('.')[0]) >= REGISTER_DEPRECATED_FROM) {
+    modern.registerHooks(((await import(hooksUrl.href)) as { syncHooks: object }).syncHooks);
+  } else module.register(hooksUrl);
   const { transpile } = (await import(new URL('./typescript-transpile.mjs', import.meta.url).href)) as {
     transpile: (source: string, path: string, format: 'module' | 'commonjs') => string;
   };

@@ -6,10 +6,10 @@
 // "module"` package) as ESM; `.cts` (and `.ts` elsewhere) as CommonJS, which Node's CommonJS loader
 // then reads through the require hook that load-module.ts installs beside these.
 //
-// Two ways to register them, by what the Node at hand has: module.registerHooks() (Node 22.15,
-// 23.5 and later) runs `syncHooks` in the importing thread; module.register() (Node 20, where the
-// other is missing, and deprecated from Node 26 on, DEP0205) loads this file in a thread of its
-// own and calls its `resolve` and `load` exports.
+// Two ways to register them (load-module.ts chooses): module.registerHooks() on Node 26 and later,
+// where module.register() is deprecated (DEP0205), runs `syncHooks` in the importing thread;
+// module.register() on older Node loads this file in a thread of its own and calls its `resolve`
+// and `load` exports.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { moduleFormatOf, transpile } from './typescript-transpile.mjs';

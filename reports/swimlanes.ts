@@ -49,7 +49,7 @@ export const CLOCK_WORDS: Record<LaneClock, { axis: string; bar: string; unit: s
 
 export const MARK_WORDS = { failed: '✗ failed', won: '◀ won', waited: 'waited for' } as const;
 
-/** Monospace 12 px is 7.2 px a character: text is measured, never guessed. */
+/** Monospace 12 px is about 7.2 px a character, taken as 7.3 so that no label overruns its room. */
 const FONT_SIZE = 12;
 const CHAR_PX = 7.3;
 const PLOT_WIDTH = 400;

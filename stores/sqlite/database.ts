@@ -31,8 +31,12 @@ export async function openSqliteDatabase(place: SqlitePlace, driverName: SqliteD
   const driver = sqliteDriver(driverName);
   // Before anything is made: a driver that cannot load leaves nothing to remove.
   const probe = driver.open(':memory:', { busyTimeoutMs: 0 });
-  const version = String(probe.prepare('SELECT sqlite_version() AS version').all([])[0]!['version']);
-  probe.close();
+  let version: string;
+  try {
+    version = String(probe.prepare('SELECT sqlite_version() AS version').all([])[0]!['version']);
+  } finally {
+    probe.close();
+  }
   let directory: ServerDirectory | undefined;
   let named: string | undefined;
   let unregister = () => {};

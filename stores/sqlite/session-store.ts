@@ -35,8 +35,7 @@ const backoffMs = (attempt: number) => Math.min(1 + attempt, 10);
 export const sessionStoreOn = (driver: SqliteDriver): OpenStore => async (target: StoreTarget, options: StoreOptions = {}): Promise<StoreConnection> => {
   const file = target.url;
   // No busy timeout of SQLite's own: the store waits itself, where explore can see it.
-  const connection = openRunConnection(driver, file, { mustExist: true, busyTimeoutMs: 0 });
-  ownConnection(connection.native);
+  const connection = openRunConnection(driver, file, { mustExist: true, busyTimeoutMs: 0 }, ownConnection);
   // Only plain SQLITE_BUSY passes with waiting; SQLITE_BUSY_SNAPSHOT never does (errors.ts).
   const isBusy = (error: unknown) => driver.resultCode(error) === 'SQLITE_BUSY';
   // A connection's id for explore: SQLite has none, and the run's connections are few.

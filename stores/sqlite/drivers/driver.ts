@@ -1,9 +1,10 @@
 /**
  * The seam between the SQLite store and the library that reaches SQLite: node:sqlite, built into
- * Node 22.13 and later, or better-sqlite3, a native module the user installs. The store speaks to
- * the few calls below; each driver's adapter in this folder makes its library speak them, names its
- * errors by SQLite's result codes, and patches it for interception. A driver's library is loaded
- * on first use, never when a module is imported: a machine may have one, the other, or neither.
+ * Node (usable from 22.16: node-sqlite-module.ts), or better-sqlite3, a native module the user
+ * installs. The store speaks to the few calls below; each driver's adapter in this folder makes its
+ * library speak them, names its errors by SQLite's result codes, and patches it for interception.
+ * A driver's library is loaded on first use, never when a module is imported: a machine may have
+ * one, the other, or neither.
  */
 
 /** The drivers, as Node and npm name them: node:sqlite first, the one `--db sqlite` prefers. */

@@ -69,7 +69,7 @@ function load(): NodeSqliteModule | DriverUnavailable {
   try {
     module = withoutNodeSqliteWarning(() => createRequire(import.meta.url)('node:sqlite') as Record<string, unknown>);
   } catch {
-    return new DriverUnavailable(`${node} has no node:sqlite`, 'run Node 22.13 or later, which has it built in');
+    return new DriverUnavailable(`${node} has no node:sqlite`, 'run Node 22.16 or later, which has it built in');
   }
   // Node 26.11 names the classes Database and Statement, keeping the Sync names as aliases that may one day warn.
   const DatabaseSync = (module['Database'] ?? module['DatabaseSync']) as NodeSqliteModule['DatabaseSync'] | undefined;

@@ -1,5 +1,5 @@
 /**
- * The SQLite store on node:sqlite, the SQLite built into Node (22.13 and later): nothing to
+ * The SQLite store on node:sqlite, the SQLite built into Node (usable from 22.16): nothing to
  * install, nothing compiled. Its errors say `ERR_SQLITE_ERROR` and keep SQLite's extended result
  * code as a number (`errcode` 1555), which racelab names as better-sqlite3 does
  * (`SQLITE_CONSTRAINT_PRIMARYKEY`), so that both drivers' errors read and classify alike.
