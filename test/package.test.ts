@@ -349,6 +349,9 @@ describe.skipIf(!NODE_26)('on Node 26, in a fresh project with no native module 
     expect(execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), `RACELAB_NODE_26=${node}`).toMatch(/^v26\./);
     const dir = join(work, 'node-26');
     mkdirSync(dir);
+    // The tarball installed once by the suite's npm: its dependencies compile nothing on install
+    // (the PostgreSQL binaries' package only links its own files) and hold no module tied to one
+    // Node's ABI (piscina's optional @napi-rs/nice is N-API), so npm on Node 26 lays out the same.
     symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh', version: '1.0.0' }));
     // npx, racelab's bin and its workers all run on the first node of PATH.
