@@ -64,5 +64,5 @@ fi
 sha256sum "$work/node/bin/node" | cut -d' ' -f1 >"$work/node/.racelab-intact"
 # Replaced whole, never in place: a run cut short leaves the old copy or none, never half of one.
 rm -rf "$home"
-mv "$work/node" "$home"
+mv -T "$work/node" "$home"
 echo "$home"

@@ -119,18 +119,23 @@ describe('a summary too long for its share of the page', () => {
     expect(Buffer.byteLength(whole)).toBeGreaterThan(SUMMARY_LIMIT_BYTES);
     const summary = renderGithubSummary(input, '/tmp/out/run');
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
-    expect(summary.endsWith('\n> Cut to 64 KiB, to leave room for the job\'s other steps: report.md in `/tmp/out/run` has the whole report.\n')).toBe(true);
+    // The note, then the rerun and where the reports are, kept whole: what the reader acts on.
+    const rerun = whole.slice(whole.lastIndexOf('Rerun it'));
+    expect(rerun).toMatch(/^Rerun it .*:\n\n```sh\nracelab .*\n```\n\nReports \(report.md, report.json, junit.xml, report.html\): `\/tmp\/out\/run`\n$/);
+    expect(summary.endsWith(`\n> Cut to 64 KiB, to leave room for the job's other steps: report.md in \`/tmp/out/run\` has the whole report.\n${rerun}`)).toBe(true);
     expect(whole.startsWith(summary.slice(0, summary.lastIndexOf('\n> Cut')))).toBe(true);
   });
 
   it('keeps its code fences whole when the cut falls inside one', () => {
     const whole = renderGithubSummary(input, undefined, Number.POSITIVE_INFINITY);
-    // A limit that falls inside the first error's fence, or just after it.
-    const limit = Buffer.byteLength(whole.slice(0, whole.indexOf('SQLSTATE: 23505'))) + 150;
+    // A limit that falls inside the first error's fence, or just after it, once the rerun's room is kept.
+    const rerun = whole.slice(whole.lastIndexOf('Rerun it'));
+    const limit = Buffer.byteLength(whole.slice(0, whole.indexOf('SQLSTATE: 23505'))) + 150 + Buffer.byteLength(rerun);
     const summary = renderGithubSummary(input, undefined, limit);
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(limit);
     expect(summary).toContain('SQLSTATE: 23505\n');
-    expect(summary).toMatch(/```\n\n> Cut to \d+ bytes, .*: report\.md has the whole report\.\n$/);
+    expect(summary.endsWith(rerun)).toBe(true);
+    expect(summary.slice(0, -rerun.length)).toMatch(/```\n\n> Cut to \d+ (bytes|KiB), .*: report\.md has the whole report\.\n$/);
     expect(summary.split('\n').filter((line) => line.startsWith('```')).length % 2).toBe(0);
   });
 });

@@ -38,10 +38,12 @@ export function renderGithubSummary(input: ReportInput, reportDir: string | unde
     ...checksTable(input),
     ...skippedLines(input),
     ...firstFailure(input),
-    ...rerunLines(input, reportDir),
   ];
+  // The rerun and where the reports are stay whole, after any cut: what the reader acts on.
+  const rerun = `${rerunLines(input, reportDir).join('\n')}\n`;
   const where = reportDir === undefined ? 'report.md' : `report.md in \`${reportDir}\``;
-  return truncateMarkdown(`\n${lines.join('\n')}\n`, limit, `> Cut to ${limit % 1024 === 0 ? `${limit / 1024} KiB` : `${limit} bytes`}, to leave room for the job's other steps: ${where} has the whole report.`);
+  const note = `> Cut to ${limit % 1024 === 0 ? `${limit / 1024} KiB` : `${limit} bytes`}, to leave room for the job's other steps: ${where} has the whole report.`;
+  return truncateMarkdown(`\n${lines.join('\n')}\n`, limit - Buffer.byteLength(rerun), note) + rerun;
 }
 
 /** Every check the decision holds, in its order, with what it rests on. */

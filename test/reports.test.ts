@@ -213,14 +213,16 @@ describe('report.html', () => {
     // naive-save collides and naive-upsert overwrites (see beforeAll's odds): a picture of each.
     expect(timelines.length).toBeGreaterThanOrEqual(2);
     expect(figures).toHaveLength(timelines.length);
-    const collision = figures.find((f) => f.includes('Swimlanes of naive-save: first IntegrityError'))!;
+    const collision = figures.find((f) => f.includes('Swimlanes of naive-save: first IntegrityError'));
+    expect(collision, 'a picture of naive-save\'s first IntegrityError').toBeDefined();
     const sample = scenarios[0].firstLoudViolation;
-    const roles = [...collision.matchAll(/<g class="statement" data-worker="(\d+)" data-role="(\w+)"/g)].map((m) => [Number(m[1]), m[2]]);
+    const roles = [...collision!.matchAll(/<g class="statement" data-worker="(\d+)" data-role="(\w+)"/g)].map((m) => [Number(m[1]), m[2]]);
     const won = sample.timeline.find((e: any) => e.role === 'won');
+    expect(won, 'the timeline names the write the failed insert collided with').toBeDefined();
     expect(roles).toEqual(expect.arrayContaining([[sample.worker, 'failed'], [won.worker, 'won']]));
     expect(roles).toHaveLength(2);
     // Lanes of both workers, at least.
-    expect(new Set([...collision.matchAll(/<g class="lane" data-worker="(\d+)"/g)].map((m) => m[1])).size).toBeGreaterThanOrEqual(2);
+    expect(new Set([...collision!.matchAll(/<g class="lane" data-worker="(\d+)"/g)].map((m) => m[1])).size).toBeGreaterThanOrEqual(2);
   });
 
   it("sizes the chart's legend to its longest label", () => {
