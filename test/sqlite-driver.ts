@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { describe } from 'vitest';
 import { SQLITE_DRIVERS, type SqliteDriverName } from '../stores/sqlite/drivers/driver.ts';
 import { probeSqliteDriver, type DriverProbe } from '../stores/sqlite/drivers.ts';
+import { pinnedWord } from '../stores/sqlite/driver-choice.ts';
 import { SQLITE_DIRECTORY_PREFIX } from '../stores/shared/server-directories.ts';
 
 const PROBES = new Map<SqliteDriverName, DriverProbe>(SQLITE_DRIVERS.map((driver) => [driver, probeSqliteDriver(driver)]));
@@ -19,8 +20,6 @@ export const sqliteDriverRuns = (driver: SqliteDriverName) => PROBES.get(driver)
 /** Whether `--db sqlite` runs here, on whichever driver it takes. */
 export const SQLITE_DRIVER = SQLITE_DRIVERS.some(sqliteDriverRuns);
 
-/** The `--db` word that pins each driver. */
-export const DRIVER_WORDS: Readonly<Record<SqliteDriverName, string>> = { 'node:sqlite': 'sqlite@node', 'better-sqlite3': 'sqlite@better-sqlite3' };
 
 /** One line for each driver that cannot run here: why, and what adds it. */
 export function missingDriverLines(): string[] {
@@ -43,7 +42,7 @@ export function describeSqlite(title: string, body: () => void): void {
  * tests on each. A driver that cannot run here has its copy skipped.
  */
 export function describeEachSqliteDriver(title: string, body: (driver: SqliteDriverName, word: string) => void): void {
-  for (const driver of SQLITE_DRIVERS) describe.skipIf(!sqliteDriverRuns(driver))(`${title} · SQLite on ${driver}`, () => body(driver, DRIVER_WORDS[driver]));
+  for (const driver of SQLITE_DRIVERS) describe.skipIf(!sqliteDriverRuns(driver))(`${title} · SQLite on ${driver}`, () => body(driver, pinnedWord(driver)));
 }
 
 /** The SQLite run directories that process `pid` made and left in `parent`, the temp directory by default. */

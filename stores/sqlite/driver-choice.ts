@@ -12,6 +12,11 @@ import type { SqliteDriverName } from './drivers/driver.ts';
 const WORD_OF: Readonly<Record<SqliteDriverName, string>> = { 'node:sqlite': 'node', 'better-sqlite3': 'better-sqlite3' };
 const DRIVER_OF: Readonly<Record<string, SqliteDriverName>> = { node: 'node:sqlite', 'better-sqlite3': 'better-sqlite3' };
 
+/** The `--db` word that insists on `driver`: `sqlite@node`, `sqlite@better-sqlite3`. */
+export function pinnedWord(driver: SqliteDriverName): string {
+  return `sqlite@${WORD_OF[driver]}`;
+}
+
 /** The words `--db` takes for SQLite, as help and errors spell them. */
 export const SQLITE_WORDS = ['sqlite', 'sqlite:PATH', ...Object.keys(DRIVER_OF).map((word) => `sqlite@${word}`)];
 
