@@ -6,13 +6,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import pg from 'pg';
+import postgres from 'postgres';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startPostgresProxy, type PostgresProxy } from '../stores/postgres/proxy/proxy.ts';
 import type { Lane, LaneEnd, ProxyHooks, Statement, StatementOutcome } from '../stores/postgres/proxy/types.ts';
 import { describeEachServer } from './databases.ts';
-import { int32, startupPacket } from './postgres-wire-fixtures.ts';
+import { FrameReader } from '../stores/postgres/proxy/frame-reader.ts';
+import { bind, describeStatement, execute, flush, int32, parse, startupPacket, sync } from './postgres-wire-fixtures.ts';
 
 const PSQL = '/usr/bin/psql';
 const hasPsql = spawnSync(PSQL, ['--version']).status === 0;
@@ -98,7 +100,8 @@ describeEachServer('the PostgreSQL proxy', (server) => {
     });
     admin = new pg.Client({ connectionString: server.url });
     await admin.connect();
-    schema = `racelab_proxy_test_${randomBytes(4).toString('hex')}`;
+    // Not racelab_…: a `racelab clean` in another test file would take it for a killed run's.
+    schema = `proxy_test_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.query(`CREATE TABLE ${schema}.t (k int PRIMARY KEY)`);
   });
@@ -167,6 +170,54 @@ describeEachServer('the PostgreSQL proxy', (server) => {
     expect(order).toEqual([['B', 'ok'], ['A', '23505']]);
     const [bDone, aDone] = outcomesOf(/INSERT/).map((s) => s.outcome as StatementOutcome & { kind: 'ready' });
     expect(aDone!.startUs).toBeGreaterThanOrEqual(bDone!.endUs);
+  });
+
+  it('releases an extended batch at its Flush, so a client that waits for the answers before its Sync is not stuck', async () => {
+    const c = await client('flusher');
+    // node-postgres authenticates (SCRAM or trust); then the test takes its socket and speaks the protocol itself.
+    const socket = (c as unknown as { connection: { stream: Socket } }).connection.stream;
+    socket.removeAllListeners('data');
+    const reader = new FrameReader();
+    const answers: string[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      reader.push(chunk);
+      for (let frame = reader.nextMessage(); frame !== undefined; frame = reader.nextMessage()) answers.push(frame.type);
+    });
+    const holds: string[] = [];
+    before = (lane, statement) => void (lane.applicationName === 'flusher' && holds.push(statement.messages));
+    socket.write(Buffer.concat([parse('', 'SELECT 42 AS n'), describeStatement(''), flush()]));
+    // ParseComplete, ParameterDescription, RowDescription: the server answered a batch with no Sync yet.
+    await waitFor('the answers to Parse and Describe', () => (answers.length >= 3 ? true : undefined));
+    expect(answers).toEqual(['1', 't', 'T']);
+    expect(outcomesOf(/SELECT 42/)).toEqual([]);
+    socket.write(Buffer.concat([bind('', ''), execute(''), sync()]));
+    const [done] = await settled(/SELECT 42/, 1);
+    expect(answers.slice(3)).toEqual(['2', 'D', 'C', 'Z']);
+    expect(done!.statement).toMatchObject({ protocol: 'extended', texts: ['SELECT 42 AS n'], messages: 'PDHBES' });
+    expect(done!.outcome).toMatchObject({ kind: 'ready', tags: ['SELECT 1'], transaction: 'idle' });
+    // Held once, at its first part.
+    expect(holds).toEqual(['PDH']);
+  });
+
+  it("matches each of a pipeline's statements to its own answer, and takes postgres.js's Flush-cut first use whole", async () => {
+    const sql = postgres(viaProxy(), { max: 1, connection: { application_name: 'pipeliner' }, onnotice: () => undefined });
+    const query = (n: number) => sql`SELECT ${n}::int AS n, pg_sleep(0.05)`;
+    try {
+      // Its first use is Parse, Describe, Flush, and, once described, Bind, Execute, Sync: one statement.
+      await query(0);
+      const [first] = await settled(/pg_sleep\(0\.05\)/, 1);
+      expect(first!.statement.messages).toBe('PDHBES');
+      // Prepared and described, the next three are sent together, before the first is answered.
+      const results = await Promise.all([1, 2, 3].map(query));
+      expect(results.map((rows) => rows[0]!['n'])).toEqual([1, 2, 3]);
+      const outcomes = (await settled(/pg_sleep\(0\.05\)/, 4)).slice(1).map((s) => s.outcome as StatementOutcome & { kind: 'ready' });
+      expect(outcomes.map((o) => o.tags)).toEqual([['SELECT 1'], ['SELECT 1'], ['SELECT 1']]);
+      expect(outcomes[1]!.startUs).toBeLessThan(outcomes[0]!.endUs);
+      expect(outcomes[0]!.endUs).toBeLessThan(outcomes[1]!.endUs);
+      expect(outcomes[1]!.endUs).toBeLessThan(outcomes[2]!.endUs);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
   });
 
   it("forwards a CancelRequest with the server's own key: a pg_sleep ends with 57014", async () => {

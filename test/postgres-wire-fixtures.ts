@@ -35,6 +35,7 @@ export const query = (sql: string) => message('Q', cstr(sql));
 export const parse = (name: string, sql: string) => message('P', cstr(name), cstr(sql), int16(0));
 export const bind = (portal: string, statement: string) => message('B', cstr(portal), cstr(statement), int16(0), int16(0), int16(0));
 export const describePortal = (portal: string) => message('D', Buffer.from('P'), cstr(portal));
+export const describeStatement = (name: string) => message('D', Buffer.from('S'), cstr(name));
 export const execute = (portal: string) => message('E', cstr(portal), int32(0));
 export const closeStatement = (name: string) => message('C', Buffer.from('S'), cstr(name));
 export const sync = () => message('S');

@@ -128,7 +128,9 @@ export class LaneConnection {
         const p = request.parameters;
         this.lane.parameters = p;
         if (p['user'] !== undefined) this.lane.user = p['user'];
-        this.lane.database = p['database'] ?? p['user'] ?? '';
+        // The server's own default: a database named as the user.
+        const database = p['database'] ?? p['user'];
+        if (database !== undefined) this.lane.database = database;
         if (p['application_name'] !== undefined) this.lane.applicationName = p['application_name'];
         this.phase = 'relay';
         this.openServer(packet);
