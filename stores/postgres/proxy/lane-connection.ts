@@ -65,9 +65,10 @@ export class LaneConnection {
     const endUs = nowUs();
     // A statement still running on the server (a pg_sleep, a lock wait) would keep its backend
     // alive after the socket closes, since a backend reads its socket only between statements:
-    // cancel it with the key the server gave, so the backend ends now.
+    // cancel it with the key the server gave, so the backend ends now. A server connection that
+    // dropped has no backend left to cancel.
     const unanswered = this.outcomes.unanswered();
-    if (unanswered.length > 0 && this.backendKey !== undefined) {
+    if (unanswered.length > 0 && this.backendKey !== undefined && why !== 'server-closed') {
       const packet = cancelRequestPacket(this.backendKey.pid, this.backendKey.secret);
       this.context.pending(sendCancel(this.context.server, packet, this.context.track, (error) => this.report(error)));
     }
