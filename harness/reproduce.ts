@@ -8,7 +8,7 @@ import { liveQuotasFor } from './occupancy.ts';
 import { mergeHistories } from './history.ts';
 import { createDrawBoard } from './amplify/amplifier.ts';
 import { createWindowBuffer, RaceWindows } from './race-windows.ts';
-import { nowUs } from './recording-store.ts';
+import { nowUs } from './monotonic-clock.ts';
 import { newRunId } from './run-id.ts';
 import { runAudit, runSetup } from './scenario-hooks.ts';
 import type { ThreadTask, WorkerShare } from './protocol.ts';

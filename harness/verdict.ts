@@ -145,6 +145,17 @@ function baselineCheck(comparison: BaselineComparison): BaselineCheck {
   };
 }
 
+/**
+ * The overall verdict that no check carries, if any: a run that broke or was interrupted outside
+ * every check, or that checked nothing (no evidence). Outputs that list checks (junit.xml, the
+ * GitHub annotations) show it once more, beside them.
+ */
+export function verdictOutsideChecks(decision: Decision): OverallVerdict | undefined {
+  const { verdict, checks } = decision;
+  if ((verdict === 'broken' || verdict === 'interrupted') && !checks.some((check) => check.verdict === 'broken')) return verdict;
+  return checks.length === 0 ? verdict : undefined;
+}
+
 /** The checks that did not pass, worst first. */
 export function unpassedChecks(decision: Decision): Check[] {
   return SEVERITY.slice(0, -1).flatMap((verdict) => decision.checks.filter((check) => check.verdict === verdict));

@@ -9,7 +9,7 @@
  * The verdict's own label says which it is, in the title.
  */
 import type { ReportInput } from '../harness/report-input.ts';
-import { unpassedChecks } from '../harness/verdict.ts';
+import { unpassedChecks, verdictOutsideChecks } from '../harness/verdict.ts';
 import { checkLine, checkSubject, overallWords, verdictLabel } from './check-words.ts';
 
 /**
@@ -20,11 +20,9 @@ export const ANNOTATIONS_PER_STEP = 10;
 
 /** The `::error` lines, one per annotation, each a single line however many lines its message has. */
 export function githubAnnotations(input: ReportInput): string[] {
-  const { verdict, checks } = input.decision;
-  // Nothing checked is never a pass (harness/verdict.ts): a run with no check always gets one.
-  const outsideChecks = ((verdict === 'broken' || verdict === 'interrupted') && !checks.some((check) => check.verdict === 'broken')) || checks.length === 0;
+  const outside = verdictOutsideChecks(input.decision);
   const lines = [
-    ...(outsideChecks ? [workflowCommand('error', `racelab gate ${verdictLabel(verdict)}`, `gate: ${overallWords(input)}`)] : []),
+    ...(outside !== undefined ? [workflowCommand('error', `racelab gate ${verdictLabel(outside)}`, `gate: ${overallWords(input)}`)] : []),
     ...unpassedChecks(input.decision).map((check) =>
       workflowCommand('error', `racelab gate ${verdictLabel(check.verdict)}: ${checkSubject(check, input)}`, checkLine(check, input)),
     ),

@@ -6,7 +6,7 @@
  * `<failure>` holding its counterexample or first violation; a broken one an `<error>`.
  */
 import type { ReportInput } from '../harness/report-input.ts';
-import type { Check } from '../harness/verdict.ts';
+import { verdictOutsideChecks, type Check } from '../harness/verdict.ts';
 import { checkText, overallWords } from './check-words.ts';
 import { verdictSentence } from './markdown.ts';
 import { escapeXml } from './xml.ts';
@@ -34,10 +34,10 @@ export function renderJunit(input: ReportInput): string {
       });
     }
   }
-  const { verdict, checks } = input.decision;
-  // A run that broke or was interrupted outside every check still says so in the JUnit view.
-  if ((verdict === 'broken' || verdict === 'interrupted') && !checks.some((check) => check.verdict === 'broken')) {
-    const type = verdict === 'broken' ? 'RunBroken' : 'Interrupted';
+  // A run that broke, was interrupted or checked nothing outside every check still says so in the JUnit view.
+  const outside = verdictOutsideChecks(input.decision);
+  if (outside === 'broken' || outside === 'interrupted') {
+    const type = outside === 'broken' ? 'RunBroken' : 'Interrupted';
     cases.push({
       failed: false,
       errored: true,
@@ -45,7 +45,7 @@ export function renderJunit(input: ReportInput): string {
       xml: `    <testcase classname="racelab" name="the run" time="0.000"><error message="${escapeXml(overallWords(input))}" type="${type}"/></testcase>`,
     });
   }
-  if (checks.length === 0 && verdict === 'no-evidence') {
+  if (outside === 'no-evidence') {
     cases.push({
       failed: true,
       errored: false,

@@ -4,6 +4,7 @@
  * in both directions; the proxy reads them beside the stream and never rewrites it.
  */
 import { connect, type Socket } from 'node:net';
+import { nowUs } from '../../../harness/monotonic-clock.ts';
 import { FrameReader } from './frame-reader.ts';
 import { cancelRequestPacket, readStartupPacket } from './startup-packet.ts';
 import { sendCancel, type ServerAddress } from './send-cancel.ts';
@@ -21,8 +22,6 @@ export interface LaneContext {
   pending(work: Promise<void>): void;
 }
 
-/** Microseconds on `process.hrtime`: the clock racelab's timelines use in every thread. */
-export const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /** PostgreSQL's answer to an SSLRequest or GSSENCRequest it will not honour: go on in plain text. */
 const REFUSE_ENCRYPTION = Buffer.from('N');

@@ -6,18 +6,12 @@
  */
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DriverUnavailable, type SqliteConnection, type SqliteDriver } from './driver.ts';
+import { DriverUnavailable, loadedOnce, type SqliteConnection, type SqliteDriver } from './driver.ts';
 
 type Library = typeof BetterSqlite3;
 
-let loaded: Library | DriverUnavailable | undefined;
-
 /** better-sqlite3 as racelab resolves it, its native part loaded; DriverUnavailable when it cannot be. */
-export function betterSqlite3Library(): Library {
-  loaded ??= load();
-  if (loaded instanceof DriverUnavailable) throw loaded;
-  return loaded;
-}
+export const betterSqlite3Library = loadedOnce(load);
 
 function load(): Library | DriverUnavailable {
   let Database: Library;

@@ -66,3 +66,16 @@ export class DriverUnavailable extends Error {
  * `all`, `exec`), whose result says how many rows it returned or changed.
  */
 export type Observe = <T>(connection: object, text: string, run: () => T, method: string) => T;
+
+/**
+ * A driver's library, loaded once per thread at its first use: `load` returns it, or
+ * DriverUnavailable saying why it cannot serve, which every later call throws again.
+ */
+export function loadedOnce<T extends object>(load: () => T | DriverUnavailable): () => T {
+  let loaded: T | DriverUnavailable | undefined;
+  return () => {
+    loaded ??= load();
+    if (loaded instanceof DriverUnavailable) throw loaded;
+    return loaded;
+  };
+}

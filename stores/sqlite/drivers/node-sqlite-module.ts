@@ -6,7 +6,7 @@
  * warning, node:sqlite's or anybody's, passes.
  */
 import { createRequire } from 'node:module';
-import { DriverUnavailable } from './driver.ts';
+import { DriverUnavailable, loadedOnce } from './driver.ts';
 
 export interface NodeSqliteStatement {
   readonly sourceSQL: string;
@@ -54,14 +54,8 @@ export function withoutNodeSqliteWarning<T>(load: () => T): T {
   }
 }
 
-let loaded: NodeSqliteModule | DriverUnavailable | undefined;
-
 /** node:sqlite, or DriverUnavailable saying why this Node's cannot serve. Loaded once per thread. */
-export function nodeSqliteModule(): NodeSqliteModule {
-  loaded ??= load();
-  if (loaded instanceof DriverUnavailable) throw loaded;
-  return loaded;
-}
+export const nodeSqliteModule = loadedOnce(load);
 
 function load(): NodeSqliteModule | DriverUnavailable {
   const node = `Node ${process.versions.node}`;

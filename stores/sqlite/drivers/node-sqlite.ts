@@ -16,7 +16,7 @@ export const nodeSqlite: SqliteDriver = {
     // node:sqlite has no option to refuse a missing file: SQLite's own words for the refusal.
     if (mustExist && file !== ':memory:' && !existsSync(file)) throw new Error(`unable to open database file: ${file} does not exist`);
     const db = new DatabaseSync(file);
-    // A pragma rather than the `timeout` option, which came in Node 22.16: the same on every version.
+    // SQLite's own busy timeout, as better-sqlite3's `timeout` option sets it.
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     const connection: SqliteConnection = {
       prepare: (text) => statementOf(db.prepare(text)),
