@@ -16,8 +16,8 @@ export const BUSY_TIMEOUT_MS = 5_000;
 /**
  * What each of racelab's connections sets: a commit writes the WAL without waiting for the disk
  * (NORMAL), as WAL deployments run and as better-sqlite3 builds SQLite. node:sqlite's SQLite would
- * sync the WAL at every commit (FULL): about 6 times slower per statement on this machine, which
- * would change a race's timing with the driver.
+ * sync the WAL at every commit (FULL), so that each commit waits for the disk, which would change
+ * a race's timing with the driver.
  */
 export const CONNECTION_SQL = ['PRAGMA synchronous = NORMAL'];
 
