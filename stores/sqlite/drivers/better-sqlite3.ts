@@ -11,7 +11,7 @@ import { DriverUnavailable, loadedOnce, type SqliteConnection, type SqliteDriver
 type Library = typeof BetterSqlite3;
 
 /** better-sqlite3 as racelab resolves it, its native part loaded; DriverUnavailable when it cannot be. */
-export const betterSqlite3Library = loadedOnce(load);
+export const betterSqlite3Library: () => Library = loadedOnce(load);
 
 function load(): Library | DriverUnavailable {
   let Database: Library;

@@ -55,7 +55,7 @@ export function withoutNodeSqliteWarning<T>(load: () => T): T {
 }
 
 /** node:sqlite, or DriverUnavailable saying why this Node's cannot serve. Loaded once per thread. */
-export const nodeSqliteModule = loadedOnce(load);
+export const nodeSqliteModule: () => NodeSqliteModule = loadedOnce(load);
 
 function load(): NodeSqliteModule | DriverUnavailable {
   const node = `Node ${process.versions.node}`;
