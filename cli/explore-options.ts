@@ -4,24 +4,38 @@ import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { dbWordsHelp, isolationsHelp, isolationsOfChoice, type DatabaseChoice } from '../stores/registry.ts';
 import { UsageError } from '../run/errors.ts';
 import { choiceOption, integerOption, listOption } from '../run/option-rules.ts';
+import type { OptionSpec } from './option-spec.ts';
 import { parseFlags } from './parse-flags.ts';
+import { ALLOW_REMOTE } from './run-flags.ts';
 import { checkIsolationOffered, parseDb } from '../run/request.ts';
 import { isScenarioFile } from '../run/scenario-modules.ts';
 
 export const EXPLORE_OPTIONS = {
-  runs: { default: '100', help: 'inputs to try before the property is taken to hold (1 to 100,000)' },
-  seed: { default: 'random', help: "fast-check's seed, printed with every result" },
-  path: { default: 'none', help: 'with --seed: replay exactly the failing input fast-check reported' },
-  schedule: { default: 'none', help: 'replay one interleaving, as printed after a counterexample' },
-  isolation: { default: 'all levels', help: `explore only this level: ${isolationsHelp()}` },
-  workers: { default: '2', help: `with --exhaustive: workers (2 to ${MAX_EXPLORE_WORKERS})` },
-  ops: { default: '1', help: 'with --exhaustive: ops per worker (1 to 20)' },
-  'key-space': { default: '1', help: 'with --exhaustive: distinct keys (1 to 64)' },
-  db: { default: 'auto', help: `one database, as for reproduce: ${dbWordsHelp()}` },
-  out: { default: './racelab-report', help: 'reports go into <out>/<run-id>/, and <out>/latest points at the newest' },
+  runs: { default: '100', value: 'N', help: 'inputs to try before the property is taken to hold (1 to 100,000)' },
+  seed: { default: 'random', value: 'N', help: "fast-check's seed, printed with every result" },
+  path: { default: 'none', value: 'PATH', help: 'with --seed: replay exactly the failing input fast-check reported' },
+  schedule: { default: 'none', value: 'SCHEDULE', help: 'replay one interleaving, as printed after a counterexample' },
+  isolation: { default: 'all levels', value: 'LEVEL', help: `explore only this level: ${isolationsHelp()}` },
+  workers: { default: '2', value: 'N', help: `with --exhaustive: workers (2 to ${MAX_EXPLORE_WORKERS})` },
+  ops: { default: '1', value: 'N', help: 'with --exhaustive: ops per worker (1 to 20)' },
+  'key-space': { default: '1', value: 'K', help: 'with --exhaustive: distinct keys (1 to 64)' },
+  db: { default: 'auto', value: 'DB', help: `one database, as for reproduce: ${dbWordsHelp()}` },
+  out: { default: './racelab-report', value: 'DIR', help: 'reports go into <out>/<run-id>/, and <out>/latest points at the newest' },
 } as const;
 
 type OptionName = keyof typeof EXPLORE_OPTIONS;
+
+/** Everything explore takes: its parser reads this table and its help lists it. */
+export function exploreOptions(): OptionSpec<OptionName | 'exhaustive' | 'allow-remote'>[] {
+  return [
+    ...(Object.keys(EXPLORE_OPTIONS) as OptionName[]).map((name) => ({ name, ...EXPLORE_OPTIONS[name] })),
+    { name: 'exhaustive', help: 'run every interleaving of one small input, one line each' },
+    ALLOW_REMOTE,
+  ];
+}
+
+/** Explore's one plain argument. */
+export const EXPLORE_SCENARIO = { name: 'SCENARIO', help: 'a built-in name (racelab list) or a scenario file such as ./signup.race.ts' };
 
 export type ExploreMode =
   | { kind: 'search'; runs: number; seed?: number; path?: string; isolations: Isolation[] }
@@ -40,9 +54,9 @@ const EXHAUSTIVE_ONLY = ['workers', 'ops', 'key-space'] as const satisfies reado
 const SEARCH_ONLY = ['runs', 'seed', 'path'] as const satisfies readonly OptionName[];
 
 export function parseExploreOptions(args: readonly string[]): ExploreOptions {
-  const raw = parseFlags('explore', args, Object.keys(EXPLORE_OPTIONS) as OptionName[], { flags: ['exhaustive', 'allow-remote'], positionals: 1 });
+  const raw = parseFlags('explore', args, exploreOptions(), { positionals: 1 });
   const [name] = raw.positionals;
-  if (name === undefined) throw new UsageError(`needs a scenario: racelab explore NAME (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')})`);
+  if (name === undefined) throw new UsageError(`needs a scenario: racelab explore SCENARIO, a built-in name (one of ${Object.keys(BUILT_IN_SCENARIOS).join(', ')}) or a scenario file such as ./signup.race.ts`);
   const [scenario] = isScenarioFile(name) ? [name] : listOption('--scenario', name, Object.keys(BUILT_IN_SCENARIOS));
   const given = (names: readonly OptionName[]) => names.find((option) => raw[option] !== undefined);
   const db = parseDb(raw.db ?? 'auto');

@@ -45,15 +45,18 @@ export function listOption(option: string, raw: string, allowed: readonly string
   return names;
 }
 
-/** The allowed value nearest to a typo, when it is near enough to be a plausible intent. */
-function closest(typed: string, allowed: readonly string[]): string | undefined {
+/**
+ * The allowed value nearest to a typo, when it is near enough to be a plausible intent: as many
+ * edits away as a third of its length, or `least` for a short one.
+ */
+export function closest(typed: string, allowed: readonly string[], least = 2): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of allowed) {
     const distance = editDistance(typed, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(least, Math.floor(typed.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -50,28 +50,29 @@ export interface RunRequest {
 
 /**
  * The options of a run: each default as a value (or `undefined` where it is decided at run time,
- * with `shown` saying how), and the words help prints for it. Named as the command line names them.
+ * with `shown` saying how), the value it takes as help names it, and the words help prints for it.
+ * Named as the command line names them.
  */
 export const RUN_OPTIONS = {
-  db: { default: 'auto', help: () => `${dbWordsHelp()}, or a comma list of them` },
-  scenario: { default: DEFAULT_SCENARIOS.join(','), help: () => 'comma-separated scenario names (racelab list), or all' },
-  clients: { default: 4, help: () => 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
-  workers: { default: 4, help: () => 'the same as --clients' },
-  threads: { default: undefined, shown: 'half the cores', help: () => 'threads the clients are spread over, as pgbench -j (1 to --clients); a database on this machine needs the other cores' },
-  ops: { default: 2000, help: () => 'ops per worker (1 to 1,000,000)' },
-  duration: { default: undefined, shown: 'none', help: () => 'run for a time instead of a count, e.g. 30s or 2m (100ms to 24h), as pgbench -T' },
-  keys: { default: 'shrunk', help: () => 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
-  'key-space': { default: 64, help: () => `distinct session keys with --keys shrunk (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
-  occupancy: { default: 0.25, help: () => 'fraction of the shrunk key space held by live sessions (0 to 1)' },
-  isolation: { default: undefined, shown: "the database's first level", help: () => `for scenarios whose transactions take it: ${isolationsHelp()}` },
-  'max-attempts': { default: 10_000, help: () => 'key draws per op before it ends key_space_exhausted' },
-  'op-timeout': { default: 10_000, help: () => 'milliseconds an op may take before it ends indeterminate and the run stops' },
-  seed: { default: undefined, shown: 'random', help: () => 'seed of the key draws (0 to 4294967295)' },
-  expect: { default: undefined, shown: 'none', help: () => 'NAME=safe|unsafe,…: declare what a scenario should show, in place of its own expectation' },
-  sweep: { default: undefined, shown: 'none', help: () => 'key-space=4,16,64,… or workers=2,4,8: run the scenarios at each value' },
-  rate: { default: 1000, help: () => 'new sessions per second in production, for the extrapolation' },
-  out: { default: './racelab-report', help: () => 'directory under which each run writes its reports, in <out>/<run-id>/, with <out>/latest pointing at the newest' },
-} as const satisfies Record<string, { default: string | number | undefined; shown?: string; help: () => string }>;
+  db: { default: 'auto', value: 'DB', help: () => `${dbWordsHelp()}, or a comma list of them` },
+  scenario: { default: DEFAULT_SCENARIOS.join(','), value: 'SCENARIOS', help: () => 'comma-separated built-in names (racelab list) and scenario files such as ./signup.race.ts, or all' },
+  clients: { default: 4, value: 'N', help: () => 'concurrent clients, each with its own connection, op order and audit (1 to 64); --workers is the same option' },
+  workers: { default: 4, value: 'N', help: () => 'the same as --clients' },
+  threads: { default: undefined, shown: 'half the cores', value: 'N', help: () => 'threads the clients are spread over, as pgbench -j (1 to --clients); a database on this machine needs the other cores' },
+  ops: { default: 2000, value: 'N', help: () => 'ops per worker (1 to 1,000,000)' },
+  duration: { default: undefined, shown: 'none', value: 'TIME', help: () => 'run for a time instead of a count, e.g. 30s or 2m (100ms to 24h), as pgbench -T' },
+  keys: { default: 'shrunk', value: 'MODE', help: () => 'shrunk (K keys) | django (the real 36^32 keys) | same-seed (real keys, every worker seeded alike)' },
+  'key-space': { default: 64, value: 'K', help: () => `distinct session keys with --keys shrunk (1 to ${MAX_KEY_SPACE.toLocaleString('en')})` },
+  occupancy: { default: 0.25, value: 'FRACTION', help: () => 'fraction of the shrunk key space held by live sessions (0 to 1)' },
+  isolation: { default: undefined, shown: "the database's first level", value: 'LEVEL', help: () => `for scenarios whose transactions take it: ${isolationsHelp()}` },
+  'max-attempts': { default: 10_000, value: 'N', help: () => 'key draws per op before it ends key_space_exhausted' },
+  'op-timeout': { default: 10_000, value: 'MS', help: () => 'milliseconds an op may take before it ends indeterminate and the run stops' },
+  seed: { default: undefined, shown: 'random', value: 'N', help: () => 'seed of the key draws (0 to 4294967295)' },
+  expect: { default: undefined, shown: 'none', value: 'LIST', help: () => 'NAME=safe|unsafe,…: declare what a scenario should show, in place of its own expectation' },
+  sweep: { default: undefined, shown: 'none', value: 'SPEC', help: () => 'key-space=4,16,64,… or workers=2,4,8: run the scenarios at each value' },
+  rate: { default: 1000, value: 'N', help: () => 'new sessions per second in production, for the extrapolation' },
+  out: { default: './racelab-report', value: 'DIR', help: () => 'directory under which each run writes its reports, in <out>/<run-id>/, with <out>/latest pointing at the newest' },
+} as const satisfies Record<string, { default: string | number | undefined; shown?: string; value: string; help: () => string }>;
 
 export type RunOptionName = keyof typeof RUN_OPTIONS;
 

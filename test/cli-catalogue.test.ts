@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { runCli } from './cli-process.ts';
+import { runMain } from './cli-in-process.ts';
 import { readReport } from './report-file.ts';
 
 let work: string;
@@ -70,5 +72,15 @@ describe('racelab list', () => {
     expect(result.stdout).toMatch(/UPDATE "racelab_[a-z0-9_]+"\."django_session" SET/);
     expect(result.stdout).toContain('→ 0 rows');
     expect(result.stdout).toContain('→ 1 row');
+  });
+
+  it('--sql takes a scenario file, as reproduce --scenario does, and prints the statements of its op', async () => {
+    const example = './examples/signup-check-then-insert.race.ts';
+    const result = await runMain(['list', '--sql', example, '--db', inject('embeddedUrl')], { cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^${example.replace(/\./g, '\\.')}: the statements of one op on an empty table \\(PostgreSQL `));
+    const statements = result.stdout.split('\n').filter((line) => /^ *\d+\. /.test(line));
+    expect(statements.map((line) => line.trim().split(' ')[1])).toEqual(['SELECT', 'INSERT']);
+    expect(result.stdout).toContain('INSERT INTO users (email, created_by) VALUES ($1, $2)');
   });
 });

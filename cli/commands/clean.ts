@@ -3,9 +3,17 @@ import { cleanableSchemes, cleanOrphanNamespaces, databaseOfUrl, registeredDatab
 import { redactUrl } from '../../stores/shared/redact-url.ts';
 import { InfrastructureError, UsageError } from '../../run/errors.ts';
 import { EXIT } from '../exit-codes.ts';
+import { optionsHelp } from '../options-help.ts';
+import type { OptionSpec } from '../option-spec.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { parseDb } from '../../run/request.ts';
 import type { Command } from './command.ts';
+
+/** Everything clean takes: its parser reads this table and its help lists it. */
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'db', value: 'URL', help: 'the server whose orphaned run namespaces to drop', default: 'DATABASE_URL, if set' },
+  { name: 'dry-run', help: 'list what would be removed, and remove nothing' },
+];
 
 export const cleanCommand: Command = {
   help: () => {
@@ -21,12 +29,11 @@ export const cleanCommand: Command = {
       ...namespaces.map((d) => `    ${d.title}: ${d.leftovers}.`),
       "  A live run's server, schema or database is never touched.",
       '',
-      '  --db URL     the server whose orphaned run namespaces to drop (default DATABASE_URL, if set)',
-      '  --dry-run    list what would be removed, and remove nothing',
+      ...optionsHelp(OPTIONS),
     ].join('\n');
   },
   async run(args, io) {
-    const flags = parseFlags('clean', args, ['db'], { flags: ['dry-run'] });
+    const flags = parseFlags('clean', args, OPTIONS);
     const dryRun = flags.flags.has('dry-run');
     const raw = flags.db ?? process.env['DATABASE_URL'];
     let url: string | undefined;

@@ -17,7 +17,8 @@ import { dbArgument, givenCommandLine } from '../../run/replay-command.ts';
 import { exploreReplayCommand } from '../explore-rerun.ts';
 import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from '../../run/scenario-copies.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
-import { EXPLORE_OPTIONS, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
+import { EXPLORE_SCENARIO, exploreOptions, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
+import { optionsHelp } from '../options-help.ts';
 import { openRunDatabase } from '../../run/open-database.ts';
 import { scenarioModules } from '../../run/scenario-modules.ts';
 import { TOOL } from '../../run/tool-info.ts';
@@ -36,8 +37,7 @@ export const exploreCommand: Command = {
       '       racelab explore SCENARIO --exhaustive [--workers 2] [--ops 1] [--key-space 1]',
       '       racelab explore SCENARIO --schedule "workers=2 ops=1 keys=1 isolation=rc seed=0 order=1,2,1,2"',
       '',
-      ...Object.entries(EXPLORE_OPTIONS).map(([name, o]) => `  --${name.padEnd(11)} ${o.help} (default ${o.default})`),
-      '  --exhaustive  run every interleaving of one small input, one line each',
+      ...optionsHelp(exploreOptions(), [EXPLORE_SCENARIO]),
     ].join('\n'),
 
   async run(args, io) {

@@ -12,7 +12,9 @@ import { publishFailureToGithubActions, publishToGithubActions } from '../github
 import { checkOutDir } from '../../run/out-dir.ts';
 import { durationOption, fractionOption, integerOption } from '../../run/option-rules.ts';
 import { searchScenarios } from '../../harness/explore/search-scenarios.ts';
-import { AMPLIFY_HELP, parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { optionsHelp } from '../options-help.ts';
+import type { OptionSpec } from '../option-spec.ts';
+import { parseRunFlags, runOptionSpecs } from '../run-flags.ts';
 import { runInvocation, type RanScenario } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command, CommandIo } from './command.ts';
@@ -23,18 +25,28 @@ const DEFAULT_ALPHA = '0.001';
 const DEFAULT_EXPLORE_RUNS = '100';
 const DEFAULT_EXPLORE_TIME = '60s';
 
+/** The gate runs the whole catalogue unless told otherwise. */
+const GATE_DEFAULTS = { scenario: 'all' } as const;
+
+/** Everything the gate takes: its parser reads this table and its help lists it. */
+const gateOptions = (): OptionSpec[] => [
+  { name: 'baseline', value: 'FILE', help: 'a stored report.json: fail a scenario whose rate moved significantly the wrong way' },
+  { name: 'alpha', value: 'ALPHA', help: 'significance of the baseline test (0 to 0.5)', default: DEFAULT_ALPHA },
+  { name: 'explore-runs', value: 'N', help: 'inputs the search tries per scenario after the stress run; 0 for none', default: DEFAULT_EXPLORE_RUNS },
+  { name: 'explore-time', value: 'TIME', help: "time cap of each scenario's search, e.g. 30s or 2m", default: DEFAULT_EXPLORE_TIME },
+  ...runOptionSpecs(GATE_DEFAULTS),
+];
+
+/**
+ * reproduce's options the gate turns down, and why: its stdout is its checks, one line each (and
+ * GitHub's annotations), which CI reads, never a report in another form.
+ */
+const REFUSED = {
+  format: "is reproduce's: the gate prints its checks, one line each, and writes report.md and report.trac.txt beside report.json",
+};
+
 export const gateCommand: Command = {
-  help: () =>
-    [
-      'usage: racelab gate [options]   (the options of reproduce; --scenario defaults to all)',
-      '',
-      '  --baseline FILE  a stored report.json: fail a scenario whose rate moved significantly the wrong way',
-      `  --alpha A        significance of the baseline test (default ${DEFAULT_ALPHA})`,
-      `  --explore-runs N inputs the search tries per scenario after the stress run; 0 for none (default ${DEFAULT_EXPLORE_RUNS})`,
-      `  --explore-time T time cap of each scenario's search, e.g. 30s or 2m (default ${DEFAULT_EXPLORE_TIME})`,
-      ...runOptionsHelp(14, false),
-      `  --amplify        ${AMPLIFY_HELP}`,
-    ].join('\n'),
+  help: () => ['usage: racelab gate [options]', '', ...optionsHelp(gateOptions())].join('\n'),
 
   async run(args, io) {
     try {
@@ -49,7 +61,7 @@ export const gateCommand: Command = {
 };
 
 async function runGate(args: readonly string[], io: CommandIo): Promise<number> {
-  const options = parseRunFlags(args, 'gate', { scenario: 'all' }, ['baseline', 'alpha', 'explore-runs', 'explore-time']);
+  const options = parseRunFlags('gate', args, gateOptions(), GATE_DEFAULTS, REFUSED);
   const alpha = fractionOption('--alpha', options.extra['alpha'] ?? DEFAULT_ALPHA, 0, 0.5);
   const runs = integerOption('--explore-runs', options.extra['explore-runs'] ?? DEFAULT_EXPLORE_RUNS, 0, 100_000);
   const timeLimitMs = durationOption('--explore-time', options.extra['explore-time'] ?? DEFAULT_EXPLORE_TIME, 100, 3_600_000);

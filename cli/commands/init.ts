@@ -83,7 +83,7 @@ export const initCommand: Command = {
     ].join('\n'),
 
   async run(args, io) {
-    parseFlags('init', args, [], {});
+    parseFlags('init', args, []);
     const dir = process.cwd();
     const { scenario, test } = starterFiles(projectKind(dir));
     const existing = [scenario, test].map(([name]) => name).filter((name) => existsSync(join(dir, name)));

@@ -4,26 +4,36 @@ import type { Scenario } from '../../harness/contract/scenario.ts';
 import type { Capability, DatabaseFamily, StatementTrace } from '../../harness/contract/store.ts';
 import { BUILT_IN_SCENARIOS, DEFAULT_SCENARIOS } from '../../scenarios/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { UsageError } from '../../run/errors.ts';
 import { listOption } from '../../run/option-rules.ts';
+import { optionsHelp } from '../options-help.ts';
+import type { OptionSpec } from '../option-spec.ts';
 import { parseFlags } from '../parse-flags.ts';
+import { ALLOW_REMOTE } from '../run-flags.ts';
+import { isScenarioFile, scenarioModules } from '../../run/scenario-modules.ts';
 import { parseDb } from '../../run/request.ts';
 import { newRunId } from '../../harness/run-id.ts';
 import { databaseOfChoice, type DatabaseChoice } from '../../stores/registry.ts';
 import type { Command, CommandIo } from './command.ts';
 
+/** Everything list takes: its parser reads this table and its help lists it. */
+const options = (): OptionSpec[] => [
+  { name: 'db', value: 'DB', help: 'the database, as for reproduce: its family picks the expectations,\nand with --sql it is where the op runs', default: 'auto' },
+  { name: 'sql', value: 'SCENARIO', help: 'run one op of SCENARIO, a built-in name or a scenario file such as ./signup.race.ts,\non an empty table and print its statements, in order' },
+  ALLOW_REMOTE,
+];
+
 export const listCommand: Command = {
   help: () =>
     [
-      'usage: racelab list [--db DB] [--sql NAME]',
+      'usage: racelab list [--db DB] [--sql SCENARIO]',
       '',
       '  lists the scenarios with what each is expected to show, and why, on the database --db names',
       '',
-      '  --db         the database, as for reproduce (default auto): its family picks the expectations,',
-      '               and with --sql it is where the op runs',
-      '  --sql NAME   run one op of scenario NAME on an empty table and print its statements, in order',
+      ...optionsHelp(options()),
     ].join('\n'),
   async run(args, io) {
-    const flags = parseFlags('list', args, ['sql', 'db'], { flags: ['allow-remote'] });
+    const flags = parseFlags('list', args, options());
     const names = Object.keys(BUILT_IN_SCENARIOS);
     const db = parseDb(flags.db ?? 'auto');
     if (flags.sql === undefined) {
@@ -34,8 +44,11 @@ export const listCommand: Command = {
       io.stdout(lines.join('\n'));
       return EXIT.ok;
     }
-    const [name] = listOption('--sql', flags.sql, names);
-    return listSql(name!, db, io, flags.flags.has('allow-remote'));
+    // A scenario file is named as given, and loaded now: one that does not load is refused before
+    // a database starts.
+    const [scenario] = isScenarioFile(flags.sql) ? [flags.sql] : listOption('--sql', flags.sql, names);
+    const [module] = await scenarioModules('--sql', [scenario!]);
+    return listSql(scenario!, module!, db, io, flags.flags.has('allow-remote'));
   },
 };
 
@@ -56,12 +69,17 @@ function describe(scenario: Scenario, family: DatabaseFamily, lacks: Partial<Rec
   return lines;
 }
 
-async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
+async function listSql(name: string, module: string, db: DatabaseChoice, io: CommandIo, allowRemote: boolean): Promise<number> {
   // Loaded here: the catalogue alone must start fast, without the driver or the engine.
-  const [{ openRunDatabase }, { traceOp }] = await Promise.all([import('../../run/open-database.ts'), import('../../harness/trace-op.ts')]);
+  const [{ openRunDatabase }, { traceOp }, { runSetup, ScenarioSetupError }] = await Promise.all([
+    import('../../run/open-database.ts'),
+    import('../../harness/trace-op.ts'),
+    import('../../harness/scenario-hooks.ts'),
+  ]);
+  const scenario = await loadScenario(module);
   const { database } = await openRunDatabase(db, io, allowRemote);
   try {
-    const lacking = lackingReason((await loadScenario(BUILT_IN_SCENARIOS[name]!)).needs, database.lacks);
+    const lacking = lackingReason(scenario.needs, database.lacks);
     if (lacking !== undefined) {
       io.stdout(`${name} does not run on ${database.product}: ${lacking}\n`);
       return EXIT.ok;
@@ -71,7 +89,14 @@ async function listSql(name: string, db: DatabaseChoice, io: CommandIo, allowRem
       const config = {
         workers: 1, threads: 1, opsPerWorker: 1, keys: 'shrunk', keySpace: 64, occupancy: 0, maxAttempts: 10, seed: 1, isolation: database.isolations[0]!, opTimeoutMs: 10_000,
       } as const;
-      const statements = await traceOp(BUILT_IN_SCENARIOS[name]!, database.storeModule, target, config);
+      // A scenario file's own tables; the catalogue's are in every run schema already.
+      try {
+        await runSetup(database, target, scenario, module);
+      } catch (error) {
+        if (error instanceof ScenarioSetupError) throw new UsageError(`--sql ${error.message}`);
+        throw error;
+      }
+      const statements = await traceOp(module, database.storeModule, target, config);
       if (io.signal.aborted) return EXIT.interrupted;
       io.stdout(render(name, `${database.product} ${database.version}`, statements));
     } finally {

@@ -5,37 +5,39 @@ import { renderTerminal } from '../../reports/terminal.ts';
 import { renderMarkdown } from '../../reports/markdown.ts';
 import { renderTrac } from '../../reports/trac.ts';
 import { choiceOption } from '../../run/option-rules.ts';
-
-/** What `--format` can print on stdout; every one of them is also written to the run's directory. */
-const FORMATS = ['terminal', 'markdown', 'trac'] as const;
 import { exitCodeOf } from '../exit-codes.ts';
 import { checkOutDir } from '../../run/out-dir.ts';
-import { AMPLIFY_HELP, parseRunFlags, runOptionsHelp } from '../run-flags.ts';
+import { optionsHelp } from '../options-help.ts';
+import type { OptionSpec } from '../option-spec.ts';
+import { parseRunFlags, runOptionSpecs } from '../run-flags.ts';
 import { runInvocation } from '../../run/run-request.ts';
 import { sizeHeapsForMemory } from '../heap-sizing.ts';
 import type { Command, CommandIo } from './command.ts';
 
+/** What `--format` can print on stdout; every one of them is also written to the run's directory. */
+const FORMATS = ['terminal', 'markdown', 'trac'] as const;
+
+/**
+ * Everything reproduce takes: its parser reads this table and its help lists it. Built when asked:
+ * the databases' words come from the registry, which may have grown since this module loaded.
+ */
+const options = (): OptionSpec[] =>
+  runOptionSpecs({}, [
+    { name: 'format', value: 'FORMAT', help: `what stdout gets: ${FORMATS.join(' | ')} (Trac wiki syntax, for Django's tracker); all are written to the run's directory`, default: 'terminal' },
+  ]);
+
 export const reproduceCommand: Command = {
-  help: () =>
-    [
-      'usage: racelab reproduce [options]',
-      '',
-      ...runOptionsHelp(13),
-      `  --format      what stdout gets: ${FORMATS.join(' | ')} (Trac wiki syntax, for Django's tracker) (default terminal)`,
-      '  --history       also write every op as JSON Lines in Jepsen\'s history shape (history-<scenario>.jsonl)',
-      `  --amplify       ${AMPLIFY_HELP}`,
-      '  --allow-remote  allow a server that is not on this machine',
-    ].join('\n'),
+  help: () => ['usage: racelab reproduce [options]', '', ...optionsHelp(options())].join('\n'),
 
   async run(args, io) {
-    const options = parseRunFlags(args, 'reproduce', {}, ['format']);
-    const format = choiceOption('--format', options.extra['format'] ?? 'terminal', FORMATS);
-    await checkOutDir(options.out);
+    const request = parseRunFlags('reproduce', args, options());
+    const format = choiceOption('--format', request.extra['format'] ?? 'terminal', FORMATS);
+    await checkOutDir(request.out);
     sizeHeapsForMemory();
-    const { input, reportDir } = await runInvocation('reproduce', options, io, { commandLine: ['reproduce', ...args] });
+    const { input, reportDir } = await runInvocation('reproduce', request, io, { commandLine: ['reproduce', ...args] });
     if (format === 'markdown') io.stdout(renderMarkdown(input));
     else if (format === 'trac') io.stdout(renderTrac(input));
-    else io.stdout(renderTerminal(input, `${reportDir}/report.json (and report.md, report.trac.txt, junit.xml, report.html${options.history ? ', history-*.jsonl' : ''})`, io.columns));
+    else io.stdout(renderTerminal(input, `${reportDir}/report.json (and report.md, report.trac.txt, junit.xml, report.html${request.history ? ', history-*.jsonl' : ''})`, io.columns));
     return exitCode(input, io);
   },
 };
