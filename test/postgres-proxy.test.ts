@@ -4,7 +4,7 @@
  * machine's server (trust). Each test makes its own schema, proxy, clients and processes, and
  * removes them.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import pg from 'pg';
@@ -13,11 +13,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startPostgresProxy, type PostgresProxy } from '../stores/postgres/proxy/proxy.ts';
 import type { Lane, LaneEnd, ProxyHooks, Statement, StatementOutcome } from '../stores/postgres/proxy/types.ts';
 import { describeEachServer } from './databases.ts';
+import { hasPsql, PSQL, runPsql } from './psql.ts';
 import { FrameReader } from '../stores/postgres/proxy/frame-reader.ts';
 import { bind, describeStatement, execute, flush, int32, parse, startupPacket, sync } from './postgres-wire-fixtures.ts';
 
-const PSQL = '/usr/bin/psql';
-const hasPsql = spawnSync(PSQL, ['--version']).status === 0;
 if (!hasPsql) console.log(`postgres-proxy: psql tests skipped: ${PSQL} does not run on this machine`);
 
 /** Every wait in this file has a bound, and says what it waited for. */
@@ -29,20 +28,6 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
     if (Date.now() > deadline) throw new Error(`${what}: not seen after ${budgetMs}ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** psql run asynchronously: the proxy it talks to runs in this process, so a synchronous spawn would block it. */
-function runPsql(args: string[], started?: (child: ReturnType<typeof spawn>) => void): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PSQL, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
-    started?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 interface Seen {
@@ -277,7 +262,7 @@ describeEachServer('the PostgreSQL proxy', (server) => {
 
   it.skipIf(!hasPsql)("with psql interrupted: libpq's own CancelRequest through the proxy ends its pg_sleep with 57014", async () => {
     let interrupt: ReturnType<typeof spawn> | undefined;
-    const run = runPsql([viaProxy({ application_name: 'interrupted' }), '-XAtc', 'SELECT pg_sleep(30)'], (child) => (interrupt = child));
+    const run = runPsql([viaProxy({ application_name: 'interrupted' }), '-XAtc', 'SELECT pg_sleep(30)'], { started: (child) => (interrupt = child) });
     await waitFor('the sleep on the server', async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'interrupted' AND query LIKE '%pg_sleep%' AND state = 'active'`)).rows[0]);
     interrupt!.kill('SIGINT');
     const { status, stderr } = await run;
