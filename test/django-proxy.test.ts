@@ -1,7 +1,9 @@
 /**
  * Django ticket #18344 on Django's own session code, through racelab's PostgreSQL proxy: two
  * Python processes (Debian's python3-django and python3-psycopg2) save new sessions at once, each
- * connected to the proxy as any client in any language would be. test/fixtures/django/ holds the
+ * connected to the proxy as any client in any language would be: freely (a stress run, whose odds
+ * are stated at OPS), and under a lane schedule that alternates them statement by statement (no
+ * luck involved). test/fixtures/django/ holds the
  * processes' script and the settings shim that shrinks the key generator; Django is otherwise
  * untouched. Each test makes its own schema and proxy, and removes them.
  *
@@ -12,9 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { LaneSchedule, type LaneScheduleResult } from '../harness/explore/lane-schedule.ts';
+import { orderPolicy } from '../harness/explore/schedule.ts';
 import { startPostgresProxy, type PostgresProxy } from '../stores/postgres/proxy/proxy.ts';
+import { scheduledHooks } from '../stores/postgres/proxy/scheduled-hooks.ts';
 import type { StatementOutcome } from '../stores/postgres/proxy/types.ts';
-import { describeEachServer } from './databases.ts';
+import { connectedDatabase, describeEachServer } from './databases.ts';
 
 /** Debian's interpreter, whose dist-packages hold python3-django: not whichever python3 is first in PATH. */
 const PYTHON = '/usr/bin/python3';
@@ -71,19 +76,23 @@ function runCopy(mode: string, env: Record<string, string>): Promise<ProcessResu
 }
 
 describeEachServer('Django #18344 through the proxy', (server) => {
+  const database = connectedDatabase(server);
   let proxy: PostgresProxy;
+  let schedule: LaneSchedule | undefined;
   let admin: pg.Client;
   let schema: string;
   /** Every statement outcome the proxy saw, with the SQL it ran. */
   let seen: { texts: string[]; outcome: StatementOutcome }[];
 
-  const envFor = (url: string, worker: number) => ({
+  const envFor = (url: string, worker: number, ops = OPS) => ({
     RACELAB_DATABASE_URL: url,
     RACELAB_SCHEMA: schema,
     RACELAB_KEY_SPACE: String(KEY_SPACE),
     RACELAB_SEED: '18344',
     RACELAB_WORKER: String(worker),
-    RACELAB_OPS: String(OPS),
+    RACELAB_OPS: String(ops),
+    // The lane's name, for a schedule: libpq's own variable, which psycopg2 passes on.
+    PGAPPNAME: `w${worker}`,
   });
   const viaProxy = () => {
     const url = new URL(server.url);
@@ -114,6 +123,8 @@ describeEachServer('Django #18344 through the proxy', (server) => {
 
   afterEach(async () => {
     if (djangoVersion === undefined) return;
+    schedule?.stop('the test is over');
+    schedule = undefined;
     await proxy.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();
@@ -152,5 +163,52 @@ describeEachServer('Django #18344 through the proxy', (server) => {
     }
     // The statements went through the proxy: each op's INSERT at least.
     expect(seen.filter(({ texts }) => texts.some((text) => /^INSERT INTO "django_session"/.test(text))).length).toBeGreaterThanOrEqual(COPIES * OPS);
+  });
+
+  /**
+   * The two processes, one op each on one key, under a schedule that alternates them statement by
+   * statement from their first: both send the same statements, so their checks come before either
+   * insert. No luck is involved: the proxy holds each statement until its turn.
+   */
+  const alternated = async (mode: string) => {
+    await proxy.close();
+    const db = database();
+    schedule = new LaneSchedule({ lanes: ['w1', 'w2'], policy: orderPolicy([], 'round-robin'), blocked: (ids, holders) => db.blockedBackends(ids, holders) });
+    const url = new URL(server.url);
+    proxy = await startPostgresProxy({ server: { host: url.hostname, port: Number(url.port || 5432) }, hooks: scheduledHooks(schedule, { lanes: ['w1', 'w2'] }) });
+    url.hostname = proxy.host;
+    url.port = String(proxy.port);
+    const results = await Promise.all([1, 2].map((worker) => runCopy(mode, envFor(url.toString(), worker, 1))));
+    const result = await schedule.done;
+    return { results, result };
+  };
+  /** The session table's statements in the order the schedule released them, `w1 exists`, `w2 insert 23505`…, with a waited step marked. */
+  const sessionSteps = (result: LaneScheduleResult) =>
+    result.steps
+      .filter((step) => /django_session/.test(step.sql))
+      .sort((a, b) => a.releasedAt! - b.releasedAt!)
+      .map((step) => {
+        const verb = /^SELECT \(1\) AS "a" FROM "django_session"/.test(step.sql) ? 'exists' : /^INSERT INTO "django_session"/.test(step.sql) ? 'insert' : /^DELETE FROM "django_session"/.test(step.sql) ? 'delete' : step.sql.split(' ')[0];
+        return `w${step.lane + 1} ${verb}${step.waited ? ' (waited)' : ''}${step.error ? ` ${step.error.code}` : ''}`;
+      });
+
+  it('under a schedule, save() fails on exists · exists · insert · insert, the second insert waiting for the first to commit', async () => {
+    const { results, result } = await alternated('save');
+    expect(result.failure).toBeUndefined();
+    for (const process of results) expect([process.status, process.stderr]).toEqual([0, '']);
+    expect(sessionSteps(result).slice(0, 4)).toEqual(['w1 exists', 'w2 exists', 'w1 insert', 'w2 insert (waited) 23505']);
+    expect(results[0]!.ops.map((op) => op.outcome)).toEqual(['ok']);
+    const [lost] = results[1]!.ops;
+    expect(lost!.outcome).toBe('error');
+    expect(lost!.traceback).toContain('django.db.utils.IntegrityError: duplicate key value violates unique constraint "django_session_pkey"');
+  });
+
+  it('under the same schedule, create() retries the collided insert with a new key, and both sessions are saved', async () => {
+    const { results, result } = await alternated('create');
+    expect(result.failure).toBeUndefined();
+    for (const process of results) expect([process.status, process.stderr, process.ops.map((op) => op.outcome)]).toEqual([0, '', ['ok']]);
+    expect(sessionSteps(result).slice(0, 4)).toEqual(['w1 exists', 'w2 exists', 'w1 insert', 'w2 insert (waited) 23505']);
+    // And w2 saved its session after all: a second insert of its own, which succeeded.
+    expect(sessionSteps(result).filter((step) => step.startsWith('w2 insert'))).toEqual(['w2 insert (waited) 23505', 'w2 insert']);
   });
 });
