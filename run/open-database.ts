@@ -32,7 +32,10 @@ export async function planRunDatabase(choice: DatabaseChoice, allowRemote = fals
   return plan;
 }
 
-/** Starts or reaches a planned database; a failure is infrastructure (exit 3). */
+/**
+ * Starts or reaches a planned database; a failure is infrastructure (exit 3), but for a start
+ * refused before it made anything, for what the user must change (exit 2).
+ */
 export async function openPlannedDatabase(plan: DatabasePlan, io: RunIo): Promise<Database> {
   // What killed runs left in the temp directory goes first; a live run's cluster is never touched.
   for (const line of cleanLocalServers(false)) io.progress(line);
@@ -40,6 +43,7 @@ export async function openPlannedDatabase(plan: DatabasePlan, io: RunIo): Promis
     io.progress(`database: ${plan.kind} (${plan.reason})`);
     return await openDatabase(plan, io.signal, io.progress);
   } catch (error) {
+    if (error instanceof ChoiceError) throw new UsageError(error.message);
     throw new InfrastructureError(`database: ${(error as Error).message}`);
   }
 }

@@ -26,7 +26,9 @@ const fakeDb: DatabaseDescriptor = {
   async plan(choice) {
     return { database: 'fakedb', family: 'postgresql', kind: 'embedded', reason: `--db ${typeof choice === 'object' ? choice.url : choice}: a fake` };
   },
-  async open() {
+  async open(plan) {
+    // What the user must change, found before anything was made: the embedded PostgreSQL's temp directory its service user cannot reach, say.
+    if (plan.reason.startsWith('--db fakedb@3')) throw new ChoiceError('FakeDB@3 cannot start here: set FAKEDB_HOME to a directory it can reach');
     throw new Error('FakeDB starts nowhere: this test checks everything before a start');
   },
   async cleanOrphans() {
@@ -83,6 +85,12 @@ describe('a database registered from its descriptor alone', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('database: embedded (--db fakedb@2: a fake)');
     expect(result.stderr).toContain('racelab reproduce: database: FakeDB starts nowhere: this test checks everything before a start');
+  });
+
+  it('refuses a start it cannot make for what the user must change: one line, exit 2', async () => {
+    const result = await runMain(['reproduce', '--db', 'fakedb@3', '--ops', '1']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('racelab reproduce: FakeDB@3 cannot start here: set FAKEDB_HOME to a directory it can reach');
   });
 
   it('is gone again once unregistered', async () => {

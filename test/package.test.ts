@@ -43,6 +43,12 @@ function project(kind: Kind): string {
   return dir;
 }
 
+/** The fenced code blocks of `language` in a Markdown page of the repository. */
+function fencedBlocks(page: string, language: string): string[] {
+  const markdown = readFileSync(join(ROOT, page), 'utf8');
+  return [...markdown.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+}
+
 /** The README's signup-with-a-unique-index scenario, named `name`, in each syntax a scenario file can have. */
 const body = (name: string) => `{
   name: '${name}',
@@ -173,10 +179,9 @@ describe.concurrent("a report's rerun, from its own directory", { timeout: SHARE
 });
 
 describe.concurrent("the README's examples, pasted into each kind of project", { timeout: SHARED_TIMEOUT }, () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   /** The fenced block of `language` that contains `marker`. */
   const block = (language: string, marker: string) => {
-    const found = [...readme.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!).find((code) => code.includes(marker));
+    const found = fencedBlocks('README.md', language).find((code) => code.includes(marker));
     if (found === undefined) throw new Error(`README has no ${language} block with ${marker}`);
     return found;
   };
@@ -193,11 +198,8 @@ describe.concurrent("the README's examples, pasted into each kind of project", {
     expect(cli.code, cli.output).toBe(0);
     expect(cli.output).toMatch(/signup: no violation in 200 ops/);
     writeFileSync(join(dir, 'vitest.config.mjs'), block('js', 'globalSetup'));
-    // The README's library snippet as a test: its imports on top, its statements in the test.
-    const snippet = block('ts', 'expectRaceFree(signup').split('\n');
-    const imports = snippet.filter((line) => line.startsWith('import '));
-    const body = snippet.filter((line) => !line.startsWith('import '));
-    writeFileSync(join(dir, 'signup.test.ts'), [`import { it } from 'vitest';`, ...imports, `it('signup', async () => {`, ...body, '});', ''].join('\n'));
+    // The README's library example is a test file as it stands.
+    writeFileSync(join(dir, 'signup.test.ts'), block('ts', 'expectRaceFree(signup'));
     writeFileSync(join(dir, 'signup-unique-index.race.ts'), ESM);
     // Both calls run on the one database the global setup started: their reports say a server URL.
     writeFileSync(
@@ -275,6 +277,48 @@ describe.concurrent('racelab init', { timeout: SHARED_TIMEOUT }, () => {
     const again = await inProject(dir, 'npx', ['racelab', 'init']);
     expect(again.code).toBe(2);
     expect(again.output.trim()).toMatch(/^racelab init: signup\.race\.\w+ and signup\.race\.test\.\w+ already exist; init never overwrites a file$/);
+  });
+});
+
+/**
+ * What `tsc --init` (TypeScript 5.9) turns on that bears on checking, so that the examples compile
+ * where a new project's own code does; but for verbatimModuleSyntax in a CommonJS project, where it
+ * refuses `import` syntax in every .ts file (racelab's TypeScript is written with `import` in
+ * every kind of project, as scenarios.md says). Its emit and JSX options check nothing here.
+ */
+const TSC_INIT_CHECKS = { module: 'nodenext', target: 'esnext', types: [], strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, isolatedModules: true, moduleDetection: 'force', skipLibCheck: true };
+
+describe.concurrent("the TypeScript a user copies: the README's, its library page's, and what racelab init writes", { timeout: SHARED_TIMEOUT }, () => {
+  // The README's scenario is the file the library example imports; every other block is a file of its own.
+  const scenario = (code: string) => code.includes('export default defineScenario(') && code.includes("name: 'signup'");
+  const examples = [
+    ...fencedBlocks('README.md', 'ts').map((code, i) => ({ name: scenario(code) ? 'signup.race.ts' : `readme-${i}.ts`, code })),
+    ...fencedBlocks('docs/library.md', 'ts').map((code, i) => ({ name: `library-${i}.ts`, code })),
+  ];
+
+  it('holds the scenario and the library example on both pages', () => {
+    expect(examples.map((example) => example.name)).toContain('signup.race.ts');
+    expect(examples.filter((example) => example.code.includes("from './signup.race.")).map((example) => example.name)).toEqual([expect.stringMatching(/^readme-/), expect.stringMatching(/^library-/)]);
+  });
+
+  it.each(['esm', 'commonjs'] as const)('%s project: tsc --noEmit, racelab’s own TypeScript, finds no error', async (kind) => {
+    const dir = join(work, `tsc-${kind}`);
+    mkdirSync(join(dir, 'docs'), { recursive: true });
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `tsc-${kind}`, version: '1.0.0', ...(kind === 'esm' && { type: 'module' }) }));
+    const compilerOptions = { ...TSC_INIT_CHECKS, ...(kind === 'esm' && { verbatimModuleSyntax: true }) };
+    // init writes TypeScript where it finds a tsconfig.json: its files go in the project's root.
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
+    const init = await inProject(dir, 'npx', ['racelab', 'init']);
+    expect(init.code, init.output).toBe(0);
+    const initFiles = readdirSync(dir).filter((name) => name.endsWith('.ts'));
+    expect(initFiles.sort()).toEqual(['signup.race.test.ts', 'signup.race.ts']);
+    for (const example of examples) writeFileSync(join(dir, 'docs', example.name), example.code);
+    // Every file named, so that none goes unchecked.
+    const files = [...initFiles, ...examples.map((example) => `docs/${example.name}`)];
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+    const result = await inProject(dir, join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.', '--noEmit']);
+    expect(result.code, result.output).toBe(0);
   });
 });
 

@@ -23,7 +23,7 @@ export const cleanCommand: Command = {
       `usage: racelab clean [--db ${servers.join('|')}] [--dry-run]`,
       '',
       '  Removes what racelab runs killed without their cleanup (SIGKILL) left behind, and nothing else.',
-      '  In the temp directory, those whose racelab process is gone, a server they hold stopped first:',
+      '  In the temp directory (and /tmp, as root), those whose racelab process is gone, a server they hold stopped first:',
       `    ${localServerKinds().join(', ')}.`,
       '  With --db (or DATABASE_URL), on that server:',
       ...namespaces.map((d) => `    ${d.title}: ${d.leftovers}.`),

@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, cp, lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -19,6 +18,7 @@ import type { StartedInstance } from './database.ts';
 import { freePort } from '../shared/free-port.ts';
 import { lastLines, openServerDirectory, stopServerProcess, whenReady } from '../shared/server-process.ts';
 import { EMBEDDED_POSTGRES_PREFIX } from '../shared/server-directories.ts';
+import { clusterParent } from './cluster-parent.ts';
 import { clusterTemplate } from './cluster-template.ts';
 import { runAs, serviceUser, type ServiceUser } from './service-user.ts';
 import { dataFromTemplate, dropTemplate, type TemplatePlace } from '../shared/data-template.ts';
@@ -34,7 +34,10 @@ export interface Binaries {
   major?: number;
 }
 
-/** An embedded cluster's directory is `<tmpdir>/racelab-pg-p<pid in base 36>-XXXXXX`: whose it is shows in its name. */
+/**
+ * An embedded cluster's directory is `<tmpdir>/racelab-pg-p<pid in base 36>-XXXXXX` (or in /tmp, where
+ * the service user cannot reach the temp directory: cluster-parent.ts): whose it is shows in its name.
+ */
 export function clusterDirPrefix(pid: number): string {
   return `${EMBEDDED_POSTGRES_PREFIX}p${pid.toString(36)}-`;
 }
@@ -56,20 +59,22 @@ export interface EmbeddedOptions {
  * versions.ts) or else the platform package racelab depends on. Its data directory is a copy of
  * the template racelab keeps for these binaries (cluster-template.ts); the first start, or one
  * whose template is missing or not to be trusted, runs initdb and keeps the result as the
- * template. Everything it made in the temp directory is removed by `stop()`; if this process ends
- * without calling it, however it ends, the cluster's guardian removes it. Aborting `signal` while
- * it starts ends what was started and rejects with EmbeddedStartAborted.
+ * template. Everything it made in the temp directory (or in /tmp: cluster-parent.ts) is removed by
+ * `stop()`; if this process ends without calling it, however it ends, the cluster's guardian
+ * removes it. Aborting `signal` while it starts ends what was started and rejects with
+ * EmbeddedStartAborted.
  */
 export async function startEmbedded(signal?: AbortSignal, from?: Binaries, options: EmbeddedOptions = {}): Promise<StartedInstance> {
   const progress = options.progress ?? (() => undefined);
-  const directory = await openServerDirectory(await mkdtempIn(tmpdir()), stopServer);
+  const user = await serviceUser();
+  // Before anything is made: a directory the service user cannot reach fails initdb with a bare EACCES.
+  const directory = await openServerDirectory(await mkdtempIn(await clusterParent(user, progress)), stopServer);
   const base = directory.path;
   const stop = () => directory.stop();
   const checkAborted = () => {
     if (signal?.aborted) throw new EmbeddedStartAborted('embedded PostgreSQL: interrupted while it was starting');
   };
   try {
-    const user = await serviceUser();
     // The service user must traverse the base directory to reach its data directory.
     if (user !== undefined) await chmod(base, 0o711);
     const original = from ?? (await platformBinaries());

@@ -10,7 +10,9 @@ export interface ServiceUser {
   gid: number;
 }
 
-const NAME = 'postgres';
+/** The service user's name: PostgreSQL's own packages run the server as this user too. */
+export const SERVICE_USER_NAME = 'postgres';
+const NAME = SERVICE_USER_NAME;
 
 /**
  * `undefined` when not root: the server then runs as the current user. As root, the `postgres`

@@ -5,11 +5,11 @@
  * is an orphan when the process that file names no longer runs. Anything else, including a live
  * run's server, is left alone.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWNER_FILE, processStartTime, stopServerNow } from './guardian.ts';
-import { SERVER_DIRECTORY_KINDS, type ServerDirectoryKind } from './server-directories.ts';
+import { SERVER_DIRECTORY_KINDS, SYSTEM_TEMP_DIRECTORY, type ServerDirectoryKind } from './server-directories.ts';
 
 export interface OrphanServer {
   directory: string;
@@ -20,10 +20,35 @@ export interface OrphanServer {
   serverPid?: number;
 }
 
-/** The orphaned clusters in `parent` (the temp directory by default). */
-function findOrphanServers(parent = tmpdir()): OrphanServer[] {
+/**
+ * Where racelab makes its servers' directories: the temp directory, and as root the system's /tmp
+ * too, where an embedded cluster goes when its service user cannot reach the temp directory
+ * (stores/postgres/cluster-parent.ts). `realPath` tells a temp directory that is /tmp by a link.
+ */
+export function serverDirectoryParents(temp: string, asRoot: boolean, realPath: (path: string) => string): string[] {
+  return asRoot && realPath(temp) !== realPath(SYSTEM_TEMP_DIRECTORY) ? [temp, SYSTEM_TEMP_DIRECTORY] : [temp];
+}
+
+function realPathOrItself(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The orphaned clusters in `parent`. */
+function findOrphanServers(parent: string): OrphanServer[] {
   const orphans: OrphanServer[] = [];
-  for (const name of readdirSync(parent)) {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch (error) {
+    // The system's /tmp may be missing; the temp directory racelab was given must be there.
+    if (parent !== tmpdir() && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  for (const name of names) {
     const kind = SERVER_DIRECTORY_KINDS.find((candidate) => name.startsWith(candidate.prefix));
     if (kind === undefined) continue;
     const directory = join(parent, name);
@@ -83,10 +108,10 @@ function runningServer(directory: string, kind: ServerDirectoryKind): number | u
 
 /**
  * Removes (or with `dryRun` only lists) the orphaned local servers (embedded clusters, throwaway
- * servers, SQLite run directories) in the temp directory, one line each.
+ * servers, SQLite run directories) in the temp directory (and, as root, /tmp), one line each.
  */
 export function cleanLocalServers(dryRun: boolean): string[] {
-  return findOrphanServers().map((orphan) => {
+  return serverDirectoryParents(tmpdir(), process.getuid?.() === 0, realPathOrItself).flatMap((parent) => findOrphanServers(parent)).map((orphan) => {
     if (!dryRun) removeOrphanServer(orphan);
     const server = orphan.serverPid === undefined ? 'no server ran' : `its server (pid ${orphan.serverPid}) ${dryRun ? 'runs' : 'was stopped'}`;
     return `${dryRun ? 'would remove' : 'removed'} ${orphan.kind.label} ${orphan.directory}: racelab process ${orphan.ownerPid} is gone; ${server}`;

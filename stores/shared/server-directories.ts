@@ -21,3 +21,9 @@ export const SERVER_DIRECTORY_KINDS: readonly ServerDirectoryKind[] = [
   { prefix: THROWAWAY_MARIADB_PREFIX, label: 'throwaway MariaDB/MySQL server', pidFile: 'data/server.pid' },
   { prefix: SQLITE_DIRECTORY_PREFIX, label: 'SQLite run directory' },
 ];
+
+/**
+ * The system's temporary directory, where an embedded cluster goes when its service user cannot
+ * reach the one racelab was given (stores/postgres/cluster-parent.ts).
+ */
+export const SYSTEM_TEMP_DIRECTORY = '/tmp';
