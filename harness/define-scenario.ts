@@ -66,7 +66,13 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (expect !== 'safe' && expect !== 'unsafe') return `${name}: expect must be 'safe' or 'unsafe'`;
   if (typeof why !== 'string' || why.trim() === '') return `${name}: why must say why it is ${expect}`;
   if (origin !== undefined && (typeof origin !== 'string' || origin.trim() === '')) return `${name}: origin, when given, must say where the pattern comes from`;
-  if (typeof op !== 'function') return `${name}: op must be an async function`;
+  const { command } = definition;
+  if (op !== undefined && command !== undefined) return `${name}: has both op and command; a scenario's ops run either in racelab (op) or in a program's processes (command)`;
+  if (command !== undefined) {
+    const problem = commandProblem(command);
+    if (problem !== undefined) return `${name}: ${problem}`;
+    if (definition.connect !== undefined || definition.disconnect !== undefined) return `${name}: connect and disconnect are for an op's own pool; a command's processes connect by themselves`;
+  } else if (typeof op !== 'function') return `${name}: op must be an async function (or command, a program that does the ops)`;
   if (definition.setup !== undefined && typeof definition.setup !== 'function') return `${name}: setup must be an async function`;
   if (definition.audit !== undefined && typeof definition.audit !== 'function') return `${name}: audit must be an async function`;
   if (definition.connect !== undefined && typeof definition.connect !== 'function') return `${name}: connect must be a function that makes what each worker's ops use`;
@@ -98,6 +104,16 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
     const underProblem = levelsProblem(`expectOn.${family}.under`, on.under);
     if (underProblem !== undefined) return underProblem;
   }
+  return undefined;
+}
+
+function commandProblem(command: unknown): string | undefined {
+  if (typeof command !== 'object' || command === null) return 'command must be an object: { run: [program, ...args] }';
+  const { run, setup, cwd } = command as { run?: unknown; setup?: unknown; cwd?: unknown };
+  const argv = (value: unknown) => Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === 'string') && value[0] !== '';
+  if (!argv(run)) return 'command.run must be the program and its arguments, a non-empty array of strings';
+  if (setup !== undefined && !argv(setup)) return 'command.setup, when given, must be a program and its arguments, a non-empty array of strings';
+  if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) return 'command.cwd, when given, must be a directory';
   return undefined;
 }
 

@@ -236,7 +236,7 @@ export function describeError(error: unknown): { text: string; code?: string; me
 }
 
 /** The statement's first word, lower-cased: the name of a scenario's own query as a step. */
-function sqlVerb(text: string): string {
+export function sqlVerb(text: string): string {
   return /^\s*\(?\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
 }
 

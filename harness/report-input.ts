@@ -51,6 +51,8 @@ export interface ScenarioFileCopy {
   imports: string[];
   /** Packages it imports (`racelab`, `pg`): they must be installed where the copy runs. */
   packages: string[];
+  /** A command scenario's: the files its command runs (`./sessions_race.py`), relative to it; not copied either. */
+  programFiles?: string[];
 }
 
 /** The run parameters a sweep can vary. */

@@ -18,6 +18,9 @@ import type { RunConfig } from './contract/run-config.ts';
 import type { AuditProblem } from './contract/scenario.ts';
 import type { Database, StoreTarget } from './contract/store.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
+import { startCommandRun, type CommandRun } from './commands/run-commands.ts';
+import { commandOf } from './scenario-kind.ts';
+import type { WorkerReport } from './protocol.ts';
 
 export interface ReproduceRequest {
   database: Database;
@@ -106,7 +109,8 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   try {
     for (const [index, scenario] of scenarios.entries()) {
       if (signal?.aborted || failure !== undefined) break;
-      const lacking = lackingReason(scenario.needs, database.lacks);
+      const command = commandOf(scenario);
+      const lacking = command !== undefined && database.wireProxy === undefined ? `${database.product} has no wire proxy in racelab: a command scenario's processes are seen through one, on PostgreSQL only (docs/commands.md)` : lackingReason(scenario.needs, database.lacks);
       if (lacking !== undefined) {
         skipped.push({ name: scenario.name, reason: lacking });
         continue;
@@ -146,15 +150,36 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
             ...((request.interceptDrivers === false || request.ownStatementsOnly?.has(request.scenarioModules[index]!)) && { interceptDrivers: false }),
           }),
         );
+        // A command scenario's program sets up (its migrations) and starts its processes here: they are the run.
+        let commandRun: CommandRun | undefined;
+        if (command !== undefined) {
+          commandRun = await startCommandRun({
+            name: scenario.name,
+            command,
+            scenarioModule: request.scenarioModules[index]!,
+            target,
+            config,
+            wireProxy: database.wireProxy!.bind(database),
+            ...(signal && { signal }),
+          });
+        }
         const started = performance.now();
         const report = () => {
-          const { ops, violations } = runControl.progress();
+          const { ops, violations } = commandRun ? commandRun.progress() : runControl.progress();
           const totalOps = config.workers * config.opsPerWorker;
           const duration = config.durationMs === undefined ? {} : { durationMs: config.durationMs };
           request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started, ...duration });
         };
         const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
-        const reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
+        let reports: WorkerReport[];
+        let commandWindows = 0;
+        if (commandRun) {
+          const ran = await commandRun.done.finally(() => clearInterval(ticker));
+          reports = ran.reports;
+          commandWindows = ran.windows;
+        } else {
+          reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
+        }
         if (request.onProgress) report();
         if (request.history) {
           const parts = quotas.map((_, worker) => historyPart(worker)).filter((path) => existsSync(path));
@@ -170,7 +195,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         const finding = toFinding(scenario, reports, {
           configured: config.isolation,
           family: database.family,
-          windows: new RaceWindows(windows).count(),
+          windows: commandRun ? commandWindows : new RaceWindows(windows).count(),
           ...(request.expectations?.[scenario.name] && { declared: request.expectations[scenario.name] }),
           problems,
           ...(auditFailure !== undefined && { auditFailure }),

@@ -33,7 +33,8 @@ export async function runOneOp(
   report.ops++;
   try {
     // Every statement the op's own code sends, through whatever pool, is this worker's (intercept/op-scope.ts).
-    const result = await watchdog.guard(scoped ? opScope.run(store, () => scenario.op(ctx)) : scenario.op(ctx));
+    // Only op scenarios reach a worker: reproduce runs a command scenario's processes itself, and explore refuses one.
+    const result = await watchdog.guard(scoped ? opScope.run(store, () => scenario.op!(ctx)) : scenario.op!(ctx));
     if (store.inTransaction) throw new Error(`${scenario.name}: op returned with its transaction still open`);
     tally.record('ok', op, undefined, undefined);
     if (result) {

@@ -64,3 +64,23 @@ export function errorLines(sample: OpSample): string[] {
   if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;
 }
+
+/** Lines of a command scenario program's traceback the terminal shows: its end, where it says what was raised. */
+const TRACEBACK_TAIL = 8;
+
+/**
+ * A command scenario's op: its program's own account of the failure (a Python traceback), whole,
+ * or its last `tail` lines with a word on where the rest is.
+ */
+export function tracebackLines(sample: OpSample, tail?: number): string[] {
+  const text = sample.error.traceback?.trimEnd();
+  if (text === undefined || text === '') return [];
+  const all = text.split('\n');
+  if (tail === undefined || all.length <= tail) return ["  the program's own account:", ...all.map((line) => `    ${line}`)];
+  return [`  the program's own account, its last ${tail} of ${all.length} lines (report.md has it whole):`, ...all.slice(-tail).map((line) => `    ${line}`)];
+}
+
+/** The terminal's share of a traceback. */
+export function tracebackTail(sample: OpSample): string[] {
+  return tracebackLines(sample, TRACEBACK_TAIL);
+}

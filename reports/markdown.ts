@@ -8,7 +8,7 @@ import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
-import { analyticLines, describeSample, errorLines } from './evidence-lines.ts';
+import { analyticLines, describeSample, errorLines, tracebackLines } from './evidence-lines.ts';
 import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from './interleaving.ts';
@@ -225,7 +225,11 @@ export function evidenceOf(finding: Finding, product: string, pictures: Evidence
   if (loud) {
     const kind = OUTCOME_WORDS[loud.outcome];
     lines.push(`${heading} ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
-    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '', ...timeline(loud, `${finding.scenario.name}${on}: first ${kind}`, pictures));
+    lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '');
+    // A command scenario's program said what it raised, in its own words (Django's traceback): the evidence a maintainer asks for.
+    const account = tracebackLines(loud).slice(1);
+    if (account.length > 0) lines.push("What the program raised, in its own words:", '', ...fence(account.map((line) => line.slice(4))), '');
+    lines.push(...timeline(loud, `${finding.scenario.name}${on}: first ${kind}`, pictures));
   }
   const audited = finding.outcomes.invariant_violated;
   if (audited > 0) {

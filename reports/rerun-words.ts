@@ -78,10 +78,11 @@ export function rerunPlace(files: readonly ScenarioFileCopy[]): string | undefin
  * not copied, and the packages it needs where it runs.
  */
 export function scenarioFileLines(files: readonly ScenarioFileCopy[]): string[] {
-  return files.map(({ given, copy, imports, packages }) => {
+  return files.map(({ given, copy, imports, packages, programFiles = [] }) => {
     const left = imports.length === 0 ? '' : `; it imports ${imports.join(', ')}, which ${imports.length === 1 ? 'was' : 'were'} not copied (only the file itself was)`;
+    const runs = programFiles.length === 0 ? '' : `; its command runs ${programFiles.join(', ')}, which ${programFiles.length === 1 ? 'was' : 'were'} not copied`;
     const needs = packages.length === 0 ? '' : `; it needs ${packages.join(', ')} installed where it runs`;
-    return `scenario file ${given}: its copy is ${copy} in the report's directory${left}${needs}`;
+    return `scenario file ${given}: its copy is ${copy} in the report's directory${left}${runs}${needs}`;
   });
 }
 
@@ -101,6 +102,7 @@ export function rerunTerminalLines(input: { tool: ToolInfo; replayCommand: strin
     ...(place ? [`        ${place}`] : []),
     // What a copy alone cannot run without: the files it imports, which were not copied.
     ...input.scenarioFiles.filter((f) => f.imports.length > 0).map((f) => `        ${f.copy} imports ${f.imports.join(', ')}, which ${f.imports.length === 1 ? 'was' : 'were'} not copied`),
+    ...input.scenarioFiles.filter((f) => (f.programFiles ?? []).length > 0).map((f) => `        ${f.copy}'s command runs ${f.programFiles!.join(', ')}, which ${f.programFiles!.length === 1 ? 'was' : 'were'} not copied`),
     ...(note ? [`        ${note}`] : []),
     `source: ${racelabSource(input.tool)}`,
     `        to get it: ${getRacelab(input.tool, input.scenarioFiles)}`,

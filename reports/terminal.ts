@@ -7,7 +7,7 @@ import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
 import { alignColumns, amplifiedWords, count, firstOf, plural, concurrency, isolationWords } from './format.ts';
-import { analyticLines, describeSample, errorLines, timelineSection } from './evidence-lines.ts';
+import { analyticLines, describeSample, errorLines, timelineSection, tracebackTail } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
 import { rerunTerminalLines } from './rerun-words.ts';
@@ -217,7 +217,7 @@ function evidence(findings: readonly Finding[], product: string): string[] {
     const loud = finding.firstLoudViolation;
     if (loud) {
       const what = loud.outcome === 'integrity_error' ? `First IntegrityError, as ${product} reported it` : `First ${loud.outcome}`;
-      lines.push(`${what} (${describeSample(loud)}):`, ...errorLines(loud), ...timelineSection(loud), '');
+      lines.push(`${what} (${describeSample(loud)}):`, ...errorLines(loud), ...tracebackTail(loud), ...timelineSection(loud), '');
     }
     const silent = finding.firstSilentViolation;
     if (silent?.audit) {

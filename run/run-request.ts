@@ -27,7 +27,7 @@ import { openPlannedDatabase, planRunDatabase } from './open-database.ts';
 import { choiceLabel, type DatabaseChoice } from '../stores/registry.ts';
 import { runReportDir, writeRunReports } from './out-dir.ts';
 import { givenCommandLine, replayCommand } from './replay-command.ts';
-import { planScenarioCopies, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
+import { planScenarioCopies, programFilesOf, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
 import type { RunRequest } from './request.ts';
 import { TOOL } from './tool-info.ts';
 import { toolSource } from './tool-source.ts';
@@ -84,7 +84,13 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
   const modules = await scenarioModules(options.label('scenario'), options.scenarios);
   // Scenario files are copied beside the reports, and the rerun names the copies.
   const copies = writeFiles ? await planScenarioCopies(options.scenarios) : [];
-  const names = await Promise.all(modules.map(async (url) => (await loadScenario(url)).name));
+  const loaded = await Promise.all(modules.map((url) => loadScenario(url)));
+  const names = loaded.map((scenario) => scenario.name);
+  // A command scenario's copy runs its program from the report's directory, where the program's files are not.
+  for (const copy of copies) {
+    const command = loaded[options.scenarios.indexOf(copy.given)]?.command;
+    if (command) copy.programFiles = programFilesOf(copy.given, command);
+  }
   const stray = Object.keys(options.expectations).find((name) => !names.includes(name));
   if (stray !== undefined) throw new UsageError(`${options.label('expect')} names ${stray}, which is not among the scenarios run (${names.join(', ')})`);
   // Every database is planned (and a remote one refused) before any starts.

@@ -3,10 +3,11 @@
  * under `scenarios/`, and the rerun command names the copy. The file on the user's disk may change
  * or be gone by the time a maintainer reruns the evidence; the copy is what ran.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { CommandSpec } from '../harness/contract/scenario.ts';
 import type { ScenarioFileCopy } from '../harness/report-input.ts';
 import { isScenarioFile } from './scenario-modules.ts';
 
@@ -63,6 +64,25 @@ function packageType(path: string): 'module' | 'commonjs' {
     }
     if (dirname(dir) === dir) return 'commonjs';
   }
+}
+
+/**
+ * The files a command scenario's command runs (its script, say), as the copy of `scenarioPath`
+ * would name them: each word of `run` and `setup` that is a relative path to a file in the
+ * command's directory. The copy runs them from its own directory, where they are not.
+ */
+export function programFilesOf(scenarioPath: string, command: CommandSpec): string[] {
+  const fileDir = dirname(resolve(scenarioPath));
+  const cwd = resolve(fileDir, command.cwd ?? '.');
+  const files = new Set<string>();
+  for (const word of [...command.run, ...(command.setup ?? [])]) {
+    if (word === '' || isAbsolute(word) || word.startsWith('-')) continue;
+    const path = resolve(cwd, word);
+    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    const named = relative(fileDir, path);
+    files.add(named.startsWith('..') ? named : `./${named}`);
+  }
+  return [...files];
 }
 
 /** The scenario arguments a rerun in the report's directory gives: each file's copy, built-in names as they are. */

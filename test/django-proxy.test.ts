@@ -45,7 +45,7 @@ const KEY_SPACE = 1;
 interface OpLine {
   op: number;
   outcome: 'ok' | 'error';
-  exception?: string;
+  error?: string;
   traceback?: string;
 }
 
@@ -144,7 +144,7 @@ describeEachServer('Django #18344 through the proxy', (server) => {
     expect(failed.length).toBeGreaterThan(0);
     // Django's own traceback: its IntegrityError, raised from psycopg2's, turned into CreateError by save().
     for (const op of failed) {
-      expect(op.exception).toBe('CreateError');
+      expect(op.error).toBe('CreateError');
       expect(op.traceback).toContain('django.db.utils.IntegrityError: duplicate key value violates unique constraint "django_session_pkey"');
       expect(op.traceback).toContain('django/contrib/sessions/backends/db.py');
     }

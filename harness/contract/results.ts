@@ -28,6 +28,8 @@ export interface ErrorRecord {
   stack?: string;
   /** When an ORM wrapped the database's error: its error's name and first line (`SequelizeUniqueConstraintError: Validation error`). */
   raisedAs?: string;
+  /** A command scenario's op: its program's own account of the failure as it reported it (a Python traceback, say). */
+  traceback?: string;
 }
 
 /** What the audit found in place of an op's session. */

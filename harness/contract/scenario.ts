@@ -94,8 +94,32 @@ export interface ScenarioDefinition<C = unknown> {
    * skipped, and the report says why.
    */
   needs?: readonly Capability[];
-  /** One attempt to do the scenario's job. Throw (or let the database throw) to fail it. */
-  op(ctx: OpContext<C>): Promise<OpResult>;
+  /**
+   * One attempt to do the scenario's job. Throw (or let the database throw) to fail it. A scenario
+   * has either `op` or `command`.
+   */
+  op?(ctx: OpContext<C>): Promise<OpResult>;
+  /**
+   * In place of `op`: a program in any language whose processes do the ops, one per client,
+   * connected to the run's database through a proxy that sees every statement they send
+   * (docs/commands.md). PostgreSQL only; elsewhere the scenario is skipped, and the report says why.
+   */
+  command?: CommandSpec;
+}
+
+/**
+ * A command scenario's program. Each client is one process, started without a shell and told in
+ * its environment where to connect (`RACELAB_DATABASE_URL`, through the proxy; `RACELAB_SCHEMA`)
+ * and what to do (`RACELAB_WORKER`, `RACELAB_OPS`, `RACELAB_SEED`, `RACELAB_KEY_SPACE`). It reports
+ * each op as it ends, one JSON line on stdout: docs/commands.md has the whole protocol.
+ */
+export interface CommandSpec {
+  /** The program and its arguments, e.g. `['python3', 'sessions_race.py', 'save']`. */
+  run: readonly string[];
+  /** Run once per run before the clients start, connected straight to the run's database (its migrations, say). */
+  setup?: readonly string[];
+  /** The directory it runs in: relative to the scenario file's, which is the default. */
+  cwd?: string;
 }
 
 /** A scenario's expectation on one database family: see `ScenarioDefinition.expectOn`. */

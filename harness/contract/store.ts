@@ -3,6 +3,7 @@
  * main thread (`Database`) and in the worker threads (`OpenStore`, `StoreConnection`), and the
  * run's database as a scenario's own code reaches it.
  */
+import type { WireObserver, WireProxy } from './wire.ts';
 import type { ErrorRecord } from './results.ts';
 
 /** A row of the session table, shaped like Django's `django_session`. */
@@ -265,6 +266,12 @@ export interface Database {
   blockedBackends(pids: readonly number[], holders: readonly number[]): Promise<Set<number>>;
   /** A query client on the run's schema, for a scenario's setup and audit. */
   runClient(target: StoreTarget): Promise<QueryClient & { close(): Promise<void> }>;
+  /**
+   * A proxy into the run's namespace that tells `observer` of every statement sent through it: how
+   * a command scenario's process, which connects by itself, is seen (contract/wire.ts). Absent on
+   * a store that has none; a command scenario is then skipped, and the report says why.
+   */
+  wireProxy?(target: StoreTarget, observer: WireObserver): Promise<WireProxy>;
   /** Closes connections and stops and removes what was started. Idempotent. */
   stop(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { redactUrl } from '../shared/redact-url.ts';
 import { createSchemaSql, dropSchemaSql, emptyTablesSql, listTablesSql, quoteSchema, RUN_LOCK_SQL } from './session-table.ts';
 import { runNamespaceName } from '../shared/run-namespace.ts';
 import { postgresRunDatabase } from './run-database.ts';
+import { openWireProxy } from './proxy/wire-proxy.ts';
 
 /** Something started for the run that must be stopped and removed afterwards. */
 export interface StartedInstance {
@@ -92,6 +93,7 @@ export async function connectDatabase(
         close: () => client.end(),
       };
     },
+    wireProxy: (target, observer) => openWireProxy(url, target, observer),
     async blockedBackends(pids, holders) {
       const { rows } = await admin.query<{ pid: number }>(
         'SELECT pid FROM unnest($1::int[]) AS pid WHERE pg_blocking_pids(pid) && $2::int[]',

@@ -1,0 +1,107 @@
+/**
+ * One process of a command scenario, as racelab accounts for it: the statements the proxy saw it
+ * send and the op lines it printed, turned into the same WorkerReport a worker thread sends, so
+ * that findings, timelines and reports treat its ops as any worker's.
+ *
+ * An op's statements are those that ended between the previous op line and its own: a process
+ * prints an op's line once the op's last statement has answered, and sends the next op's first
+ * statement after the line (run-commands.ts makes sure the line is read before that statement is
+ * forwarded).
+ */
+import type { WorkerFailureRecord, WorkerReport } from '../protocol.ts';
+import type { StepEvent } from '../recording-store.ts';
+import { LOUD_VIOLATIONS, type Outcome } from '../contract/outcomes.ts';
+import type { ErrorRecord } from '../contract/results.ts';
+import type { WireStatement } from '../contract/wire.ts';
+import { sqlVerb } from '../observed-store.ts';
+import { WorkerTally } from '../worker-tally.ts';
+import type { OpSpan } from './key-spans.ts';
+import type { OpLine } from './op-line.ts';
+
+/** Statements kept as timeline events per process, as a worker keeps its first ones (worker-client.ts). */
+const RECORDED_STEPS = 4_096;
+
+export class CommandLane {
+  private readonly tally: WorkerTally;
+  private readonly events: StepEvent[] = [];
+  readonly spans: OpSpan[] = [];
+  private statements = 0;
+  /** The op under way: its first statement's start, its last's end, its last error. */
+  private opStartUs: number | undefined;
+  private opEndUs = 0;
+  private opError: NonNullable<WireStatement['error']> | undefined;
+  /** Where the op's first kept event is: its events learn the op's key when the op's line names it. */
+  private opFirstEvent = 0;
+  private failure: WorkerFailureRecord | undefined;
+
+  constructor(private readonly worker: number) {
+    this.tally = new WorkerTally(worker);
+    this.tally.start();
+  }
+
+  /** Ops this process has reported. */
+  get ops(): number {
+    return this.tally.report.ops;
+  }
+
+  /** Violations among them, for progress. */
+  get violations(): number {
+    return LOUD_VIOLATIONS.reduce((sum, outcome) => sum + this.tally.report.outcomes[outcome], 0);
+  }
+
+  statement(statement: WireStatement): void {
+    this.statements++;
+    this.opStartUs ??= statement.startUs;
+    this.opEndUs = Math.max(this.opEndUs, statement.endUs);
+    if (statement.error) this.opError = statement.error;
+    if (this.events.length >= RECORDED_STEPS) return;
+    const event: StepEvent = { worker: this.worker + 1, op: this.ops + 1, step: sqlVerb(statement.sql), startUs: statement.startUs, endUs: statement.endUs, result: statement.result, sql: statement.sql };
+    if (statement.error || statement.ended !== 'ready') event.failed = true;
+    if (statement.error?.record.code !== undefined) event.code = statement.error.record.code;
+    this.events.push(event);
+  }
+
+  /**
+   * The process's op line: the op ends. A failed op takes the outcome of the database error its
+   * statements last drew (the store classified it: 23505 is an IntegrityError), with the program's
+   * own account beside it; one that drew none failed for a reason of the program's own, `error`.
+   * An ok op whose statements drew a violation absorbed it: a retry, as `ctx.retried()` counts one.
+   */
+  opEnded(line: OpLine): void {
+    const op = this.ops;
+    this.tally.report.ops++;
+    const drew = this.opError;
+    if (line.outcome === 'ok') {
+      if (drew?.outcome !== undefined && (LOUD_VIOLATIONS as readonly Outcome[]).includes(drew.outcome)) this.tally.report.retries++;
+      this.tally.record('ok', op, line.keys[0], undefined);
+    } else {
+      const outcome: Outcome = drew?.outcome ?? 'error';
+      const record: ErrorRecord = drew?.outcome !== undefined ? { ...drew.record } : { message: line.error ?? 'the program reported the op failed, and the database raised no error in it' };
+      if (line.error !== undefined && drew?.outcome !== undefined) record.raisedAs = line.error;
+      if (line.traceback !== undefined) record.traceback = line.traceback;
+      this.tally.record(outcome, op, line.keys[0], record);
+    }
+    if (this.opStartUs !== undefined && line.keys.length > 0) this.spans.push({ worker: this.worker, op, keys: line.keys, startUs: this.opStartUs, endUs: this.opEndUs });
+    // The op's statements are about its key, as a worker's primitives are: what a timeline on that key gathers.
+    const key = line.keys[0];
+    if (key !== undefined) for (let index = this.opFirstEvent; index < this.events.length; index++) this.events[index]!.key = key;
+    this.opFirstEvent = this.events.length;
+    this.opStartUs = undefined;
+    this.opEndUs = 0;
+    this.opError = undefined;
+  }
+
+  /** The process failed: it exited early or otherwise, or was stopped. The first failure is kept. */
+  failed(failure: WorkerFailureRecord): void {
+    this.failure ??= failure;
+  }
+
+  report(): WorkerReport {
+    const report = this.tally.report;
+    report.elapsedMs = this.tally.now();
+    report.statements = this.statements;
+    report.steps = this.events;
+    if (this.failure) report.failure = this.failure;
+    return report;
+  }
+}

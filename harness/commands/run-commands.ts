@@ -1,0 +1,209 @@
+/**
+ * A command scenario's run: its program's setup once, then one process per client, each connected
+ * to the run's namespace through a proxy of its own (`Database.wireProxy`), so that every statement
+ * a process sends is its lane's, whatever its driver or language. What the processes print and
+ * send becomes one WorkerReport each (command-lane.ts); docs/commands.md is the protocol.
+ *
+ * Every process runs in a process group of its own, which racelab ends (TERM, then KILL) when the
+ * run is interrupted, when a process stays silent past `--op-timeout`, at the end of `--duration`,
+ * and if racelab itself exits first: none outlives the run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkerReport } from '../protocol.ts';
+import type { RunConfig } from '../contract/run-config.ts';
+import type { CommandSpec } from '../contract/scenario.ts';
+import type { StoreTarget } from '../contract/store.ts';
+import type { WireObserver, WireProxy } from '../contract/wire.ts';
+import { ScenarioSetupError } from '../scenario-hooks.ts';
+import { CommandLane } from './command-lane.ts';
+import { countRaceWindows } from './key-spans.ts';
+import { parseOpLine } from './op-line.ts';
+
+/** How long a process has to leave after TERM before it is killed. */
+const TERM_GRACE_MS = 2_000;
+/** Lines of a process's stderr kept to say why it failed. */
+const STDERR_LINES = 20;
+
+export interface CommandRunRequest {
+  name: string;
+  command: CommandSpec;
+  /** The scenario file's URL: a relative `cwd` is taken from its directory. */
+  scenarioModule: string;
+  target: StoreTarget;
+  config: RunConfig;
+  wireProxy(target: StoreTarget, observer: WireObserver): Promise<WireProxy>;
+  signal?: AbortSignal;
+}
+
+export interface CommandRun {
+  /** Ops reported so far, and the loud violations among them. */
+  progress(): { ops: number; violations: number };
+  /** Each process's report, and the run's race windows, once every process has ended. */
+  done: Promise<{ reports: WorkerReport[]; windows: number }>;
+}
+
+/** Runs the program's setup, then starts the processes. Throws ScenarioSetupError when the setup fails. */
+export async function startCommandRun(request: CommandRunRequest): Promise<CommandRun> {
+  const { command, config, target } = request;
+  const cwd = resolve(request.scenarioModule.startsWith('file:') ? dirname(fileURLToPath(request.scenarioModule)) : process.cwd(), command.cwd ?? '.');
+  const environment = (url: string, worker: number): NodeJS.ProcessEnv => ({
+    ...process.env,
+    RACELAB_DATABASE_URL: url,
+    RACELAB_SCHEMA: target.database.namespace,
+    RACELAB_WORKER: String(worker),
+    RACELAB_OPS: String(config.opsPerWorker),
+    RACELAB_SEED: String(config.seed),
+    RACELAB_KEYS: config.keys,
+    RACELAB_KEY_SPACE: String(config.keySpace),
+    RACELAB_ISOLATION: config.isolation,
+  });
+
+  if (command.setup) {
+    const setup = await runToEnd(command.setup, cwd, environment(target.database.url, 0), request.signal);
+    if (setup.code !== 0) {
+      throw new ScenarioSetupError(`${request.name}: setup command ${command.setup.join(' ')} ${exitWords(setup)}${lastLine(setup.stderr)}`);
+    }
+  }
+
+  const lanes = Array.from({ length: config.workers }, (_, worker) => new CommandLane(worker));
+  const proxies: WireProxy[] = [];
+  const children: ChildProcess[] = [];
+  const stopAll = () => {
+    for (const child of children) stopGroup(child);
+  };
+  // racelab leaving first (an uncaught error, process.exit) must not leave a process running.
+  const onExit = () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+  };
+  process.on('exit', onExit);
+  try {
+    for (const lane of lanes) {
+      proxies.push(
+        await request.wireProxy(target, {
+          // An op's line is printed before the next op's first statement is sent: two turns of the
+          // event loop (one with a poll between) read the line before that statement counts.
+          beforeStatement: () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))),
+          statement: (statement) => lane.statement(statement),
+        }),
+      );
+    }
+  } catch (error) {
+    process.off('exit', onExit);
+    await Promise.all(proxies.map((proxy) => proxy.close().catch(() => undefined)));
+    throw error;
+  }
+
+  let stopping: 'interrupted' | 'duration' | undefined;
+  const exits = lanes.map((lane, worker) => {
+    const child = spawn(command.run[0]!, command.run.slice(1), { cwd, env: environment(proxies[worker]!.url, worker + 1), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.push(child);
+    const stderr: string[] = [];
+    let silentSince = Date.now();
+    let pending = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      silentSince = Date.now();
+      pending += chunk;
+      let end: number;
+      while ((end = pending.indexOf('\n')) >= 0) {
+        const line = parseOpLine(pending.slice(0, end));
+        pending = pending.slice(end + 1);
+        if (line) lane.opEnded(line);
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr.push(...chunk.split('\n').filter((line) => line.trim() !== ''));
+      stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES));
+    });
+    const watchdog = setInterval(() => {
+      if (Date.now() - silentSince <= config.opTimeoutMs) return;
+      lane.failed({ phase: 'op', cause: 'terminated', op: lane.ops + 1, error: { message: `${command.run[0]} (client ${worker + 1}) reported no op for ${config.opTimeoutMs} ms (--op-timeout): stopped` } });
+      stopGroup(child);
+    }, Math.min(1_000, config.opTimeoutMs));
+    return new Promise<void>((done) => {
+      const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+        clearInterval(watchdog);
+        const short = config.durationMs === undefined && lane.ops < config.opsPerWorker;
+        if (stopping === undefined && (code !== 0 || short)) {
+          const why = code === 0 ? `exited after ${lane.ops} of its ${config.opsPerWorker} ops` : `${exitWords({ code, signal })} after ${lane.ops} ops`;
+          lane.failed({ phase: 'op', cause: 'error', op: lane.ops + 1, error: { message: `${command.run[0]} (client ${worker + 1}) ${why}${lastLine(stderr.join('\n'))}` } });
+        }
+        done();
+      };
+      child.on('error', (error) => {
+        lane.failed({ phase: 'load', cause: 'error', error: { message: `${command.run[0]} could not start: ${error.message}` } });
+        ended(null, null);
+      });
+      child.on('close', ended);
+    });
+  });
+
+  const interrupt = () => {
+    stopping ??= 'interrupted';
+    stopAll();
+  };
+  request.signal?.addEventListener('abort', interrupt, { once: true });
+  const deadline =
+    config.durationMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stopping ??= 'duration';
+          stopAll();
+        }, config.durationMs);
+
+  const done = Promise.all(exits).then(async () => {
+    clearTimeout(deadline);
+    request.signal?.removeEventListener('abort', interrupt);
+    process.off('exit', onExit);
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    return { reports: lanes.map((lane) => lane.report()), windows: countRaceWindows(lanes.flatMap((lane) => lane.spans)) };
+  });
+  return {
+    progress: () => ({ ops: lanes.reduce((sum, lane) => sum + lane.ops, 0), violations: lanes.reduce((sum, lane) => sum + lane.violations, 0) }),
+    done,
+  };
+}
+
+/** Runs a program to its end (the setup), keeping its stderr; an abort ends it. */
+function runToEnd(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8_192)));
+    const abort = () => stopGroup(child);
+    signal?.addEventListener('abort', abort, { once: true });
+    child.on('error', (error) => resolvePromise({ code: null, signal: null, stderr: `could not start: ${error.message}` }));
+    child.on('close', (code, exitSignal) => {
+      signal?.removeEventListener('abort', abort);
+      resolvePromise({ code, signal: exitSignal, stderr });
+    });
+  });
+}
+
+/** TERM to the process's group, then KILL if it is still there after the grace. */
+function stopGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  killGroup(child.pid, 'SIGTERM');
+  setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) killGroup(child.pid!, 'SIGKILL');
+  }, TERM_GRACE_MS).unref();
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function exitWords({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return signal !== null ? `was ended by ${signal}` : code === null ? 'could not run' : `exited with code ${code}`;
+}
+
+/** `: <the last line>` of a program's stderr, or nothing. */
+function lastLine(text: string): string {
+  const line = text.trim().split('\n').at(-1)?.trim();
+  return line ? `: ${line}` : '';
+}

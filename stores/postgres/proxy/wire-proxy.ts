@@ -1,0 +1,46 @@
+/**
+ * The PostgreSQL store's side of the wire contract (harness/contract/wire.ts): a proxy into one
+ * run's schema for one process, which tells the harness of each statement as plain values, its
+ * error classified as the store classifies node-postgres's (errors.ts).
+ */
+import type { StoreTarget } from '../../../harness/contract/store.ts';
+import type { WireObserver, WireProxy, WireStatement } from '../../../harness/contract/wire.ts';
+import { classifyPostgresError } from '../errors.ts';
+import { startPostgresProxy } from './proxy.ts';
+import type { Statement, StatementOutcome } from './types.ts';
+
+/** A proxy to the server at `serverUrl`, whose `url` is the run's own connection string pointed at the proxy. */
+export async function openWireProxy(serverUrl: string, target: StoreTarget, observer: WireObserver): Promise<WireProxy> {
+  const server = new URL(serverUrl);
+  const before = observer.beforeStatement;
+  const proxy = await startPostgresProxy({
+    server: { host: server.hostname, port: Number(server.port || 5432) },
+    hooks: {
+      ...(before && { beforeStatement: () => before() }),
+      afterStatement: (_lane, statement, outcome) => observer.statement(wireStatement(statement, outcome)),
+    },
+  });
+  const url = new URL(target.database.url);
+  url.hostname = proxy.host;
+  url.port = String(proxy.port);
+  return { url: url.toString(), close: () => proxy.close() };
+}
+
+/** A statement and how it ended, in the harness's words. */
+export function wireStatement(statement: Statement, outcome: StatementOutcome): WireStatement {
+  const sql = statement.texts.join('; ');
+  if (outcome.kind === 'dropped') return { sql, startUs: outcome.endUs, endUs: outcome.endUs, ended: 'dropped', result: 'dropped: never sent' };
+  if (outcome.kind === 'lost') return { sql, startUs: outcome.startUs, endUs: outcome.endUs, ended: 'lost', result: 'lost: its connection ended first' };
+  const { error } = outcome;
+  if (error === undefined) return { sql, startUs: outcome.startUs, endUs: outcome.endUs, ended: 'ready', result: outcome.tags.join(', ') || 'ok' };
+  const record = { code: error.code, message: error.message, severity: error.severity, ...(error.detail !== undefined && { detail: error.detail }), ...(error.constraint !== undefined && { constraint: error.constraint }) };
+  const classified = classifyPostgresError(error);
+  return {
+    sql,
+    startUs: outcome.startUs,
+    endUs: outcome.endUs,
+    ended: 'ready',
+    result: `${error.code} ${error.message}`,
+    error: { record, ...(classified !== undefined && { outcome: classified }) },
+  };
+}
