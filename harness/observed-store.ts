@@ -3,6 +3,7 @@ import { isRead, type Amplifier } from './amplify/amplifier.ts';
 import { outcomeOf } from './classify.ts';
 import { databaseCode } from './error-record.ts';
 import { UncontrolledTally } from './intercept/uncontrolled.ts';
+import { returnedText, rowsText } from './rows-found.ts';
 import { isWriteStep } from './write-steps.ts';
 import type { Isolation, QueryClient, SessionRow, StatementEnd, StoreConnection } from './contract/store.ts';
 
@@ -245,14 +246,6 @@ const ok = () => 'ok';
 const insertedOrConflict = (inserted: boolean) => (inserted ? 'inserted' : 'conflict');
 const deletedOrNotMine = (deleted: boolean) => (deleted ? 'deleted' : 'not mine');
 const describeRead = (rows: ReadonlyMap<string, string>) => rowsText(rows.size);
-const describeRows = (result: { rowCount: number }) => rowsText(result.rowCount);
-
-function rowsText(rows: number): string {
-  return `${rows} row${rows === 1 ? '' : 's'}`;
-}
-
-/** What a named step returned, briefly: a query result's row count, or `ok`. */
-function describeValue(value: unknown): string {
-  const rows = (value as { rowCount?: unknown } | null)?.rowCount;
-  return typeof rows === 'number' ? `${rows} row${rows === 1 ? '' : 's'}` : 'ok';
-}
+/** A query of the scenario's own: what it read, when it returned rows. */
+const describeRows = (result: { rowCount: number; rows?: readonly unknown[] }) => rowsText(result.rowCount, result.rows);
+const describeValue = returnedText;

@@ -6,6 +6,7 @@ import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import type { OpSample } from '../harness/contract/results.ts';
 import { count, magnitude, plural } from './format.ts';
+import { keyLabel } from './interleaving.ts';
 import { timelineLines } from './timeline-lines.ts';
 
 export function analyticLines(expectation: AnalyticExpectation): string[] {
@@ -60,7 +61,8 @@ export function errorLines(sample: OpSample): string[] {
   if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
   // What the op's code was handed: the ORM's error around the database's.
   if (error.raisedAs) lines.push(`  raised to the op as: ${error.raisedAs}`);
-  if (sample.key) lines.push(`  session key: ${sample.key}`);
+  // A scenario's own value for the key is what its rows and its audit name; racelab's beside it.
+  if (sample.key) lines.push(sample.keyValue === undefined ? `  session key: ${sample.key}` : `  key: ${sample.keyValue} (racelab's ${keyLabel(sample.key)}: ${sample.key})`);
   if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;
 }

@@ -16,7 +16,7 @@ import type { StepEvent } from '../harness/recording-store.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
 import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts } from '../harness/contract/outcomes.ts';
 import type { RunConfig } from '../harness/contract/run-config.ts';
-import type { Scenario } from '../harness/contract/scenario.ts';
+import type { AuditProblem, Scenario } from '../harness/contract/scenario.ts';
 import { decide } from '../harness/verdict.ts';
 
 export const CONFIG: RunConfig = {
@@ -61,6 +61,10 @@ export interface FindingSpec {
   uncontrolled?: UncontrolledStatements;
   /** The statements its workers recorded, from which the real checker draws the samples' timelines. */
   steps?: StepEvent[];
+  /** What its audit found. */
+  problems?: AuditProblem[];
+  /** The scenario's own value for a key (`ScenarioDefinition.keyValue`). */
+  keyValue?: (key: string) => string;
 }
 
 /** A finding as the real checker folds it from one worker's report. */
@@ -76,6 +80,7 @@ export function findingOf(spec: FindingSpec): Finding {
     origin: 'a test fixture',
     property: 'a new session is saved without error',
     op: async () => undefined,
+    ...(spec.keyValue && { keyValue: spec.keyValue }),
   };
   const report: WorkerReport = {
     worker: 0,
@@ -96,6 +101,7 @@ export function findingOf(spec: FindingSpec): Finding {
     family: 'postgresql',
     windows: spec.windows,
     ...(spec.declared && { declared: spec.declared }),
+    ...(spec.problems && { problems: spec.problems }),
   });
 }
 
