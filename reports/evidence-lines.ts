@@ -39,9 +39,10 @@ export function timelineSection(sample: { timeline?: readonly TimelineEntry[] })
   return ['  timeline of the ops on that key:', ...timelineLines(sample.timeline).map((line) => `  ${line}`)];
 }
 
-export function describeSample(sample: OpSample): string {
+/** `naive-save, worker 2, op 4, 22 ms into the run`; `at` names a sweep's value after the scenario (` at key-space=64`). */
+export function describeSample(sample: OpSample, at = ''): string {
   const when = sample.audit ? 'found by the audit' : 'into the run';
-  return `${sample.scenario}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
+  return `${sample.scenario}${at}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
 }
 
 /** The error in psql's own layout, so it reads as the server's words. */

@@ -244,6 +244,8 @@ export function searchOf(scenario: string, found: boolean, options: { contested?
 
 export interface InputSpec {
   points: { findings: Finding[]; database?: ReportDatabase; value?: number; skipped?: ReportPoint['skipped'] }[];
+  /** A sweep of the points' values: each point then ran at its `value`. */
+  sweep?: ReportInput['sweep'];
   searches?: ScenarioSearch[];
   baseline?: BaselineComparison[];
   failure?: string;
@@ -254,9 +256,13 @@ export interface InputSpec {
 /** A ReportInput whose decision the real `decide` made. */
 export function inputOf(spec: InputSpec): ReportInput {
   const databases = [...new Set(spec.points.flatMap((p) => (p.database ? [p.database] : [])))];
+  const configOf = (value: number | undefined): RunConfig => {
+    if (spec.sweep === undefined || value === undefined) return CONFIG;
+    return spec.sweep.parameter === 'key-space' ? { ...CONFIG, keySpace: value } : { ...CONFIG, workers: value };
+  };
   const points: ReportPoint[] = spec.points.map((p) => ({
     ...(p.value !== undefined && { value: p.value }),
-    config: CONFIG,
+    config: configOf(p.value),
     expectation: analyticExpectation(CONFIG, 1000, 100),
     findings: p.findings,
     skipped: p.skipped ?? [],
@@ -277,6 +283,7 @@ export function inputOf(spec: InputSpec): ReportInput {
     interrupted: spec.interrupted ?? false,
     ...(spec.failure !== undefined && { failure: spec.failure }),
     ...(spec.searches && { searches: spec.searches }),
+    ...(spec.sweep && { sweep: spec.sweep }),
   };
   return { ...facts, decision: decide(facts, spec.baseline) };
 }
