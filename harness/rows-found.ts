@@ -9,12 +9,15 @@ const COLUMNS = 3;
 /** Characters of a value shown. */
 const VALUE_CHARS = 24;
 
-/** `0 rows`, `1 row: count=0`, `3 rows, the first: id=4, email=user-000g@example.com`. */
-export function rowsText(count: number, rows?: readonly unknown[]): string {
+/**
+ * `0 rows`, `1 row: count=0`, `3 rows, the first: id=4, email=user-000g@example.com`: `count` rows
+ * returned or changed, and the first a read returned (undefined for none, as a write without
+ * RETURNING returns).
+ */
+export function rowsText(count: number, first?: unknown): string {
   const counted = `${count} row${count === 1 ? '' : 's'}`;
-  const first = rows?.[0];
   if (first === undefined) return counted;
-  return `${counted}${rows!.length === 1 ? ':' : ', the first:'} ${rowText(first)}`;
+  return `${counted}${count === 1 ? ':' : ', the first:'} ${rowText(first)}`;
 }
 
 /**
@@ -24,9 +27,9 @@ export function rowsText(count: number, rows?: readonly unknown[]): string {
 export function returnedText(value: unknown): string {
   if (value === undefined) return 'ok';
   if (value === null || typeof value !== 'object') return cut(String(value));
-  if (Array.isArray(value)) return rowsText(value.length, value);
+  if (Array.isArray(value)) return rowsText(value.length, value[0]);
   const { rowCount, rows } = value as { rowCount?: unknown; rows?: unknown };
-  if (typeof rowCount === 'number') return rowsText(rowCount, Array.isArray(rows) ? rows : undefined);
+  if (typeof rowCount === 'number') return rowsText(rowCount, Array.isArray(rows) ? rows[0] : undefined);
   return `row: ${rowText(value)}`;
 }
 
