@@ -5,6 +5,9 @@
  */
 import { defineScenario, isUniqueViolation } from 'racelab';
 
+/** The tag an op gets or creates, from the key it drew: a small key space makes few tags, so requests meet on one. */
+const slugFor = (key: string) => `tag-${key.slice(-4)}`;
+
 export default defineScenario({
   name: 'get-or-create',
   expect: 'safe',
@@ -13,8 +16,10 @@ export default defineScenario({
   async setup(db) {
     await db.query('CREATE TABLE tags (id bigserial PRIMARY KEY, slug text NOT NULL UNIQUE, created_by text NOT NULL)');
   },
+  // The reports name each key as the rows and the audit do: tag-000g (k16).
+  keyValue: slugFor,
   async op(ctx) {
-    const slug = `tag-${ctx.key().slice(-4)}`;
+    const slug = slugFor(ctx.key());
     const get = () => ctx.step('get', () => ctx.db.query<{ id: string }>('SELECT id FROM tags WHERE slug = $1', [slug]));
     if ((await get()).rowCount > 0) return;
     try {

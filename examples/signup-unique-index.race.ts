@@ -5,6 +5,9 @@
  */
 import { defineScenario, isUniqueViolation } from 'racelab';
 
+/** The email an op signs up, from the key it drew: a small key space makes few emails, so signups meet on one. */
+const emailFor = (key: string) => `user-${key.slice(-4)}@example.com`;
+
 export default defineScenario({
   name: 'signup-unique-index',
   expect: 'safe',
@@ -13,8 +16,10 @@ export default defineScenario({
   async setup(db) {
     await db.query('CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, created_by text NOT NULL)');
   },
+  // The reports name each key as the rows and the audit do: user-000g@example.com (k16).
+  keyValue: emailFor,
   async op(ctx) {
-    const email = `user-${ctx.key().slice(-4)}@example.com`;
+    const email = emailFor(ctx.key());
     const taken = await ctx.step('check', () => ctx.db.query('SELECT 1 FROM users WHERE email = $1', [email]));
     if (taken.rowCount > 0) return;
     try {

@@ -11,6 +11,11 @@ const valid: ScenarioDefinition = {
 };
 
 describe('defineScenario', () => {
+  it("keeps the scenario's own value for a key", () => {
+    const scenario = defineScenario({ ...valid, keyValue: (key) => `SPRING-${key.slice(-4)}` });
+    expect(scenario.keyValue?.('f9c7sdha8u77sm0hcv9xilox0000000g')).toBe('SPRING-000g');
+  });
+
   it('returns a frozen scenario', () => {
     const scenario = defineScenario(valid);
     expect(scenario.kind).toBe('racelab.scenario');
@@ -30,6 +35,23 @@ describe('defineScenario', () => {
     [{ expectUnder: { serializable: { expect: 'unsafe', why: 'x' } } }, "my-scenario: expectUnder needs isolation: 'configured'"],
     [{ needs: ['row-locks', 'table-locks'] }, 'my-scenario: needs must list some of row-locks, advisory-locks'],
     [{ isolation: 'configured', expectUnder: { dirty: { expect: 'unsafe', why: 'x' } } }, 'my-scenario: expectUnder has an unknown level "dirty"'],
+    [{ keyValue: 'SPRING-' }, "my-scenario: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string)"],
+    [
+      { keyValue: (key: string) => key.length },
+      "my-scenario: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string); for the key f9c7sdha8u77sm0hcv9xilox0000000g it returned 32",
+    ],
+    [
+      { keyValue: () => undefined },
+      "my-scenario: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string); for the key f9c7sdha8u77sm0hcv9xilox0000000g it returned undefined",
+    ],
+    [
+      {
+        keyValue: (key: string) => {
+          throw new Error(`no coupon for ${key.slice(-4)}`);
+        },
+      },
+      "my-scenario: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string); for the key f9c7sdha8u77sm0hcv9xilox0000000g it threw: no coupon for 000g",
+    ],
   ])('refuses %j', (change, message) => {
     expect(() => defineScenario({ ...valid, ...change } as ScenarioDefinition)).toThrow(
       new ScenarioDefinitionError(`defineScenario: ${message}`),

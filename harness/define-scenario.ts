@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Expectation } from './contract/outcomes.ts';
 import type { Scenario, ScenarioDefinition } from './contract/scenario.ts';
 import { ALL_ISOLATIONS, CAPABILITIES, DATABASE_FAMILIES, type DatabaseFamily, type Isolation } from './contract/store.ts';
+import { sessionKeyAt } from './session-keys.ts';
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -77,6 +78,8 @@ function findProblem(definition: ScenarioDefinition): string | undefined {
   if (definition.audit !== undefined && typeof definition.audit !== 'function') return `${name}: audit must be an async function`;
   if (definition.connect !== undefined && typeof definition.connect !== 'function') return `${name}: connect must be a function that makes what each worker's ops use`;
   if (definition.disconnect !== undefined && typeof definition.disconnect !== 'function') return `${name}: disconnect must be a function that closes what connect made`;
+  const keyValueProblem = findKeyValueProblem(name, definition.keyValue);
+  if (keyValueProblem !== undefined) return keyValueProblem;
   const { isolation, expectUnder } = definition;
   if (isolation !== undefined && isolation !== 'configured' && !ALL_ISOLATIONS.includes(isolation)) {
     return `${name}: isolation must be 'configured' or one of ${ALL_ISOLATIONS.join(', ')}`;
@@ -115,6 +118,25 @@ function commandProblem(command: unknown): string | undefined {
   if (setup !== undefined && !argv(setup)) return 'command.setup, when given, must be a program and its arguments, a non-empty array of strings';
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) return 'command.cwd, when given, must be a directory';
   return undefined;
+}
+
+/**
+ * `keyValue` is tried once, here, on a key as ops draw them: a function that throws or returns no
+ * string would otherwise leave every report naming keys as if it were not there, and nobody would
+ * know why.
+ */
+function findKeyValueProblem(name: string, keyValue: unknown): string | undefined {
+  if (keyValue === undefined) return undefined;
+  const rule = `${name}: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string)`;
+  if (typeof keyValue !== 'function') return rule;
+  const key = sessionKeyAt(16);
+  let value: unknown;
+  try {
+    value = keyValue(key);
+  } catch (error) {
+    return `${rule}; for the key ${key} it threw: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return typeof value === 'string' && value !== '' ? undefined : `${rule}; for the key ${key} it returned ${JSON.stringify(value) ?? String(value)}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { OpSample } from './contract/results.ts';
 import type { AuditProblem, Scenario } from './contract/scenario.ts';
 import type { Isolation, DatabaseFamily } from './contract/store.ts';
 import type { StepEvent } from './recording-store.ts';
+import { keyValuesOf } from './key-values.ts';
 import { timelineOf, timelineOfNamedOps } from './timeline.ts';
 import type { TimelineEntry } from './contract/results.ts';
 import { wilson, type Rate } from './wilson.ts';
@@ -143,6 +144,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const steps: StepEvent[] = [];
   const workerFailures: WorkerFailure[] = [];
   const uncontrolled = mergeUncontrolled(reports.map((report) => report.uncontrolled));
+  const keyValueOf = keyValuesOf(scenario);
   for (const report of reports) {
     ops += report.ops;
     retries += report.retries;
@@ -166,7 +168,9 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
   const silentViolations = sum(SILENT_VIOLATIONS);
   const isIn = (list: readonly string[]) => (s: OpSample) => list.includes(s.outcome);
   for (const sample of samples) {
-    const timeline = timelineOf(sample, steps);
+    const keyValue = sample.key === undefined ? undefined : keyValueOf(sample.key);
+    if (keyValue !== undefined) sample.keyValue = keyValue;
+    const timeline = timelineOf(sample, steps, keyValueOf);
     if (timeline) sample.timeline = timeline;
   }
   const windows = Math.max(measures.windows, violations);
@@ -211,7 +215,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
     ...(brokenBy !== undefined && { brokenBy }),
     ...(uncontrolled && { uncontrolled }),
     invariantProblems: problems.slice(0, MAX_PROBLEMS_KEPT).map((problem) => {
-      const timeline = timelineOfNamedOps(problem.message, steps);
+      const timeline = timelineOfNamedOps(problem.message, steps, keyValueOf);
       return timeline ? { ...problem, timeline } : { ...problem };
     }),
     elapsedMs,

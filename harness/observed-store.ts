@@ -3,6 +3,7 @@ import { isRead, type Amplifier } from './amplify/amplifier.ts';
 import { outcomeOf } from './classify.ts';
 import { databaseCode } from './error-record.ts';
 import { UncontrolledTally } from './intercept/uncontrolled.ts';
+import { returnedText, rowsText } from './rows-found.ts';
 import { isWriteStep } from './write-steps.ts';
 import type { Isolation, QueryClient, SessionRow, StatementEnd, StoreConnection } from './contract/store.ts';
 
@@ -152,9 +153,9 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     // A statement of the application's driver cannot wait: the hold after the read was for it.
     this.holdMs = 0;
     const mark = this.beginStatement(verb, this.position.lastKey, sql, serverId);
-    return (error, rows) => {
+    return (error, rows, firstRow) => {
       this.ended(verb, error ?? undefined);
-      if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0 }, text: rowsText(rows ?? 0) });
+      if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0 }, text: rowsText(rows ?? 0, firstRow) });
       else this.endStatement(mark, undefined, error);
     };
   }
@@ -202,7 +203,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return this.statement('insertIfAbsent', row.key, this.inner.insertIfAbsent, row, insertedOrConflict);
   }
   update(row: SessionRow) {
-    return this.statement('update', row.key, this.inner.update, row, rowsText);
+    return this.statement('update', row.key, this.inner.update, row, describeUpdated);
   }
   lockKey(key: string) {
     return this.statement('lockKey', key, this.inner.lockKey, key, ok);
@@ -245,14 +246,7 @@ const ok = () => 'ok';
 const insertedOrConflict = (inserted: boolean) => (inserted ? 'inserted' : 'conflict');
 const deletedOrNotMine = (deleted: boolean) => (deleted ? 'deleted' : 'not mine');
 const describeRead = (rows: ReadonlyMap<string, string>) => rowsText(rows.size);
-const describeRows = (result: { rowCount: number }) => rowsText(result.rowCount);
-
-function rowsText(rows: number): string {
-  return `${rows} row${rows === 1 ? '' : 's'}`;
-}
-
-/** What a named step returned, briefly: a query result's row count, or `ok`. */
-function describeValue(value: unknown): string {
-  const rows = (value as { rowCount?: unknown } | null)?.rowCount;
-  return typeof rows === 'number' ? `${rows} row${rows === 1 ? '' : 's'}` : 'ok';
-}
+const describeUpdated = (rows: number) => rowsText(rows);
+/** A query of the scenario's own: what it read, when it returned rows. */
+const describeRows = (result: { rowCount: number; rows?: readonly unknown[] }) => rowsText(result.rowCount, result.rows?.[0]);
+const describeValue = returnedText;

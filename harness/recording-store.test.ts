@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { RecordingStore } from './recording-store.ts';
 import type { StoreConnection } from './contract/store.ts';
 
-/** A connection whose queries answer at once: what is under test is what the recorder writes down. */
-function connection(): StoreConnection {
-  const db = { query: async () => ({ rows: [], rowCount: 1 }) };
+/** A connection whose queries answer at once (`rows` for a SELECT): what is under test is what the recorder writes down. */
+function connection(rows: Record<string, unknown>[] = []): StoreConnection {
+  const db = { query: async (text: string) => (/^select/i.test(text) ? { rows, rowCount: rows.length } : { rows: [], rowCount: 1 }) };
   return { db, inTransaction: false, backendPid: 1, insert: async () => undefined } as unknown as StoreConnection;
 }
 
@@ -23,6 +23,19 @@ describe('the statement recorder', () => {
       ['check', undefined],
       ['create', 'insert'],
       ['select', undefined],
+    ]);
+  });
+
+  it('records what a read found, not only how many rows it returned: a count always returns one', async () => {
+    const store = new RecordingStore(connection([{ n: '0' }]), 0, 100);
+    store.position = { op: 0, lastKey: 'k1', owner: 'w1:op1' };
+    await store.step('count', () => store.db.query('SELECT count(*) AS n FROM redemptions WHERE code = $1', ['SPRING-000g']));
+    await store.db.query('SELECT count(*) AS n FROM redemptions');
+    await store.step('redeem', () => store.db.query('INSERT INTO redemptions (code) VALUES ($1)', ['SPRING-000g']));
+    expect(store.events.map((e) => [e.step, e.result])).toEqual([
+      ['count', '1 row: n=0'],
+      ['select', '1 row: n=0'],
+      ['redeem', '1 row'],
     ]);
   });
 });

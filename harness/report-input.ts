@@ -125,12 +125,28 @@ export function allFindings(input: Pick<ReportInput, 'points'>): { point: Report
   return input.points.flatMap((point) => point.findings.map((finding) => ({ point, finding })));
 }
 
-/** Per scenario, the finding to show evidence for: the first point where it violated, else its first. */
-export function evidenceFindings(input: ReportInput): Finding[] {
-  const chosen = new Map<string, Finding>();
-  for (const { finding } of allFindings(input)) {
-    const current = chosen.get(finding.scenario.name);
-    if (!current || (current.violations === 0 && finding.violations > 0)) chosen.set(finding.scenario.name, finding);
+/**
+ * Per scenario, the finding to show evidence for, with the point it ran at (with a sweep, the value
+ * every output names beside that evidence): the first point where it violated, else its first.
+ */
+export function evidenceFindings(input: Pick<ReportInput, 'points'>): { point: ReportPoint; finding: Finding }[] {
+  const chosen = new Map<string, { point: ReportPoint; finding: Finding }>();
+  for (const pair of allFindings(input)) {
+    const current = chosen.get(pair.finding.scenario.name);
+    if (!current || (current.finding.violations === 0 && pair.finding.violations > 0)) chosen.set(pair.finding.scenario.name, pair);
   }
   return [...chosen.values()];
+}
+
+/**
+ * Whether a finding has evidence report.md shows (markdown.ts's `evidenceOf`): the error that broke
+ * its run, its first loud violation, what its audit found, its first silent violation.
+ */
+export function showsEvidence(finding: Finding): boolean {
+  return (
+    (finding.verdict === 'broken' && finding.firstHarnessFailure !== undefined) ||
+    finding.firstLoudViolation !== undefined ||
+    finding.outcomes.invariant_violated > 0 ||
+    finding.firstSilentViolation?.audit !== undefined
+  );
 }

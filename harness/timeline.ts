@@ -1,3 +1,4 @@
+import type { KeyValueOf } from './key-values.ts';
 import type { StepEvent } from './recording-store.ts';
 import { isTransactionEnd, isTransactionStart, lockReleases, opId } from './statement-locks.ts';
 import { failingStep, timelineMarks } from './timeline-marks.ts';
@@ -13,11 +14,12 @@ const MARGIN_US = 1_000;
  * The race around one failing op: its own steps, and every other worker's steps on the same key
  * close to it (and, for a session the audit found overwritten, the steps of the op that overwrote
  * it), ordered by start. Undefined when the op fell outside what the workers recorded (they record
- * only their first statements).
+ * only their first statements). `keyValueOf` names each key by the scenario's own value for it.
  */
 export function timelineOf(
   sample: Pick<OpSample, 'worker' | 'op' | 'key' | 'audit'> & { error?: Pick<ErrorRecord, 'code'> },
   events: readonly StepEvent[],
+  keyValueOf: KeyValueOf = noValue,
 ): TimelineEntry[] | undefined {
   if (sample.key === undefined) return undefined;
   const key = sample.key;
@@ -47,29 +49,32 @@ export function timelineOf(
   const others = events.filter((e) => shown.has(opId(e)) && (e.key === key || e.key === undefined));
   // A violation the audit found raised no error: no statement of it failed.
   const failing = sample.audit ? undefined : failingStep(ownSteps, sample.error?.code);
-  return entries([...ownSteps, ...others], failing);
+  return entries([...ownSteps, ...others], failing, keyValueOf);
 }
 
 /**
  * The steps of the ops a scenario's audit named (`w1:op3` in its message, as written into the rows
  * by `ctx.owner`): for a violation no statement raised, the ops whose writes broke the invariant.
  */
-export function timelineOfNamedOps(message: string, events: readonly StepEvent[]): TimelineEntry[] | undefined {
+export function timelineOfNamedOps(message: string, events: readonly StepEvent[], keyValueOf: KeyValueOf = noValue): TimelineEntry[] | undefined {
   const named = new Set(namedOps(message));
   if (named.size < 2) return undefined;
   const steps = events.filter((e) => named.has(opId(e)));
   // Only when every named op was recorded: half a race proves nothing.
   if (new Set(steps.map(opId)).size !== named.size) return undefined;
-  return entries(steps, undefined);
+  return entries(steps, undefined, keyValueOf);
 }
 
-function entries(steps: readonly StepEvent[], failing: StepEvent | undefined): TimelineEntry[] {
+const noValue: KeyValueOf = () => undefined;
+
+function entries(steps: readonly StepEvent[], failing: StepEvent | undefined, keyValueOf: KeyValueOf): TimelineEntry[] {
   const sorted = [...steps].sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
   const marks = timelineMarks(sorted, failing);
   const zero = sorted[0]!.startUs;
   const ms = (us: number) => (us - zero) / 1000;
   return sorted.map((e) => {
     const waited = marks.waitedFor.get(e);
+    const keyValue = e.key === undefined ? undefined : keyValueOf(e.key);
     return {
       atMs: ms(e.startUs),
       endMs: ms(e.endUs),
@@ -77,6 +82,7 @@ function entries(steps: readonly StepEvent[], failing: StepEvent | undefined): T
       op: e.op,
       step: e.step,
       ...(e.key !== undefined && { key: e.key }),
+      ...(keyValue !== undefined && { keyValue }),
       result: e.result,
       ...(e === marks.failed && { role: 'failed' as const }),
       ...(e === marks.won && { role: 'won' as const }),

@@ -8,7 +8,7 @@ import type { Finding } from '../harness/finding.ts';
 import type { ReportInput } from '../harness/report-input.ts';
 import type { BaselineCheck, Check, OverallVerdict, SearchCheck, StressCheck } from '../harness/verdict.ts';
 import { notInterleaved, searchLines as exploreLines } from './explore-terminal.ts';
-import { count, magnitude, percent, plural, rateWithInterval } from './format.ts';
+import { count, magnitude, percent, plural, rateWithInterval, sweptAt } from './format.ts';
 import { holdsBound, OPEN_MORE_WINDOWS } from './windows-words.ts';
 import { inReportDir } from './rerun-words.ts';
 import { uncontrolledWords } from './uncontrolled-words.ts';
@@ -39,7 +39,7 @@ export function checkSubject(check: Check, input: Pick<CheckContext, 'sweep'>): 
   const on = check.database === undefined ? '' : ` on ${check.database}`;
   switch (check.kind) {
     case 'stress':
-      return `${check.scenario}${input.sweep && check.sweepValue !== undefined ? ` at ${input.sweep.parameter}=${check.sweepValue}` : ''}${on}`;
+      return `${check.scenario}${sweptAt(input, { value: check.sweepValue })}${on}`;
     case 'search':
       return `search ${check.scenario}${on}`;
     case 'baseline':

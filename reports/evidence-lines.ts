@@ -6,6 +6,7 @@ import type { AnalyticExpectation } from '../harness/analytic.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import type { OpSample } from '../harness/contract/results.ts';
 import { count, magnitude, plural } from './format.ts';
+import { keyLabel } from './interleaving.ts';
 import { timelineLines } from './timeline-lines.ts';
 
 export function analyticLines(expectation: AnalyticExpectation): string[] {
@@ -38,9 +39,10 @@ export function timelineSection(sample: { timeline?: readonly TimelineEntry[] })
   return ['  timeline of the ops on that key:', ...timelineLines(sample.timeline).map((line) => `  ${line}`)];
 }
 
-export function describeSample(sample: OpSample): string {
+/** `naive-save, worker 2, op 4, 22 ms into the run`; `at` names a sweep's value after the scenario (` at key-space=64`). */
+export function describeSample(sample: OpSample, at = ''): string {
   const when = sample.audit ? 'found by the audit' : 'into the run';
-  return `${sample.scenario}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
+  return `${sample.scenario}${at}, worker ${sample.worker}, op ${sample.op}, ${Math.round(sample.atMs)} ms ${when}`;
 }
 
 /** The error in psql's own layout, so it reads as the server's words. */
@@ -60,7 +62,8 @@ export function errorLines(sample: OpSample): string[] {
   if (where.some(Boolean)) lines.push(`  ${where.filter(Boolean).join(' · ')}`);
   // What the op's code was handed: the ORM's error around the database's.
   if (error.raisedAs) lines.push(`  raised to the op as: ${error.raisedAs}`);
-  if (sample.key) lines.push(`  session key: ${sample.key}`);
+  // A scenario's own value for the key is what its rows and its audit name; racelab's beside it.
+  if (sample.key) lines.push(sample.keyValue === undefined ? `  session key: ${sample.key}` : `  key: ${sample.keyValue} (racelab's ${keyLabel(sample.key)}: ${sample.key})`);
   if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;
 }

@@ -92,3 +92,13 @@ export function amplifiedWords(config: Pick<RunConfig, 'amplify' | 'seed'>): str
   if (!config.amplify) return undefined;
   return `amplified (--amplify, seed ${config.seed}): shared key draws and holds after reads forced the race; the rates say how the code behaves when it races, not how often it races unamplified, and nothing is extrapolated from them`;
 }
+
+/** `key-space=64`: the value a point of a sweep ran at, as the sweep's table heads its column. */
+export function sweptValue(sweep: NonNullable<ReportInput['sweep']>, point: { value?: number | undefined }): string {
+  return `${sweep.parameter}=${point.value}`;
+}
+
+/** ` at key-space=64` after a scenario's name, for evidence from one point of a sweep; '' without one. */
+export function sweptAt(input: Pick<ReportInput, 'sweep'>, point: { value?: number | undefined }): string {
+  return input.sweep && point.value !== undefined ? ` at ${sweptValue(input.sweep, point)}` : '';
+}

@@ -7,7 +7,7 @@
 import { databaseOf, type ReportInput } from '../harness/report-input.ts';
 import type { Check } from '../harness/verdict.ts';
 import { checkReason, checkSubject, overallWords, rateCell, shortCheckWords, verdictLabel } from './check-words.ts';
-import { amplifiedWords, count, plural } from './format.ts';
+import { amplifiedWords, count, plural, sweptAt } from './format.ts';
 import { counterexampleOf, evidenceOf } from './markdown.ts';
 import { rerunCommand, rerunPlace } from './rerun-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
@@ -88,7 +88,7 @@ function firstFailure(input: ReportInput): string[] {
   ];
   switch (first.kind) {
     case 'stress':
-      lines.push(...evidenceOf(first.finding, databaseOf(input, first.database).product, undefined, first.database === undefined ? '' : ` on ${first.database}`, '####'));
+      lines.push(...evidenceOf(first.finding, databaseOf(input, first.database).product, undefined, `${sweptAt(input, { value: first.sweepValue })}${first.database === undefined ? '' : ` on ${first.database}`}`, '####'));
       break;
     case 'search':
       lines.push(...counterexampleOf(first.search, input.scenarioFiles), '');

@@ -2,13 +2,23 @@ import { KEY_LENGTH } from '../harness/session-keys.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { StepRecord } from '../harness/explore/step-log.ts';
 
-/** `k0` for the key at index 0 of the shrunk key space: its tail spells the index in base 36. */
-export function keyLabel(key: string): string {
-  return key.length === KEY_LENGTH ? `k${Number.parseInt(key.slice(-8), 36)}` : key;
+/**
+ * How a step names its key: `k16` for the key at index 16 of the shrunk key space (its tail spells
+ * the index in base 36), after the scenario's own value for it when it declares one
+ * (`SPRING-000g (k16)`), so the reader can match a step to what the audit names.
+ */
+export function keyLabel(key: string, keyValue?: string): string {
+  const short = key.length === KEY_LENGTH ? `k${Number.parseInt(key.slice(-8), 36)}` : key;
+  return keyValue === undefined ? short : `${keyValue} (${short})`;
+}
+
+/** `insert(k16)`: a step with the key it was about, or its name alone. */
+export function stepCall(step: string, key: string | undefined, keyValue?: string): string {
+  return `${step}${key === undefined ? '' : `(${keyLabel(key, keyValue)})`}`;
 }
 
 function call(step: StepRecord): string {
-  return `w${step.worker + 1} ${step.step}${step.key === undefined ? '' : `(${keyLabel(step.key)})`}`;
+  return `w${step.worker + 1} ${stepCall(step.step, step.key, step.keyValue)}`;
 }
 
 /** The longest SQL text a step line shows whole. */

@@ -5,11 +5,11 @@
  */
 import type { Finding } from '../harness/finding.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
-import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
+import { allFindings, evidenceFindings, showsEvidence, type ReportInput } from '../harness/report-input.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { analyticLines, describeSample, errorLines, tracebackLines } from './evidence-lines.ts';
-import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords } from './format.ts';
+import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords, sweptAt } from './format.ts';
 import { timelineLines } from './timeline-lines.ts';
 import { interleavingLines, outcomesLine } from './interleaving.ts';
 import { notInterleaved, searchReplayCommand } from './explore-terminal.ts';
@@ -91,7 +91,7 @@ export function renderMarkdown(input: ReportInput, pictures?: EvidencePictures):
   lines.push('## Evidence', '');
   const evidence = input.databases
     ? input.points.flatMap((point) => point.findings.flatMap((finding) => evidenceOf(finding, point.database!.product, pictures, ` on ${point.database!.label}`)))
-    : evidenceFindings(input).flatMap((finding) => evidenceOf(finding, input.database.product, pictures));
+    : evidenceFindings(input).flatMap(({ finding, point }) => evidenceOf(finding, input.database.product, pictures, sweptAt(input, point)));
   const searched = (input.searches ?? []).some((search) => search.result.failed);
   const none = searched ? 'No violation occurred under stress; the search\'s counterexamples are above, under "Interleavings searched".' : 'No violation occurred, so there is no example to show.';
   lines.push(...(evidence.length > 0 ? evidence : [none, '']));
@@ -145,9 +145,11 @@ function matrixGrid(input: ReportInput): string[] {
 }
 
 function table(input: ReportInput): string[] {
+  // With a sweep, the row whose run the evidence below comes from says so.
+  const shown = new Set(evidenceFindings(input).flatMap(({ finding }) => (showsEvidence(finding) ? [finding] : [])));
   const rows = allFindings(input).map(({ finding: f, point }) => [
     f.scenario.name,
-    ...(input.sweep ? [String(point.value)] : []),
+    ...(input.sweep ? [`${point.value}${shown.has(f) ? ' (evidence below)' : ''}`] : []),
     ...(input.databases ? [point.database!.label] : []),
     f.scenario.expect,
     f.scenario.isolation,

@@ -7,10 +7,10 @@
 import { collisionsOf } from '../harness/explore/collisions.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
-import { keyLabel, waitedInServer } from './interleaving.ts';
+import { stepCall, waitedInServer } from './interleaving.ts';
 import type { LaneStatement, Swimlanes } from './swimlanes.ts';
 
-const call = (op: number, step: string, key: string | undefined) => `op${op} ${step}${key === undefined ? '' : `(${keyLabel(key)})`}`;
+const call = (op: number, step: { step: string; key?: string; keyValue?: string }) => `op${op} ${stepCall(step.step, step.key, step.keyValue)}`;
 
 /** What a picture says when its marks are not a pair. */
 export const PAIR_NOTES = {
@@ -32,7 +32,7 @@ export function timelineSwimlanes(id: string, subject: string, timeline: readonl
   const statements = timeline.map(
     (e): LaneStatement => ({
       worker: e.worker,
-      label: call(e.op, e.step, e.key),
+      label: call(e.op, e),
       start: Math.round(e.atMs * 1000),
       end: Math.round(e.endMs * 1000),
       result: e.result,
@@ -52,7 +52,7 @@ export function interleavingSwimlanes(id: string, subject: string, run: ExploreR
   const statements = run.steps.map(
     (step): LaneStatement => ({
       worker: step.worker + 1,
-      label: call(step.op + 1, step.step, step.key),
+      label: call(step.op + 1, step),
       start: step.releasedAt,
       end: step.completedAt,
       result: step.result,

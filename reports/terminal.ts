@@ -6,7 +6,7 @@
 import type { Finding } from '../harness/finding.ts';
 import { describeWorkerFailure } from '../harness/worker-failure.ts';
 import { allFindings, evidenceFindings, type ReportInput } from '../harness/report-input.ts';
-import { alignColumns, amplifiedWords, count, firstOf, plural, concurrency, isolationWords } from './format.ts';
+import { alignColumns, amplifiedWords, count, firstOf, plural, concurrency, isolationWords, sweptAt, sweptValue } from './format.ts';
 import { analyticLines, describeSample, errorLines, timelineSection, tracebackTail } from './evidence-lines.ts';
 import { fewWindowsAdvice, holdsBound } from './windows-words.ts';
 import { SEED_FIXES } from './seed-words.ts';
@@ -44,17 +44,18 @@ export function renderTerminal(input: ReportInput, reportPath: string, width = 8
   const findings = allFindings(input).map(({ finding }) => finding);
   if (findings.length > 0) {
     lines.push(`property: ${findings[0]!.property}`, '');
-    if (input.sweep) lines.push(...sweepTable(input, input.sweep.parameter), '');
+    if (input.sweep) lines.push(...sweepTable(input, input.sweep), '');
     else if (input.databases) lines.push(...matrixTable(input, width), '');
     else lines.push(...fitted(findings.map((finding) => stressCheckOf(input.decision, finding)), width), '');
     lines.push(...skippedLines(input));
     if (input.databases) {
       for (const point of input.points) {
-        const own = point.findings.flatMap((finding) => evidence([finding], point.database!.product));
+        const own = evidence(point.findings.map((finding) => ({ finding, at: '' })), point.database!.product);
         if (own.length > 0) lines.push(`── on ${databaseHeading(point.database!)} ──`, '', ...own);
       }
     } else {
-      lines.push(...evidence(evidenceFindings(input), input.database.product));
+      // With a sweep, each scenario's evidence comes from one of its values, which it names.
+      lines.push(...evidence(evidenceFindings(input).map(({ finding, point }) => ({ finding, at: sweptAt(input, point) })), input.database.product));
     }
   } else {
     lines.push(...skippedLines(input));
@@ -105,18 +106,30 @@ function skippedLines(input: ReportInput): string[] {
   return lines.length > 0 ? [...lines, ''] : [];
 }
 
-/** Scenarios down, swept values across: the violation rate with its interval at each. */
-function sweepTable(input: ReportInput, parameter: string): string[] {
+/**
+ * Scenarios down, swept values across: the violation rate with its interval at each, and the value
+ * whose run the evidence below the table comes from (its first violation and timeline).
+ */
+function sweepTable(input: ReportInput, sweep: NonNullable<ReportInput['sweep']>): string[] {
+  const shown = evidenceFindings(input);
   const names = [...new Set(allFindings(input).map(({ finding }) => finding.scenario.name))];
-  const header = ['scenario', ...input.points.map((point) => `${parameter}=${point.value}`)];
-  const rowsOf = names.map((name) => [
-    name,
-    ...input.points.map((point) => {
-      const finding = point.findings.find((f) => f.scenario.name === name);
-      return finding ? `${rateCell(finding, 'rate')}${stressCheckOf(input.decision, finding).verdict === 'pass' ? '' : ' !'}` : '-';
-    }),
-  ]);
-  return [...alignColumns([header, ...rowsOf], '  '), '(violation rate [95% CI] at each value; ! marks a check that did not pass: see the lines below the report)'];
+  const header = ['scenario', ...input.points.map((point) => sweptValue(sweep, point)), 'evidence below'];
+  const rowsOf = names.map((name) => {
+    const evidence = shown.find(({ finding }) => finding.scenario.name === name);
+    return [
+      name,
+      ...input.points.map((point) => {
+        const finding = point.findings.find((f) => f.scenario.name === name);
+        return finding ? `${rateCell(finding, 'rate')}${stressCheckOf(input.decision, finding).verdict === 'pass' ? '' : ' !'}` : '-';
+      }),
+      evidence ? `from ${sweptValue(sweep, evidence.point)}` : '-',
+    ];
+  });
+  return [
+    ...alignColumns([header, ...rowsOf], '  '),
+    '(violation rate [95% CI] at each value; ! marks a check that did not pass: see the lines below the report;',
+    " evidence below: the value whose run the lines below the table are from: the first that violated, else the first)",
+  ];
 }
 
 /** Failures that are neither an IntegrityError nor found by the audit. */
@@ -205,29 +218,33 @@ function rows(checks: readonly StressCheck[]): string[] {
   return alignColumns([heading, ...checks.map((c) => [c.scenario, ...metrics.map(([, cell]) => cell(c.finding, c))])], '  ');
 }
 
-/** The evidence block of one finding, as the terminal report shows it. */
-export function evidenceLinesFor(finding: Finding, product: string): string[] {
-  return evidence([finding], product);
+/** The evidence block of one finding, as the terminal report shows it; `at` names a sweep's value (` at key-space=64`). */
+export function evidenceLinesFor(finding: Finding, product: string, at = ''): string[] {
+  return evidence([{ finding, at }], product);
 }
 
-/** `product` names the database whose words the error is. */
-function evidence(findings: readonly Finding[], product: string): string[] {
+/**
+ * `product` names the database whose words the error is; each finding's `at` the value of a sweep
+ * it ran at (` at key-space=64`), after its name wherever the evidence names the scenario.
+ */
+function evidence(findings: readonly { finding: Finding; at: string }[], product: string): string[] {
   const lines: string[] = [];
-  for (const finding of findings) {
+  for (const { finding, at } of findings) {
+    const name = `${finding.scenario.name}${at}`;
     const loud = finding.firstLoudViolation;
     if (loud) {
       const what = loud.outcome === 'integrity_error' ? `First IntegrityError, as ${product} reported it` : `First ${loud.outcome}`;
-      lines.push(`${what} (${describeSample(loud)}):`, ...errorLines(loud), ...tracebackTail(loud), ...timelineSection(loud), '');
+      lines.push(`${what} (${describeSample(loud, at)}):`, ...errorLines(loud), ...tracebackTail(loud), ...timelineSection(loud), '');
     }
     const silent = finding.firstSilentViolation;
     if (silent?.audit) {
-      lines.push(`First ${silent.outcome} session, with no error raised (${describeSample(silent)}):`);
+      lines.push(`First ${silent.outcome} session, with no error raised (${describeSample(silent, at)}):`);
       lines.push(`  session key: ${silent.key}`, `  op wrote:    ${silent.audit.wrote}`);
       lines.push(`  row holds:   ${silent.audit.found ?? '(no row: gone though its owner never deleted it)'}`, ...timelineSection(silent), '');
     }
     const audited = finding.outcomes.invariant_violated;
     if (audited > 0) {
-      lines.push(`${finding.scenario.name}: its audit found ${plural(audited, 'violation')} of its invariant, with no error raised:`);
+      lines.push(`${name}: its audit found ${plural(audited, 'violation')} of its invariant, with no error raised:`);
       lines.push(...firstOf(finding.invariantProblems.map((p) => p.message), audited, 5).map((line) => `  ${line}`));
       const shown = finding.invariantProblems.find((p) => p.timeline);
       lines.push(...(shown ? [`  the ops it names (${shown.message}):`, ...timelineSection(shown).slice(1)] : []), '');
@@ -238,21 +255,21 @@ function evidence(findings: readonly Finding[], product: string): string[] {
         finding.retries > 0
           ? ` It absorbed ${plural(finding.retries, 'refusal')} (a key taken, or a transaction refused) by retrying; no caller saw them.`
           : '';
-      lines.push(`${finding.scenario.name}: ${holdsBound(finding)}.${absorbed}`);
+      lines.push(`${name}: ${holdsBound(finding)}.${absorbed}`);
       const advice = fewWindowsAdvice(finding);
       lines.push(...(advice ? [`  ${advice}.`] : []), '');
     }
     const exhausted = finding.outcomes.key_space_exhausted;
     if (exhausted > 0) {
       lines.push(
-        `${finding.scenario.name}: ${plural(exhausted, 'op')} found no free key within the draw cap: the key space is too small for this load (capacity, not a race; they do not count as violations).`,
+        `${name}: ${plural(exhausted, 'op')} found no free key within the draw cap: the key space is too small for this load (capacity, not a race; they do not count as violations).`,
         '',
       );
     }
     const harness = finding.firstHarnessFailure;
-    if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness)}):`, ...errorLines(harness), '');
+    if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness, at)}):`, ...errorLines(harness), '');
     for (const failure of finding.workerFailures) {
-      lines.push(`HARNESS FAILURE: ${finding.scenario.name}: ${describeWorkerFailure(failure)}`);
+      lines.push(`HARNESS FAILURE: ${name}: ${describeWorkerFailure(failure)}`);
       if (failure.error.stack) lines.push(...failure.error.stack.split('\n').slice(1, 8));
       lines.push('');
     }

@@ -1,4 +1,4 @@
-import { keyLabel } from './interleaving.ts';
+import { stepCall } from './interleaving.ts';
 import type { TimelineEntry } from '../harness/contract/results.ts';
 
 /** Long error texts are cut here: the full text is printed above the timeline. */
@@ -6,7 +6,8 @@ const RESULT_WIDTH = 48;
 
 /**
  * A header, then one line per statement, ordered by start, with its start and end in
- * milliseconds: `+0.600 +1.662  w2 op13  insert(k5) → ok  ◀ won`. The marks name the statement
+ * milliseconds: `+0.600 +1.662  w2 op13  insert(k5) → ok  ◀ won` (a key named by the scenario's own
+ * value where it has one: `count(SPRING-000g (k16)) → 1 row: n=0`). The marks name the statement
  * that failed, the one it lost to, and a wait on another op's lock; they come decided with the
  * timeline (harness/timeline-marks.ts), and are only drawn here.
  */
@@ -15,7 +16,7 @@ export function timelineLines(timeline: readonly TimelineEntry[]): string[] {
     const span = `+${entry.atMs.toFixed(3)}`.padStart(9) + ` +${entry.endMs.toFixed(3)}`.padStart(10);
     const who = `w${entry.worker} op${entry.op}`.padEnd(9);
     const result = entry.result.length > RESULT_WIDTH ? `${entry.result.slice(0, RESULT_WIDTH - 1)}…` : entry.result;
-    const call = `${entry.step}${entry.key === undefined ? '' : `(${keyLabel(entry.key)})`} → ${result}`;
+    const call = `${stepCall(entry.step, entry.key, entry.keyValue)} → ${result}`;
     const marks = [
       entry.role === 'failed' && '✗ failed',
       entry.role === 'won' && '◀ won',

@@ -85,7 +85,7 @@ describe('racelab gate', () => {
       expect(result.code, result.stdout + result.stderr).toBe(1);
       expect(result.stdout).toMatch(/^FAIL search signup-check-then-insert: expected safe, but violated in [\d.]+ s: counterexample after \d+ inputs?/m);
       expect(result.stdout).toMatch(/^ +replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --db postgres:\/\/\S+ --seed \d+ --path "[\d:]+"$/m);
-      expect(result.stdout).toMatch(/^ +w1 check\(k\d+\) → 0 rows$/m);
+      expect(result.stdout).toMatch(/^ +w1 check\(user-[a-z0-9]{4}@example\.com \(k\d+\)\) → 0 rows$/m);
       // The files CI and maintainers read say what the exit code says: the search's failure.
       const out = join(work, `declared-safe-${i}`);
       const report = readReport(out);
@@ -94,7 +94,7 @@ describe('racelab gate', () => {
       const junit = readFileSync(join(out, 'latest', 'junit.xml'), 'utf8');
       // The stress run may catch the race too (its own failure then), or hold in its race windows.
       expect(junit).toMatch(/<testsuites name="racelab" tests="2" failures="[12]" errors="0"/);
-      expect(junit).toMatch(/<failure message="search signup-check-then-insert: expected safe, but violated in [\d.]+ s: counterexample after[^"]*" type="VerdictMismatch">[^<]*w1 check\(k\d+\) → 0 rows/);
+      expect(junit).toMatch(/<failure message="search signup-check-then-insert: expected safe, but violated in [\d.]+ s: counterexample after[^"]*" type="VerdictMismatch">[^<]*w1 check\(user-[a-z0-9]{4}@example\.com \(k\d+\)\) → 0 rows/);
       const title = readFileSync(join(out, 'latest', 'report.md'), 'utf8').split('\n')[0];
       expect(title).toMatch(/^# racelab report: FAIL \([01] of 2 checks passed\): .*signup-check-then-insert: the search found a counterexample, expected safe/);
     }

@@ -51,6 +51,8 @@ async function unrig(rig: Rig | undefined): Promise<void> {
 /** Runs `body` as the worker's op: every statement its code sends is the store's to record. */
 const inOp = <T,>(rig: Rig, body: () => Promise<T>) => opScope.run(rig.store, body);
 const sqlOf = (events: readonly StepEvent[]) => events.map((e) => `${e.step}: ${e.sql ?? '(racelab)'} → ${e.result}`);
+/** A value as a result shows it: cut to 24 characters. */
+const cut = (value: string) => (value.length > 24 ? `${value.slice(0, 23)}…` : value);
 
 describe('node-postgres, intercepted', () => {
   let r: Rig | undefined;
@@ -83,11 +85,12 @@ describe('node-postgres, intercepted', () => {
         client.release();
       }
     });
+    // A read says what it found: the first row it returned.
     expect(sqlOf(rig.store.events)).toEqual([
-      'select: SELECT current_schema() AS schema → 1 row',
+      `select: SELECT current_schema() AS schema → 1 row: schema=${cut(rig.target.schema)}`,
       'insert: INSERT INTO profiles VALUES ($1, $2) → 1 row',
-      'select: SELECT * FROM profiles → 1 row',
-      'select: SELECT name FROM profiles WHERE user_id = $1 → 1 row',
+      'select: SELECT * FROM profiles → 1 row: user_id=u1, name=w1:op1',
+      'select: SELECT name FROM profiles WHERE user_id = $1 → 1 row: name=w1:op1',
       'update: UPDATE profiles SET name = $1 → 1 row',
     ]);
     // Timed on the one clock, each after the one before.
@@ -158,9 +161,9 @@ describe.skipIf(!mysqlUrl)('mysql2, intercepted (MariaDB)', () => {
       expect((duplicate as { errno?: number }).errno).toBe(1062);
       expect(isUniqueViolation(duplicate)).toBe(true);
       expect(sqlOf(rig.store.events)).toEqual([
-        'select: SELECT DATABASE() AS db → 1 row',
+        `select: SELECT DATABASE() AS db → 1 row: db=${cut(rig.target.schema)}`,
         'insert: INSERT INTO profiles VALUES (?, ?) → 1 row',
-        'select: SELECT * FROM profiles → 1 row',
+        'select: SELECT * FROM profiles → 1 row: user_id=u1, name=w1:op1',
         'insert: INSERT INTO profiles VALUES (?, ?) → 1062 Duplicate entry \'u1\' for key \'PRIMARY\'',
       ]);
       expect(rig.store.events[3]).toMatchObject({ failed: true, code: '1062' });
@@ -212,7 +215,7 @@ describeEachSqliteDriver('the scenario\'s own driver, intercepted', (driver) => 
       expect(isUniqueViolation(duplicate)).toBe(true);
       expect(sqlOf(rig.store.events)).toEqual([
         'insert: INSERT INTO profiles VALUES (?, ?) → 1 row',
-        'select: SELECT name FROM profiles WHERE user_id = ? → 1 row',
+        'select: SELECT name FROM profiles WHERE user_id = ? → 1 row: name=w1:op1',
         'insert: INSERT INTO profiles VALUES (?, ?) → SQLITE_CONSTRAINT_PRIMARYKEY UNIQUE constraint failed: profiles.user_id',
         "update: UPDATE profiles SET name = 'w1:op1 again' WHERE user_id = 'u1' → 0 rows",
       ]);
@@ -235,7 +238,7 @@ describeEachSqliteDriver('the scenario\'s own driver, intercepted', (driver) => 
         sql.run`INSERT INTO profiles VALUES (${'u9'}, ${'w1:op2'})`;
         expect(sql.get`SELECT name FROM profiles WHERE user_id = ${'u9'}`).toEqual({ name: 'w1:op2' });
       });
-      expect(sqlOf(rig.store.events)).toEqual(['insert: INSERT INTO profiles VALUES (?, ?) → 1 row', 'select: SELECT name FROM profiles WHERE user_id = ? → 1 row']);
+      expect(sqlOf(rig.store.events)).toEqual(['insert: INSERT INTO profiles VALUES (?, ?) → 1 row', 'select: SELECT name FROM profiles WHERE user_id = ? → 1 row: name=w1:op2']);
     } finally {
       db.close();
     }

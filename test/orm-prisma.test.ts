@@ -54,8 +54,8 @@ describe('Prisma upsert() through @prisma/adapter-pg', () => {
     expect([...begins, ...selects, ...inserts], lines.join('\n')).not.toContain(-1);
     // The race: both SELECTs found nothing before either INSERT.
     expect(Math.max(...selects)).toBeLessThan(Math.min(...inserts));
-    // One insert wins; the other fails on the unique index, and its transaction rolls back.
-    expect(lines.filter((line) => / insert\(k0\) → 1 row /.test(line))).toHaveLength(1);
+    // One insert wins, and says the id it returned; the other fails on the unique index, and its transaction rolls back.
+    expect(lines.filter((line) => / insert\(k0\) → 1 row: id=\d+ /.test(line))).toHaveLength(1);
     expect(lines.some((line) => / insert\(k0\) (<\.\.\. completed> )?→ 23505 duplicate key value violates unique constraint "profiles_user_id_key"$/.test(line)), lines.join('\n')).toBe(true);
     expect(lines.some((line) => / rollback\(k0\) → 0 rows  ROLLBACK$/.test(line))).toBe(true);
     expect(result.stdout).toMatch(/^outcomes: w1 op1 (ok · w2 op1 integrity_error|integrity_error · w2 op1 ok)$/m);

@@ -16,7 +16,7 @@ import type { StepEvent } from '../harness/recording-store.ts';
 import type { ReportDatabase, ReportInput, ReportPoint } from '../harness/report-input.ts';
 import { OUTCOMES, VIOLATIONS, type Expectation, type OutcomeCounts } from '../harness/contract/outcomes.ts';
 import type { RunConfig } from '../harness/contract/run-config.ts';
-import type { Scenario } from '../harness/contract/scenario.ts';
+import type { AuditProblem, Scenario } from '../harness/contract/scenario.ts';
 import { decide } from '../harness/verdict.ts';
 
 export const CONFIG: RunConfig = {
@@ -61,6 +61,10 @@ export interface FindingSpec {
   uncontrolled?: UncontrolledStatements;
   /** The statements its workers recorded, from which the real checker draws the samples' timelines. */
   steps?: StepEvent[];
+  /** What its audit found. */
+  problems?: AuditProblem[];
+  /** The scenario's own value for a key (`ScenarioDefinition.keyValue`). */
+  keyValue?: (key: string) => string;
 }
 
 /** A finding as the real checker folds it from one worker's report. */
@@ -76,6 +80,7 @@ export function findingOf(spec: FindingSpec): Finding {
     origin: 'a test fixture',
     property: 'a new session is saved without error',
     op: async () => undefined,
+    ...(spec.keyValue && { keyValue: spec.keyValue }),
   };
   const report: WorkerReport = {
     worker: 0,
@@ -96,6 +101,7 @@ export function findingOf(spec: FindingSpec): Finding {
     family: 'postgresql',
     windows: spec.windows,
     ...(spec.declared && { declared: spec.declared }),
+    ...(spec.problems && { problems: spec.problems }),
   });
 }
 
@@ -238,6 +244,8 @@ export function searchOf(scenario: string, found: boolean, options: { contested?
 
 export interface InputSpec {
   points: { findings: Finding[]; database?: ReportDatabase; value?: number; skipped?: ReportPoint['skipped'] }[];
+  /** A sweep of the points' values: each point then ran at its `value`. */
+  sweep?: ReportInput['sweep'];
   searches?: ScenarioSearch[];
   baseline?: BaselineComparison[];
   failure?: string;
@@ -248,9 +256,13 @@ export interface InputSpec {
 /** A ReportInput whose decision the real `decide` made. */
 export function inputOf(spec: InputSpec): ReportInput {
   const databases = [...new Set(spec.points.flatMap((p) => (p.database ? [p.database] : [])))];
+  const configOf = (value: number | undefined): RunConfig => {
+    if (spec.sweep === undefined || value === undefined) return CONFIG;
+    return spec.sweep.parameter === 'key-space' ? { ...CONFIG, keySpace: value } : { ...CONFIG, workers: value };
+  };
   const points: ReportPoint[] = spec.points.map((p) => ({
     ...(p.value !== undefined && { value: p.value }),
-    config: CONFIG,
+    config: configOf(p.value),
     expectation: analyticExpectation(CONFIG, 1000, 100),
     findings: p.findings,
     skipped: p.skipped ?? [],
@@ -271,6 +283,7 @@ export function inputOf(spec: InputSpec): ReportInput {
     interrupted: spec.interrupted ?? false,
     ...(spec.failure !== undefined && { failure: spec.failure }),
     ...(spec.searches && { searches: spec.searches }),
+    ...(spec.sweep && { sweep: spec.sweep }),
   };
   return { ...facts, decision: decide(facts, spec.baseline) };
 }

@@ -36,6 +36,10 @@ describe('the library API on the examples', () => {
     expect(result!.outcomes.invariant_violated).toBeGreaterThanOrEqual(4);
     expect(result!.outcomes.integrity_error + result!.outcomes.error).toBe(0); // no error was ever raised
     expect(result!.invariantProblems[0]!.message).toMatch(/^\d users share user-[a-z0-9]{4}@example\.com \(created by w\d+:op\d+, w\d+:op\d+/);
+    // The timeline of the ops a problem names names their key by the scenario's own value: the email the problem names.
+    const problem = result!.invariantProblems.find((p) => p.timeline);
+    expect(problem?.timeline?.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(problem!.timeline!.map((entry) => entry.keyValue))).toEqual(new Set([problem!.key]));
   });
 
   it('expectRaceFree(): the unique index holds, passed as the imported scenario object', async () => {
@@ -108,7 +112,10 @@ describe('scenario files on the command line', () => {
   it('explore finds the duplicate signup through the audit, as an interleaving of named steps', async () => {
     const result = await runCli(['explore', './examples/signup-check-then-insert.race.ts', '--seed', '1', '--db', inject('embeddedUrl'), '--out', join(work, 'explore')]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/w\d check\(k\d+\) → 0 rows/);
+    // Each step names its key by the example's own value, the email its audit names, racelab's short name beside it.
+    expect(result.stdout).toMatch(/w\d check\(user-[a-z0-9]{4}@example\.com \(k\d+\)\) → 0 rows/);
+    const email = /audit: 2 users share (user-[a-z0-9]{4}@example\.com)/.exec(result.stdout)![1]!;
+    expect(result.stdout).toContain(` insert(${email} (k`);
     expect(result.stdout).toMatch(/audit: 2 users share user-/);
     // The printed replay names the file as given; the report's, its copy beside the report.
     expect(result.stdout).toMatch(/^replay: {3}racelab explore \.\/examples\/signup-check-then-insert\.race\.ts --db \S+ --seed 1 --path /m);

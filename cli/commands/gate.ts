@@ -1,7 +1,7 @@
 import { databaseOf } from '../../harness/report-input.ts';
 import { gateLines, gateRules } from '../../reports/gate-terminal.ts';
 import { evidenceLinesFor } from '../../reports/terminal.ts';
-import { plural } from '../../reports/format.ts';
+import { plural, sweptAt } from '../../reports/format.ts';
 import { readBaseline } from '../baseline-file.ts';
 import { amplifiedWords } from '../../reports/format.ts';
 import { UsageError } from '../../run/errors.ts';
@@ -100,7 +100,9 @@ async function runGate(args: readonly string[], io: CommandIo): Promise<number> 
   for (const line of gateRules(baseline && alpha, budget)) out(line);
   // A broken check's evidence: the error that is not a race, in the database's own words.
   for (const check of input.decision.checks) {
-    if (check.kind === 'stress' && check.verdict === 'broken') out(evidenceLinesFor(check.finding, databaseOf(input, check.database).product).join('\n'));
+    if (check.kind === 'stress' && check.verdict === 'broken') {
+      out(evidenceLinesFor(check.finding, databaseOf(input, check.database).product, sweptAt(input, { value: check.sweepValue })).join('\n'));
+    }
   }
   for (const line of gateLines(input, reportDir)) out(line);
   await publishToGithubActions(input, reportDir, io);

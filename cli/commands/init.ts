@@ -32,6 +32,8 @@ const SCENARIO_BODY = `{
     // Runs once per run, in racelab's own schema: nothing of yours is touched.
     await db.query('CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE, created_by text NOT NULL)');
   },
+  // What the op makes of a key: the reports then name each key so (user-000g@example.com (k16)).
+  keyValue: (key) => \`user-\${key.slice(-4)}@example.com\`,
   async op(ctx) {
     // ctx.key(): a key drawn from --key-space, so that signups collide often.
     const email = \`user-\${ctx.key().slice(-4)}@example.com\`;

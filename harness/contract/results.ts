@@ -50,6 +50,8 @@ export interface OpSample {
   op: number;
   /** The session key the op was saving when it ended, if it had drawn one. */
   key?: string;
+  /** The scenario's own value for `key` (its `keyValue`: `user-000g@example.com`), when it declares one. */
+  keyValue?: string;
   /** Milliseconds since the workers were released from the start barrier; for audit outcomes, when the audit saw it. */
   atMs: number;
   error: ErrorRecord;
@@ -72,6 +74,12 @@ export interface TimelineEntry {
   op: number;
   step: string;
   key?: string;
+  /** The scenario's own value for `key` (its `keyValue`: `user-000g@example.com`), when it declares one. */
+  keyValue?: string;
+  /**
+   * What it returned, briefly, in racelab's words (`false`, `conflict`, `1 row: count=0`), or the
+   * error it raised with its code.
+   */
   result: string;
   /**
    * `failed`: the statement that raised the op's error; `won`: the other op's write it lost to, the

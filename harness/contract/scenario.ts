@@ -95,6 +95,14 @@ export interface ScenarioDefinition<C = unknown> {
    */
   needs?: readonly Capability[];
   /**
+   * The scenario's own value for a key its op drew, as its rows and its audit name it: for an op
+   * that signs up `user-${ctx.key().slice(-4)}@example.com`, the same function of the key. Reports
+   * then name each key by it, beside racelab's short name (`user-000g@example.com (k16)`), so a
+   * timeline reads as the audit does. Without it they name keys `k16`. Called on racelab's side,
+   * after the run, on keys the ops drew: it must return a string and do nothing else.
+   */
+  keyValue?(key: string): string;
+  /**
    * One attempt to do the scenario's job. Throw (or let the database throw) to fail it. A scenario
    * has either `op` or `command`.
    */

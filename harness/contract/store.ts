@@ -200,7 +200,8 @@ export interface DriverHooks {
   /**
    * Called just before the driver hands `text` to the socket of `connection`; returns what to call
    * once it has ended, with the error it raised (already classified by the store) or the rows it
-   * returned or changed. In explore mode it blocks the thread until the statement's turn.
+   * returned or changed, and the first row it read, when it read one (the timelines show it).
+   * In explore mode it blocks the thread until the statement's turn.
    */
   statement(text: string, connection: DriverConnection): StatementEnd;
   /** Tells the harness that `socket` belongs to a connection the store intercepts (or is racelab's own). */
@@ -217,7 +218,7 @@ export interface DriverConnection {
   readonly socket: object | undefined;
 }
 
-export type StatementEnd = (error: unknown, rows?: number) => void;
+export type StatementEnd = (error: unknown, rows?: number, firstRow?: unknown) => void;
 
 /** Opens a store on a worker thread. A store module default-exports one of these. */
 export type OpenStore = (target: StoreTarget, options?: StoreOptions) => Promise<StoreConnection>;

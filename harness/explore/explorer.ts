@@ -13,6 +13,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { keyValuesOf } from '../key-values.ts';
 import { loadScenario } from '../load-module.ts';
 import { newRunId } from '../run-id.ts';
 import { auditOn, runSetup } from '../scenario-hooks.ts';
@@ -295,6 +296,12 @@ export class Explorer {
       throw new HarnessFailure(`${this.scenario.name}: its audit hook failed: ${(error as Error).message}`);
     }
     steps.sort((a, b) => a.releasedAt - b.releasedAt);
+    // The scenario's own value of each key, decided here once for every output of the run.
+    const keyValueOf = keyValuesOf(this.scenario);
+    for (const record of [...steps, ...samples]) {
+      const keyValue = record.key === undefined ? undefined : keyValueOf(record.key);
+      if (keyValue !== undefined) record.keyValue = keyValue;
+    }
     const uncontrolled = mergeUncontrolled(uncontrolledParts);
     return { input, order, pendingAt, steps, outcomes, samples, invariantProblems, elapsedMs: performance.now() - started, ...(uncontrolled && { uncontrolled }) };
   }

@@ -59,7 +59,7 @@ function patch(mysql2: { Connection: { prototype: object } }): void {
 
 /** Sends the statement as the caller asked, telling `end` when it ended, before the caller hears of it. */
 function sendObserved(this: object, send: SendFn, end: StatementEnd, sql: unknown, values: unknown, callback: unknown): unknown {
-  const done = (error: Error | null | undefined, result?: unknown) => end(error ? classified(error, classifyMysqlError(error)) : undefined, rowsOf(result));
+  const done = (error: Error | null | undefined, result?: unknown) => end(error ? classified(error, classifyMysqlError(error)) : undefined, rowsOf(result), firstRowOf(result));
   const around = (inner: Callback): Callback => (error, result, fields) => {
     done(error, result);
     inner(error, result, fields);
@@ -82,6 +82,11 @@ function sendObserved(this: object, send: SendFn, end: StatementEnd, sql: unknow
 }
 
 /** Rows returned, or changed (a result header's affectedRows). */
+/** The first row a query returned, unless its result holds a multi-statement query's several results. */
+function firstRowOf(result: unknown): unknown {
+  return Array.isArray(result) && !result.some((part) => Array.isArray(part)) ? result[0] : undefined;
+}
+
 function rowsOf(result: unknown): number {
   if (Array.isArray(result)) return result.length;
   const affected = (result as { affectedRows?: unknown } | undefined)?.affectedRows;

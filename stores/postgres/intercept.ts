@@ -62,7 +62,7 @@ function patch(Client: typeof pg.Client): void {
 
 /** Sends the statement as the caller asked, telling `end` when it ended, before the caller hears of it. */
 function sendObserved(this: pg.Client, query: QueryFn, end: StatementEnd, config: unknown, values: unknown, callback: unknown): unknown {
-  const done = (error: Error | null | undefined, result?: unknown) => end(error ? classified(error, classifyPostgresError(error)) : undefined, rowsOf(result));
+  const done = (error: Error | null | undefined, result?: unknown) => end(error ? classified(error, classifyPostgresError(error)) : undefined, rowsOf(result), firstRowOf(result));
   const around = (inner: Callback): Callback => (error, result) => {
     done(error, result);
     inner(error, result);
@@ -97,6 +97,18 @@ function sendObserved(this: pg.Client, query: QueryFn, end: StatementEnd, config
       throw error;
     },
   );
+}
+
+/**
+ * The first row one statement returned, its columns named: a row of array mode (Prisma's) by the
+ * result's fields. None said for a multi-statement query's several results.
+ */
+function firstRowOf(result: unknown): unknown {
+  if (Array.isArray(result)) return undefined;
+  const { rows, fields } = (result ?? {}) as { rows?: unknown; fields?: unknown };
+  const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
+  if (!Array.isArray(first) || !Array.isArray(fields) || fields.length !== first.length) return first;
+  return Object.fromEntries(fields.map((field: { name?: unknown }, i) => [String(field.name), first[i]]));
 }
 
 /** Rows returned or changed: a multi-statement query's results summed. */

@@ -55,8 +55,14 @@ function observed<T>(connection: object, text: string, run: () => T, method: str
     end(classified(error, classifySqliteError(error), sqliteResultCode(error)));
     throw error;
   }
-  end(undefined, rowsOf(method, result));
+  end(undefined, rowsOf(method, result), firstRowOf(method, result));
   return result;
+}
+
+/** The first row a read returned: `all`'s first, or `get`'s one; a `run` reads none. */
+function firstRowOf(method: string, result: unknown): unknown {
+  if (method === 'all') return Array.isArray(result) ? result[0] : undefined;
+  return method === 'get' ? result : undefined;
 }
 
 function rowsOf(method: string, result: unknown): number {

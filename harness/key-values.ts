@@ -1,0 +1,26 @@
+import type { ScenarioDefinition } from './contract/scenario.ts';
+
+/** A key's value in the scenario's own rows (`user-000g@example.com`), or undefined where it has none. */
+export type KeyValueOf = (key: string) => string | undefined;
+
+const none: KeyValueOf = () => undefined;
+
+/**
+ * The scenario's own value for each key racelab drew (its `keyValue`), decided here once for every
+ * record that names a key: a stress run's timelines and samples, explore's steps. Undefined where
+ * the scenario declares none, where its value is the key itself (nothing to add), or where its
+ * function throws after all (defineScenario tried it once): the reports then name the key as
+ * racelab does, rather than lose the evidence over a label.
+ */
+export function keyValuesOf(scenario: Pick<ScenarioDefinition, 'keyValue'>): KeyValueOf {
+  const spell = scenario.keyValue;
+  if (spell === undefined) return none;
+  return (key) => {
+    try {
+      const value = spell(key);
+      return typeof value === 'string' && value !== '' && value !== key ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
