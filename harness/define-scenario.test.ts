@@ -28,7 +28,7 @@ describe('defineScenario', () => {
     [{ why: ' ' }, 'my-scenario: why must say why it is safe'],
     [{ origin: '' }, 'my-scenario: origin, when given, must say where the pattern comes from'],
     [{ setup: 'no' }, 'my-scenario: setup must be an async function'],
-    [{ op: 'no' }, 'my-scenario: op must be an async function'],
+    [{ op: 'no' }, 'my-scenario: op must be an async function (or command, a program that does the ops)'],
     [{ connect: 'postgres://x' }, "my-scenario: connect must be a function that makes what each worker's ops use"],
     [{ disconnect: true }, 'my-scenario: disconnect must be a function that closes what connect made'],
     [{ isolation: 'snapshot' }, "my-scenario: isolation must be 'configured' or one of read-committed, repeatable-read, serializable, deferred, immediate"],
@@ -52,10 +52,26 @@ describe('defineScenario', () => {
       },
       "my-scenario: keyValue must be a function that returns the scenario's own value for a drawn key (a non-empty string); for the key f9c7sdha8u77sm0hcv9xilox0000000g it threw: no coupon for 000g",
     ],
+    [{ op: undefined, command: { run: ['python3', 'x.py'] }, connect: () => undefined }, "my-scenario: connect and disconnect are for an op's own pool; a command's processes connect by themselves"],
+    [{ command: { run: ['python3', 'x.py'] } }, "my-scenario: has both op and command; a scenario's ops run either in racelab (op) or in a program's processes (command)"],
+    [{ op: undefined, command: { run: [] } }, 'my-scenario: command.run must be the program and its arguments, a non-empty array of strings'],
+    [{ op: undefined, command: { run: 'python3 x.py' } }, 'my-scenario: command.run must be the program and its arguments, a non-empty array of strings'],
+    [{ op: undefined, command: { run: ['python3'], setup: [] } }, 'my-scenario: command.setup, when given, must be a program and its arguments, a non-empty array of strings'],
+    [{ op: undefined, command: { run: ['python3'], cwd: '' } }, 'my-scenario: command.cwd, when given, must be a directory'],
+    [{ op: undefined }, 'my-scenario: op must be an async function (or command, a program that does the ops)'],
   ])('refuses %j', (change, message) => {
     expect(() => defineScenario({ ...valid, ...change } as ScenarioDefinition)).toThrow(
       new ScenarioDefinitionError(`defineScenario: ${message}`),
     );
+  });
+});
+
+describe('a command scenario', () => {
+  it('takes a program in place of an op', () => {
+    const { op: _op, ...noOp } = valid;
+    const scenario = defineScenario({ ...noOp, command: { run: ['python3', 'sessions_race.py', 'save'], setup: ['python3', 'sessions_race.py', 'migrate'], cwd: 'django' } });
+    expect(scenario.command).toEqual({ run: ['python3', 'sessions_race.py', 'save'], setup: ['python3', 'sessions_race.py', 'migrate'], cwd: 'django' });
+    expect(scenario.op).toBeUndefined();
   });
 });
 

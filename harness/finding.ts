@@ -44,6 +44,8 @@ export interface Finding {
     isolation: Isolation | 'autocommit';
     /** True when the expectation was declared for this run (`--expect`) in place of the scenario's own. */
     declared: boolean;
+    /** A command scenario's: the program its processes ran, with its arguments. */
+    command?: readonly string[];
   };
   property: string;
   ops: number;
@@ -189,7 +191,7 @@ export function toFinding(scenario: Scenario, reports: readonly WorkerReport[], 
       ? { ...underLevel, declared: false }
       : { ...underLevel, expect: declared, why: `declared with --expect ${scenario.name}=${declared}`, declared: true };
   return {
-    scenario: { name: scenario.name, origin: scenario.origin, ...expected },
+    scenario: { name: scenario.name, origin: scenario.origin, ...expected, ...(scenario.command && { command: scenario.command.run }) },
     property: scenario.property,
     ops,
     outcomes,

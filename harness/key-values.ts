@@ -10,9 +10,12 @@ const none: KeyValueOf = () => undefined;
  * record that names a key: a stress run's timelines and samples, explore's steps. Undefined where
  * the scenario declares none, where its value is the key itself (nothing to add), or where its
  * function throws after all (defineScenario tried it once): the reports then name the key as
- * racelab does, rather than lose the evidence over a label.
+ * racelab does, rather than lose the evidence over a label. A command scenario's keys are its
+ * program's values already, and are named whole.
  */
-export function keyValuesOf(scenario: Pick<ScenarioDefinition, 'keyValue'>): KeyValueOf {
+export function keyValuesOf(scenario: Pick<ScenarioDefinition, 'keyValue' | 'command'>): KeyValueOf {
+  // A command scenario's keys are its program's own (its op lines name them): shown as they are.
+  if (scenario.command !== undefined) return (key) => key;
   const spell = scenario.keyValue;
   if (spell === undefined) return none;
   return (key) => {

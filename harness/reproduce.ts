@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { lackingReason } from './capabilities.ts';
 import { createControlBuffer, RunControl } from './control.ts';
 import { toFinding, type Finding } from './finding.ts';
 import { loadScenario } from './load-module.ts';
@@ -19,7 +18,7 @@ import type { AuditProblem } from './contract/scenario.ts';
 import type { Database, StoreTarget } from './contract/store.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 import { startCommandRun, type CommandRun } from './commands/run-commands.ts';
-import { commandOf } from './scenario-kind.ts';
+import { commandOf, whyNotOn } from './scenario-kind.ts';
 import type { WorkerReport } from './protocol.ts';
 
 export interface ReproduceRequest {
@@ -110,7 +109,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     for (const [index, scenario] of scenarios.entries()) {
       if (signal?.aborted || failure !== undefined) break;
       const command = commandOf(scenario);
-      const lacking = command !== undefined && database.wireProxy === undefined ? `${database.product} has no wire proxy in racelab: a command scenario's processes are seen through one, on PostgreSQL only (docs/commands.md)` : lackingReason(scenario.needs, database.lacks);
+      const lacking = whyNotOn(scenario, database);
       if (lacking !== undefined) {
         skipped.push({ name: scenario.name, reason: lacking });
         continue;

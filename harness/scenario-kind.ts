@@ -1,4 +1,6 @@
+import { lackingReason } from './capabilities.ts';
 import type { CommandSpec, OpContext, OpResult, Scenario } from './contract/scenario.ts';
+import type { Database } from './contract/store.ts';
 
 /** A scenario whose ops a program does, in processes of its own (`ScenarioDefinition.command`). */
 export function commandOf(scenario: Scenario): CommandSpec | undefined {
@@ -18,4 +20,15 @@ export function opOf<C>(scenario: Scenario<C>, doing: string): (ctx: OpContext<C
 /** Thrown where a command scenario is given to what runs only op scenarios; the CLI reports it as bad input. */
 export class CommandScenarioUnsupported extends Error {
   override name = 'CommandScenarioUnsupported';
+}
+
+/**
+ * Why `scenario` cannot run on `database`, or undefined when it can: what it needs and the
+ * database lacks, or, for a command scenario, a store with no wire proxy to see its processes by.
+ */
+export function whyNotOn(scenario: Pick<Scenario, 'needs' | 'command'>, database: Pick<Database, 'product' | 'lacks' | 'wireProxy'>): string | undefined {
+  if (scenario.command !== undefined && database.wireProxy === undefined) {
+    return `${database.product} has no wire proxy in racelab: a command scenario's processes are seen through one, on PostgreSQL only (docs/commands.md)`;
+  }
+  return lackingReason(scenario.needs, database.lacks);
 }

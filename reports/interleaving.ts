@@ -5,9 +5,12 @@ import type { StepRecord } from '../harness/explore/step-log.ts';
 /**
  * How a step names its key: `k16` for the key at index 16 of the shrunk key space (its tail spells
  * the index in base 36), after the scenario's own value for it when it declares one
- * (`SPRING-000g (k16)`), so the reader can match a step to what the audit names.
+ * (`SPRING-000g (k16)`), so the reader can match a step to what the audit names; a key that is
+ * its own value (a command scenario's) whole.
  */
 export function keyLabel(key: string, keyValue?: string): string {
+  // A key that is its own value (a command scenario's program names its keys) has no short name to add.
+  if (keyValue === key) return key;
   const short = key.length === KEY_LENGTH ? `k${Number.parseInt(key.slice(-8), 36)}` : key;
   return keyValue === undefined ? short : `${keyValue} (${short})`;
 }

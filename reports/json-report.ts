@@ -180,6 +180,8 @@ export interface JsonScenario extends FindingFacts {
   why: string;
   origin: string;
   isolation: Isolation | 'autocommit';
+  /** A command scenario's program and its arguments: its processes did the ops. */
+  command?: readonly string[];
   /** With a sweep: the swept value of this run, and what chance predicts for it. */
   sweep?: JsonScenarioSweep;
   /** With a list of databases: the one it ran on (its `--db` label). */

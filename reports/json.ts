@@ -51,6 +51,7 @@ function scenarioOf(finding: Finding, point: ReportPoint, input: ReportInput): J
     why: finding.scenario.why,
     origin: finding.scenario.origin,
     isolation: finding.scenario.isolation,
+    ...(finding.scenario.command && { command: finding.scenario.command }),
     ...(input.sweep && { sweep: { parameter: input.sweep.parameter, value: point.value!, expectation: point.expectation ? expectationOf(point.expectation) : null } }),
     ...(point.database && { database: point.database.label }),
     property: finding.property,

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importsOf, planScenarioCopies, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
+import { importsOf, planScenarioCopies, programFilesOf, rerunScenarios, writeScenarioCopies } from './scenario-copies.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'racelab-copies-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -55,5 +55,17 @@ describe("scenario files copied into the report's directory", () => {
       imports: ['./types.ts', '../lib/helper.js', './late.ts', './legacy.cjs', './side-effect.js'],
       packages: ['racelab', '@acme/db'],
     });
+  });
+
+  it("names the files a command scenario's command runs, which its copy would run from the report's directory", () => {
+    mkdirSync(join(work, 'app', 'django', 'bin'), { recursive: true });
+    writeFileSync(join(work, 'app', 'django', 'sessions_race.py'), '');
+    writeFileSync(join(work, 'app', 'django', 'bin', 'migrate.sh'), '');
+    const scenario = join(work, 'app', 'save.race.ts');
+    expect(
+      programFilesOf(scenario, { run: ['/usr/bin/python3', '-u', 'sessions_race.py', 'save'], setup: ['./bin/migrate.sh', 'sessions_race.py', 'missing.py'], cwd: 'django' }),
+    ).toEqual(['./django/sessions_race.py', './django/bin/migrate.sh']);
+    // A program on PATH, a flag, a word that is no file: nothing to copy.
+    expect(programFilesOf(scenario, { run: ['python3', '-c', 'print(1)'] })).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clustersOf, startCli } from './cli-process.ts';
 import { runMain } from './cli-in-process.ts';
@@ -10,6 +11,9 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'racelab-bad-input-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A command scenario, named by its path: the cases run in a directory of their own. */
+const COMMAND_SCENARIO = fileURLToPath(new URL('./fixtures/commands/naive.race.ts', import.meta.url));
 
 const SCENARIOS = 'naive-save, naive-upsert, select-for-update, serializable-save, on-conflict, advisory-lock, atomic-create';
 
@@ -91,6 +95,15 @@ const CASES: [string[], string][] = [
   [['explore', 'naive-save', '--exhaustive=yes'], 'racelab explore: --exhaustive takes no value'],
   [['list', '--db', 'oracle'], 'racelab list: --db must be auto, embedded, embedded@12…18, docker, docker:postgres, mariadb, docker:mariadb, docker:mysql, sqlite, sqlite:PATH, sqlite@node, sqlite@better-sqlite3 or a URL (postgres:// postgresql:// mysql:// mariadb://), got "oracle"'],
   [['list', '--sql', './nope.race.ts'], 'racelab list: --sql ./nope.race.ts: no such file'],
+  // A command scenario's ops run in its program's processes: only reproduce and the gate start those.
+  [
+    ['list', '--sql', COMMAND_SCENARIO],
+    `racelab list: --sql ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: list --sql cannot run those yet; reproduce and the gate can (docs/commands.md)`,
+  ],
+  [
+    ['explore', COMMAND_SCENARIO],
+    `racelab explore: explore ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: explore cannot run those yet; reproduce and the gate can (docs/commands.md)`,
+  ],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
   [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],
   [['clean', '--db', 'embedded'], 'racelab clean: --db for clean must be a server\'s URL (postgres://… or postgresql://… or mysql://… or mariadb://…), got "embedded"'],

@@ -109,6 +109,33 @@ describeEachServer('the PostgreSQL proxy', (server) => {
     expect(methods).toContain(server.label === 'embedded' ? 'scram-sha-256' : 'trust');
   });
 
+  it('refuses a client its admit hook refuses, with the reason as a FATAL error, before any server connection', async () => {
+    const database = decodeURIComponent(target().pathname.slice(1));
+    const guarded = await startPostgresProxy({
+      server: { host: target().hostname, port: Number(target().port || 5432) },
+      hooks: { admit: (lane) => (lane.database === database ? undefined : `only ${database} here`) },
+    });
+    try {
+      const elsewhere = new URL(server.url);
+      elsewhere.hostname = guarded.host;
+      elsewhere.port = String(guarded.port);
+      elsewhere.pathname = '/template1';
+      const refused = new pg.Client({ connectionString: elsewhere.toString() });
+      refused.on('error', () => undefined);
+      await expect(refused.connect()).rejects.toMatchObject({ code: '28000', severity: 'FATAL', message: `only ${database} here` });
+      await refused.end().catch(() => undefined);
+      expect(guarded.lanes()).toEqual([]);
+      // The database it admits: a session as usual.
+      elsewhere.pathname = `/${encodeURIComponent(database)}`;
+      const admitted = new pg.Client({ connectionString: elsewhere.toString() });
+      await admitted.connect();
+      expect((await admitted.query('SELECT current_database() AS db')).rows[0].db).toBe(database);
+      await admitted.end();
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('cuts a simple query and extended queries with parameters and prepared statements, with their texts and tags', async () => {
     const c = await client('lane-a');
     await c.query(`INSERT INTO ${schema}.t VALUES (1)`);

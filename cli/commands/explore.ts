@@ -20,7 +20,7 @@ import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { EXPLORE_SCENARIO, exploreOptions, parseExploreOptions, type ExploreMode } from '../explore-options.ts';
 import { optionsHelp } from '../options-help.ts';
 import { openRunDatabase } from '../../run/open-database.ts';
-import { scenarioModules } from '../../run/scenario-modules.ts';
+import { refuseCommandScenario, scenarioModules } from '../../run/scenario-modules.ts';
 import { TOOL } from '../../run/tool-info.ts';
 import { toolSource } from '../../run/tool-source.ts';
 import { checkOutDir, runReportDir, writeRunReports } from '../../run/out-dir.ts';
@@ -44,6 +44,7 @@ export const exploreCommand: Command = {
     const options = parseExploreOptions(args);
     await checkOutDir(options.out);
     const [scenarioModule] = await scenarioModules('explore', [options.scenario]);
+    await refuseCommandScenario('explore', options.scenario, scenarioModule!, 'explore');
     // A scenario file is copied beside the reports, and their replay commands name the copy.
     const copies = await planScenarioCopies([options.scenario]);
     const { plan, database } = await openRunDatabase(options.db, io, options.allowRemote);

@@ -10,7 +10,7 @@ import { optionsHelp } from '../options-help.ts';
 import type { OptionSpec } from '../option-spec.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { ALLOW_REMOTE } from '../run-flags.ts';
-import { isScenarioFile, scenarioModules } from '../../run/scenario-modules.ts';
+import { isScenarioFile, refuseCommandScenario, scenarioModules } from '../../run/scenario-modules.ts';
 import { parseDb } from '../../run/request.ts';
 import { newRunId } from '../../harness/run-id.ts';
 import { databaseOfChoice, type DatabaseChoice } from '../../stores/registry.ts';
@@ -48,6 +48,7 @@ export const listCommand: Command = {
     // a database starts.
     const [scenario] = isScenarioFile(flags.sql) ? [flags.sql] : listOption('--sql', flags.sql, names);
     const [module] = await scenarioModules('--sql', [scenario!]);
+    await refuseCommandScenario('--sql', scenario!, module!, 'list --sql');
     return listSql(scenario!, module!, db, io, flags.flags.has('allow-remote'));
   },
 };

@@ -12,12 +12,18 @@ const duplicate = (startUs: number, endUs: number): WireStatement => ({
   error: { record: { code: '23505', message: 'duplicate key value violates unique constraint "django_session_pkey"', constraint: 'django_session_pkey' }, outcome: 'integrity_error' },
 });
 
+/** A statement begun and ended at once, as most are. */
+const run = (lane: CommandLane, statement: WireStatement) => {
+  lane.statementBegun();
+  lane.statement(statement);
+};
+
 it("a failed op takes its statements' classified error, with the program's own account beside it", () => {
   const lane = new CommandLane(1);
-  lane.statement(ok('SELECT (1) AS "a" FROM "django_session"', 10, 20));
-  lane.statement(duplicate(30, 40));
-  lane.statement(ok('ROLLBACK', 41, 45));
-  lane.opEnded({ outcome: 'error', keys: ['k1'], error: 'CreateError', traceback: 'Traceback (most recent call last): …' });
+  run(lane, ok('SELECT (1) AS "a" FROM "django_session"', 10, 20));
+  run(lane, duplicate(30, 40));
+  run(lane, ok('ROLLBACK', 41, 45));
+  lane.opLine({ outcome: 'error', keys: ['k1'], error: 'CreateError', traceback: 'Traceback (most recent call last): …' });
   const report = lane.report();
   expect(report.ops).toBe(1);
   expect(report.outcomes.integrity_error).toBe(1);
@@ -40,11 +46,11 @@ it("a failed op takes its statements' classified error, with the program's own a
 
 it('an ok op that drew a violation absorbed it: counted as a retry, not a failure', () => {
   const lane = new CommandLane(0);
-  lane.statement(duplicate(1, 2));
-  lane.statement(ok('INSERT INTO "django_session"', 3, 4));
-  lane.opEnded({ outcome: 'ok', keys: [] });
-  lane.statement(ok('SELECT 1', 5, 6));
-  lane.opEnded({ outcome: 'ok', keys: [] });
+  run(lane, duplicate(1, 2));
+  run(lane, ok('INSERT INTO "django_session"', 3, 4));
+  lane.opLine({ outcome: 'ok', keys: [] });
+  run(lane, ok('SELECT 1', 5, 6));
+  lane.opLine({ outcome: 'ok', keys: [] });
   const report = lane.report();
   expect([report.ops, report.outcomes.ok, report.retries, report.samples]).toEqual([2, 2, 1, []]);
   expect(report.steps.map((e) => e.op)).toEqual([1, 1, 2]);
@@ -52,8 +58,8 @@ it('an ok op that drew a violation absorbed it: counted as a retry, not a failur
 
 it('a failed op whose statements drew no database error failed for a reason of its own: error, never a violation', () => {
   const lane = new CommandLane(0);
-  lane.statement(ok('SELECT 1', 1, 2));
-  lane.opEnded({ outcome: 'error', keys: [], error: 'ValueError: bad input' });
+  run(lane, ok('SELECT 1', 1, 2));
+  lane.opLine({ outcome: 'error', keys: [], error: 'ValueError: bad input' });
   const report = lane.report();
   expect(report.outcomes.error).toBe(1);
   expect(report.samples[0]!.error.message).toBe('ValueError: bad input');
@@ -64,4 +70,32 @@ it('keeps the first failure of the process', () => {
   lane.failed({ phase: 'op', cause: 'error', op: 1, error: { message: 'exited with code 1' } });
   lane.failed({ phase: 'op', cause: 'terminated', error: { message: 'stopped' } });
   expect(lane.report().failure).toEqual({ phase: 'op', cause: 'error', op: 1, error: { message: 'exited with code 1' } });
+});
+
+it("an op line read before its last statement's end waits for it: the op takes that statement's error, the next op's statements stay the next op's", () => {
+  const lane = new CommandLane(0);
+  run(lane, ok('SELECT 1 FROM django_session', 1, 2));
+  lane.statementBegun(); // the insert: its ErrorResponse reached the program before its ReadyForQuery reached the proxy
+  lane.opLine({ outcome: 'error', keys: ['k'], error: 'UniqueViolation' });
+  expect(lane.ops).toBe(0);
+  lane.statementBegun(); // the next op's first statement, forwarded behind it
+  lane.statement(duplicate(3, 5));
+  expect(lane.ops).toBe(1);
+  lane.statement(ok('SELECT 1 FROM django_session', 6, 7));
+  lane.opLine({ outcome: 'ok', keys: ['k'] });
+  const report = lane.report();
+  expect([report.outcomes.integrity_error, report.outcomes.ok, report.outcomes.error]).toEqual([1, 1, 0]);
+  expect(report.samples[0]!.error).toMatchObject({ code: '23505', raisedAs: 'UniqueViolation' });
+  expect(report.steps.map((e) => [e.op, e.step])).toEqual([
+    [1, 'select'],
+    [1, 'insert'],
+    [2, 'select'],
+  ]);
+});
+
+it("a process that ended with an op line still waiting has that op accounted for as it stands", () => {
+  const lane = new CommandLane(0);
+  lane.statementBegun();
+  lane.opLine({ outcome: 'ok', keys: [] });
+  expect(lane.report().ops).toBe(1);
 });

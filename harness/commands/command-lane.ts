@@ -3,10 +3,12 @@
  * send and the op lines it printed, turned into the same WorkerReport a worker thread sends, so
  * that findings, timelines and reports treat its ops as any worker's.
  *
- * An op's statements are those that ended between the previous op line and its own: a process
- * prints an op's line once the op's last statement has answered, and sends the next op's first
- * statement after the line (run-commands.ts makes sure the line is read before that statement is
- * forwarded).
+ * An op's statements are those the process began before it printed the op's line: it prints the
+ * line once the op's last statement has answered, and begins the next op's first statement after
+ * it (run-commands.ts makes sure the line is read before that statement counts as begun). The
+ * line may still arrive before the proxy has seen that last statement end (a driver hands its
+ * caller the error before the server's ReadyForQuery arrives), so an op is accounted for once
+ * every statement begun before its line has ended: a lane's statements end in the order they began.
  */
 import type { WorkerFailureRecord, WorkerReport } from '../protocol.ts';
 import type { StepEvent } from '../recording-store.ts';
@@ -33,9 +35,19 @@ export class CommandLane {
   /** Where the op's first kept event is: its events learn the op's key when the op's line names it. */
   private opFirstEvent = 0;
   private failure: WorkerFailureRecord | undefined;
+  /** Statements begun and ended so far: the ends come in the order of the beginnings. */
+  private begun = 0;
+  private ended = 0;
+  /** Op lines read before every statement begun ahead of them had ended, each with that count. */
+  private readonly waiting: { line: OpLine; begunBefore: number }[] = [];
 
   constructor(private readonly worker: number) {
     this.tally = new WorkerTally(worker);
+    this.tally.start();
+  }
+
+  /** The start barrier let the processes go: the zero of its samples' times and of its elapsed time. */
+  released(): void {
     this.tally.start();
   }
 
@@ -49,7 +61,31 @@ export class CommandLane {
     return LOUD_VIOLATIONS.reduce((sum, outcome) => sum + this.tally.report.outcomes[outcome], 0);
   }
 
+  /** A statement of this process is about to be forwarded. */
+  statementBegun(): void {
+    this.begun++;
+  }
+
+  /** The process's op line: the op ends once every statement it began has. */
+  opLine(line: OpLine): void {
+    this.waiting.push({ line, begunBefore: this.begun });
+    this.settle();
+  }
+
+  /** A statement ended: an earlier op whose statements have all ended is accounted for first. */
   statement(statement: WireStatement): void {
+    this.ended++;
+    this.settle(this.ended - 1);
+    this.account(statement);
+    this.settle();
+  }
+
+  /** Accounts for the op lines whose statements (those begun before them) have all ended, `ended` of them having. */
+  private settle(ended = this.ended): void {
+    while (this.waiting.length > 0 && this.waiting[0]!.begunBefore <= ended) this.opEnded(this.waiting.shift()!.line);
+  }
+
+  private account(statement: WireStatement): void {
     this.statements++;
     this.opStartUs ??= statement.startUs;
     this.opEndUs = Math.max(this.opEndUs, statement.endUs);
@@ -62,12 +98,12 @@ export class CommandLane {
   }
 
   /**
-   * The process's op line: the op ends. A failed op takes the outcome of the database error its
+   * The op ends. A failed op takes the outcome of the database error its
    * statements last drew (the store classified it: 23505 is an IntegrityError), with the program's
    * own account beside it; one that drew none failed for a reason of the program's own, `error`.
    * An ok op whose statements drew a violation absorbed it: a retry, as `ctx.retried()` counts one.
    */
-  opEnded(line: OpLine): void {
+  private opEnded(line: OpLine): void {
     const op = this.ops;
     this.tally.report.ops++;
     const drew = this.opError;
@@ -96,7 +132,9 @@ export class CommandLane {
     this.failure ??= failure;
   }
 
+  /** Once the process has ended: its ops still waiting for statements that will never end are accounted for as they stand. */
   report(): WorkerReport {
+    while (this.waiting.length > 0) this.opEnded(this.waiting.shift()!.line);
     const report = this.tally.report;
     report.elapsedMs = this.tally.now();
     report.statements = this.statements;

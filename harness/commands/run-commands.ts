@@ -1,8 +1,9 @@
 /**
  * A command scenario's run: its program's setup once, then one process per client, each connected
  * to the run's namespace through a proxy of its own (`Database.wireProxy`), so that every statement
- * a process sends is its lane's, whatever its driver or language. What the processes print and
- * send becomes one WorkerReport each (command-lane.ts); docs/commands.md is the protocol.
+ * a process sends is its lane's, whatever its driver or language. Their first statements wait at a
+ * start barrier, so that they begin together. What the processes print and send becomes one
+ * WorkerReport each (command-lane.ts); docs/commands.md is the protocol.
  *
  * Every process runs in a process group of its own, which racelab ends (TERM, then KILL) when the
  * run is interrupted, when a process stays silent past `--op-timeout`, at the end of `--duration`,
@@ -20,9 +21,8 @@ import { ScenarioSetupError } from '../scenario-hooks.ts';
 import { CommandLane } from './command-lane.ts';
 import { countRaceWindows } from './key-spans.ts';
 import { parseOpLine } from './op-line.ts';
+import { exitWords, killGroup, lastLine, runToEnd, stopGroup } from './process-group.ts';
 
-/** How long a process has to leave after TERM before it is killed. */
-const TERM_GRACE_MS = 2_000;
 /** Lines of a process's stderr kept to say why it failed. */
 const STDERR_LINES = 20;
 
@@ -68,6 +68,20 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
   }
 
   const lanes = Array.from({ length: config.workers }, (_, worker) => new CommandLane(worker));
+  // The start barrier, on the wire: each process's first statement is held until every process has
+  // sent its first or ended, so that all begin their ops together whatever their start-up took (a
+  // Python process importing Django takes longer than its ops), as a worker thread's do.
+  const arrived = new Set<number>();
+  let startedAll = false;
+  let releaseStart!: () => void;
+  const started = new Promise<void>((resolve) => (releaseStart = resolve));
+  const arrive = (worker: number) => {
+    arrived.add(worker);
+    if (arrived.size < lanes.length) return;
+    startedAll = true;
+    for (const lane of lanes) lane.released();
+    releaseStart();
+  };
   const proxies: WireProxy[] = [];
   const children: ChildProcess[] = [];
   const stopAll = () => {
@@ -79,12 +93,19 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
   };
   process.on('exit', onExit);
   try {
-    for (const lane of lanes) {
+    for (const [worker, lane] of lanes.entries()) {
       proxies.push(
         await request.wireProxy(target, {
-          // An op's line is printed before the next op's first statement is sent: two turns of the
-          // event loop (one with a poll between) read the line before that statement counts.
-          beforeStatement: () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))),
+          beforeStatement: async () => {
+            if (!arrived.has(worker)) {
+              arrive(worker);
+              await started;
+            }
+            // An op's line is printed before the next op's first statement is sent: two turns of
+            // the event loop (one with a poll between) read the line before that statement counts.
+            await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+            lane.statementBegun();
+          },
           statement: (statement) => lane.statement(statement),
         }),
       );
@@ -109,7 +130,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
       while ((end = pending.indexOf('\n')) >= 0) {
         const line = parseOpLine(pending.slice(0, end));
         pending = pending.slice(end + 1);
-        if (line) lane.opEnded(line);
+        if (line) lane.opLine(line);
       }
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -117,6 +138,11 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
       stderr.splice(0, Math.max(0, stderr.length - STDERR_LINES));
     });
     const watchdog = setInterval(() => {
+      // Waiting at the start barrier for a slower process is no silence of its own; that process's is.
+      if (arrived.has(worker) && !startedAll) {
+        silentSince = Date.now();
+        return;
+      }
       if (Date.now() - silentSince <= config.opTimeoutMs) return;
       lane.failed({ phase: 'op', cause: 'terminated', op: lane.ops + 1, error: { message: `${command.run[0]} (client ${worker + 1}) reported no op for ${config.opTimeoutMs} ms (--op-timeout): stopped` } });
       stopGroup(child);
@@ -124,6 +150,8 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     return new Promise<void>((done) => {
       const ended = (code: number | null, signal: NodeJS.Signals | null) => {
         clearInterval(watchdog);
+        // A process that ended before its first statement no longer holds the others at the start.
+        if (!arrived.has(worker)) arrive(worker);
         const short = config.durationMs === undefined && lane.ops < config.opsPerWorker;
         if (stopping === undefined && (code !== 0 || short)) {
           const why = code === 0 ? `exited after ${lane.ops} of its ${config.opsPerWorker} ops` : `${exitWords({ code, signal })} after ${lane.ops} ops`;
@@ -163,47 +191,4 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     progress: () => ({ ops: lanes.reduce((sum, lane) => sum + lane.ops, 0), violations: lanes.reduce((sum, lane) => sum + lane.violations, 0) }),
     done,
   };
-}
-
-/** Runs a program to its end (the setup), keeping its stderr; an abort ends it. */
-function runToEnd(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8_192)));
-    const abort = () => stopGroup(child);
-    signal?.addEventListener('abort', abort, { once: true });
-    child.on('error', (error) => resolvePromise({ code: null, signal: null, stderr: `could not start: ${error.message}` }));
-    child.on('close', (code, exitSignal) => {
-      signal?.removeEventListener('abort', abort);
-      resolvePromise({ code, signal: exitSignal, stderr });
-    });
-  });
-}
-
-/** TERM to the process's group, then KILL if it is still there after the grace. */
-function stopGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  killGroup(child.pid, 'SIGTERM');
-  setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) killGroup(child.pid!, 'SIGKILL');
-  }, TERM_GRACE_MS).unref();
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function exitWords({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): string {
-  return signal !== null ? `was ended by ${signal}` : code === null ? 'could not run' : `exited with code ${code}`;
-}
-
-/** `: <the last line>` of a program's stderr, or nothing. */
-function lastLine(text: string): string {
-  const line = text.trim().split('\n').at(-1)?.trim();
-  return line ? `: ${line}` : '';
 }

@@ -15,6 +15,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { keyValuesOf } from '../key-values.ts';
 import { loadScenario } from '../load-module.ts';
+import { opOf } from '../scenario-kind.ts';
 import { newRunId } from '../run-id.ts';
 import { auditOn, runSetup } from '../scenario-hooks.ts';
 import type { Outcome } from '../contract/outcomes.ts';
@@ -87,6 +88,8 @@ export class Explorer {
    */
   static async start(database: Database, scenarioModule: string, maxWorkers: number, signal?: AbortSignal): Promise<Explorer> {
     const scenario = await loadScenario(scenarioModule);
+    // Its workers run ops in their threads: a command scenario has none (scenario-kind.ts).
+    opOf(scenario, 'explore');
     const target = await database.createRunSchema(newRunId());
     try {
       await runSetup(database, target, scenario, scenarioModule);

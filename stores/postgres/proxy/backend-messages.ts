@@ -59,3 +59,12 @@ export function readCommandTag(body: Buffer): string {
   const end = body.indexOf(0);
   return body.toString('utf8', 0, end < 0 ? body.length : end);
 }
+
+/** A FATAL ErrorResponse the proxy sends itself, as a server refusing a connection does: `E`, its length, its fields. */
+export function fatalErrorPacket(code: string, message: string): Buffer {
+  const fields = Buffer.concat([...[['S', 'FATAL'], ['V', 'FATAL'], ['C', code], ['M', message]].map(([type, value]) => Buffer.from(`${type}${value}\0`, 'utf8')), Buffer.from([0])]);
+  const header = Buffer.alloc(5);
+  header.write('E', 0, 'latin1');
+  header.writeInt32BE(4 + fields.length, 1);
+  return Buffer.concat([header, fields]);
+}

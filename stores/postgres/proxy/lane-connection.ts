@@ -5,6 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { nowUs } from '../../../harness/monotonic-clock.ts';
+import { fatalErrorPacket } from './backend-messages.ts';
 import { FrameReader } from './frame-reader.ts';
 import { cancelRequestPacket, readStartupPacket } from './startup-packet.ts';
 import { sendCancel, type ServerAddress } from './send-cancel.ts';
@@ -132,11 +133,36 @@ export class LaneConnection {
         const database = p['database'] ?? p['user'];
         if (database !== undefined) this.lane.database = database;
         if (p['application_name'] !== undefined) this.lane.applicationName = p['application_name'];
+        const refusal = this.admission();
+        if (refusal !== undefined) {
+          this.refuse(refusal);
+          return;
+        }
         this.phase = 'relay';
         this.openServer(packet);
         this.call(() => this.context.hooks.laneOpened?.(this.lane));
       }
     }
+  }
+
+  /** Why the `admit` hook refuses this lane, if it does; a hook that throws refuses it. */
+  private admission(): string | undefined {
+    const { admit } = this.context.hooks;
+    if (admit === undefined) return undefined;
+    try {
+      return admit(this.lane);
+    } catch (error) {
+      this.report(error instanceof Error ? error : new Error(String(error)));
+      return "the proxy's admission hook failed";
+    }
+  }
+
+  /** Tells the client why, as a server refusing a connection does, and ends the lane: no server connection was made. */
+  private refuse(reason: string): void {
+    this.phase = 'ended';
+    this.markReady();
+    this.client.end(fatalErrorPacket('28000', reason));
+    setTimeout(() => this.client.destroy(), CLIENT_FLUSH_MS).unref();
   }
 
   private openServer(startup: Buffer): void {

@@ -61,6 +61,13 @@ export type StatementOutcome =
 
 /** What the user of the proxy is told, and how it holds statements. Every hook is optional. */
 export interface ProxyHooks {
+  /**
+   * A client's StartupMessage was read (`lane` holds its parameters, user and database), before any
+   * server connection: a string refuses it, as the reason its client is told in a FATAL
+   * ErrorResponse (SQLSTATE 28000), and no server connection is made; undefined admits it. A hook
+   * that throws refuses too.
+   */
+  admit?(lane: Lane): string | undefined;
   /** A lane's startup was read and its server connection opened. */
   laneOpened?(lane: Lane): void;
   /**

@@ -13,9 +13,16 @@ import type { Statement, StatementOutcome } from './types.ts';
 export async function openWireProxy(serverUrl: string, target: StoreTarget, observer: WireObserver): Promise<WireProxy> {
   const server = new URL(serverUrl);
   const before = observer.beforeStatement;
+  const { database, user } = target.database.connection;
   const proxy = await startPostgresProxy({
     server: { host: server.hostname, port: Number(server.port || 5432) },
     hooks: {
+      // The process reaches the run's database as the run's user, nothing else on the server.
+      // (A run URL that names no user or database leaves that one to the server's own rules.)
+      admit: (lane) =>
+        (database === undefined || lane.database === database) && (user === undefined || lane.user === user)
+          ? undefined
+          : `racelab's proxy for ${target.schema} admits only database ${database ?? lane.database} as user ${user ?? lane.user}, not ${lane.database ?? '?'} as ${lane.user ?? '?'}`,
       ...(before && { beforeStatement: () => before() }),
       afterStatement: (_lane, statement, outcome) => observer.statement(wireStatement(statement, outcome)),
     },

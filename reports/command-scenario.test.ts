@@ -1,8 +1,10 @@
 /**
- * A command scenario's first violation carries its program's own account (Django's traceback):
- * report.md (and so report.trac.txt) shows it whole, the terminal its end. In-process, on fixture findings.
+ * What reports show of a command scenario, in-process on fixture values: its first violation
+ * carries its program's own account (Django's traceback), which report.md (and so report.trac.txt)
+ * shows whole and the terminal by its end; its keys are its program's values, named whole.
  */
 import { expect, it } from 'vitest';
+import { keyLabel } from './interleaving.ts';
 import { findingOf, integrityErrorSample, reportInput } from '../test/report-fixtures.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderTerminal } from './terminal.ts';
@@ -54,4 +56,12 @@ it('an op scenario, with no traceback, shows neither', () => {
   const input = reportInput([findingOf({ name: 'naive-save', expect: 'unsafe', outcomes: { integrity_error: 1 }, windows: 4, samples: [integrityErrorSample()] })]);
   expect(renderMarkdown(input)).not.toContain('in its own words');
   expect(renderTerminal(input, 'out/report.json', 120)).not.toContain("the program's own account");
+});
+
+it("names a command scenario's key as its program did, with no short name beside it", () => {
+  const key = 'racelab0000000000000000000000001';
+  expect(keyLabel(key, key)).toBe(key);
+  // An op scenario's key keeps its short name, after the scenario's value when it has one.
+  expect(keyLabel(key)).toBe('k1');
+  expect(keyLabel(key, 'SPRING-0001')).toBe('SPRING-0001 (k1)');
 });

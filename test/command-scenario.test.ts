@@ -1,0 +1,169 @@
+/**
+ * Command scenarios through the real engine: a program's processes, one per client, connected to
+ * the run's schema through racelab's proxy (test/fixtures/commands/check-then-insert.mjs, plain
+ * Node and node-postgres, so this runs wherever the suite's PostgreSQL does). The process boundary
+ * and the database are what is under test: what the processes print and send becomes the findings,
+ * and no process or schema outlives its run. The same for Django's own session code, where Debian's
+ * python3-django is installed (test/fixtures/django/).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { expect, it } from 'vitest';
+import { reproduce } from '../harness/reproduce.ts';
+import { newRunId } from '../harness/run-id.ts';
+import { connectedDatabase, describeEachServer } from './databases.ts';
+import { DEFAULTS, withThreads } from './run.ts';
+
+const command = (mode: string) => new URL(`./fixtures/commands/${mode}.race.ts`, import.meta.url).href;
+const django = (name: string) => new URL(`./fixtures/django/${name}.race.ts`, import.meta.url).href;
+const hasDjango = spawnSync('/usr/bin/python3', ['-c', 'import django, psycopg2']).status === 0;
+if (!hasDjango) console.log('command-scenario: the Django cases are skipped: /usr/bin/python3 cannot import django and psycopg2 (apt install python3-django python3-psycopg2)');
+
+/**
+ * Two processes × 100 ops on one key, let go together by the start barrier: every op of one
+ * overlaps the other's while both run. The Django processes doing the same without racelab
+ * collided in 125 to 146 of 300 ops (test/django-proxy.test.ts); a rate of even 5% leaves
+ * 0.95^200 ≈ 4·10⁻⁵ to show none, and the fix's check needs only one overlap (race window).
+ */
+const CONFIG = withThreads({ ...DEFAULTS, workers: 2, opsPerWorker: 100, keySpace: 1, seed: 18344 });
+
+/**
+ * A directory the silent program writes its pid and the run's schema into (RACELAB_TEST_DIR, which
+ * the processes the run starts inherit): the test then checks those, and only those, are gone.
+ */
+function silentWitness(): { dir: string; pids(): number[]; schema(): string | undefined; alive(): number[]; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'racelab-test-command-'));
+  process.env['RACELAB_TEST_DIR'] = dir;
+  const pids = () => (existsSync(join(dir, 'pids')) ? readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number) : []);
+  const alive = () =>
+    pids().filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return {
+    dir,
+    pids,
+    alive,
+    schema: () => (existsSync(join(dir, 'schema')) ? readFileSync(join(dir, 'schema'), 'utf8') : undefined),
+    remove: () => {
+      delete process.env['RACELAB_TEST_DIR'];
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describeEachServer('command scenarios', (server) => {
+  const database = connectedDatabase(server);
+
+  it("reproduces a program's check-then-insert from what its processes print and send, and holds its fix", async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [command('naive'), command('retry')], config: CONFIG });
+    expect(result.failure).toBeUndefined();
+    const [naive, retry] = result.findings;
+    expect([naive!.scenario.name, naive!.verdict, naive!.ops]).toEqual(['command-naive', 'reproduced', 200]);
+    expect(naive!.scenario.command).toEqual([process.execPath, 'check-then-insert.mjs', 'naive']);
+    expect(naive!.outcomes.integrity_error).toBeGreaterThan(0);
+    // The database's own error, from the proxy, with the program's account of it beside it.
+    const first = naive!.firstLoudViolation!;
+    expect(first.error).toMatchObject({ code: '23505', constraint: 'django_session_pkey' });
+    expect(first.error.raisedAs).toMatch(/^error: duplicate key value violates unique constraint "django_session_pkey"/);
+    expect(first.error.traceback).toContain('check-then-insert.mjs');
+    expect(first.key).toBe('key-0');
+    // Its timeline: both processes' statements on that key, the failed insert among them.
+    expect(first.timeline?.find((entry) => entry.role === 'failed')).toMatchObject({ step: 'insert', result: expect.stringMatching(/^23505 duplicate key/) });
+    expect(first.timeline?.find((entry) => entry.role === 'won')).toMatchObject({ step: 'insert', result: 'INSERT 0 1' });
+    expect(new Set(first.timeline?.map((entry) => entry.worker))).toEqual(new Set([1, 2]));
+    // Every statement went through the proxy: at least a check, an insert and a delete per ok op.
+    expect(naive!.statements).toBeGreaterThanOrEqual(3 * naive!.outcomes.ok);
+    expect(naive!.windows).toBeGreaterThan(0);
+
+    expect([retry!.verdict, retry!.ops, retry!.outcomes.ok]).toEqual(['holds', 200, 200]);
+    expect(retry!.retries).toBeGreaterThan(0);
+    expect(retry!.windows).toBeGreaterThan(0);
+  });
+
+  it('a process that exits before its ops are done breaks the run, naming its exit and its last words', async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [command('exit-early')], config: CONFIG });
+    const [finding] = result.findings;
+    expect(finding!.verdict).toBe('broken');
+    expect(result.failure).toMatch(/command-exit-early: .*exited with code 3 after 1 ops: stopping after one op, as asked/);
+  });
+
+  it('a process that reports no op within --op-timeout is stopped, and none is left running', async () => {
+    const witness = silentWitness();
+    try {
+      const started = Date.now();
+      const result = await reproduce({ database: database(), scenarioModules: [command('silent')], config: { ...CONFIG, opTimeoutMs: 1_000 } });
+      expect(result.failure).toMatch(/reported no op for 1000 ms \(--op-timeout\): stopped/);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(witness.pids()).toHaveLength(2);
+      expect(witness.alive()).toEqual([]);
+    } finally {
+      witness.remove();
+    }
+  });
+
+  it('an interrupted run stops its processes and drops its schema', async () => {
+    const witness = silentWitness();
+    try {
+      const abort = new AbortController();
+      const running = reproduce({ database: database(), scenarioModules: [command('silent')], config: { ...CONFIG, opTimeoutMs: 60_000 }, signal: abort.signal });
+      // Once both processes have connected through the proxy (each writes its pid, then waits).
+      for (let waited = 0; witness.pids().length < 2 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(witness.alive()).toHaveLength(2);
+      abort.abort();
+      const result = await running;
+      expect(result.interrupted).toBe(true);
+      expect(witness.alive()).toEqual([]);
+      const schema = witness.schema();
+      expect(schema).toMatch(/^racelab_/);
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        expect((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount).toBe(0);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      witness.remove();
+    }
+  });
+
+  it("a process's proxy admits the run's database as the run's user, and nothing else on the server", async () => {
+    const db = database();
+    const target = await db.createRunSchema(newRunId());
+    const proxy = await db.wireProxy!(target, { statement: () => undefined });
+    try {
+      const admitted = new pg.Client({ connectionString: proxy.url });
+      await admitted.connect();
+      expect((await admitted.query('SELECT current_schema() AS schema')).rows[0].schema).toBe(target.schema);
+      await admitted.end();
+      const elsewhere = new URL(proxy.url);
+      elsewhere.pathname = '/template1';
+      const refused = new pg.Client({ connectionString: elsewhere.toString() });
+      refused.on('error', () => undefined);
+      await expect(refused.connect()).rejects.toMatchObject({ code: '28000', message: expect.stringContaining(`racelab's proxy for ${target.schema} admits only database`) });
+      await refused.end().catch(() => undefined);
+    } finally {
+      await proxy.close();
+      await db.dropRunSchema(target);
+    }
+  });
+
+  it.skipIf(!hasDjango)("reproduces #18344 on Django's own save(), with Django's traceback, and holds create()", async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [django('django-save'), django('django-create')], config: CONFIG });
+    expect(result.failure).toBeUndefined();
+    const [save, create] = result.findings;
+    expect([save!.verdict, save!.ops]).toEqual(['reproduced', 200]);
+    const first = save!.firstLoudViolation!;
+    expect(first.error).toMatchObject({ code: '23505', constraint: 'django_session_pkey', raisedAs: 'CreateError' });
+    expect(first.error.traceback).toContain('django.db.utils.IntegrityError: duplicate key value violates unique constraint "django_session_pkey"');
+    expect([create!.verdict, create!.outcomes.ok]).toEqual(['holds', 200]);
+  });
+});
