@@ -131,7 +131,7 @@ function scenarioFile(scenario: Scenario | string | URL): string {
 }
 
 /** race()'s spelling of each option it shares with the command line; the rules and their words are the request's. */
-const RACE_LABELS: Partial<Record<RunOptionName | 'allow-remote', keyof RaceOptions>> = {
+const RACE_LABELS: Partial<Record<RunOptionName | 'allow-remote' | 'history' | 'amplify', keyof RaceOptions>> = {
   'key-space': 'keySpace',
   'max-attempts': 'maxAttempts',
   'op-timeout': 'opTimeoutMs',

@@ -45,7 +45,7 @@ export interface RunRequest {
    */
   replayDb?: DatabaseChoice;
   /** How the front door that made this request spells an option, for the errors the run itself finds. */
-  label: (name: RunOptionName | 'allow-remote') => string;
+  label: (name: RunOptionName | 'allow-remote' | 'history' | 'amplify') => string;
 }
 
 /**
@@ -113,7 +113,7 @@ export interface RequestInput {
   /** Whether `db` may be a comma list (reproduce and gate), or names one database. */
   dbList?: boolean;
   /** How this front door spells an option: `--key-space`, or `keySpace`. */
-  label?: (name: RunOptionName | 'allow-remote') => string;
+  label?: (name: RunOptionName | 'allow-remote' | 'history' | 'amplify') => string;
   replayDb?: DatabaseChoice;
   /** Scenario files as they are, never split at commas or checked as names: race()'s one file. */
   scenarioFiles?: string[];

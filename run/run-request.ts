@@ -79,13 +79,22 @@ export async function runInvocation(command: string, options: RunRequest, io: Ru
   const { writeFiles = true } = extras;
   // The run's own directory is named now: the history streams into it while the run goes.
   const reportDir = runReportDir(options.out);
-  if (options.history && writeFiles) await mkdir(reportDir, { recursive: true });
   const startedAt = new Date();
   const modules = await scenarioModules(options.label('scenario'), options.scenarios);
   // Scenario files are copied beside the reports, and the rerun names the copies.
   const copies = writeFiles ? await planScenarioCopies(options.scenarios) : [];
   const loaded = await Promise.all(modules.map((url) => loadScenario(url)));
   const names = loaded.map((scenario) => scenario.name);
+  // racelab neither perturbs a command scenario's processes nor records their ops one by one.
+  const commandScenario = loaded.find((scenario) => scenario.command !== undefined);
+  if (commandScenario !== undefined && options.config.amplify) {
+    throw new UsageError(`${options.label('amplify')}: ${commandScenario.name} is a command scenario, whose processes racelab does not perturb (docs/commands.md): run it without ${options.label('amplify')}`);
+  }
+  if (commandScenario !== undefined && options.history) {
+    throw new UsageError(`${options.label('history')}: ${commandScenario.name} is a command scenario, whose ops racelab does not record one by one (docs/commands.md): run it without ${options.label('history')}`);
+  }
+  // Made once every option is known good: a refused run leaves no directory behind.
+  if (options.history && writeFiles) await mkdir(reportDir, { recursive: true });
   // A command scenario's copy runs its program from the report's directory, where the program's files are not.
   for (const copy of copies) {
     const command = loaded[options.scenarios.indexOf(copy.given)]?.command;

@@ -101,6 +101,14 @@ const CASES: [string[], string][] = [
     `racelab list: --sql ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: list --sql cannot run those yet; reproduce and the gate can (docs/commands.md)`,
   ],
   [
+    ['reproduce', '--scenario', COMMAND_SCENARIO, '--amplify'],
+    "racelab reproduce: --amplify: command-naive is a command scenario, whose processes racelab does not perturb (docs/commands.md): run it without --amplify",
+  ],
+  [
+    ['reproduce', '--scenario', `naive-save,${COMMAND_SCENARIO}`, '--history'],
+    "racelab reproduce: --history: command-naive is a command scenario, whose ops racelab does not record one by one (docs/commands.md): run it without --history",
+  ],
+  [
     ['explore', COMMAND_SCENARIO],
     `racelab explore: explore ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: explore cannot run those yet; reproduce and the gate can (docs/commands.md)`,
   ],
