@@ -18,7 +18,7 @@ import type { AuditProblem } from './contract/scenario.ts';
 import type { Database, StoreTarget } from './contract/store.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 import { startCommandRun, type CommandRun } from './commands/run-commands.ts';
-import { commandOf, whyNotOn } from './scenario-kind.ts';
+import { whyNotOn } from './scenario-kind.ts';
 import type { WorkerReport } from './protocol.ts';
 
 export interface ReproduceRequest {
@@ -108,7 +108,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   try {
     for (const [index, scenario] of scenarios.entries()) {
       if (signal?.aborted || failure !== undefined) break;
-      const command = commandOf(scenario);
+      const { command } = scenario;
       const lacking = whyNotOn(scenario, database);
       if (lacking !== undefined) {
         skipped.push({ name: scenario.name, reason: lacking });

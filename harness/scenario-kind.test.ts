@@ -8,7 +8,7 @@ const sqlite = { product: 'SQLite', lacks: { 'advisory-locks': 'SQLite has no ad
 
 it('a command scenario runs where the store has a wire proxy, and is skipped elsewhere, saying why', () => {
   expect(whyNotOn({ command }, postgres)).toBeUndefined();
-  expect(whyNotOn({ command }, sqlite)).toBe("SQLite has no wire proxy in racelab: a command scenario's processes are seen through one, on PostgreSQL only (docs/commands.md)");
+  expect(whyNotOn({ command }, sqlite)).toBe("SQLite has no wire proxy in racelab, through which a command scenario's processes are seen (docs/commands.md)");
   // An op scenario is judged by what it needs, as before.
   expect(whyNotOn({}, sqlite)).toBeUndefined();
   expect(whyNotOn({ needs: ['advisory-locks'] }, sqlite)).toBe('SQLite has no advisory locks');

@@ -1,11 +1,6 @@
 import { lackingReason } from './capabilities.ts';
-import type { CommandSpec, OpContext, OpResult, Scenario } from './contract/scenario.ts';
+import type { OpContext, OpResult, Scenario } from './contract/scenario.ts';
 import type { Database } from './contract/store.ts';
-
-/** A scenario whose ops a program does, in processes of its own (`ScenarioDefinition.command`). */
-export function commandOf(scenario: Scenario): CommandSpec | undefined {
-  return scenario.command;
-}
 
 /**
  * The op of a scenario racelab runs in its own threads. A command scenario has none: its ops run in
@@ -17,7 +12,10 @@ export function opOf<C>(scenario: Scenario<C>, doing: string): (ctx: OpContext<C
   return op.bind(scenario);
 }
 
-/** Thrown where a command scenario is given to what runs only op scenarios; the CLI reports it as bad input. */
+/**
+ * Thrown where a command scenario reaches what runs only op scenarios. The CLI refuses one before
+ * (run/scenario-modules.ts, exit 2); this is for the library's callers of the explorer.
+ */
 export class CommandScenarioUnsupported extends Error {
   override name = 'CommandScenarioUnsupported';
 }
@@ -28,7 +26,7 @@ export class CommandScenarioUnsupported extends Error {
  */
 export function whyNotOn(scenario: Pick<Scenario, 'needs' | 'command'>, database: Pick<Database, 'product' | 'lacks' | 'wireProxy'>): string | undefined {
   if (scenario.command !== undefined && database.wireProxy === undefined) {
-    return `${database.product} has no wire proxy in racelab: a command scenario's processes are seen through one, on PostgreSQL only (docs/commands.md)`;
+    return `${database.product} has no wire proxy in racelab, through which a command scenario's processes are seen (docs/commands.md)`;
   }
   return lackingReason(scenario.needs, database.lacks);
 }

@@ -4,6 +4,7 @@
  * shows whole and the terminal by its end; its keys are its program's values, named whole.
  */
 import { expect, it } from 'vitest';
+import { errorLines } from './evidence-lines.ts';
 import { keyLabel } from './interleaving.ts';
 import { findingOf, integrityErrorSample, reportInput } from '../test/report-fixtures.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -64,4 +65,18 @@ it("names a command scenario's key as its program did, with no short name beside
   // An op scenario's key keeps its short name, after the scenario's value when it has one.
   expect(keyLabel(key)).toBe('k1');
   expect(keyLabel(key, 'SPRING-0001')).toBe('SPRING-0001 (k1)');
+});
+
+it("names a command scenario's key once in the evidence", () => {
+  const key = 'racelab0000000000000000000000001';
+  const sample = { ...integrityErrorSample(), scenario: 'django-save', key, keyValue: key };
+  expect(errorLines(sample)).toContain(`  key: ${key}`);
+  expect(errorLines(sample).join('\n')).not.toContain("racelab's");
+});
+
+it("keeps a traceback that quotes a code fence inside report.md's block", () => {
+  const sample = integrityErrorSample();
+  sample.error = { ...sample.error, traceback: 'Traceback (most recent call last):\n  ValueError: ```not a fence```' };
+  const markdown = renderMarkdown(reportInput([findingOf({ name: 'quoting', expect: 'unsafe', outcomes: { integrity_error: 1 }, windows: 4, samples: [sample] })]));
+  expect(markdown).toContain('````text\nTraceback (most recent call last):\n  ValueError: ```not a fence```\n````');
 });

@@ -63,7 +63,8 @@ export function errorLines(sample: OpSample): string[] {
   // What the op's code was handed: the ORM's error around the database's.
   if (error.raisedAs) lines.push(`  raised to the op as: ${error.raisedAs}`);
   // A scenario's own value for the key is what its rows and its audit name; racelab's beside it.
-  if (sample.key) lines.push(sample.keyValue === undefined ? `  session key: ${sample.key}` : `  key: ${sample.keyValue} (racelab's ${keyLabel(sample.key)}: ${sample.key})`);
+  // A command scenario's key is its program's own value: named once.
+  if (sample.key) lines.push(sample.keyValue === undefined ? `  session key: ${sample.key}` : sample.keyValue === sample.key ? `  key: ${sample.key}` : `  key: ${sample.keyValue} (racelab's ${keyLabel(sample.key)}: ${sample.key})`);
   if (error.stack) lines.push(...error.stack.split('\n').slice(1, 6).map((l) => `  ${l.trim()}`));
   return lines;
 }

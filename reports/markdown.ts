@@ -6,7 +6,7 @@
 import type { Finding } from '../harness/finding.ts';
 import type { ScenarioSearch } from '../harness/explore/search-scenarios.ts';
 import { allFindings, evidenceFindings, showsEvidence, type ReportInput } from '../harness/report-input.ts';
-import type { TimelineEntry } from '../harness/contract/results.ts';
+import type { OpSample, TimelineEntry } from '../harness/contract/results.ts';
 import type { ExploreRun } from '../harness/explore/explore-run.ts';
 import { analyticLines, describeSample, errorLines, tracebackLines } from './evidence-lines.ts';
 import { amplifiedWords, count, firstOf, plural, rateWithInterval, concurrency, isolationWords, sweptAt } from './format.ts';
@@ -22,7 +22,12 @@ import { cellVerdict, checkText, overallWords, rateCell, shortCheckWords, verdic
 import { OUTCOME_WORDS } from './outcome-words.ts';
 import { rawHtmlLines } from './markdown-to-html.ts';
 
-const fence = (lines: readonly string[]) => ['```text', ...lines, '```'];
+/** A code block around `lines`, its fence longer than any run of backticks they hold (a program's traceback may quote one). */
+const fence = (lines: readonly string[]) => {
+  const longest = Math.max(2, ...lines.map((line) => Math.max(0, ...[...line.matchAll(/`+/g)].map((run) => run[0].length))));
+  const ticks = '`'.repeat(longest + 1);
+  return [`${ticks}text`, ...lines, ticks];
+};
 /** Table cells must not break the table. */
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -211,6 +216,12 @@ function whatWasRun(input: ReportInput): string[] {
   ];
 }
 
+/** A command scenario's program's own account of a failed op (Django's traceback), whole: the evidence a maintainer asks for. */
+function programAccount(sample: OpSample): string[] {
+  const account = tracebackLines(sample).slice(1);
+  return account.length === 0 ? [] : ['What the program raised, in its own words:', '', ...fence(account.map((line) => line.slice(4))), ''];
+}
+
 /**
  * A finding's evidence: the error that is not a race, the first loud violation with its timeline,
  * what its audit found, the first silent violation; each under a heading of level `heading`, each
@@ -221,16 +232,14 @@ export function evidenceOf(finding: Finding, product: string, pictures: Evidence
   const broken = finding.verdict === 'broken' ? finding.firstHarnessFailure : undefined;
   if (broken) {
     lines.push(`${heading} ${finding.scenario.name}${on}: the error that is not a race, as ${product} reported it`, '', `${describeSample(broken)}.`, '');
-    lines.push(...fence(errorLines(broken).map((line) => line.trimStart())), '');
+    lines.push(...fence(errorLines(broken).map((line) => line.trimStart())), '', ...programAccount(broken));
   }
   const loud = finding.firstLoudViolation;
   if (loud) {
     const kind = OUTCOME_WORDS[loud.outcome];
     lines.push(`${heading} ${finding.scenario.name}${on}: first ${kind}, as ${product} reported it`, '', `${describeSample(loud)}.`, '');
     lines.push(...fence(errorLines(loud).map((line) => line.trimStart())), '');
-    // A command scenario's program said what it raised, in its own words (Django's traceback): the evidence a maintainer asks for.
-    const account = tracebackLines(loud).slice(1);
-    if (account.length > 0) lines.push("What the program raised, in its own words:", '', ...fence(account.map((line) => line.slice(4))), '');
+    lines.push(...programAccount(loud));
     lines.push(...timeline(loud, `${finding.scenario.name}${on}: first ${kind}`, pictures));
   }
   const audited = finding.outcomes.invariant_violated;

@@ -267,7 +267,7 @@ function evidence(findings: readonly { finding: Finding; at: string }[], product
       );
     }
     const harness = finding.firstHarnessFailure;
-    if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness, at)}):`, ...errorLines(harness), '');
+    if (harness) lines.push(`HARNESS FAILURE, not a race (${describeSample(harness, at)}):`, ...errorLines(harness), ...tracebackTail(harness), '');
     for (const failure of finding.workerFailures) {
       lines.push(`HARNESS FAILURE: ${name}: ${describeWorkerFailure(failure)}`);
       if (failure.error.stack) lines.push(...failure.error.stack.split('\n').slice(1, 8));

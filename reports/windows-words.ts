@@ -30,5 +30,7 @@ export const OPEN_MORE_WINDOWS = 'more --clients, a smaller --key-space or more 
 /** What to change when a `holds` verdict rests on too few windows; undefined when it does not. */
 export function fewWindowsAdvice(finding: Finding): string | undefined {
   if (finding.verdict !== 'holds' || finding.windowRate.high <= WEAK_BOUND) return undefined;
-  return `only ${plural(finding.windows, 'race window')}: too few for a strong bound; ${OPEN_MORE_WINDOWS}, and racelab explore searches the interleavings instead`;
+  // explore searches no command scenario's interleavings yet: it is not offered there.
+  const explore = finding.scenario.command === undefined ? ', and racelab explore searches the interleavings instead' : '';
+  return `only ${plural(finding.windows, 'race window')}: too few for a strong bound; ${OPEN_MORE_WINDOWS}${explore}`;
 }

@@ -37,12 +37,13 @@ export async function scenarioModules(option: string, scenarios: readonly string
 }
 
 /**
- * Refuses a command scenario where only op scenarios run (explore, list --sql): its ops run in its
- * program's processes, which only reproduce and the gate start so far. One line, exit 2.
+ * Refuses a command scenario where only op scenarios run (explore, list --sql), `named` as the
+ * command line gave it: its ops run in its program's processes, which only reproduce and the gate
+ * start so far. One line, exit 2.
  */
-export async function refuseCommandScenario(option: string, given: string, module: string, doing: string): Promise<void> {
+export async function refuseCommandScenario(named: string, module: string, doing: string): Promise<void> {
   const scenario = await loadScenario(module);
   if (scenario.command !== undefined) {
-    throw new UsageError(`${option} ${given}: ${scenario.name} is a command scenario, whose ops run in its program's processes: ${doing} cannot run those yet; reproduce and the gate can (docs/commands.md)`);
+    throw new UsageError(`${named}: ${scenario.name} is a command scenario, whose ops run in its program's processes: ${doing} cannot run those yet; reproduce and the gate can (docs/commands.md)`);
   }
 }

@@ -110,7 +110,7 @@ const CASES: [string[], string][] = [
   ],
   [
     ['explore', COMMAND_SCENARIO],
-    `racelab explore: explore ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: explore cannot run those yet; reproduce and the gate can (docs/commands.md)`,
+    `racelab explore: ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: explore cannot run those yet; reproduce and the gate can (docs/commands.md)`,
   ],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
   [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { reproduce } from '../harness/reproduce.ts';
+import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { newRunId } from '../harness/run-id.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { DEFAULTS, withThreads } from './run.ts';
@@ -20,13 +21,15 @@ import { DEFAULTS, withThreads } from './run.ts';
 const command = (mode: string) => new URL(`./fixtures/commands/${mode}.race.ts`, import.meta.url).href;
 const django = (name: string) => new URL(`./fixtures/django/${name}.race.ts`, import.meta.url).href;
 const hasDjango = spawnSync('/usr/bin/python3', ['-c', 'import django, psycopg2']).status === 0;
+// The Django processes inherit this file's environment: no __pycache__ beside the fixtures.
+process.env['PYTHONDONTWRITEBYTECODE'] = '1';
 if (!hasDjango) console.log('command-scenario: the Django cases are skipped: /usr/bin/python3 cannot import django and psycopg2 (apt install python3-django python3-psycopg2)');
 
 /**
  * Two processes × 100 ops on one key, let go together by the start barrier: every op of one
- * overlaps the other's while both run. The Django processes doing the same without racelab
- * collided in 125 to 146 of 300 ops (test/django-proxy.test.ts); a rate of even 5% leaves
- * 0.95^200 ≈ 4·10⁻⁵ to show none, and the fix's check needs only one overlap (race window).
+ * overlaps the other's while both run, and collisions seen while writing this test were far above
+ * one op in twenty. A rate of even 5% leaves 0.95^200 ≈ 4·10⁻⁵ to show none, and the fix's check
+ * needs only one overlap (race window).
  */
 const CONFIG = withThreads({ ...DEFAULTS, workers: 2, opsPerWorker: 100, keySpace: 1, seed: 18344 });
 
@@ -38,11 +41,11 @@ function silentWitness(): { dir: string; pids(): number[]; schema(): string | un
   const dir = mkdtempSync(join(tmpdir(), 'racelab-test-command-'));
   process.env['RACELAB_TEST_DIR'] = dir;
   const pids = () => (existsSync(join(dir, 'pids')) ? readFileSync(join(dir, 'pids'), 'utf8').trim().split('\n').map(Number) : []);
+  // A zombie (exited, and not reaped where PID 1 reaps nothing, as in a container) has ended too.
   const alive = () =>
     pids().filter((pid) => {
       try {
-        process.kill(pid, 0);
-        return true;
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
       } catch {
         return false;
       }
@@ -154,6 +157,59 @@ describeEachServer('command scenarios', (server) => {
       await proxy.close();
       await db.dropRunSchema(target);
     }
+  });
+
+  it('a program that exits leaving a background job has the job ended with it, and the run says it reported no op', async () => {
+    const witness = silentWitness();
+    try {
+      const started = Date.now();
+      const result = await reproduce({ database: database(), scenarioModules: [command('background')], config: CONFIG });
+      expect(result.failure).toMatch(/command-background: .*sh \(client \d\) exited after 0 of its 100 ops/);
+      // The job would have held the run's pipes for 30 s.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(witness.pids()).toHaveLength(2);
+      expect(witness.alive()).toEqual([]);
+    } finally {
+      witness.remove();
+    }
+  });
+
+  it('a process that leaves before its first statement does not hold the others at the start', async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [command('first-leaves')], config: CONFIG });
+    expect(result.failure).toMatch(/client 1\) exited with code 4 after 0 ops: client 1 leaves at once, as asked/);
+    // Client 2 ran all its ops, alone.
+    expect(result.findings[0]!.ops).toBe(100);
+  });
+
+  it('a setup command that fails stops the run before any client starts, with its exit and its last words', async () => {
+    await expect(reproduce({ database: database(), scenarioModules: [command('setup-fails')], config: CONFIG })).rejects.toThrow(
+      new ScenarioSetupError(`command-setup-fails: setup command ${process.execPath} -e console.error("migration 0002 failed"); process.exit(4) exited with code 4: migration 0002 failed`),
+    );
+  });
+
+  it('a setup interrupted by Ctrl-C is an interruption, not a failed setup, and its process is ended', async () => {
+    const abort = new AbortController();
+    const running = reproduce({ database: database(), scenarioModules: [command('slow-setup')], config: CONFIG, signal: abort.signal });
+    setTimeout(() => abort.abort(), 500);
+    const started = Date.now();
+    const result = await running;
+    expect(result.interrupted).toBe(true);
+    expect(result.failure).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a program that does not exist is named, with where it was looked for', async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [command('not-found')], config: CONFIG });
+    expect(result.failure).toMatch(/racelab-no-such-program could not start: spawn racelab-no-such-program ENOENT \(no such program in .*fixtures\/commands or on PATH\)/);
+  });
+
+  it('with --duration, the processes are stopped when it is up, and that is no failure', async () => {
+    const result = await reproduce({ database: database(), scenarioModules: [command('retry')], config: { ...CONFIG, opsPerWorker: 1_000_000, durationMs: 1_500 } });
+    expect(result.failure).toBeUndefined();
+    const [finding] = result.findings;
+    expect(finding!.verdict).toBe('holds');
+    expect(finding!.ops).toBeGreaterThan(0);
+    expect(finding!.ops).toBeLessThan(2_000_000);
   });
 
   it.skipIf(!hasDjango)("reproduces #18344 on Django's own save(), with Django's traceback, and holds create()", async () => {

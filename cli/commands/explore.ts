@@ -44,7 +44,7 @@ export const exploreCommand: Command = {
     const options = parseExploreOptions(args);
     await checkOutDir(options.out);
     const [scenarioModule] = await scenarioModules('explore', [options.scenario]);
-    await refuseCommandScenario('explore', options.scenario, scenarioModule!, 'explore');
+    await refuseCommandScenario(options.scenario, scenarioModule!, 'explore');
     // A scenario file is copied beside the reports, and their replay commands name the copy.
     const copies = await planScenarioCopies([options.scenario]);
     const { plan, database } = await openRunDatabase(options.db, io, options.allowRemote);

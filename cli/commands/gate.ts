@@ -82,13 +82,13 @@ async function runGate(args: readonly string[], io: CommandIo): Promise<number> 
     commandLine: ['gate', ...args],
     ...(budget && {
       search: (database, choice, ran) => {
-        io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${plural(budget.runs, 'input')} or ${budget.timeLimitMs / 1000} s per scenario…`);
-        const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
         // A command scenario's processes are not searched yet: say so rather than skip it silently.
         for (const { findings } of ran.filter((scenario) => scenario.findings[0]!.scenario.command !== undefined)) {
           io.progress(`not searching ${findings[0]!.scenario.name}: a command scenario's interleavings are not searched yet (its stress run stands alone)`);
         }
+        const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
         const wanted = ran.filter(worthSearching).map(({ module, argument }) => ({ module, argument: `${argument}${dbArgument(choice)}` }));
+        if (wanted.length > 0) io.progress(`searching interleavings${options.db.length > 1 ? ` on ${database.product} ${database.version}` : ''}: up to ${plural(budget.runs, 'input')} or ${budget.timeLimitMs / 1000} s per scenario…`);
         return searchScenarios(database, wanted, { ...budget, isolation, signal: io.signal });
       },
     }),

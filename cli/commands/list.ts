@@ -48,7 +48,7 @@ export const listCommand: Command = {
     // a database starts.
     const [scenario] = isScenarioFile(flags.sql) ? [flags.sql] : listOption('--sql', flags.sql, names);
     const [module] = await scenarioModules('--sql', [scenario!]);
-    await refuseCommandScenario('--sql', scenario!, module!, 'list --sql');
+    await refuseCommandScenario(`--sql ${scenario!}`, module!, 'list --sql');
     return listSql(scenario!, module!, db, io, flags.flags.has('allow-remote'));
   },
 };

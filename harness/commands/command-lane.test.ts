@@ -39,7 +39,8 @@ it("a failed op takes its statements' classified error, with the program's own a
   expect(report.steps.map((e) => [e.op, e.step, e.code, e.key])).toEqual([
     [1, 'select', undefined, 'k1'],
     [1, 'insert', '23505', 'k1'],
-    [1, 'rollback', undefined, 'k1'],
+    // Transaction control names no key.
+    [1, 'rollback', undefined, undefined],
   ]);
   expect(lane.spans).toEqual([{ worker: 1, op: 0, keys: ['k1'], startUs: 10, endUs: 45 }]);
 });
@@ -98,4 +99,21 @@ it("a process that ended with an op line still waiting has that op accounted for
   lane.statementBegun();
   lane.opLine({ outcome: 'ok', keys: [] });
   expect(lane.report().ops).toBe(1);
+});
+
+it('a statement dropped before it began is no op\'s; one lost leaves its op indeterminate; an unclassified error keeps the database\'s words', () => {
+  const lane = new CommandLane(0);
+  lane.statementBegun();
+  lane.statement({ sql: 'INSERT INTO t VALUES (1)', startUs: 1, endUs: 2, ended: 'lost', result: 'lost: its connection ended first' });
+  lane.statement({ sql: 'COMMIT', startUs: 3, endUs: 3, ended: 'dropped', result: 'dropped: never sent' });
+  lane.opLine({ outcome: 'error', keys: [], error: 'OperationalError: server closed the connection' });
+  lane.statementBegun();
+  lane.statement({ sql: 'SELECT * FROM missing', startUs: 4, endUs: 5, ended: 'ready', result: '42P01 relation "missing" does not exist', error: { record: { code: '42P01', message: 'relation "missing" does not exist' } } });
+  lane.opLine({ outcome: 'error', keys: [], error: 'UndefinedTable' });
+  const report = lane.report();
+  expect([report.ops, report.outcomes.indeterminate, report.outcomes.error, report.statements]).toEqual([2, 1, 1, 2]);
+  expect(report.samples.map((sample) => sample.error)).toEqual([
+    { message: 'insert was sent, and its connection ended before the answer', raisedAs: 'OperationalError: server closed the connection' },
+    { code: '42P01', message: 'relation "missing" does not exist', raisedAs: 'UndefinedTable' },
+  ]);
 });

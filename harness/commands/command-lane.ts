@@ -23,6 +23,9 @@ import type { OpLine } from './op-line.ts';
 /** Statements kept as timeline events per process, as a worker keeps its first ones (worker-client.ts). */
 const RECORDED_STEPS = 4_096;
 
+/** Statements that name no key whatever op sends them. */
+const KEYLESS_VERBS = new Set(['begin', 'start', 'commit', 'end', 'rollback', 'abort', 'savepoint', 'release', 'set', 'show', 'reset', 'discard']);
+
 export class CommandLane {
   private readonly tally: WorkerTally;
   private readonly events: StepEvent[] = [];
@@ -51,9 +54,14 @@ export class CommandLane {
     this.tally.start();
   }
 
-  /** Ops this process has reported. */
+  /** Ops accounted for: reported, with every statement they began ended. */
   get ops(): number {
     return this.tally.report.ops;
+  }
+
+  /** Op lines the process printed, accounted for or still waiting for their statements' ends. */
+  get linesRead(): number {
+    return this.tally.report.ops + this.waiting.length;
   }
 
   /** Violations among them, for progress. */
@@ -72,8 +80,12 @@ export class CommandLane {
     this.settle();
   }
 
-  /** A statement ended: an earlier op whose statements have all ended is accounted for first. */
+  /**
+   * A statement ended: an earlier op whose statements have all ended is accounted for first. One
+   * `dropped` never began (held or queued when its client left): it is no op's.
+   */
   statement(statement: WireStatement): void {
+    if (statement.ended === 'dropped') return;
     this.ended++;
     this.settle(this.ended - 1);
     this.account(statement);
@@ -90,6 +102,8 @@ export class CommandLane {
     this.opStartUs ??= statement.startUs;
     this.opEndUs = Math.max(this.opEndUs, statement.endUs);
     if (statement.error) this.opError = statement.error;
+    // Sent, and its connection ended before the answer: it may or may not have run.
+    else if (statement.ended === 'lost') this.opError = { record: { message: `${sqlVerb(statement.sql)} was sent, and its connection ended before the answer` }, outcome: 'indeterminate' };
     if (this.events.length >= RECORDED_STEPS) return;
     const event: StepEvent = { worker: this.worker + 1, op: this.ops + 1, step: sqlVerb(statement.sql), startUs: statement.startUs, endUs: statement.endUs, result: statement.result, sql: statement.sql };
     if (statement.error || statement.ended !== 'ready') event.failed = true;
@@ -111,16 +125,23 @@ export class CommandLane {
       if (drew?.outcome !== undefined && (LOUD_VIOLATIONS as readonly Outcome[]).includes(drew.outcome)) this.tally.report.retries++;
       this.tally.record('ok', op, line.keys[0], undefined);
     } else {
+      // The database's own words whenever it raised anything, classified or not (a 42P01 is no race, but it is what happened).
       const outcome: Outcome = drew?.outcome ?? 'error';
-      const record: ErrorRecord = drew?.outcome !== undefined ? { ...drew.record } : { message: line.error ?? 'the program reported the op failed, and the database raised no error in it' };
-      if (line.error !== undefined && drew?.outcome !== undefined) record.raisedAs = line.error;
+      const record: ErrorRecord = drew !== undefined ? { ...drew.record } : { message: line.error ?? 'the program reported the op failed, and the database raised no error in it' };
+      if (line.error !== undefined && drew !== undefined) record.raisedAs = line.error;
       if (line.traceback !== undefined) record.traceback = line.traceback;
       this.tally.record(outcome, op, line.keys[0], record);
     }
     if (this.opStartUs !== undefined && line.keys.length > 0) this.spans.push({ worker: this.worker, op, keys: line.keys, startUs: this.opStartUs, endUs: this.opEndUs });
     // The op's statements are about its key, as a worker's primitives are: what a timeline on that key gathers.
     const key = line.keys[0];
-    if (key !== undefined) for (let index = this.opFirstEvent; index < this.events.length; index++) this.events[index]!.key = key;
+    if (key !== undefined) {
+      for (let index = this.opFirstEvent; index < this.events.length; index++) {
+        const event = this.events[index]!;
+        // Transaction control and session settings are about no key, as an op scenario's begin and commit are not.
+        if (!KEYLESS_VERBS.has(event.step)) event.key = key;
+      }
+    }
     this.opFirstEvent = this.events.length;
     this.opStartUs = undefined;
     this.opEndUs = 0;

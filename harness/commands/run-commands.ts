@@ -6,10 +6,10 @@
  * WorkerReport each (command-lane.ts); docs/commands.md is the protocol.
  *
  * Every process runs in a process group of its own, which racelab ends (TERM, then KILL) when the
- * run is interrupted, when a process stays silent past `--op-timeout`, at the end of `--duration`,
- * and if racelab itself exits first: none outlives the run.
+ * run is interrupted, when a process reports no op for `--op-timeout`, at the end of `--duration`,
+ * when the process itself exits (what it left running), and if racelab exits first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkerReport } from '../protocol.ts';
@@ -21,7 +21,7 @@ import { ScenarioSetupError } from '../scenario-hooks.ts';
 import { CommandLane } from './command-lane.ts';
 import { countRaceWindows } from './key-spans.ts';
 import { parseOpLine } from './op-line.ts';
-import { exitWords, killGroup, lastLine, runToEnd, stopGroup } from './process-group.ts';
+import { exitWords, lastLine, ProcessGroup, runToEnd } from './process-group.ts';
 
 /** Lines of a process's stderr kept to say why it failed. */
 const STDERR_LINES = 20;
@@ -44,9 +44,12 @@ export interface CommandRun {
   done: Promise<{ reports: WorkerReport[]; windows: number }>;
 }
 
-/** Runs the program's setup, then starts the processes. Throws ScenarioSetupError when the setup fails. */
+/**
+ * Runs the program's setup, then starts the processes. Throws ScenarioSetupError when the setup
+ * fails. Interrupted (`signal`) before or during the setup, it starts no process: the run has no op.
+ */
 export async function startCommandRun(request: CommandRunRequest): Promise<CommandRun> {
-  const { command, config, target } = request;
+  const { command, config, target, signal } = request;
   const cwd = resolve(request.scenarioModule.startsWith('file:') ? dirname(fileURLToPath(request.scenarioModule)) : process.cwd(), command.cwd ?? '.');
   const environment = (url: string, worker: number): NodeJS.ProcessEnv => ({
     ...process.env,
@@ -56,42 +59,57 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     RACELAB_OPS: String(config.opsPerWorker),
     RACELAB_SEED: String(config.seed),
     RACELAB_KEYS: config.keys,
-    RACELAB_KEY_SPACE: String(config.keySpace),
+    // A number of keys only where it is one a program can draw from: the shrunk key space.
+    ...(config.keys === 'shrunk' && { RACELAB_KEY_SPACE: String(config.keySpace) }),
     RACELAB_ISOLATION: config.isolation,
   });
+  const lanes = Array.from({ length: config.workers }, (_, worker) => new CommandLane(worker));
+  const noRun: CommandRun = { progress: () => ({ ops: 0, violations: 0 }), done: Promise.resolve({ reports: lanes.map((lane) => lane.report()), windows: 0 }) };
 
+  if (signal?.aborted) return noRun;
   if (command.setup) {
-    const setup = await runToEnd(command.setup, cwd, environment(target.database.url, 0), request.signal);
+    const setup = await runToEnd(command.setup, cwd, environment(target.database.url, 0), signal);
+    // A setup ended by Ctrl-C was interrupted, not wrong.
+    if (signal?.aborted) return noRun;
     if (setup.code !== 0) {
       throw new ScenarioSetupError(`${request.name}: setup command ${command.setup.join(' ')} ${exitWords(setup)}${lastLine(setup.stderr)}`);
     }
   }
 
-  const lanes = Array.from({ length: config.workers }, (_, worker) => new CommandLane(worker));
   // The start barrier, on the wire: each process's first statement is held until every process has
   // sent its first or ended, so that all begin their ops together whatever their start-up took (a
-  // Python process importing Django takes longer than its ops), as a worker thread's do.
+  // Python process importing Django takes longer than its ops), as worker threads do.
   const arrived = new Set<number>();
   let startedAll = false;
   let releaseStart!: () => void;
   const started = new Promise<void>((resolve) => (releaseStart = resolve));
+  let stopping: 'interrupted' | 'duration' | undefined;
+  const groups: ProcessGroup[] = [];
+  const stopAll = () => {
+    for (const group of groups) group.stop();
+  };
+  let deadline: NodeJS.Timeout | undefined;
   const arrive = (worker: number) => {
     arrived.add(worker);
-    if (arrived.size < lanes.length) return;
+    if (arrived.size < lanes.length || startedAll) return;
     startedAll = true;
     for (const lane of lanes) lane.released();
     releaseStart();
-  };
-  const proxies: WireProxy[] = [];
-  const children: ChildProcess[] = [];
-  const stopAll = () => {
-    for (const child of children) stopGroup(child);
+    // --duration counts from here, as it does from the start barrier for worker threads.
+    if (config.durationMs !== undefined) {
+      deadline = setTimeout(() => {
+        stopping ??= 'duration';
+        stopAll();
+      }, config.durationMs);
+    }
   };
   // racelab leaving first (an uncaught error, process.exit) must not leave a process running.
   const onExit = () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+    for (const group of groups) group.kill();
   };
   process.on('exit', onExit);
+
+  const proxies: WireProxy[] = [];
   try {
     for (const [worker, lane] of lanes.entries()) {
       proxies.push(
@@ -102,7 +120,8 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
               await started;
             }
             // An op's line is printed before the next op's first statement is sent: two turns of
-            // the event loop (one with a poll between) read the line before that statement counts.
+            // the event loop (one with a poll between) read a line already in the pipe before that
+            // statement counts as begun.
             await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
             lane.statementBegun();
           },
@@ -116,21 +135,28 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     throw error;
   }
 
-  let stopping: 'interrupted' | 'duration' | undefined;
   const exits = lanes.map((lane, worker) => {
     const child = spawn(command.run[0]!, command.run.slice(1), { cwd, env: environment(proxies[worker]!.url, worker + 1), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    children.push(child);
+    const group = new ProcessGroup(child);
+    groups.push(group);
     const stderr: string[] = [];
-    let silentSince = Date.now();
+    /** Since its last op line (or its start, or the start barrier's release): --op-timeout bounds it. */
+    let quietSince = Date.now();
     let pending = '';
+    /** Lines of its stdout that were no op line: what a program that reported no op printed instead. */
+    let otherLines = 0;
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      silentSince = Date.now();
       pending += chunk;
       let end: number;
       while ((end = pending.indexOf('\n')) >= 0) {
         const line = parseOpLine(pending.slice(0, end));
         pending = pending.slice(end + 1);
-        if (line) lane.opLine(line);
+        if (line === undefined) {
+          otherLines++;
+          continue;
+        }
+        quietSince = Date.now();
+        lane.opLine(line);
       }
     });
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -140,27 +166,32 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     const watchdog = setInterval(() => {
       // Waiting at the start barrier for a slower process is no silence of its own; that process's is.
       if (arrived.has(worker) && !startedAll) {
-        silentSince = Date.now();
+        quietSince = Date.now();
         return;
       }
-      if (Date.now() - silentSince <= config.opTimeoutMs) return;
-      lane.failed({ phase: 'op', cause: 'terminated', op: lane.ops + 1, error: { message: `${command.run[0]} (client ${worker + 1}) reported no op for ${config.opTimeoutMs} ms (--op-timeout): stopped` } });
-      stopGroup(child);
+      if (Date.now() - quietSince <= config.opTimeoutMs) return;
+      lane.failed({ phase: 'op', cause: 'terminated', op: lane.linesRead + 1, error: { message: `${command.run[0]} (client ${worker + 1}) reported no op for ${config.opTimeoutMs} ms (--op-timeout): stopped` } });
+      group.stop();
     }, Math.min(1_000, config.opTimeoutMs));
+    // What the process left running when it exits (a background job holding its pipes) ends with it.
+    child.on('exit', () => group.stop());
     return new Promise<void>((done) => {
-      const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      const ended = (code: number | null, exitSignal: NodeJS.Signals | null) => {
         clearInterval(watchdog);
         // A process that ended before its first statement no longer holds the others at the start.
         if (!arrived.has(worker)) arrive(worker);
-        const short = config.durationMs === undefined && lane.ops < config.opsPerWorker;
+        const short = config.durationMs === undefined && lane.linesRead < config.opsPerWorker;
         if (stopping === undefined && (code !== 0 || short)) {
-          const why = code === 0 ? `exited after ${lane.ops} of its ${config.opsPerWorker} ops` : `${exitWords({ code, signal })} after ${lane.ops} ops`;
-          lane.failed({ phase: 'op', cause: 'error', op: lane.ops + 1, error: { message: `${command.run[0]} (client ${worker + 1}) ${why}${lastLine(stderr.join('\n'))}` } });
+          const why = code === 0 ? `exited after ${lane.linesRead} of its ${config.opsPerWorker} ops` : `${exitWords({ code, signal: exitSignal })} after ${lane.linesRead} ops`;
+          // A program that printed plenty but no op line most likely prints them in another shape.
+          const printed = lane.linesRead === 0 && otherLines > 0 ? `; it printed ${otherLines} other line${otherLines === 1 ? '' : 's'} on stdout, none an op line ({"outcome": "ok"}, docs/commands.md)` : '';
+          lane.failed({ phase: 'op', cause: 'error', op: lane.linesRead + 1, error: { message: `${command.run[0]} (client ${worker + 1}) ${why}${printed}${lastLine(stderr.join('\n'))}` } });
         }
         done();
       };
       child.on('error', (error) => {
-        lane.failed({ phase: 'load', cause: 'error', error: { message: `${command.run[0]} could not start: ${error.message}` } });
+        const hint = (error as NodeJS.ErrnoException).code === 'ENOENT' ? ` (no such program in ${cwd} or on PATH)` : '';
+        lane.failed({ phase: 'load', cause: 'error', error: { message: `${command.run[0]} could not start: ${error.message}${hint}` } });
         ended(null, null);
       });
       child.on('close', ended);
@@ -171,18 +202,13 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     stopping ??= 'interrupted';
     stopAll();
   };
-  request.signal?.addEventListener('abort', interrupt, { once: true });
-  const deadline =
-    config.durationMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          stopping ??= 'duration';
-          stopAll();
-        }, config.durationMs);
+  signal?.addEventListener('abort', interrupt, { once: true });
+  // Interrupted while the proxies opened: the processes just started stop at once.
+  if (signal?.aborted) interrupt();
 
   const done = Promise.all(exits).then(async () => {
     clearTimeout(deadline);
-    request.signal?.removeEventListener('abort', interrupt);
+    signal?.removeEventListener('abort', interrupt);
     process.off('exit', onExit);
     await Promise.all(proxies.map((proxy) => proxy.close()));
     return { reports: lanes.map((lane) => lane.report()), windows: countRaceWindows(lanes.flatMap((lane) => lane.spans)) };

@@ -2,13 +2,18 @@ import type { RunDatabase } from '../../harness/contract/store.ts';
 
 /**
  * The run's schema as a scenario's own code connects to it: the server's URL with the schema as
- * every new connection's search_path (libpq's `options`, which node-postgres and the ORMs built on
- * it pass through) and as its application_name, which is how racelab ends a run's connections.
+ * every new connection's search_path (libpq's `options`, which libpq itself, node-postgres and the
+ * ORMs built on them pass through) and as its application_name, which is how racelab ends a run's
+ * connections.
  */
 export function postgresRunDatabase(serverUrl: string, schema: string): RunDatabase {
   const url = new URL(serverUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  url.searchParams.set('application_name', schema);
+  url.searchParams.delete('options');
+  url.searchParams.delete('application_name');
+  // Percent-encoded by hand: URLSearchParams writes a space as `+`, which node-postgres decodes
+  // but libpq (psycopg2, Ruby's pg, psql) passes on as a `+`: "unrecognized configuration parameter "+search_path"".
+  const kept = url.search.replace(/^\?/, '');
+  url.search = [kept, `options=${encodeURIComponent(`-c search_path=${schema}`)}`, `application_name=${encodeURIComponent(schema)}`].filter((part) => part !== '').join('&');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return {
     family: 'postgresql',

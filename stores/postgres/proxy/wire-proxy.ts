@@ -13,12 +13,14 @@ import type { Statement, StatementOutcome } from './types.ts';
 export async function openWireProxy(serverUrl: string, target: StoreTarget, observer: WireObserver): Promise<WireProxy> {
   const server = new URL(serverUrl);
   const before = observer.beforeStatement;
-  const { database, user } = target.database.connection;
+  // As the run's URL names them: one that names no user (or database) leaves it to the client's own default.
+  const runUrl = new URL(target.database.url);
+  const user = decodeURIComponent(runUrl.username) || undefined;
+  const database = decodeURIComponent(runUrl.pathname.replace(/^\//, '')) || undefined;
   const proxy = await startPostgresProxy({
     server: { host: server.hostname, port: Number(server.port || 5432) },
     hooks: {
       // The process reaches the run's database as the run's user, nothing else on the server.
-      // (A run URL that names no user or database leaves that one to the server's own rules.)
       admit: (lane) =>
         (database === undefined || lane.database === database) && (user === undefined || lane.user === user)
           ? undefined
