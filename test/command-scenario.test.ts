@@ -6,7 +6,7 @@
  * and no process or schema outlives its run. The same for Django's own session code, where Debian's
  * python3-django is installed (test/fixtures/django/).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { DEFAULTS, withThreads } from './run.ts';
 const command = (mode: string) => new URL(`./fixtures/commands/${mode}.race.ts`, import.meta.url).href;
 const django = (name: string) => new URL(`./fixtures/django/${name}.race.ts`, import.meta.url).href;
 const hasDjango = spawnSync('/usr/bin/python3', ['-c', 'import django, psycopg2']).status === 0;
+const hasPsql = spawnSync('/usr/bin/psql', ['--version']).status === 0;
 // The Django processes inherit this file's environment: no __pycache__ beside the fixtures.
 process.env['PYTHONDONTWRITEBYTECODE'] = '1';
 if (!hasDjango) console.log('command-scenario: the Django cases are skipped: /usr/bin/python3 cannot import django and psycopg2 (apt install python3-django python3-psycopg2)');
@@ -147,6 +148,18 @@ describeEachServer('command scenarios', (server) => {
       await admitted.connect();
       expect((await admitted.query('SELECT current_schema() AS schema')).rows[0].schema).toBe(target.schema);
       await admitted.end();
+      // libpq reads the same URL as node-postgres does (a `+` for a space in options once broke it).
+      if (hasPsql) {
+        const psql = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn('/usr/bin/psql', [proxy.url, '-XAtc', 'SHOW search_path'], { stdio: ['ignore', 'pipe', 'pipe'] });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          child.on('close', (status) => resolve({ status, stdout, stderr }));
+        });
+        expect([psql.status, psql.stdout.trim(), psql.stderr]).toEqual([0, target.schema, '']);
+      }
       const elsewhere = new URL(proxy.url);
       elsewhere.pathname = '/template1';
       const refused = new pg.Client({ connectionString: elsewhere.toString() });
