@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { reproduce } from '../harness/reproduce.ts';
@@ -17,6 +18,7 @@ import { ScenarioSetupError } from '../harness/scenario-hooks.ts';
 import { newRunId } from '../harness/run-id.ts';
 import { connectedDatabase, describeEachServer } from './databases.ts';
 import { DEFAULTS, withThreads } from './run.ts';
+import { startCli, until, within } from './cli-process.ts';
 
 const command = (mode: string) => new URL(`./fixtures/commands/${mode}.race.ts`, import.meta.url).href;
 const django = (name: string) => new URL(`./fixtures/django/${name}.race.ts`, import.meta.url).href;
@@ -223,6 +225,31 @@ describeEachServer('command scenarios', (server) => {
     expect(finding!.verdict).toBe('holds');
     expect(finding!.ops).toBeGreaterThan(0);
     expect(finding!.ops).toBeLessThan(2_000_000);
+  });
+
+  it("a racelab killed with SIGKILL leaves no process of its program behind: the guardian ends them", async () => {
+    const witness = silentWitness();
+    const out = mkdtempSync(join(tmpdir(), 'racelab-test-command-out-'));
+    try {
+      const silent = fileURLToPath(command('silent'));
+      const { child, done } = startCli(['reproduce', '--db', server.url, '--scenario', silent, '--clients', '2', '--op-timeout', '60000', '--out', out]);
+      await until('both processes connected', () => witness.pids().length >= 2, 30_000);
+      expect(witness.alive()).toHaveLength(2);
+      child.kill('SIGKILL');
+      await done;
+      // TERM as soon as the guardian hears its pipe close: well within the bound.
+      expect(await within(10_000, () => witness.alive().length === 0)).toBeLessThan(10_000);
+    } finally {
+      // What a killed run leaves for `racelab clean`: this test's own schema, dropped here.
+      const schema = witness.schema();
+      if (schema !== undefined) {
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+      }
+      witness.remove();
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!hasDjango)("reproduces #18344 on Django's own save(), with Django's traceback, and holds create()", async () => {

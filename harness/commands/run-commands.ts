@@ -7,7 +7,8 @@
  *
  * Every process runs in a process group of its own, which racelab ends (TERM, then KILL) when the
  * run is interrupted, when a process reports no op for `--op-timeout`, at the end of `--duration`,
- * when the process itself exits (what it left running), and if racelab exits first.
+ * when the process itself exits (what it left running), and if racelab exits first; a guardian
+ * process ends them if racelab is killed (process-guardian.ts).
  */
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { CommandLane } from './command-lane.ts';
 import { countRaceWindows } from './key-spans.ts';
 import { parseOpLine } from './op-line.ts';
 import { exitWords, lastLine, ProcessGroup, runToEnd } from './process-group.ts';
+import { startProcessGuardian } from './process-guardian.ts';
 
 /** Lines of a process's stderr kept to say why it failed. */
 const STDERR_LINES = 20;
@@ -135,8 +137,11 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     throw error;
   }
 
+  // A racelab that is killed runs no cleanup of its own: the guardian ends the processes then.
+  const guardian = startProcessGuardian();
   const exits = lanes.map((lane, worker) => {
     const child = spawn(command.run[0]!, command.run.slice(1), { cwd, env: environment(proxies[worker]!.url, worker + 1), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) guardian.watch(child.pid);
     const group = new ProcessGroup(child);
     groups.push(group);
     const stderr: string[] = [];
@@ -207,6 +212,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
   if (signal?.aborted) interrupt();
 
   const done = Promise.all(exits).then(async () => {
+    guardian.done();
     clearTimeout(deadline);
     signal?.removeEventListener('abort', interrupt);
     process.off('exit', onExit);
