@@ -56,6 +56,11 @@ export class LaneConnection {
     client.on('close', () => this.end('client-closed'));
   }
 
+  /** Admitted and not yet ended: a lane the proxy lists. A refused client's connection is none, while it closes. */
+  get relaying(): boolean {
+    return this.phase === 'relay';
+  }
+
   /** Ends the lane now: both sockets destroyed, every statement not answered told so. */
   end(why: LaneEnd): void {
     if (this.phase === 'ended') return;

@@ -20,7 +20,7 @@ export interface PostgresProxyOptions {
 export interface PostgresProxy {
   host: string;
   port: number;
-  /** The lanes whose client is still connected, in the order they connected. */
+  /** The lanes admitted and not yet ended, in the order they connected. */
   lanes(): Lane[];
   /** Stops listening, ends every lane, and resolves once every socket the proxy opened or accepted is closed. */
   close(): Promise<void>;
@@ -75,7 +75,7 @@ export async function startPostgresProxy(options: PostgresProxyOptions): Promise
   return {
     host: address.address,
     port: address.port,
-    lanes: () => [...open].map((connection) => connection.lane),
+    lanes: () => [...open].filter((connection) => connection.relaying).map((connection) => connection.lane),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
