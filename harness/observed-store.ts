@@ -16,10 +16,20 @@ export interface OpPosition {
   readonly owner: string;
 }
 
-/** What a finished statement returned: its value, and that value in racelab's words (`1 row`, `conflict`). */
+/**
+ * What a finished statement returned: its value, and how to say it in racelab's words (`1 row:
+ * n=0`, `conflict`). The words are made only by an observer that keeps them (`resultText`): past
+ * its first few thousand statements a stress worker keeps none, and making them for every
+ * statement would cost the hot path a string each.
+ */
 export interface StatementResult {
   value: unknown;
-  text: string;
+  describe(value: unknown): string;
+}
+
+/** A finished statement's value in racelab's words. */
+export function resultText(result: StatementResult): string {
+  return result.describe(result.value);
 }
 
 /**
@@ -127,7 +137,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     return sent.then(
       (value) => {
         this.ended(step, undefined);
-        this.endStatement(mark, { value, text: describe(value) });
+        this.endStatement(mark, { value, describe: describe as (value: unknown) => string });
         if (this.amplifier !== undefined) this.holdMs = this.amplifier.holdAfter(isRead(step, named, this.stepWrite));
         return value;
       },
@@ -155,7 +165,7 @@ export abstract class ObservedStore<Mark = unknown> implements StoreConnection {
     const mark = this.beginStatement(verb, this.position.lastKey, sql, serverId);
     return (error, rows, firstRow) => {
       this.ended(verb, error ?? undefined);
-      if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0 }, text: rowsText(rows ?? 0, firstRow) });
+      if (error === undefined || error === null) this.endStatement(mark, { value: { rowCount: rows ?? 0, firstRow }, describe: describeIntercepted });
       else this.endStatement(mark, undefined, error);
     };
   }
@@ -250,3 +260,8 @@ const describeUpdated = (rows: number) => rowsText(rows);
 /** A query of the scenario's own: what it read, when it returned rows. */
 const describeRows = (result: { rowCount: number; rows?: readonly unknown[] }) => rowsText(result.rowCount, result.rows?.[0]);
 const describeValue = returnedText;
+/** A statement of the application's own driver: its row count and the first row it read. */
+const describeIntercepted = (value: unknown) => {
+  const { rowCount, firstRow } = value as { rowCount: number; firstRow: unknown };
+  return rowsText(rowCount, firstRow);
+};

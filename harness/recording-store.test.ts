@@ -26,6 +26,23 @@ describe('the statement recorder', () => {
     ]);
   });
 
+  it('makes no words for a statement it keeps no event of: past its limit, the first row is never read', async () => {
+    let read = 0;
+    const row = {
+      get n() {
+        read++;
+        return '0';
+      },
+    };
+    const kept = new RecordingStore(connection([row]), 0, 1);
+    kept.position = { op: 0, lastKey: 'k1', owner: 'w1:op1' };
+    await kept.db.query('SELECT n FROM t');
+    expect([kept.events[0]!.result, read]).toEqual(['1 row: n=0', 1]);
+    // Past the limit of one event: the same statements, and no word made.
+    for (let i = 0; i < 3; i++) await kept.db.query('SELECT n FROM t');
+    expect([kept.events.length, read]).toEqual([1, 1]);
+  });
+
   it('records what a read found, not only how many rows it returned: a count always returns one', async () => {
     const store = new RecordingStore(connection([{ n: '0' }]), 0, 100);
     store.position = { op: 0, lastKey: 'k1', owner: 'w1:op1' };

@@ -1,4 +1,4 @@
-import { describeError, ObservedStore, type StatementResult } from './observed-store.ts';
+import { describeError, ObservedStore, resultText, type StatementResult } from './observed-store.ts';
 import { microOps, type WorkerHistory } from './history.ts';
 import { nowUs } from './monotonic-clock.ts';
 import { OpHolds } from './race-windows.ts';
@@ -84,10 +84,12 @@ export class RecordingStore extends ObservedStore<RecordedMark> {
     const { step, key, event } = mark;
     const endUs = nowUs();
     if (result) {
-      if (event) event.result = result.text;
+      // Its words only where they are kept: past the limit, with no history, none are made.
+      const text = event || (this.history && mark.sql !== undefined) ? resultText(result) : '';
+      if (event) event.result = text;
       if (this.history) {
         this.history.statement(microOps(step, key, result.value, this.position.owner));
-        if (mark.sql !== undefined) this.history.sql(mark.sql, result.text);
+        if (mark.sql !== undefined) this.history.sql(mark.sql, text);
       }
     } else {
       const { text, code } = describeError(error);

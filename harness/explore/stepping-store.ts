@@ -1,4 +1,4 @@
-import { describeError, ObservedStore, type StatementResult } from '../observed-store.ts';
+import { describeError, ObservedStore, resultText, type StatementResult } from '../observed-store.ts';
 import type { StoreConnection } from '../contract/store.ts';
 import type { StepRecord } from './step-log.ts';
 import type { TurnstileGate } from './turnstile.ts';
@@ -35,7 +35,7 @@ export class SteppingStore extends ObservedStore<StepRecord | undefined> {
     if (!record) return;
     record.completedAt = this.gate.completed();
     if (result) {
-      record.result = result.text;
+      record.result = resultText(result);
       return;
     }
     const { text, code, message } = describeError(error);
