@@ -17,9 +17,9 @@ import type { RunConfig } from './contract/run-config.ts';
 import type { AuditProblem } from './contract/scenario.ts';
 import type { Database, StoreTarget } from './contract/store.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
-import { startCommandRun, type CommandRun } from './commands/run-commands.ts';
+import { startCommandRun } from './commands/run-commands.ts';
+import type { ScenarioRun } from './scenario-run.ts';
 import { whyNotOn } from './scenario-kind.ts';
-import type { WorkerReport } from './protocol.ts';
 
 export interface ReproduceRequest {
   database: Database;
@@ -128,57 +128,22 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         await database.dropRunSchema(target).catch(() => undefined);
         throw error;
       }
-      const control = createControlBuffer(config.workers);
-      const runControl = new RunControl(control);
-      const windows = createWindowBuffer(config.workers, config.opsPerWorker);
-      const drawBoard = config.amplify ? createDrawBoard(config.workers) : undefined;
       const historyPart = (worker: number) => join(request.history!.dir, `.history-${target.schema}-w${worker + 1}.part`);
-      const zeroUs = nowUs();
       try {
-        const tasks = threadTasks(config, quotas).map(
-          (shares): ThreadTask => ({
-            scenarioModule: request.scenarioModules[index]!,
-            storeModule: request.database.storeModule,
-            target,
-            config,
-            workers: shares.map((share) => (request.history ? { ...share, historyPath: historyPart(share.worker) } : share)),
-            control,
-            windows,
-            ...(drawBoard && { drawBoard }),
-            ...(request.history && { historyZeroUs: zeroUs }),
-            ...((request.interceptDrivers === false || request.ownStatementsOnly?.has(request.scenarioModules[index]!)) && { interceptDrivers: false }),
-          }),
-        );
-        // A command scenario's program sets up (its migrations) and starts its processes here: they are the run.
-        let commandRun: CommandRun | undefined;
-        if (command !== undefined) {
-          commandRun = await startCommandRun({
-            name: scenario.name,
-            command,
-            scenarioModule: request.scenarioModules[index]!,
-            target,
-            config,
-            wireProxy: database.wireProxy!.bind(database),
-            ...(signal && { signal }),
-          });
-        }
+        // A command scenario's program sets up (its migrations) and starts its processes: they are the run.
+        const run =
+          command !== undefined
+            ? await startCommandRun({ name: scenario.name, command, scenarioModule: request.scenarioModules[index]!, target, config, wireProxy: database.wireProxy!.bind(database), ...(signal && { signal }) })
+            : startThreadRun(request, request.scenarioModules[index]!, target, quotas, pool, historyPart);
         const started = performance.now();
         const report = () => {
-          const { ops, violations } = commandRun ? commandRun.progress() : runControl.progress();
+          const { ops, violations } = run.progress();
           const totalOps = config.workers * config.opsPerWorker;
           const duration = config.durationMs === undefined ? {} : { durationMs: config.durationMs };
           request.onProgress?.({ scenario: scenario.name, ops, totalOps, violations, elapsedMs: performance.now() - started, ...duration });
         };
         const ticker = request.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
-        let reports: WorkerReport[];
-        let commandWindows = 0;
-        if (commandRun) {
-          const ran = await commandRun.done.finally(() => clearInterval(ticker));
-          reports = ran.reports;
-          commandWindows = ran.windows;
-        } else {
-          reports = await superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).finally(() => clearInterval(ticker));
-        }
+        const { reports, windows } = await run.done.finally(() => clearInterval(ticker));
         if (request.onProgress) report();
         if (request.history) {
           const parts = quotas.map((_, worker) => historyPart(worker)).filter((path) => existsSync(path));
@@ -194,7 +159,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
         const finding = toFinding(scenario, reports, {
           configured: config.isolation,
           family: database.family,
-          windows: commandRun ? commandWindows : new RaceWindows(windows).count(),
+          windows,
           ...(request.expectations?.[scenario.name] && { declared: request.expectations[scenario.name] }),
           problems,
           ...(auditFailure !== undefined && { auditFailure }),
@@ -214,6 +179,37 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     if (pool !== request.pool) await pool.destroy();
   }
   return { findings, skipped, interrupted: signal?.aborted ?? false, ...(failure !== undefined && { failure }) };
+}
+
+/**
+ * An op scenario's run on the pool's threads, each carrying its share of the workers, with the run's
+ * control block and table of key holds shared among them.
+ */
+function startThreadRun(request: ReproduceRequest, scenarioModule: string, target: StoreTarget, quotas: readonly number[], pool: WorkerPool, historyPart: (worker: number) => string): ScenarioRun {
+  const { config, signal } = request;
+  const control = createControlBuffer(config.workers);
+  const runControl = new RunControl(control);
+  const windows = createWindowBuffer(config.workers, config.opsPerWorker);
+  const drawBoard = config.amplify ? createDrawBoard(config.workers) : undefined;
+  const zeroUs = nowUs();
+  const tasks = threadTasks(config, quotas).map(
+    (shares): ThreadTask => ({
+      scenarioModule,
+      storeModule: request.database.storeModule,
+      target,
+      config,
+      workers: shares.map((share) => (request.history ? { ...share, historyPath: historyPart(share.worker) } : share)),
+      control,
+      windows,
+      ...(drawBoard && { drawBoard }),
+      ...(request.history && { historyZeroUs: zeroUs }),
+      ...((request.interceptDrivers === false || request.ownStatementsOnly?.has(scenarioModule)) && { interceptDrivers: false }),
+    }),
+  );
+  return {
+    progress: () => runControl.progress(),
+    done: superviseRun(pool, runControl, tasks, { opTimeoutMs: config.opTimeoutMs, ...(signal && { signal }) }).then((reports) => ({ reports, windows: new RaceWindows(windows).count() })),
+  };
 }
 
 /**

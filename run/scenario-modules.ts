@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../harness/load-module.ts';
+import { CommandScenarioUnsupported, opOf } from '../harness/scenario-kind.ts';
 import { BUILT_IN_SCENARIOS } from '../scenarios/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -42,8 +43,11 @@ export async function scenarioModules(option: string, scenarios: readonly string
  * start so far. One line, exit 2.
  */
 export async function refuseCommandScenario(named: string, module: string, doing: string): Promise<void> {
-  const scenario = await loadScenario(module);
-  if (scenario.command !== undefined) {
-    throw new UsageError(`${named}: ${scenario.name} is a command scenario, whose ops run in its program's processes: ${doing} cannot run those yet; reproduce and the gate can (docs/commands.md)`);
+  // The engine's own refusal (scenario-kind.ts), made here before any database starts.
+  try {
+    opOf(await loadScenario(module), doing);
+  } catch (error) {
+    if (error instanceof CommandScenarioUnsupported) throw new UsageError(`${named}: ${error.message}`);
+    throw error;
   }
 }

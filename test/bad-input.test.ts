@@ -98,7 +98,7 @@ const CASES: [string[], string][] = [
   // A command scenario's ops run in its program's processes: only reproduce and the gate start those.
   [
     ['list', '--sql', COMMAND_SCENARIO],
-    `racelab list: --sql ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: list --sql cannot run those yet; reproduce and the gate can (docs/commands.md)`,
+    `racelab list: --sql ${COMMAND_SCENARIO}: command-naive is a command scenario: its ops run in its program's processes, which list --sql cannot do yet (reproduce and the gate can; docs/commands.md)`,
   ],
   [
     ['reproduce', '--scenario', COMMAND_SCENARIO, '--amplify'],
@@ -110,7 +110,7 @@ const CASES: [string[], string][] = [
   ],
   [
     ['explore', COMMAND_SCENARIO],
-    `racelab explore: ${COMMAND_SCENARIO}: command-naive is a command scenario, whose ops run in its program's processes: explore cannot run those yet; reproduce and the gate can (docs/commands.md)`,
+    `racelab explore: ${COMMAND_SCENARIO}: command-naive is a command scenario: its ops run in its program's processes, which explore cannot do yet (reproduce and the gate can; docs/commands.md)`,
   ],
   [['list', '--sql', 'on-conflicts'], `racelab list: --sql "on-conflicts" is not one of ${SCENARIOS} (did you mean on-conflict?)`],
   [['explode'], 'racelab: unknown command "explode"; commands: reproduce, explore, gate, list, init, clean'],

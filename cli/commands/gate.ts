@@ -83,7 +83,7 @@ async function runGate(args: readonly string[], io: CommandIo): Promise<number> 
     ...(budget && {
       search: (database, choice, ran) => {
         // A command scenario's processes are not searched yet: say so rather than skip it silently.
-        for (const { findings } of ran.filter((scenario) => scenario.findings[0]!.scenario.command !== undefined)) {
+        for (const { findings } of ran.filter(isCommandScenario)) {
           io.progress(`not searching ${findings[0]!.scenario.name}: a command scenario's interleavings are not searched yet (its stress run stands alone)`);
         }
         const isolation = options.isolationGiven ? options.config.isolation : database.isolations[0]!;
@@ -113,12 +113,18 @@ async function runGate(args: readonly string[], io: CommandIo): Promise<number> 
   return exitCodeOf(input.decision.verdict);
 }
 
+/** A command scenario: its processes' interleavings are not searched yet. */
+function isCommandScenario({ findings }: RanScenario): boolean {
+  return findings[0]!.scenario.command !== undefined;
+}
+
 /**
  * Whether the search looks at a scenario that ran on a database: every one expected safe, whose
  * stress run may simply have missed the race, and every one expected unsafe that the stress run
  * did not reproduce. One that reproduced needs no search.
  */
-function worthSearching({ findings }: RanScenario): boolean {
-  if (findings[0]!.scenario.command !== undefined) return false;
+function worthSearching(scenario: RanScenario): boolean {
+  if (isCommandScenario(scenario)) return false;
+  const { findings } = scenario;
   return findings[0]!.scenario.expect === 'safe' || findings.every((f) => f.verdict !== 'reproduced');
 }

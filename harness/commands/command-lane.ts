@@ -30,7 +30,6 @@ export class CommandLane {
   private readonly tally: WorkerTally;
   private readonly events: StepEvent[] = [];
   readonly spans: OpSpan[] = [];
-  private statements = 0;
   /** The op under way: its first statement's start, its last's end, its last error. */
   private opStartUs: number | undefined;
   private opEndUs = 0;
@@ -98,7 +97,6 @@ export class CommandLane {
   }
 
   private account(statement: WireStatement): void {
-    this.statements++;
     this.opStartUs ??= statement.startUs;
     this.opEndUs = Math.max(this.opEndUs, statement.endUs);
     if (statement.error) this.opError = statement.error;
@@ -158,7 +156,8 @@ export class CommandLane {
     while (this.waiting.length > 0) this.opEnded(this.waiting.shift()!.line);
     const report = this.tally.report;
     report.elapsedMs = this.tally.now();
-    report.statements = this.statements;
+    // The statements that ended (a dropped one never began, and is no statement of the process's).
+    report.statements = this.ended;
     report.steps = this.events;
     if (this.failure) report.failure = this.failure;
     return report;

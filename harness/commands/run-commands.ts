@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkerReport } from '../protocol.ts';
+import type { ScenarioRun } from '../scenario-run.ts';
 import type { RunConfig } from '../contract/run-config.ts';
 import type { CommandSpec } from '../contract/scenario.ts';
 import type { StoreTarget } from '../contract/store.ts';
@@ -39,18 +39,11 @@ export interface CommandRunRequest {
   signal?: AbortSignal;
 }
 
-export interface CommandRun {
-  /** Ops reported so far, and the loud violations among them. */
-  progress(): { ops: number; violations: number };
-  /** Each process's report, and the run's race windows, once every process has ended. */
-  done: Promise<{ reports: WorkerReport[]; windows: number }>;
-}
-
 /**
  * Runs the program's setup, then starts the processes. Throws ScenarioSetupError when the setup
  * fails. Interrupted (`signal`) before or during the setup, it starts no process: the run has no op.
  */
-export async function startCommandRun(request: CommandRunRequest): Promise<CommandRun> {
+export async function startCommandRun(request: CommandRunRequest): Promise<ScenarioRun> {
   const { command, config, target, signal } = request;
   const cwd = resolve(request.scenarioModule.startsWith('file:') ? dirname(fileURLToPath(request.scenarioModule)) : process.cwd(), command.cwd ?? '.');
   const environment = (url: string, worker: number): NodeJS.ProcessEnv => ({
@@ -66,7 +59,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     RACELAB_ISOLATION: config.isolation,
   });
   const lanes = Array.from({ length: config.workers }, (_, worker) => new CommandLane(worker));
-  const noRun: CommandRun = { progress: () => ({ ops: 0, violations: 0 }), done: Promise.resolve({ reports: lanes.map((lane) => lane.report()), windows: 0 }) };
+  const noRun: ScenarioRun = { progress: () => ({ ops: 0, violations: 0 }), done: Promise.resolve({ reports: lanes.map((lane) => lane.report()), windows: 0 }) };
 
   if (signal?.aborted) return noRun;
   if (command.setup) {
@@ -82,7 +75,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
   // sent its first or ended, so that all begin their ops together whatever their start-up took (a
   // Python process importing Django takes longer than its ops), as worker threads do.
   const arrived = new Set<number>();
-  let startedAll = false;
+  const startedAll = () => arrived.size === lanes.length;
   let releaseStart!: () => void;
   const started = new Promise<void>((resolve) => (releaseStart = resolve));
   let stopping: 'interrupted' | 'duration' | undefined;
@@ -93,8 +86,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
   let deadline: NodeJS.Timeout | undefined;
   const arrive = (worker: number) => {
     arrived.add(worker);
-    if (arrived.size < lanes.length || startedAll) return;
-    startedAll = true;
+    if (!startedAll()) return;
     for (const lane of lanes) lane.released();
     releaseStart();
     // --duration counts from here, as it does from the start barrier for worker threads.
@@ -170,7 +162,7 @@ export async function startCommandRun(request: CommandRunRequest): Promise<Comma
     });
     const watchdog = setInterval(() => {
       // Waiting at the start barrier for a slower process is no silence of its own; that process's is.
-      if (arrived.has(worker) && !startedAll) {
+      if (arrived.has(worker) && !startedAll()) {
         quietSince = Date.now();
         return;
       }

@@ -11,7 +11,7 @@ export function postgresRunDatabase(serverUrl: string, schema: string): RunDatab
   url.searchParams.delete('options');
   url.searchParams.delete('application_name');
   // Percent-encoded by hand: URLSearchParams writes a space as `+`, which node-postgres decodes
-  // but libpq (psycopg2, Ruby's pg, psql) passes on as a `+`: "unrecognized configuration parameter "+search_path"".
+  // but libpq (psql, psycopg2) passes on as a `+`: "unrecognized configuration parameter "+search_path"".
   const kept = url.search.replace(/^\?/, '');
   url.search = [kept, `options=${encodeURIComponent(`-c search_path=${schema}`)}`, `application_name=${encodeURIComponent(schema)}`].filter((part) => part !== '').join('&');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
